@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ipam.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+static const struct nd_subnet *find_subnet(const struct nd_network *net, const struct nd_ip *ip)
+{
+	for (size_t i = 0; i < net->n_subnets; i++)
+		if (nd_prefix_contains(&net->subnets[i].subnet, ip))
+			return &net->subnets[i];
+	return NULL;
+}
+
+int ipam_assign(struct nd_attach *a, const struct nd_ip *ips, size_t n, const char *path,
+		struct nd_error *err)
+{
+	const struct nd_network *net = a->net;
+	char b[ND_ADDRSTRLEN], b2[ND_ADDRSTRLEN];
+
+	switch (net->ipam) {
+	case ND_IPAM_NONE:
+		return 0;
+	case ND_IPAM_DHCP:
+		return nd_error_set(err, -EOPNOTSUPP,
+				    "network \"%s\": ipam driver dhcp is not supported by netd yet (use host-local or none)",
+				    net->name);
+	case ND_IPAM_HOST_LOCAL:
+		break;
+	}
+	if (n == 0) {
+		if (net->n_subnets == 0)
+			return 0;
+		return nd_error_set(err, -EINVAL,
+				    "%s.static_ips: no static IPs given, but host-local IPAM on network \"%s\" needs one per subnet in use",
+				    path, net->name);
+	}
+	if (net->n_subnets == 0)
+		return nd_error_set(err, -EINVAL,
+				    "%s.static_ips[0]: %s cannot be used: network \"%s\" has no subnets",
+				    path, nd_ip_str(&ips[0], b), net->name);
+	a->addrs = calloc(n, sizeof(*a->addrs));
+	if (!a->addrs)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct nd_subnet *s = find_subnet(net, &ips[i]);
+
+		if (!s)
+			return nd_error_set(err, -EINVAL,
+					    "%s.static_ips[%zu]: %s is not in any subnet of network \"%s\"",
+					    path, i, nd_ip_str(&ips[i], b), net->name);
+		if (s->has_gateway && nd_ip_equal(&s->gateway, &ips[i]))
+			return nd_error_set(err, -EINVAL,
+					    "%s.static_ips[%zu]: %s is the gateway of subnet %s",
+					    path, i, nd_ip_str(&ips[i], b), nd_prefix_str(&s->subnet, b2));
+		if (nd_prefix_is_network_or_broadcast(&s->subnet, &ips[i]))
+			return nd_error_set(err, -EINVAL,
+					    "%s.static_ips[%zu]: %s is the network or broadcast address of %s",
+					    path, i, nd_ip_str(&ips[i], b), nd_prefix_str(&s->subnet, b2));
+		for (size_t j = 0; j < i; j++)
+			if (nd_ip_equal(&ips[j], &ips[i]))
+				return nd_error_set(err, -EINVAL,
+						    "%s.static_ips[%zu]: %s is given twice",
+						    path, i, nd_ip_str(&ips[i], b));
+		a->addrs[i].addr.addr = ips[i];
+		a->addrs[i].addr.len = s->subnet.len;
+		a->addrs[i].subnet = s;
+		a->n_addrs = i + 1;
+	}
+	return 0;
+}

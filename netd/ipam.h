@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Address assignment for one attachment (host-local / none / dhcp). */
+#pragma once
+
+#include "model.h"
+#include "shared/error.h"
+
+/**
+ * ipam_assign() - turn the engine's static IPs into the attachment's addresses
+ * @a:		attachment with @a->net set
+ * @ips, @n:	static_ips from the request (may be empty)
+ * @path:	JSON path of the attachment, for messages
+ *
+ * host-local: every IP must sit inside one of the network's subnets (it gets
+ * that subnet's prefix length), must not be a gateway, a network or broadcast
+ * address, or repeat; with subnets present at least one IP is required.
+ * none: no addresses. dhcp: not supported yet, a clear error.
+ */
+int ipam_assign(struct nd_attach *a, const struct nd_ip *ips, size_t n, const char *path,
+		struct nd_error *err);

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "jsonutil.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shared/cleanup.h"
+
+int ju_parse(const char *buf, size_t len, json_object **ret, struct nd_error *err)
+{
+	struct json_tokener *tok;
+	json_object *o;
+	enum json_tokener_error jerr;
+	size_t off;
+
+	if (len == 0)
+		return nd_error_set(err, -EINVAL, "invalid JSON: empty input");
+	if (len > INT32_MAX)
+		return nd_error_set(err, -EFBIG, "invalid JSON: input too large");
+	tok = json_tokener_new_ex(64);
+	if (!tok)
+		return nd_error_set(err, -ENOMEM, "out of memory");
+	o = json_tokener_parse_ex(tok, buf, (int)len);
+	jerr = json_tokener_get_error(tok);
+	off = json_tokener_get_parse_end(tok);
+	if (!o || jerr != json_tokener_success) {
+		if (jerr == json_tokener_continue)
+			nd_error_set(err, -EINVAL, "invalid JSON: unexpected end of input");
+		else
+			nd_error_set(err, -EINVAL, "invalid JSON at byte %zu: %s", off,
+				     json_tokener_error_desc(jerr));
+		json_object_put(o);
+		json_tokener_free(tok);
+		return -EINVAL;
+	}
+	json_tokener_free(tok);
+	for (; off < len; off++)
+		if (!isspace((unsigned char)buf[off])) {
+			json_object_put(o);
+			return nd_error_set(err, -EINVAL,
+					    "invalid JSON: trailing data at byte %zu", off);
+		}
+	*ret = o;
+	return 0;
+}
+
+const char *ju_type_name(json_object *o)
+{
+	switch (json_object_get_type(o)) {
+	case json_type_null: return "null";
+	case json_type_boolean: return "boolean";
+	case json_type_double: return "a fractional number";
+	case json_type_int: return "number";
+	case json_type_object: return "object";
+	case json_type_array: return "array";
+	case json_type_string: return "string";
+	}
+	return "unknown";
+}
+
+static const char *type_article(json_type t)
+{
+	switch (t) {
+	case json_type_boolean: return "a boolean";
+	case json_type_int: return "an integer";
+	case json_type_object: return "an object";
+	case json_type_array: return "an array";
+	case json_type_string: return "a string";
+	default: return "a value";
+	}
+}
+
+char *ju_path_key(const char *parent, const char *key)
+{
+	char *p = NULL;
+
+	if (asprintf(&p, "%s%s%s", parent && *parent ? parent : "",
+		     parent && *parent ? "." : "", key) < 0)
+		abort();
+	return p;
+}
+
+char *ju_path_idx(const char *parent, size_t idx)
+{
+	char *p = NULL;
+
+	if (asprintf(&p, "%s[%zu]", parent ? parent : "", idx) < 0)
+		abort();
+	return p;
+}
+
+json_object *ju_get(json_object *obj, const char *key)
+{
+	json_object *v = NULL;
+
+	if (!obj || !json_object_is_type(obj, json_type_object))
+		return NULL;
+	if (!json_object_object_get_ex(obj, key, &v))
+		return NULL;
+	if (json_object_is_type(v, json_type_null))
+		return NULL;
+	return v;
+}
+
+int ju_expect_type(json_object *o, json_type t, const char *path, struct nd_error *err)
+{
+	if (json_object_is_type(o, t))
+		return 0;
+	return nd_error_set(err, -EINVAL, "%s: expected %s, got %s", path,
+			    type_article(t), ju_type_name(o));
+}
+
+static int member(json_object *obj, const char *key, bool required, json_type t,
+		  const char *path, json_object **ret, struct nd_error *err)
+{
+	json_object *v = ju_get(obj, key);
+	_cleanup_free_ char *p = NULL;
+
+	*ret = NULL;
+	if (!v) {
+		if (!required)
+			return 0;
+		p = ju_path_key(path, key);
+		return nd_error_set(err, -EINVAL, "%s: required field is missing", p);
+	}
+	if (!json_object_is_type(v, t)) {
+		p = ju_path_key(path, key);
+		return ju_expect_type(v, t, p, err);
+	}
+	*ret = v;
+	return 0;
+}
+
+int ju_string(json_object *obj, const char *key, bool required, const char *path,
+	      char **ret, struct nd_error *err)
+{
+	json_object *v;
+	int r = member(obj, key, required, json_type_string, path, &v, err);
+
+	if (r < 0)
+		return r;
+	if (!v) {
+		*ret = NULL;
+		return 0;
+	}
+	if (strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v)) {
+		_cleanup_free_ char *p = ju_path_key(path, key);
+		return nd_error_set(err, -EINVAL, "%s: contains a NUL character", p);
+	}
+	*ret = strdup(json_object_get_string(v));
+	return *ret ? 0 : -ENOMEM;
+}
+
+int ju_bool(json_object *obj, const char *key, bool required, const char *path,
+	    bool *ret, struct nd_error *err)
+{
+	json_object *v;
+	int r = member(obj, key, required, json_type_boolean, path, &v, err);
+
+	if (r < 0)
+		return r;
+	*ret = v ? json_object_get_boolean(v) : false;
+	return 0;
+}
+
+int ju_int(json_object *obj, const char *key, bool required, int64_t min, int64_t max,
+	   const char *path, int64_t *ret, bool *present, struct nd_error *err)
+{
+	json_object *v;
+	int64_t val;
+	int r = member(obj, key, required, json_type_int, path, &v, err);
+
+	if (r < 0)
+		return r;
+	if (present)
+		*present = v != NULL;
+	if (!v) {
+		*ret = 0;
+		return 0;
+	}
+	errno = 0;
+	val = json_object_get_int64(v);
+	if (errno == ERANGE || val < min || val > max) {
+		_cleanup_free_ char *p = ju_path_key(path, key);
+		return nd_error_set(err, -ERANGE, "%s: %s is out of range %lld..%lld", p,
+				    json_object_get_string(v), (long long)min, (long long)max);
+	}
+	*ret = val;
+	return 0;
+}
+
+int ju_array(json_object *obj, const char *key, bool required, const char *path,
+	     json_object **ret, struct nd_error *err)
+{
+	return member(obj, key, required, json_type_array, path, ret, err);
+}
+
+int ju_object(json_object *obj, const char *key, bool required, const char *path,
+	      json_object **ret, struct nd_error *err)
+{
+	return member(obj, key, required, json_type_object, path, ret, err);
+}
+
+int ju_value_string(json_object *v, const char *path, const char **ret, struct nd_error *err)
+{
+	int r = ju_expect_type(v, json_type_string, path, err);
+
+	if (r < 0)
+		return r;
+	if (strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v))
+		return nd_error_set(err, -EINVAL, "%s: contains a NUL character", path);
+	*ret = json_object_get_string(v);
+	return 0;
+}
+
+int ju_value_ip(json_object *v, const char *path, struct nd_ip *ret, struct nd_error *err)
+{
+	const char *s;
+	int r = ju_value_string(v, path, &s, err);
+
+	if (r < 0)
+		return r;
+	if (nd_ip_parse(s, ret) < 0)
+		return nd_error_set(err, -EINVAL, "%s: \"%s\" is not an IP address", path, s);
+	return 0;
+}
+
+int ju_value_prefix(json_object *v, const char *path, struct nd_prefix *ret, struct nd_error *err)
+{
+	const char *s, *why = "invalid";
+	int r = ju_value_string(v, path, &s, err);
+
+	if (r < 0)
+		return r;
+	if (nd_prefix_parse(s, ret, &why) < 0)
+		return nd_error_set(err, -EINVAL, "%s: \"%s\" is not a valid CIDR: %s",
+				    path, s, why);
+	return 0;
+}
+
+int ju_ip_list(json_object *obj, const char *key, const char *path,
+	       struct nd_ip **ret, size_t *n, struct nd_error *err)
+{
+	_cleanup_free_ char *p = ju_path_key(path, key);
+	_cleanup_free_ struct nd_ip *ips = NULL;
+	json_object *arr;
+	size_t len;
+	int r;
+
+	*ret = NULL;
+	*n = 0;
+	r = ju_array(obj, key, false, path, &arr, err);
+	if (r < 0 || !arr)
+		return r;
+	len = json_object_array_length(arr);
+	if (len == 0)
+		return 0;
+	ips = calloc(len, sizeof(*ips));
+	if (!ips)
+		return -ENOMEM;
+	for (size_t i = 0; i < len; i++) {
+		_cleanup_free_ char *ip = ju_path_idx(p, i);
+		r = ju_value_ip(json_object_array_get_idx(arr, i), ip, &ips[i], err);
+		if (r < 0)
+			return r;
+	}
+	*ret = TAKE_PTR(ips);
+	*n = len;
+	return 0;
+}
+
+int ju_string_list(json_object *obj, const char *key, const char *path,
+		   char ***ret, size_t *n, struct nd_error *err)
+{
+	_cleanup_free_ char *p = ju_path_key(path, key);
+	json_object *arr;
+	char **list;
+	size_t len;
+	int r;
+
+	*ret = NULL;
+	*n = 0;
+	r = ju_array(obj, key, false, path, &arr, err);
+	if (r < 0 || !arr)
+		return r;
+	len = json_object_array_length(arr);
+	if (len == 0)
+		return 0;
+	list = calloc(len, sizeof(*list));
+	if (!list)
+		return -ENOMEM;
+	for (size_t i = 0; i < len; i++) {
+		_cleanup_free_ char *ip = ju_path_idx(p, i);
+		const char *s;
+		r = ju_value_string(json_object_array_get_idx(arr, i), ip, &s, err);
+		if (r == 0 && !(list[i] = strdup(s)))
+			r = -ENOMEM;
+		if (r < 0) {
+			for (size_t j = 0; j < i; j++)
+				free(list[j]);
+			free(list);
+			return r;
+		}
+	}
+	*ret = list;
+	*n = len;
+	return 0;
+}
+
+bool ju_ifname_valid(const char *name, const char **why)
+{
+	size_t len = strlen(name);
+
+	if (len == 0) {
+		*why = "is empty";
+		return false;
+	}
+	if (len >= IFNAMSIZ) {
+		*why = "is longer than 15 characters";
+		return false;
+	}
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+		*why = "may not be \".\" or \"..\"";
+		return false;
+	}
+	for (const char *c = name; *c; c++) {
+		if (*c == '/' || *c == ':' || isspace((unsigned char)*c)) {
+			*why = "may not contain '/', ':' or white space";
+			return false;
+		}
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			*why = "may not contain control characters";
+			return false;
+		}
+	}
+	return true;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Typed, path-aware accessors over json-c used by the request parsers.
+ * Every failure names the JSON path and the reason, e.g.
+ *   "networks.podman.static_ips[1]: expected a string, got number".
+ * A JSON null counts as absent for optional members.
+ */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "shared/error.h"
+#include "shared/ipaddr.h"
+
+/* Parse a whole buffer as one JSON value; trailing non-space is an error. */
+int ju_parse(const char *buf, size_t len, json_object **ret, struct nd_error *err);
+
+const char *ju_type_name(json_object *o);
+
+/* Child paths: "a.b", "a[3]". Returns heap string (never NULL on success). */
+char *ju_path_key(const char *parent, const char *key);
+char *ju_path_idx(const char *parent, size_t idx);
+
+/* Member lookup: NULL when missing or JSON null. */
+json_object *ju_get(json_object *obj, const char *key);
+
+int ju_expect_type(json_object *o, json_type t, const char *path, struct nd_error *err);
+
+int ju_string(json_object *obj, const char *key, bool required, const char *path,
+	      char **ret, struct nd_error *err);
+int ju_bool(json_object *obj, const char *key, bool required, const char *path,
+	    bool *ret, struct nd_error *err);
+/* Integer member in [min, max]; *present tells whether it was given. */
+int ju_int(json_object *obj, const char *key, bool required, int64_t min, int64_t max,
+	   const char *path, int64_t *ret, bool *present, struct nd_error *err);
+/* Optional array member: *ret NULL if absent. */
+int ju_array(json_object *obj, const char *key, bool required, const char *path,
+	     json_object **ret, struct nd_error *err);
+int ju_object(json_object *obj, const char *key, bool required, const char *path,
+	      json_object **ret, struct nd_error *err);
+
+/* Value converters (the value itself, not a member). */
+int ju_value_string(json_object *v, const char *path, const char **ret, struct nd_error *err);
+int ju_value_ip(json_object *v, const char *path, struct nd_ip *ret, struct nd_error *err);
+int ju_value_prefix(json_object *v, const char *path, struct nd_prefix *ret, struct nd_error *err);
+
+/* Array of IP strings into a new array. */
+int ju_ip_list(json_object *obj, const char *key, const char *path,
+	       struct nd_ip **ret, size_t *n, struct nd_error *err);
+/* Array of strings into a new NULL-free array of strdup'ed strings. */
+int ju_string_list(json_object *obj, const char *key, const char *path,
+		   char ***ret, size_t *n, struct nd_error *err);
+
+/* Validate a Linux interface name; *why says what is wrong. */
+bool ju_ifname_valid(const char *name, const char **why);

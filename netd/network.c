@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "network.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonutil.h"
+#include "shared/cleanup.h"
+
+int mac_parse(const char *s, uint8_t mac[6])
+{
+	char sep;
+	size_t len = strlen(s);
+
+	if (len != 17)
+		return -EINVAL;
+	sep = s[2];
+	if (sep != ':' && sep != '-')
+		return -EINVAL;
+	for (int i = 0; i < 6; i++) {
+		unsigned v = 0;
+		for (int j = 0; j < 2; j++) {
+			char c = s[i * 3 + j];
+			v <<= 4;
+			if (c >= '0' && c <= '9')
+				v |= (unsigned)(c - '0');
+			else if (c >= 'a' && c <= 'f')
+				v |= (unsigned)(c - 'a' + 10);
+			else if (c >= 'A' && c <= 'F')
+				v |= (unsigned)(c - 'A' + 10);
+			else
+				return -EINVAL;
+		}
+		if (i < 5 && s[i * 3 + 2] != sep)
+			return -EINVAL;
+		mac[i] = (uint8_t)v;
+	}
+	return 0;
+}
+
+static int parse_u32_option(const char *val, uint32_t max, uint32_t *ret)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!*val || *val == '-' || *val == '+' || *val == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(val, &end, 10);
+	if (errno || *end || v > max)
+		return -EINVAL;
+	*ret = (uint32_t)v;
+	return 0;
+}
+
+static int parse_bool_option(const char *val, bool *ret)
+{
+	if (strcmp(val, "true") == 0)
+		*ret = true;
+	else if (strcmp(val, "false") == 0)
+		*ret = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_subnets(json_object *obj, const char *path, struct nd_network *net,
+			 struct nd_error *err)
+{
+	_cleanup_free_ char *p = ju_path_key(path, "subnets");
+	json_object *arr;
+	size_t n;
+	int r;
+
+	r = ju_array(obj, "subnets", false, path, &arr, err);
+	if (r < 0 || !arr)
+		return r;
+	n = json_object_array_length(arr);
+	if (n == 0)
+		return 0;
+	net->subnets = calloc(n, sizeof(*net->subnets));
+	if (!net->subnets)
+		return -ENOMEM;
+	net->n_subnets = n;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *sp = ju_path_idx(p, i);
+		_cleanup_free_ char *fp = ju_path_key(sp, "subnet");
+		struct nd_subnet *s = &net->subnets[i];
+		json_object *so = json_object_array_get_idx(arr, i), *v, *lr;
+		char buf[ND_ADDRSTRLEN], gbuf[ND_ADDRSTRLEN];
+
+		r = ju_expect_type(so, json_type_object, sp, err);
+		if (r < 0)
+			return r;
+		v = ju_get(so, "subnet");
+		if (!v)
+			return nd_error_set(err, -EINVAL, "%s: required field is missing", fp);
+		r = ju_value_prefix(v, fp, &s->subnet, err);
+		if (r < 0)
+			return r;
+		if (nd_prefix_has_host_bits(&s->subnet)) {
+			struct nd_prefix fixed = s->subnet;
+			nd_prefix_network(&fixed);
+			return nd_error_set(err, -EINVAL,
+					    "%s: \"%s\" has host bits set (the network is %s)",
+					    fp, json_object_get_string(v),
+					    nd_prefix_str(&fixed, buf));
+		}
+		if ((s->subnet.addr.family == AF_INET && s->subnet.len > 30) ||
+		    (s->subnet.addr.family == AF_INET6 && s->subnet.len > 126))
+			return nd_error_set(err, -EINVAL,
+					    "%s: \"%s\" is too small to hold a gateway and a container",
+					    fp, json_object_get_string(v));
+		v = ju_get(so, "gateway");
+		if (v) {
+			_cleanup_free_ char *gp = ju_path_key(sp, "gateway");
+			r = ju_value_ip(v, gp, &s->gateway, err);
+			if (r < 0)
+				return r;
+			if (!nd_prefix_contains(&s->subnet, &s->gateway))
+				return nd_error_set(err, -EINVAL,
+						    "%s: %s is not inside subnet %s", gp,
+						    nd_ip_str(&s->gateway, gbuf),
+						    nd_prefix_str(&s->subnet, buf));
+			if (nd_prefix_is_network_or_broadcast(&s->subnet, &s->gateway))
+				return nd_error_set(err, -EINVAL,
+						    "%s: %s is the network or broadcast address of %s",
+						    gp, nd_ip_str(&s->gateway, gbuf),
+						    nd_prefix_str(&s->subnet, buf));
+			s->has_gateway = true;
+		}
+		r = ju_object(so, "lease_range", false, sp, &lr, err);
+		if (r < 0)
+			return r;
+		if (lr) {
+			_cleanup_free_ char *lp = ju_path_key(sp, "lease_range");
+			struct { const char *key; struct nd_ip *ip; } ends[] = {
+				{ "start_ip", &s->lease_start }, { "end_ip", &s->lease_end },
+			};
+			for (size_t k = 0; k < ELEMENTSOF(ends); k++) {
+				_cleanup_free_ char *ep = ju_path_key(lp, ends[k].key);
+				v = ju_get(lr, ends[k].key);
+				if (!v)
+					continue;
+				r = ju_value_ip(v, ep, ends[k].ip, err);
+				if (r < 0)
+					return r;
+				if (!nd_prefix_contains(&s->subnet, ends[k].ip))
+					return nd_error_set(err, -EINVAL,
+							    "%s: %s is not inside subnet %s", ep,
+							    nd_ip_str(ends[k].ip, gbuf),
+							    nd_prefix_str(&s->subnet, buf));
+			}
+			s->has_lease_range = true;
+		}
+		/* Duplicate and overlapping subnets are ambiguous for IPAM. */
+		for (size_t j = 0; j < i; j++) {
+			char b2[ND_ADDRSTRLEN];
+			if (nd_prefix_equal(&net->subnets[j].subnet, &s->subnet))
+				return nd_error_set(err, -EINVAL, "%s: duplicate subnet %s", fp,
+						    nd_prefix_str(&s->subnet, buf));
+			if (nd_prefix_overlaps(&net->subnets[j].subnet, &s->subnet))
+				return nd_error_set(err, -EINVAL,
+						    "%s: subnet %s overlaps subnet %s", fp,
+						    nd_prefix_str(&s->subnet, buf),
+						    nd_prefix_str(&net->subnets[j].subnet, b2));
+		}
+	}
+	return 0;
+}
+
+static int parse_routes(json_object *obj, const char *path, struct nd_network *net,
+			struct nd_error *err)
+{
+	static const struct { const char *name; enum nd_route_type type; } types[] = {
+		{ "unicast", ND_ROUTE_UNICAST },
+		{ "blackhole", ND_ROUTE_BLACKHOLE },
+		{ "unreachable", ND_ROUTE_UNREACHABLE },
+		{ "prohibit", ND_ROUTE_PROHIBIT },
+	};
+	_cleanup_free_ char *p = ju_path_key(path, "routes");
+	json_object *arr;
+	size_t n;
+	int r;
+
+	r = ju_array(obj, "routes", false, path, &arr, err);
+	if (r < 0 || !arr)
+		return r;
+	n = json_object_array_length(arr);
+	if (n == 0)
+		return 0;
+	net->routes = calloc(n, sizeof(*net->routes));
+	if (!net->routes)
+		return -ENOMEM;
+	net->n_routes = n;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *rp = ju_path_idx(p, i);
+		_cleanup_free_ char *type = NULL;
+		struct nd_route *rt = &net->routes[i];
+		json_object *ro = json_object_array_get_idx(arr, i), *v;
+		char buf[ND_ADDRSTRLEN];
+		int64_t metric;
+		bool found = false;
+
+		r = ju_expect_type(ro, json_type_object, rp, err);
+		if (r < 0)
+			return r;
+		v = ju_get(ro, "destination");
+		if (!v) {
+			_cleanup_free_ char *dp = ju_path_key(rp, "destination");
+			return nd_error_set(err, -EINVAL, "%s: required field is missing", dp);
+		}
+		{
+			_cleanup_free_ char *dp = ju_path_key(rp, "destination");
+			r = ju_value_prefix(v, dp, &rt->dst, err);
+			if (r < 0)
+				return r;
+			nd_prefix_network(&rt->dst);
+		}
+		v = ju_get(ro, "gateway");
+		if (v) {
+			_cleanup_free_ char *gp = ju_path_key(rp, "gateway");
+			r = ju_value_ip(v, gp, &rt->gateway, err);
+			if (r < 0)
+				return r;
+			if (rt->gateway.family != rt->dst.addr.family)
+				return nd_error_set(err, -EINVAL,
+						    "%s: gateway %s is not of the same IP family as destination %s",
+						    gp, nd_ip_str(&rt->gateway, buf),
+						    json_object_get_string(ju_get(ro, "destination")));
+			rt->has_gateway = true;
+		}
+		r = ju_int(ro, "metric", false, 0, UINT32_MAX, rp, &metric, &rt->has_metric, err);
+		if (r < 0)
+			return r;
+		rt->metric = (uint32_t)metric;
+		r = ju_string(ro, "route_type", false, rp, &type, err);
+		if (r < 0)
+			return r;
+		rt->type = ND_ROUTE_UNICAST;
+		if (type) {
+			for (size_t k = 0; k < ELEMENTSOF(types); k++)
+				if (strcmp(type, types[k].name) == 0) {
+					rt->type = types[k].type;
+					found = true;
+				}
+			if (!found) {
+				_cleanup_free_ char *tp = ju_path_key(rp, "route_type");
+				return nd_error_set(err, -EINVAL,
+						    "%s: unknown route type \"%s\" (expected unicast, blackhole, unreachable or prohibit)",
+						    tp, type);
+			}
+		}
+		if (rt->type == ND_ROUTE_UNICAST && !rt->has_gateway)
+			return nd_error_set(err, -EINVAL,
+					    "%s: route to %s requires a gateway for type unicast",
+					    rp, nd_prefix_str(&rt->dst, buf));
+		if (rt->type != ND_ROUTE_UNICAST && rt->has_gateway)
+			return nd_error_set(err, -EINVAL,
+					    "%s: route to %s of type %s must not have a gateway",
+					    rp, nd_prefix_str(&rt->dst, buf), type);
+	}
+	return 0;
+}
+
+static int parse_options(json_object *obj, const char *path, struct nd_network *net,
+			 struct nd_error *err)
+{
+	_cleanup_free_ char *p = ju_path_key(path, "options");
+	json_object *opts;
+	int r;
+
+	net->isolate = ND_ISOLATE_STRICT;
+	net->mode = ND_MODE_MANAGED;
+	net->metric = net->driver == ND_DRIVER_BRIDGE ? 100 : 99;
+
+	r = ju_object(obj, "options", false, path, &opts, err);
+	if (r < 0 || !opts)
+		return r;
+	json_object_object_foreach(opts, key, v) {
+		_cleanup_free_ char *kp = ju_path_key(p, key);
+		const char *val;
+		uint32_t u;
+
+		if (json_object_is_type(v, json_type_null))
+			continue;
+		r = ju_value_string(v, kp, &val, err);
+		if (r < 0)
+			return r;
+		if (strcmp(key, "mtu") == 0) {
+			if (parse_u32_option(val, 65535, &u) < 0 || (u != 0 && u < 68))
+				return nd_error_set(err, -EINVAL,
+						    "%s: \"%s\" is not a valid MTU (0, or 68 to 65535)",
+						    kp, val);
+			net->has_mtu = u != 0;
+			net->mtu = u;
+		} else if (strcmp(key, "metric") == 0) {
+			if (parse_u32_option(val, UINT32_MAX, &u) < 0)
+				return nd_error_set(err, -EINVAL,
+						    "%s: \"%s\" is not a valid route metric", kp, val);
+			net->metric = u;
+		} else if (strcmp(key, "isolate") == 0) {
+			if (strcmp(val, "strict") == 0)
+				net->isolate = ND_ISOLATE_STRICT;
+			else if (strcmp(val, "true") == 0)
+				net->isolate = ND_ISOLATE_TRUE;
+			else if (strcmp(val, "false") == 0 || strcmp(val, "") == 0)
+				net->isolate = ND_ISOLATE_FALSE;
+			else
+				return nd_error_set(err, -EINVAL,
+						    "%s: \"%s\" is not one of strict, true, false",
+						    kp, val);
+		} else if (strcmp(key, "no_default_route") == 0) {
+			if (parse_bool_option(val, &net->no_default_route) < 0)
+				return nd_error_set(err, -EINVAL,
+						    "%s: \"%s\" is not true or false", kp, val);
+		} else if (strcmp(key, "vrf") == 0) {
+			const char *why;
+			if (!ju_ifname_valid(val, &why))
+				return nd_error_set(err, -EINVAL, "%s: vrf name \"%s\" %s",
+						    kp, val, why);
+			net->vrf = strdup(val);
+			if (!net->vrf)
+				return -ENOMEM;
+		} else if (strcmp(key, "vlan") == 0) {
+			if (parse_u32_option(val, 4094, &u) < 0)
+				return nd_error_set(err, -EINVAL,
+						    "%s: \"%s\" is not a VLAN id (0 to 4094)", kp, val);
+			net->has_vlan = true;
+			net->vlan = (uint16_t)u;
+		} else if (strcmp(key, "mode") == 0 && net->driver == ND_DRIVER_BRIDGE) {
+			if (strcmp(val, "") == 0 || strcmp(val, "managed") == 0)
+				net->mode = ND_MODE_MANAGED;
+			else if (strcmp(val, "unmanaged") == 0)
+				net->mode = ND_MODE_UNMANAGED;
+			else
+				return nd_error_set(err, -EINVAL,
+						    "%s: invalid bridge mode \"%s\" (expected managed or unmanaged)",
+						    kp, val);
+		} else if (strcmp(key, "outbound_addr4") == 0 || strcmp(key, "outbound_addr6") == 0) {
+			bool v6 = key[13] == '6';
+			struct nd_ip ip;
+			if (nd_ip_parse(val, &ip) < 0 || ip.family != (v6 ? AF_INET6 : AF_INET))
+				return nd_error_set(err, -EINVAL, "%s: \"%s\" is not an %s address",
+						    kp, val, v6 ? "IPv6" : "IPv4");
+			if (v6) {
+				net->outbound_addr6 = ip;
+				net->has_outbound_addr6 = true;
+			} else {
+				net->outbound_addr4 = ip;
+				net->has_outbound_addr4 = true;
+			}
+		}
+		/* Other keys are ignored at setup, as netavark does. */
+	}
+	return 0;
+}
+
+static int parse_ipam(json_object *obj, const char *path, struct nd_network *net,
+		      struct nd_error *err)
+{
+	_cleanup_free_ char *p = ju_path_key(path, "ipam_options");
+	_cleanup_free_ char *driver = NULL;
+	json_object *ipam;
+	int r;
+
+	net->ipam = ND_IPAM_HOST_LOCAL;
+	r = ju_object(obj, "ipam_options", false, path, &ipam, err);
+	if (r < 0 || !ipam)
+		return r;
+	r = ju_string(ipam, "driver", false, p, &driver, err);
+	if (r < 0 || !driver)
+		return r;
+	if (strcmp(driver, "host-local") == 0)
+		net->ipam = ND_IPAM_HOST_LOCAL;
+	else if (strcmp(driver, "none") == 0)
+		net->ipam = ND_IPAM_NONE;
+	else if (strcmp(driver, "dhcp") == 0)
+		net->ipam = ND_IPAM_DHCP;
+	else
+		return nd_error_set(err, -EINVAL,
+				    "%s.driver: unsupported ipam driver \"%s\" (expected host-local, dhcp or none)",
+				    p, driver);
+	return 0;
+}
+
+int network_parse(json_object *obj, const char *path, struct nd_network *net,
+		  struct nd_error *err)
+{
+	const char *why;
+	int r;
+
+	r = ju_expect_type(obj, json_type_object, path, err);
+	if (r < 0)
+		return r;
+	if ((r = ju_string(obj, "name", true, path, &net->name, err)) < 0 ||
+	    (r = ju_string(obj, "id", true, path, &net->id, err)) < 0 ||
+	    (r = ju_string(obj, "driver", true, path, &net->driver_name, err)) < 0 ||
+	    (r = ju_string(obj, "network_interface", false, path, &net->network_interface, err)) < 0 ||
+	    (r = ju_bool(obj, "dns_enabled", true, path, &net->dns_enabled, err)) < 0 ||
+	    (r = ju_bool(obj, "internal", true, path, &net->internal, err)) < 0 ||
+	    (r = ju_bool(obj, "ipv6_enabled", true, path, &net->ipv6_enabled, err)) < 0)
+		return r;
+
+	if (strcmp(net->driver_name, "bridge") == 0)
+		net->driver = ND_DRIVER_BRIDGE;
+	else if (strcmp(net->driver_name, "macvlan") == 0)
+		net->driver = ND_DRIVER_MACVLAN;
+	else if (strcmp(net->driver_name, "ipvlan") == 0)
+		net->driver = ND_DRIVER_IPVLAN;
+	else if (net->driver_name[0] == '\0')
+		return nd_error_set(err, -EINVAL, "%s.driver: is empty", path);
+	else
+		net->driver = ND_DRIVER_PLUGIN;
+
+	if ((r = parse_subnets(obj, path, net, err)) < 0 ||
+	    (r = parse_routes(obj, path, net, err)) < 0 ||
+	    (r = ju_ip_list(obj, "network_dns_servers", path, &net->dns_servers,
+			    &net->n_dns_servers, err)) < 0 ||
+	    (r = parse_options(obj, path, net, err)) < 0 ||
+	    (r = parse_ipam(obj, path, net, err)) < 0)
+		return r;
+
+	if (net->network_interface && net->network_interface[0] &&
+	    !ju_ifname_valid(net->network_interface, &why))
+		return nd_error_set(err, -EINVAL, "%s.network_interface: \"%s\" %s", path,
+				    net->network_interface, why);
+	if (net->driver == ND_DRIVER_BRIDGE &&
+	    (!net->network_interface || !net->network_interface[0]))
+		return nd_error_set(err, -EINVAL,
+				    "%s.network_interface: no bridge interface name given", path);
+	if (net->has_mtu && net->mtu < 1280)
+		for (size_t i = 0; i < net->n_subnets; i++)
+			if (net->subnets[i].subnet.addr.family == AF_INET6)
+				return nd_error_set(err, -EINVAL,
+						    "%s.options.mtu: %u is below 1280, the minimum for an IPv6 subnet",
+						    path, net->mtu);
+	return 0;
+}
+
+void network_done(struct nd_network *net)
+{
+	free(net->name);
+	free(net->id);
+	free(net->driver_name);
+	free(net->network_interface);
+	free(net->subnets);
+	free(net->routes);
+	free(net->dns_servers);
+	free(net->vrf);
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Parsing and validating one netavark Network object (network_info values). */
+#pragma once
+
+#include <json-c/json.h>
+
+#include "model.h"
+#include "shared/error.h"
+
+/**
+ * network_parse() - fill @net from a Network JSON object
+ * @obj:	the JSON object
+ * @path:	its path for messages, e.g. "network_info.podman"
+ *
+ * Checks types, value syntax and the cross-field rules (overlapping subnets,
+ * gateways inside their subnet, route gateway families, option values).
+ * Return: 0, or a negative code with @err naming the field and the reason.
+ */
+int network_parse(json_object *obj, const char *path, struct nd_network *net,
+		  struct nd_error *err);
+
+void network_done(struct nd_network *net);
+
+/* Parse an "aa:bb:cc:dd:ee:ff" or "aa-bb-..." MAC. Return: 0 or -EINVAL. */
+int mac_parse(const char *s, uint8_t mac[6]);

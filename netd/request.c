@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "request.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipam.h"
+#include "jsonutil.h"
+#include "network.h"
+#include "shared/cleanup.h"
+
+const char *nd_proto_name(enum nd_proto p)
+{
+	switch (p) {
+	case ND_PROTO_TCP: return "tcp";
+	case ND_PROTO_UDP: return "udp";
+	case ND_PROTO_SCTP: return "sctp";
+	}
+	return "?";
+}
+
+const char *nd_isolate_name(enum nd_isolate i)
+{
+	switch (i) {
+	case ND_ISOLATE_STRICT: return "strict";
+	case ND_ISOLATE_TRUE: return "true";
+	case ND_ISOLATE_FALSE: return "false";
+	}
+	return "?";
+}
+
+static void attach_done(struct nd_attach *a)
+{
+	free(a->interface_name);
+	free(a->host_interface_name);
+	free(a->addrs);
+	for (size_t i = 0; i < a->n_aliases; i++)
+		free(a->aliases[i]);
+	free(a->aliases);
+}
+
+void nd_request_free(struct nd_request *r)
+{
+	if (!r)
+		return;
+	free(r->container_id);
+	free(r->container_name);
+	free(r->container_hostname);
+	for (size_t i = 0; i < r->n_networks; i++)
+		network_done(&r->networks[i]);
+	free(r->networks);
+	for (size_t i = 0; i < r->n_attach; i++)
+		attach_done(&r->attach[i]);
+	free(r->attach);
+	free(r->ports);
+	free(r->dns_servers);
+	free(r);
+}
+
+const struct nd_network *request_network(const struct nd_request *r, const char *name)
+{
+	for (size_t i = 0; i < r->n_networks; i++)
+		if (strcmp(r->networks[i].name, name) == 0)
+			return &r->networks[i];
+	return NULL;
+}
+
+static int parse_network_info(json_object *root, struct nd_request *req, struct nd_error *err)
+{
+	json_object *info;
+	size_t n, i = 0;
+	int r;
+
+	r = ju_object(root, "network_info", true, "", &info, err);
+	if (r < 0)
+		return r;
+	n = (size_t)json_object_object_length(info);
+	if (n == 0)
+		return 0;
+	req->networks = calloc(n, sizeof(*req->networks));
+	if (!req->networks)
+		return -ENOMEM;
+	json_object_object_foreach(info, key, val) {
+		_cleanup_free_ char *p = ju_path_key("network_info", key);
+		struct nd_network *net = &req->networks[i++];
+
+		req->n_networks = i;
+		r = network_parse(val, p, net, err);
+		if (r < 0)
+			return r;
+		if (strcmp(net->name, key) != 0)
+			return nd_error_set(err, -EINVAL,
+					    "%s.name: \"%s\" does not match its key \"%s\"",
+					    p, net->name, key);
+	}
+	return 0;
+}
+
+static int parse_attach(json_object *o, const char *netname, const char *path,
+			struct nd_request *req, struct nd_attach *a, struct nd_error *err)
+{
+	_cleanup_free_ char *mac = NULL;
+	_cleanup_free_ struct nd_ip *ips = NULL;
+	json_object *opts;
+	const char *why;
+	size_t n_ips = 0;
+	int r;
+
+	r = ju_expect_type(o, json_type_object, path, err);
+	if (r < 0)
+		return r;
+	a->net = request_network(req, netname);
+	if (!a->net)
+		return nd_error_set(err, -EINVAL,
+				    "%s: network info for network \"%s\" not found in network_info",
+				    path, netname);
+	r = ju_string(o, "interface_name", true, path, &a->interface_name, err);
+	if (r < 0)
+		return r;
+	if (!ju_ifname_valid(a->interface_name, &why))
+		return nd_error_set(err, -EINVAL, "%s.interface_name: \"%s\" %s", path,
+				    a->interface_name, why);
+	if ((r = ju_ip_list(o, "static_ips", path, &ips, &n_ips, err)) < 0 ||
+	    (r = ju_string(o, "static_mac", false, path, &mac, err)) < 0 ||
+	    (r = ju_string_list(o, "aliases", path, &a->aliases, &a->n_aliases, err)) < 0 ||
+	    (r = ju_object(o, "options", false, path, &opts, err)) < 0)
+		return r;
+	if (mac) {
+		if (mac_parse(mac, a->mac) < 0)
+			return nd_error_set(err, -EINVAL,
+					    "%s.static_mac: \"%s\" is not a MAC address (expected six hex pairs like 02:42:ac:11:00:02)",
+					    path, mac);
+		if (a->mac[0] & 1)
+			return nd_error_set(err, -EINVAL,
+					    "%s.static_mac: \"%s\" is a multicast address", path, mac);
+		if (!(a->mac[0] | a->mac[1] | a->mac[2] | a->mac[3] | a->mac[4] | a->mac[5]))
+			return nd_error_set(err, -EINVAL,
+					    "%s.static_mac: \"%s\" is the all-zero address", path, mac);
+		a->has_mac = true;
+	}
+	if (opts) {
+		_cleanup_free_ char *op = ju_path_key(path, "options");
+		r = ju_string(opts, "host_interface_name", false, op, &a->host_interface_name, err);
+		if (r < 0)
+			return r;
+		if (a->host_interface_name && !a->host_interface_name[0]) {
+			free(a->host_interface_name);
+			a->host_interface_name = NULL;
+		}
+		if (a->host_interface_name && !ju_ifname_valid(a->host_interface_name, &why))
+			return nd_error_set(err, -EINVAL, "%s.host_interface_name: \"%s\" %s", op,
+					    a->host_interface_name, why);
+	}
+	return ipam_assign(a, ips, n_ips, path, err);
+}
+
+static int check_attach_unique(const struct nd_request *req, size_t i, const char *path,
+			       struct nd_error *err)
+{
+	const struct nd_attach *a = &req->attach[i];
+
+	for (size_t j = 0; j < i; j++) {
+		const struct nd_attach *b = &req->attach[j];
+		if (a->net == b->net)
+			return nd_error_set(err, -EINVAL, "%s: network \"%s\" is given twice",
+					    path, a->net->name);
+		if (strcmp(a->interface_name, b->interface_name) == 0)
+			return nd_error_set(err, -EINVAL,
+					    "%s.interface_name: \"%s\" is already used for network \"%s\"",
+					    path, a->interface_name, b->net->name);
+		if (a->host_interface_name && b->host_interface_name &&
+		    strcmp(a->host_interface_name, b->host_interface_name) == 0)
+			return nd_error_set(err, -EINVAL,
+					    "%s.options.host_interface_name: \"%s\" is already used for network \"%s\"",
+					    path, a->host_interface_name, b->net->name);
+	}
+	return 0;
+}
+
+static int parse_networks(json_object *root, struct nd_request *req, struct nd_error *err)
+{
+	json_object *nets = ju_get(root, "networks");
+	size_t n, i = 0;
+	int r;
+
+	if (!nets)
+		return nd_error_set(err, -EINVAL, "networks: required field is missing");
+	if (json_object_is_type(nets, json_type_object))
+		n = (size_t)json_object_object_length(nets);
+	else if (json_object_is_type(nets, json_type_array))
+		n = json_object_array_length(nets);
+	else
+		return nd_error_set(err, -EINVAL,
+				    "networks: expected an object (name → options) or an array, got %s",
+				    ju_type_name(nets));
+	if (n == 0)
+		return nd_error_set(err, -EINVAL, "networks: no network given");
+	req->attach = calloc(n, sizeof(*req->attach));
+	if (!req->attach)
+		return -ENOMEM;
+
+	if (json_object_is_type(nets, json_type_object)) {
+		json_object_object_foreach(nets, key, val) {
+			_cleanup_free_ char *p = ju_path_key("networks", key);
+			req->n_attach = i + 1;
+			r = parse_attach(val, key, p, req, &req->attach[i], err);
+			if (r == 0)
+				r = check_attach_unique(req, i, p, err);
+			if (r < 0)
+				return r;
+			i++;
+		}
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		_cleanup_free_ char *p = ju_path_idx("networks", i);
+		_cleanup_free_ char *name = NULL;
+		json_object *val = json_object_array_get_idx(nets, i);
+
+		req->n_attach = i + 1;
+		r = ju_expect_type(val, json_type_object, p, err);
+		if (r == 0)
+			r = ju_string(val, "name", true, p, &name, err);
+		if (r == 0)
+			r = parse_attach(val, name, p, req, &req->attach[i], err);
+		if (r == 0)
+			r = check_attach_unique(req, i, p, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int parse_ports(json_object *root, struct nd_request *req, struct nd_error *err)
+{
+	static const char *const protos[] = { "tcp", "udp", "sctp" };
+	json_object *arr;
+	size_t n;
+	int r;
+
+	r = ju_array(root, "port_mappings", false, "", &arr, err);
+	if (r < 0 || !arr)
+		return r;
+	n = json_object_array_length(arr);
+	if (n == 0)
+		return 0;
+	req->ports = calloc(n, sizeof(*req->ports));
+	if (!req->ports)
+		return -ENOMEM;
+	req->n_ports = n;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *p = ju_path_idx("port_mappings", i);
+		_cleanup_free_ char *host_ip = NULL, *proto = NULL;
+		struct nd_port *pm = &req->ports[i];
+		json_object *o = json_object_array_get_idx(arr, i);
+		int64_t cport, hport, range;
+		bool found = false;
+
+		r = ju_expect_type(o, json_type_object, p, err);
+		if (r == 0)
+			r = ju_string(o, "host_ip", true, p, &host_ip, err);
+		if (r == 0)
+			r = ju_int(o, "container_port", true, 0, 65535, p, &cport, NULL, err);
+		if (r == 0)
+			r = ju_int(o, "host_port", true, 0, 65535, p, &hport, NULL, err);
+		if (r == 0)
+			r = ju_int(o, "range", true, 0, 65535, p, &range, NULL, err);
+		if (r == 0)
+			r = ju_string(o, "protocol", true, p, &proto, err);
+		if (r < 0)
+			return r;
+		for (size_t k = 0; k < ELEMENTSOF(protos); k++)
+			if (strcmp(proto, protos[k]) == 0) {
+				pm->proto = (enum nd_proto)k;
+				found = true;
+			}
+		if (!found)
+			return nd_error_set(err, -EINVAL,
+					    "%s.protocol: unknown protocol \"%s\" (expected tcp, udp or sctp)",
+					    p, proto);
+		if (strcmp(host_ip, "") == 0)
+			pm->host_ip_kind = ND_HOSTIP_ALL;
+		else if (strcmp(host_ip, "0.0.0.0") == 0)
+			pm->host_ip_kind = ND_HOSTIP_ALL_V4;
+		else if (strcmp(host_ip, "::") == 0)
+			pm->host_ip_kind = ND_HOSTIP_ALL_V6;
+		else if (nd_ip_parse(host_ip, &pm->host_ip) == 0)
+			pm->host_ip_kind = ND_HOSTIP_ONE;
+		else
+			return nd_error_set(err, -EINVAL,
+					    "%s.host_ip: invalid host ip \"%s\" provided for port %lld",
+					    p, host_ip, (long long)hport);
+		if (cport == 0)
+			return nd_error_set(err, -EINVAL, "%s.container_port: must not be 0", p);
+		if (hport == 0)
+			return nd_error_set(err, -EINVAL, "%s.host_port: must not be 0", p);
+		if (range == 0)
+			range = 1;
+		if (hport + range - 1 > 65535 || cport + range - 1 > 65535)
+			return nd_error_set(err, -EINVAL,
+					    "%s.range: %lld ports from %lld go past port 65535",
+					    p, (long long)range, (long long)(hport > cport ? hport : cport));
+		pm->container_port = (uint16_t)cport;
+		pm->host_port = (uint16_t)hport;
+		pm->range = (uint16_t)range;
+	}
+	return 0;
+}
+
+static int check_container_id(const char *id, struct nd_error *err)
+{
+	if (!id[0])
+		return nd_error_set(err, -EINVAL, "container_id: is empty");
+	if (strlen(id) > 255)
+		return nd_error_set(err, -EINVAL, "container_id: longer than 255 characters");
+	for (const char *c = id; *c; c++)
+		if (*c == '/' || *c == ',' || (unsigned char)*c <= ' ' || *c == 0x7f)
+			return nd_error_set(err, -EINVAL,
+					    "container_id: \"%s\" may not contain '/', ',', white space or control characters",
+					    id);
+	return 0;
+}
+
+int request_parse(const char *buf, size_t len, struct nd_request **ret, struct nd_error *err)
+{
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
+	json_object *root = NULL;
+	int r;
+
+	r = ju_parse(buf, len, &root, err);
+	if (r < 0)
+		return r;
+	req = calloc(1, sizeof(*req));
+	if (!req) {
+		json_object_put(root);
+		return -ENOMEM;
+	}
+	r = ju_expect_type(root, json_type_object, "request", err);
+	if (r == 0)
+		r = ju_string(root, "container_id", true, "", &req->container_id, err);
+	if (r == 0)
+		r = check_container_id(req->container_id, err);
+	if (r == 0)
+		r = ju_string(root, "container_name", true, "", &req->container_name, err);
+	if (r == 0)
+		r = ju_string(root, "container_hostname", false, "", &req->container_hostname, err);
+	if (r == 0)
+		r = parse_network_info(root, req, err);
+	if (r == 0)
+		r = parse_networks(root, req, err);
+	if (r == 0)
+		r = parse_ports(root, req, err);
+	if (r == 0)
+		r = ju_ip_list(root, "dns_servers", "", &req->dns_servers, &req->n_dns_servers, err);
+	json_object_put(root);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(req);
+	return 0;
+}

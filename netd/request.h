@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* netavark's setup/teardown request (NetworkOptions) → validated nd_request. */
+#pragma once
+
+#include <stddef.h>
+
+#include "model.h"
+#include "shared/error.h"
+
+/**
+ * request_parse() - parse and validate a whole request
+ * @buf, @len:	the JSON text (need not be NUL-terminated)
+ * @ret:	the model on success, owned by the caller (nd_request_free)
+ *
+ * Every network is validated and every attachment's addresses are assigned
+ * (IPAM) here, before anything on the system is touched.
+ * Return: 0, or a negative code with @err saying which field and why.
+ */
+int request_parse(const char *buf, size_t len, struct nd_request **ret, struct nd_error *err);
+
+/* Find a network of the request by name (NULL if absent). */
+const struct nd_network *request_network(const struct nd_request *r, const char *name);
