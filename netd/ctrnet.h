@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Inside the container: loopback, addresses, link up, default and static routes. */
+#pragma once
+
+#include "exec.h"
+
+int ctrnet_loopback_up(struct exec_ctx *c);
+/* Addresses of attachment @i, then its interface up. */
+int ctrnet_addresses(struct exec_ctx *c, size_t i);
+/* Default route per family (unless internal or no_default_route), then static routes. */
+int ctrnet_routes(struct exec_ctx *c, size_t i);

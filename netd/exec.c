@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "exec.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netns.h"
+#include "shared/log.h"
+
+int exec_push_undo(struct exec_ctx *c, const struct undo *u)
+{
+	if (c->n_undo == c->cap_undo) {
+		size_t cap = c->cap_undo ? c->cap_undo * 2 : 16;
+		struct undo *v = realloc(c->undo, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		c->undo = v;
+		c->cap_undo = cap;
+	}
+	c->undo[c->n_undo++] = *u;
+	return 0;
+}
+
+void exec_unwind(struct exec_ctx *c)
+{
+	while (c->n_undo > 0) {
+		const struct undo *u = &c->undo[--c->n_undo];
+		int r = 0;
+
+		switch (u->kind) {
+		case UNDO_LINK_DEL: {
+			struct nlx *h = u->in_container ? c->ctr : c->host;
+			if (h) {
+				r = nlx_link_del(h, u->ifindex);
+				if (r == -ENODEV)
+					r = 0;
+			}
+			if (r < 0)
+				log_warn("rollback: failed to delete link %d in the %s namespace: %s",
+					 u->ifindex, u->in_container ? "container" : "host",
+					 strerror(-r));
+			else
+				log_debug("rollback: deleted link %d", u->ifindex);
+			break;
+		}
+		case UNDO_LINK_DOWN: {
+			struct nlx *h = u->in_container ? c->ctr : c->host;
+			if (h && (r = nlx_link_set_down(h, u->ifindex)) < 0 && r != -ENODEV)
+				log_warn("rollback: failed to set link %d down: %s", u->ifindex,
+					 strerror(-r));
+			break;
+		}
+		case UNDO_SYSCTL:
+			r = sysctl_set(u->key, u->value, NULL);
+			if (r < 0)
+				log_warn("rollback: failed to restore sysctl %s=%s: %s",
+					 u->key, u->value, strerror(-r));
+			break;
+		}
+	}
+}
+
+int exec_in_container(struct exec_ctx *c, int (*fn)(struct exec_ctx *c, void *arg), void *arg)
+{
+	int r, back;
+
+	if (c->ctr_ns < 0)
+		return -ENOENT;
+	r = netns_enter(c->ctr_ns);
+	if (r < 0)
+		return nd_error_set(c->err, r, "failed to enter container namespace %s: %s",
+				    c->netns_path, strerror(-r));
+	r = fn(c, arg);
+	back = netns_enter(c->host_ns);
+	if (back < 0) {
+		/* Staying in the wrong namespace would corrupt everything after. */
+		log_error("failed to return to the host network namespace: %s", strerror(-back));
+		abort();
+	}
+	return r;
+}
+
+int exec_host_sysctl(struct exec_ctx *c, const char *key, const char *value)
+{
+	struct undo u = { .kind = UNDO_SYSCTL };
+	int r = sysctl_set(key, value, u.value);
+
+	if (r < 0)
+		return nd_error_set(c->err, r, "failed to set sysctl %s=%s: %s", key, value,
+				    strerror(-r));
+	if (r == 0)
+		return 0;
+	log_debug("sysctl %s: %s -> %s", key, u.value, value);
+	snprintf(u.key, sizeof(u.key), "%s", key);
+	return exec_push_undo(c, &u);
+}
+
+int exec_nl_error(struct exec_ctx *c, struct nlx *h, int r, const char *fmt, ...)
+{
+	char what[512];
+	const char *km = nlx_last_msg(h);
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (km && *km)
+		return nd_error_set(c->err, r, "%s: %s (kernel: %s)", what, strerror(-r), km);
+	return nd_error_set(c->err, r, "%s: %s", what, strerror(-r));
+}

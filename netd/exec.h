@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The execution context of one setup or teardown, and the undo journal.
+ * Every step that changes the system pushes the inverse action; on the first
+ * failure exec_unwind() runs them in reverse order.
+ */
+#pragma once
+
+#include <net/if.h>
+#include <stdbool.h>
+
+#include "model.h"
+#include "nl.h"
+#include "opts.h"
+#include "sysctl.h"
+#include "shared/error.h"
+
+/* What setup learnt about one attachment while building it. */
+struct attach_rt {
+	int br_ifindex;
+	bool br_created;
+	int host_ifindex;
+	char host_name[IFNAMSIZ];
+	int ctr_ifindex;
+	uint8_t mac[6];
+	unsigned mtu;
+};
+
+enum undo_kind {
+	UNDO_LINK_DEL,		/* delete link @ifindex (host or container) */
+	UNDO_SYSCTL,		/* restore host sysctl @key to @value */
+	UNDO_LINK_DOWN,		/* set link @ifindex down again */
+};
+
+struct undo {
+	enum undo_kind kind;
+	bool in_container;
+	int ifindex;
+	char key[128];
+	char value[SYSCTL_VALUE_MAX];
+};
+
+struct exec_ctx {
+	const struct netd_opts *opts;
+	const struct nd_request *req;
+	const char *netns_path;
+	int host_ns;			/* fd of the namespace netd started in */
+	int ctr_ns;			/* fd of the container's, -1 if gone */
+	struct nlx *host;
+	struct nlx *ctr;		/* NULL if the container namespace is gone */
+	struct attach_rt *rt;		/* one per req->attach */
+	struct undo *undo;
+	size_t n_undo, cap_undo;
+	struct nd_error *err;
+};
+
+int exec_push_undo(struct exec_ctx *c, const struct undo *u);
+/* Undo everything recorded, newest first; failures are logged, not returned. */
+void exec_unwind(struct exec_ctx *c);
+
+/* Run @fn inside the container namespace and come back. */
+int exec_in_container(struct exec_ctx *c, int (*fn)(struct exec_ctx *c, void *arg), void *arg);
+
+/* Set a host sysctl and journal its old value. */
+int exec_host_sysctl(struct exec_ctx *c, const char *key, const char *value);
+
+/* Record a netlink failure: "<what>: <strerror>[: <kernel message>]". */
+int exec_nl_error(struct exec_ctx *c, struct nlx *h, int r, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "link-veth.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "shared/log.h"
+
+void veth_host_name(const char *container_id, const char *network, char out[IFNAMSIZ])
+{
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+
+	for (const char *p = container_id; *p; p++)
+		h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
+	h = (h ^ 0xff) * 0x100000001b3ULL;
+	for (const char *p = network; *p; p++)
+		h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
+	snprintf(out, IFNAMSIZ, "veth%011llx", (unsigned long long)(h & 0xfffffffffffULL));
+}
+
+static bool attach_has_v6(const struct nd_attach *a)
+{
+	for (size_t i = 0; i < a->net->n_subnets; i++)
+		if (a->net->subnets[i].subnet.addr.family == AF_INET6)
+			return true;
+	return false;
+}
+
+struct ctr_sysctl_arg {
+	const char *ifname;
+	bool v6;
+};
+
+/* Runs inside the container namespace. */
+static int ctr_sysctls(struct exec_ctx *c, void *arg)
+{
+	const struct ctr_sysctl_arg *s = arg;
+	char key[128];
+	int r;
+
+	/* Containers get their addresses from netd, never from router adverts. */
+	snprintf(key, sizeof(key), "net/ipv6/conf/%s/autoconf", s->ifname);
+	r = sysctl_set(key, "0", NULL);
+	if (r < 0 && r != -ENOENT && r != -EROFS)
+		return nd_error_set(c->err, r, "failed to set sysctl %s=0 in the container: %s",
+				    key, strerror(-r));
+	if (s->v6) {
+		snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_dad", s->ifname);
+		if ((r = sysctl_set(key, "0", NULL)) < 0)
+			goto fail;
+	}
+	snprintf(key, sizeof(key), "net/ipv4/conf/%s/arp_notify", s->ifname);
+	if ((r = sysctl_set(key, "1", NULL)) < 0)
+		goto fail;
+	snprintf(key, sizeof(key), "net/ipv4/conf/%s/rp_filter", s->ifname);
+	if ((r = sysctl_set(key, "2", NULL)) < 0)
+		goto fail;
+	return 0;
+fail:
+	return nd_error_set(c->err, r, "failed to set sysctl %s in the container: %s", key,
+			    strerror(-r));
+}
+
+int veth_create(struct exec_ctx *c, size_t i)
+{
+	const struct nd_attach *a = &c->req->attach[i];
+	const struct nd_network *net = a->net;
+	struct attach_rt *rt = &c->rt[i];
+	struct ctr_sysctl_arg sa = { .ifname = a->interface_name, .v6 = attach_has_v6(a) };
+	struct nlx_link peer, host;
+	int r;
+
+	if (a->host_interface_name)
+		snprintf(rt->host_name, sizeof(rt->host_name), "%s", a->host_interface_name);
+	else
+		veth_host_name(c->req->container_id, net->name, rt->host_name);
+
+	r = nlx_veth_create(c->host, rt->host_name, a->interface_name, c->ctr_ns, rt->mtu,
+			    rt->br_ifindex, a->has_mac ? a->mac : NULL);
+	if (r == -EEXIST) {
+		bool in_ctr = nlx_link_by_name(c->ctr, a->interface_name, &peer) == 0;
+		bool on_host = nlx_link_by_name(c->host, rt->host_name, &host) == 0;
+		if (in_ctr)
+			return nd_error_set(c->err, r,
+					    "network \"%s\": create veth pair: interface \"%s\" already exists in container namespace %s",
+					    net->name, a->interface_name, c->netns_path);
+		if (on_host)
+			return nd_error_set(c->err, r,
+					    "network \"%s\": create veth pair: interface \"%s\" already exists in the host namespace",
+					    net->name, rt->host_name);
+	}
+	if (r < 0)
+		return exec_nl_error(c, c->host, r,
+				     "network \"%s\": create veth pair %s <-> %s (container)",
+				     net->name, rt->host_name, a->interface_name);
+
+	r = nlx_link_by_name(c->ctr, a->interface_name, &peer);
+	if (r < 0)
+		return exec_nl_error(c, c->ctr, r, "read container interface \"%s\"",
+				     a->interface_name);
+	rt->ctr_ifindex = peer.ifindex;
+	memcpy(rt->mac, peer.mac, sizeof(rt->mac));
+	r = exec_push_undo(c, &(struct undo){ .kind = UNDO_LINK_DEL, .in_container = true,
+					      .ifindex = peer.ifindex });
+	if (r < 0)
+		return r;
+	r = nlx_link_by_name(c->host, rt->host_name, &host);
+	if (r < 0)
+		return exec_nl_error(c, c->host, r, "read host veth \"%s\"", rt->host_name);
+	rt->host_ifindex = host.ifindex;
+	log_info("network %s: veth %s (host) <-> %s (container), mtu %u", net->name,
+		 rt->host_name, a->interface_name, host.mtu);
+
+	if (net->has_vlan) {
+		r = nlx_bridge_port_set_pvid(c->host, host.ifindex, net->vlan);
+		if (r < 0)
+			return exec_nl_error(c, c->host, r, "network \"%s\": set vlan %u on port %s",
+					     net->name, net->vlan, rt->host_name);
+	}
+	if (net->mode == ND_MODE_MANAGED) {
+		r = exec_in_container(c, ctr_sysctls, &sa);
+		if (r < 0)
+			return r;
+		if (sa.v6) {
+			char key[128];
+			snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_dad", rt->host_name);
+			r = sysctl_set(key, "0", NULL);
+			if (r < 0)
+				return nd_error_set(c->err, r, "failed to set sysctl %s=0: %s", key,
+						    strerror(-r));
+		}
+	}
+	r = nlx_link_set_up(c->host, host.ifindex);
+	if (r < 0)
+		return exec_nl_error(c, c->host, r, "set host veth \"%s\" up", rt->host_name);
+	return 0;
+}
+
+int veth_remove(struct exec_ctx *c, size_t i, struct nd_error *err)
+{
+	const struct nd_attach *a = &c->req->attach[i];
+	const struct nd_network *net = a->net;
+	char host_name[IFNAMSIZ];
+	struct nlx_link l;
+	int r;
+
+	if (c->ctr) {
+		r = nlx_link_by_name(c->ctr, a->interface_name, &l);
+		if (r == 0) {
+			r = nlx_link_del(c->ctr, l.ifindex);
+			if (r < 0 && r != -ENODEV)
+				return nd_error_set(err, r,
+						    "network \"%s\": failed to delete container veth \"%s\": %s",
+						    net->name, a->interface_name, strerror(-r));
+			log_info("network %s: deleted container interface %s", net->name,
+				 a->interface_name);
+			return 0;
+		}
+		if (r != -ENODEV)
+			return nd_error_set(err, r, "network \"%s\": look up \"%s\": %s",
+					    net->name, a->interface_name, strerror(-r));
+	}
+	/* The container side is gone or unreachable: remove a host end left behind. */
+	if (a->host_interface_name)
+		snprintf(host_name, sizeof(host_name), "%s", a->host_interface_name);
+	else
+		veth_host_name(c->req->container_id, net->name, host_name);
+	r = nlx_link_by_name(c->host, host_name, &l);
+	if (r == -ENODEV)
+		return 0;
+	if (r < 0)
+		return nd_error_set(err, r, "network \"%s\": look up host veth \"%s\": %s",
+				    net->name, host_name, strerror(-r));
+	if (strcmp(l.kind, "veth") != 0)
+		return 0;
+	r = nlx_link_del(c->host, l.ifindex);
+	if (r < 0 && r != -ENODEV)
+		return nd_error_set(err, r, "network \"%s\": failed to delete host veth \"%s\": %s",
+				    net->name, host_name, strerror(-r));
+	log_info("network %s: deleted host veth %s", net->name, host_name);
+	return 0;
+}

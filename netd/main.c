@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * netd: the network-setup executable. Command line as netavark's: global
+ * options before the subcommand. A usage error exits 2 with a message on
+ * stderr; any other error prints {"error": "..."} on stdout and exits 1.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "config.h"
+#include "commands.h"
+#include "fw.h"
+#include "opts.h"
+#include "result.h"
+#include "shared/log.h"
+
+static const char usage_text[] =
+	"Usage: netd [OPTIONS] COMMAND [ARGS]\n"
+	"\n"
+	"Container network setup, compatible with netavark's command line and JSON.\n"
+	"\n"
+	"Commands:\n"
+	"  setup NETNS_PATH      attach a container namespace to networks (request on stdin)\n"
+	"  teardown NETNS_PATH   detach it again (same request on stdin)\n"
+	"  validate              check a request without touching anything\n"
+	"  version               print version information as JSON\n"
+	"\n"
+	"Options (before the command):\n"
+	"  -c, --config DIR            state directory (required for setup/teardown)\n"
+	"  -r, --rootless BOOL         true when running rootless (default false)\n"
+	"  -a, --aardvark-binary PATH  DNS server to start for dns_enabled networks\n"
+	"      --firewall-driver NAME  firewall driver (also NETAVARK_FW); default: see version\n"
+	"      --plugin-directory DIR  directory with driver plugins (repeatable)\n"
+	"  -f, --file PATH             read the request from PATH instead of stdin\n"
+	"  -h, --help                  this help\n"
+	"  -V, --version               print the version\n"
+	"\n"
+	"Environment: NETD_LOG=error|warn|info|debug (RUST_LOG is understood too),\n"
+	"NETAVARK_DNS_PORT, NETAVARK_FW.\n"
+	"\n"
+	"Example:\n"
+	"  netd --config /run/containers/networks setup /run/netns/ctr1 < request.json\n";
+
+static void usage(FILE *f)
+{
+	fputs(usage_text, f);
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "netd: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'netd --help'.\n");
+	return 2;
+}
+
+/* RFC 3339 build time from the compiler's __DATE__ and __TIME__. */
+static void build_time(char out[32])
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const char *d = __DATE__;	/* "Nov 27 2026" */
+	const char *m = strstr(months, (char[4]){ d[0], d[1], d[2], 0 });
+	int day = atoi(d + 4), mon = m ? (int)(m - months) / 3 + 1 : 1;
+
+	snprintf(out, 32, "%.4s-%02d-%02dT%sZ", d + 7, mon, day, __TIME__);
+}
+
+static int cmd_version(const struct netd_opts *opts)
+{
+	json_object *o = json_object_new_object();
+	char bt[32];
+	const char *s;
+
+	build_time(bt);
+	json_object_object_add(o, "version", json_object_new_string(NETD_VERSION));
+	json_object_object_add(o, "commit", json_object_new_string(NETD_COMMIT));
+	json_object_object_add(o, "build_time", json_object_new_string(bt));
+	json_object_object_add(o, "target", json_object_new_string(NETD_BUILD_TARGET));
+	json_object_object_add(o, "default_fw_driver", json_object_new_string(fw_default_name()));
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+					      JSON_C_TO_STRING_SPACED |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
+	printf("%s\n", s);
+	json_object_put(o);
+	return 0;
+}
+
+static int parse_bool_arg(const char *s, bool *ret)
+{
+	if (strcasecmp(s, "true") == 0)
+		*ret = true;
+	else if (strcasecmp(s, "false") == 0)
+		*ret = false;
+	else
+		return -1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_FW = 0x100, OPT_PLUGIN_DIR };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "rootless", required_argument, NULL, 'r' },
+		{ "aardvark-binary", required_argument, NULL, 'a' },
+		{ "firewall-driver", required_argument, NULL, OPT_FW },
+		{ "plugin-directory", required_argument, NULL, OPT_PLUGIN_DIR },
+		{ "file", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 }
+	};
+	struct netd_opts opts = {
+		.aardvark_binary = "/usr/libexec/podman/aardvark-dns",
+		.fw_driver = getenv("NETAVARK_FW"),
+		.dns_port = 53,
+	};
+	struct nd_error err = {0};
+	const char *cmd, *env;
+	int opt, r;
+
+	log_setup("NETD_LOG", "netd");
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+c:r:a:f:hV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			opts.config_dir = optarg;
+			break;
+		case 'r':
+			if (parse_bool_arg(optarg, &opts.rootless) < 0)
+				return usage_error("invalid value '%s' for --rootless (true or false)", optarg);
+			break;
+		case 'a':
+			opts.aardvark_binary = optarg;
+			break;
+		case OPT_FW:
+			opts.fw_driver = optarg;
+			break;
+		case OPT_PLUGIN_DIR:
+			if (opts.n_plugin_dirs == NETD_MAX_PLUGIN_DIRS)
+				return usage_error("too many --plugin-directory options (at most %d)",
+						   NETD_MAX_PLUGIN_DIRS);
+			opts.plugin_dirs[opts.n_plugin_dirs++] = optarg;
+			break;
+		case 'f':
+			opts.input_file = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("netd %s\n", NETD_VERSION);
+			return 0;
+		case '?':
+			if (optopt)
+				return usage_error("unknown option or missing value for '-%c'",
+						   (char)optopt);
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[optind++];
+
+	if (strcmp(cmd, "version") == 0) {
+		if (optind != argc)
+			return usage_error("unexpected argument '%s'", argv[optind]);
+		return cmd_version(&opts);
+	}
+	if (strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "setup") != 0 && strcmp(cmd, "teardown") != 0 &&
+	    strcmp(cmd, "validate") != 0)
+		return usage_error("unknown command '%s'", cmd);
+	if (strcmp(cmd, "validate") == 0) {
+		if (optind != argc)
+			return usage_error("unexpected argument '%s'", argv[optind]);
+	} else {
+		if (optind >= argc || !argv[optind][0])
+			return usage_error("'%s' needs the path of the container's network namespace", cmd);
+		if (optind + 1 != argc)
+			return usage_error("unexpected argument '%s'", argv[optind + 1]);
+	}
+
+	if (!opts.fw_driver || !opts.fw_driver[0])
+		opts.fw_driver = fw_default_name();
+	if (!fw_lookup(opts.fw_driver)) {
+		nd_error_set(&err, -EINVAL, "Must provide a valid firewall backend, got %s (this netd knows: none)",
+			     opts.fw_driver);
+		goto fail;
+	}
+	env = getenv("NETAVARK_DNS_PORT");
+	if (env && *env) {
+		char *end;
+		unsigned long p;
+		errno = 0;
+		p = strtoul(env, &end, 10);
+		if (errno || *end || p == 0 || p > 65535 || env[0] == '-') {
+			nd_error_set(&err, -EINVAL, "Invalid NETAVARK_DNS_PORT %s: not a port number (1 to 65535)", env);
+			goto fail;
+		}
+		opts.dns_port = (uint16_t)p;
+	}
+
+	if (strcmp(cmd, "setup") == 0)
+		r = cmd_setup(&opts, argv[optind], &err);
+	else if (strcmp(cmd, "teardown") == 0)
+		r = cmd_teardown(&opts, argv[optind], &err);
+	else
+		r = cmd_validate(&opts, &err);
+	if (r >= 0)
+		return 0;
+	if (!err.msg)
+		nd_error_set(&err, r, "%s failed: %s", cmd, strerror(-r));
+fail:
+	log_debug("error: %s", err.msg);
+	result_print_error(&err);
+	nd_error_clear(&err);
+	return 1;
+}

@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "nl.h"
+
+#include <errno.h>
+#include <linux/if_bridge.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/bridge.h>
+#include <netlink/route/link/veth.h>
+#include <netlink/route/route.h>
+#include <netlink/socket.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shared/cleanup.h"
+
+struct nlx {
+	struct nl_sock *sk;
+	int kernel_errno;	/* errno of the last NLMSG_ERROR, 0 if none */
+	char ext_msg[256];	/* extended ack text of that error */
+};
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
+
+/* Copy the NLMSGERR_ATTR_MSG text out of an error message, bounds-checked. */
+static void read_ext_ack(struct nlx *h, const struct nlmsgerr *e)
+{
+	const struct nlmsghdr *hdr = (const void *)((const char *)e - NLMSG_HDRLEN);
+	size_t total, off;
+
+	h->ext_msg[0] = '\0';
+	if (!(hdr->nlmsg_flags & NLM_F_ACK_TLVS) || hdr->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
+		return;
+	total = hdr->nlmsg_len - NLMSG_HDRLEN;
+	off = sizeof(*e);
+	if (!(hdr->nlmsg_flags & NLM_F_CAPPED)) {
+		if (e->msg.nlmsg_len < sizeof(struct nlmsghdr))
+			return;
+		off += NLMSG_ALIGN(e->msg.nlmsg_len) - sizeof(struct nlmsghdr);
+	}
+	while (off + sizeof(struct nlattr) <= total) {
+		const struct nlattr *a = (const void *)((const char *)e + off);
+		size_t alen = a->nla_len;
+
+		if (alen < sizeof(*a) || off + alen > total)
+			return;
+		if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG && alen > sizeof(*a)) {
+			size_t n = alen - sizeof(*a);
+			if (n >= sizeof(h->ext_msg))
+				n = sizeof(h->ext_msg) - 1;
+			memcpy(h->ext_msg, (const char *)a + sizeof(*a), n);
+			h->ext_msg[n] = '\0';
+			return;
+		}
+		off += NLA_ALIGN(alen);
+	}
+}
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct nlx *h = arg;
+
+	h->kernel_errno = -e->error;
+	read_ext_ack(h, e);
+	return NL_STOP;
+}
+
+/* libnl's own codes for failures that never reached the kernel. */
+static int nle_to_errno(int nle)
+{
+	switch (nle < 0 ? -nle : nle) {
+	case NLE_NOMEM: return ENOMEM;
+	case NLE_EXIST: return EEXIST;
+	case NLE_NODEV: return ENODEV;
+	case NLE_OBJ_NOTFOUND: return ENODEV;
+	case NLE_PERM: return EPERM;
+	case NLE_INVAL: return EINVAL;
+	case NLE_RANGE: return ERANGE;
+	case NLE_BUSY: return EBUSY;
+	case NLE_AGAIN: return EAGAIN;
+	case NLE_OPNOTSUPP: return EOPNOTSUPP;
+	case NLE_AF_NOSUPPORT: return EAFNOSUPPORT;
+	case NLE_NOADDR: return EADDRNOTAVAIL;
+	case NLE_MSGSIZE: return EMSGSIZE;
+	case NLE_NOACCESS: return EACCES;
+	default: return EIO;
+	}
+}
+
+/* Run before every request; turn a libnl result into 0 / -errno. */
+static void begin(struct nlx *h)
+{
+	h->kernel_errno = 0;
+	h->ext_msg[0] = '\0';
+}
+
+static int finish(struct nlx *h, int r)
+{
+	if (r >= 0)
+		return 0;
+	if (h->kernel_errno)
+		return -h->kernel_errno;
+	return -nle_to_errno(r);
+}
+
+int nlx_open(struct nlx **ret)
+{
+	struct nlx *h = calloc(1, sizeof(*h));
+	int one = 1, r;
+
+	if (!h)
+		return -ENOMEM;
+	h->sk = nl_socket_alloc();
+	if (!h->sk) {
+		free(h);
+		return -ENOMEM;
+	}
+	r = nl_connect(h->sk, NETLINK_ROUTE);
+	if (r < 0) {
+		nlx_free(h);
+		return -nle_to_errno(r);
+	}
+	(void)setsockopt(nl_socket_get_fd(h->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	(void)setsockopt(nl_socket_get_fd(h->sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	nl_socket_modify_err_cb(h->sk, NL_CB_CUSTOM, on_error, h);
+	*ret = h;
+	return 0;
+}
+
+struct nlx *nlx_free(struct nlx *h)
+{
+	if (!h)
+		return NULL;
+	nl_socket_free(h->sk);
+	free(h);
+	return NULL;
+}
+
+const char *nlx_last_msg(const struct nlx *h)
+{
+	return h ? h->ext_msg : "";
+}
+
+static void fill_link(struct rtnl_link *l, struct nlx_link *ret)
+{
+	struct nl_addr *a = rtnl_link_get_addr(l);
+	const char *kind = rtnl_link_get_type(l);
+
+	memset(ret, 0, sizeof(*ret));
+	ret->ifindex = rtnl_link_get_ifindex(l);
+	snprintf(ret->name, sizeof(ret->name), "%s", rtnl_link_get_name(l) ?: "");
+	snprintf(ret->kind, sizeof(ret->kind), "%s", kind ?: "");
+	ret->mtu = rtnl_link_get_mtu(l);
+	ret->master = rtnl_link_get_master(l);
+	ret->link = rtnl_link_get_link(l);
+	ret->up = rtnl_link_get_flags(l) & IFF_UP;
+	if (a && nl_addr_get_len(a) == 6)
+		memcpy(ret->mac, nl_addr_get_binary_addr(a), 6);
+}
+
+static int link_get(struct nlx *h, int ifindex, const char *name, struct nlx_link *ret)
+{
+	struct rtnl_link *l = NULL;
+	int r;
+
+	begin(h);
+	r = rtnl_link_get_kernel(h->sk, ifindex, name, &l);
+	r = finish(h, r);
+	if (r < 0)
+		return r;
+	fill_link(l, ret);
+	rtnl_link_put(l);
+	return 0;
+}
+
+int nlx_link_by_name(struct nlx *h, const char *name, struct nlx_link *ret)
+{
+	return link_get(h, 0, name, ret);
+}
+
+int nlx_link_by_index(struct nlx *h, int ifindex, struct nlx_link *ret)
+{
+	return link_get(h, ifindex, NULL, ret);
+}
+
+int nlx_link_del(struct nlx *h, int ifindex)
+{
+	struct rtnl_link *l = rtnl_link_alloc();
+	int r;
+
+	if (!l)
+		return -ENOMEM;
+	rtnl_link_set_ifindex(l, ifindex);
+	begin(h);
+	r = finish(h, rtnl_link_delete(h->sk, l));
+	rtnl_link_put(l);
+	return r;
+}
+
+enum { LINK_KEEP, LINK_UP, LINK_DOWN };
+
+static int link_change(struct nlx *h, int ifindex, const uint8_t *mac, int updown)
+{
+	struct rtnl_link *l = rtnl_link_alloc();
+	struct nl_addr *a = NULL;
+	int r;
+
+	if (!l)
+		return -ENOMEM;
+	rtnl_link_set_ifindex(l, ifindex);
+	if (updown == LINK_UP)
+		rtnl_link_set_flags(l, IFF_UP);
+	else if (updown == LINK_DOWN)
+		rtnl_link_unset_flags(l, IFF_UP);
+	if (mac) {
+		a = nl_addr_build(AF_LLC, mac, 6);
+		if (!a) {
+			rtnl_link_put(l);
+			return -ENOMEM;
+		}
+		rtnl_link_set_addr(l, a);
+	}
+	begin(h);
+	r = finish(h, rtnl_link_change(h->sk, l, l, 0));
+	nl_addr_put(a);
+	rtnl_link_put(l);
+	return r;
+}
+
+int nlx_link_set_up(struct nlx *h, int ifindex)
+{
+	return link_change(h, ifindex, NULL, LINK_UP);
+}
+
+int nlx_link_set_down(struct nlx *h, int ifindex)
+{
+	return link_change(h, ifindex, NULL, LINK_DOWN);
+}
+
+int nlx_link_set_mac(struct nlx *h, int ifindex, const uint8_t mac[6])
+{
+	return link_change(h, ifindex, mac, LINK_KEEP);
+}
+
+int nlx_bridge_create(struct nlx *h, const char *name, unsigned mtu, int vrf_ifindex,
+		      bool vlan_filtering, int *ifindex)
+{
+	struct rtnl_link *l = rtnl_link_bridge_alloc();
+	struct nlx_link info;
+	int r;
+
+	if (!l)
+		return -ENOMEM;
+	rtnl_link_set_name(l, name);
+	if (mtu)
+		rtnl_link_set_mtu(l, mtu);
+	if (vrf_ifindex)
+		rtnl_link_set_master(l, vrf_ifindex);
+	begin(h);
+	r = finish(h, rtnl_link_add(h->sk, l, NLM_F_CREATE | NLM_F_EXCL));
+	rtnl_link_put(l);
+	if (r < 0)
+		return r;
+	r = nlx_link_by_name(h, name, &info);
+	if (r < 0)
+		return r;
+	*ifindex = info.ifindex;
+	if (vlan_filtering) {
+		r = nlx_bridge_set_vlan_filtering(h, info.ifindex);
+		if (r < 0) {
+			char keep[sizeof(h->ext_msg)];
+			memcpy(keep, h->ext_msg, sizeof(keep));
+			(void)nlx_link_del(h, info.ifindex);
+			memcpy(h->ext_msg, keep, sizeof(keep));
+			return r;
+		}
+	}
+	return 0;
+}
+
+static int send_msg(struct nlx *h, struct nl_msg *msg)
+{
+	begin(h);
+	/* nl_send_sync frees the message and waits for the ACK. */
+	return finish(h, nl_send_sync(h->sk, msg));
+}
+
+int nlx_bridge_set_vlan_filtering(struct nlx *h, int ifindex)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK);
+	struct nlattr *info, *data;
+
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    !(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
+	    nla_put_string(msg, IFLA_INFO_KIND, "bridge") < 0 ||
+	    !(data = nla_nest_start(msg, IFLA_INFO_DATA)) ||
+	    nla_put_u8(msg, IFLA_BR_VLAN_FILTERING, 1) < 0) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, data);
+	nla_nest_end(msg, info);
+	return send_msg(h, msg);
+}
+
+int nlx_bridge_port_set_pvid(struct nlx *h, int ifindex, uint16_t vid)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_BRIDGE, .ifi_index = ifindex };
+	struct bridge_vlan_info vi = {
+		.flags = BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED,
+		.vid = vid,
+	};
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK);
+	struct nlattr *spec;
+
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    !(spec = nla_nest_start(msg, IFLA_AF_SPEC)) ||
+	    nla_put(msg, IFLA_BRIDGE_VLAN_INFO, sizeof(vi), &vi) < 0) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, spec);
+	return send_msg(h, msg);
+}
+
+struct count_ctx {
+	int master;
+	size_t n;
+};
+
+static void count_one(struct nl_object *o, void *arg)
+{
+	struct count_ctx *c = arg;
+
+	if (rtnl_link_get_master((struct rtnl_link *)o) == c->master)
+		c->n++;
+}
+
+int nlx_count_ports(struct nlx *h, int master, size_t *ret)
+{
+	struct nl_cache *cache = NULL;
+	struct count_ctx c = { .master = master };
+	int r;
+
+	begin(h);
+	r = finish(h, rtnl_link_alloc_cache(h->sk, AF_UNSPEC, &cache));
+	if (r < 0)
+		return r;
+	nl_cache_foreach(cache, count_one, &c);
+	nl_cache_free(cache);
+	*ret = c.n;
+	return 0;
+}
+
+int nlx_veth_create(struct nlx *h, const char *host_name, const char *peer_name,
+		    int peer_ns_fd, unsigned mtu, int master, const uint8_t *peer_mac)
+{
+	struct rtnl_link *l = rtnl_link_veth_alloc(), *peer;
+	struct nl_addr *a = NULL;
+	int r;
+
+	if (!l)
+		return -ENOMEM;
+	peer = rtnl_link_veth_get_peer(l);
+	rtnl_link_set_name(l, host_name);
+	rtnl_link_set_name(peer, peer_name);
+	rtnl_link_set_ns_fd(peer, peer_ns_fd);
+	if (mtu) {
+		rtnl_link_set_mtu(l, mtu);
+		rtnl_link_set_mtu(peer, mtu);
+	}
+	if (master)
+		rtnl_link_set_master(l, master);
+	if (peer_mac) {
+		a = nl_addr_build(AF_LLC, peer_mac, 6);
+		if (!a) {
+			rtnl_link_put(peer);
+			rtnl_link_veth_release(l);
+			return -ENOMEM;
+		}
+		rtnl_link_set_addr(peer, a);
+	}
+	rtnl_link_put(peer);
+	begin(h);
+	r = finish(h, rtnl_link_add(h->sk, l, NLM_F_CREATE | NLM_F_EXCL));
+	nl_addr_put(a);
+	rtnl_link_veth_release(l);
+	return r;
+}
+
+static struct nl_addr *build_addr(const struct nd_ip *ip, unsigned prefixlen)
+{
+	struct nl_addr *a = nl_addr_build(ip->family, ip->b, nd_ip_bytes(ip->family));
+
+	if (a)
+		nl_addr_set_prefixlen(a, (int)prefixlen);
+	return a;
+}
+
+int nlx_addr_add(struct nlx *h, int ifindex, const struct nd_prefix *p)
+{
+	struct rtnl_addr *ad = rtnl_addr_alloc();
+	struct nl_addr *local;
+	int r;
+
+	if (!ad)
+		return -ENOMEM;
+	local = build_addr(&p->addr, p->len);
+	if (!local) {
+		rtnl_addr_put(ad);
+		return -ENOMEM;
+	}
+	rtnl_addr_set_ifindex(ad, ifindex);
+	rtnl_addr_set_family(ad, p->addr.family);
+	rtnl_addr_set_local(ad, local);
+	rtnl_addr_set_prefixlen(ad, p->len);
+	/* Containers come and go: duplicate address detection only delays them. */
+	if (p->addr.family == AF_INET6)
+		rtnl_addr_set_flags(ad, IFA_F_NODAD);
+	begin(h);
+	r = finish(h, rtnl_addr_add(h->sk, ad, NLM_F_CREATE | NLM_F_EXCL));
+	nl_addr_put(local);
+	rtnl_addr_put(ad);
+	return r;
+}
+
+struct addr_list_ctx {
+	int ifindex;
+	struct nd_prefix *out;
+	size_t max, n;
+};
+
+static void addr_one(struct nl_object *o, void *arg)
+{
+	struct rtnl_addr *ad = (struct rtnl_addr *)o;
+	struct addr_list_ctx *c = arg;
+	struct nl_addr *l = rtnl_addr_get_local(ad);
+	struct nd_prefix p = {0};
+
+	if (rtnl_addr_get_ifindex(ad) != c->ifindex || !l || rtnl_addr_get_scope(ad) != RT_SCOPE_UNIVERSE)
+		return;
+	p.addr.family = nl_addr_get_family(l);
+	if ((p.addr.family != AF_INET && p.addr.family != AF_INET6) ||
+	    nl_addr_get_len(l) != nd_ip_bytes(p.addr.family) || c->n >= c->max)
+		return;
+	memcpy(p.addr.b, nl_addr_get_binary_addr(l), nd_ip_bytes(p.addr.family));
+	p.len = (uint8_t)rtnl_addr_get_prefixlen(ad);
+	c->out[c->n++] = p;
+}
+
+int nlx_addr_list(struct nlx *h, int ifindex, struct nd_prefix *ret, size_t max, size_t *n)
+{
+	struct nl_cache *cache = NULL;
+	struct addr_list_ctx c = { .ifindex = ifindex, .out = ret, .max = max };
+	int r;
+
+	begin(h);
+	r = finish(h, rtnl_addr_alloc_cache(h->sk, &cache));
+	if (r < 0)
+		return r;
+	nl_cache_foreach(cache, addr_one, &c);
+	nl_cache_free(cache);
+	*n = c.n;
+	return 0;
+}
+
+int nlx_route_add(struct nlx *h, const struct nlx_route *rt)
+{
+	static const uint8_t types[] = {
+		[ND_ROUTE_UNICAST] = RTN_UNICAST,
+		[ND_ROUTE_BLACKHOLE] = RTN_BLACKHOLE,
+		[ND_ROUTE_UNREACHABLE] = RTN_UNREACHABLE,
+		[ND_ROUTE_PROHIBIT] = RTN_PROHIBIT,
+	};
+	struct rtnl_route *route = rtnl_route_alloc();
+	struct nl_addr *dst = NULL, *gw = NULL;
+	struct rtnl_nexthop *nh = NULL;
+	int r = -ENOMEM;
+
+	if (!route)
+		return -ENOMEM;
+	dst = build_addr(&rt->dst.addr, rt->dst.len);
+	if (!dst)
+		goto out;
+	rtnl_route_set_family(route, (uint8_t)rt->dst.addr.family);
+	rtnl_route_set_table(route, rt->table ? rt->table : RT_TABLE_MAIN);
+	rtnl_route_set_protocol(route, RTPROT_STATIC);
+	rtnl_route_set_type(route, types[rt->type]);
+	rtnl_route_set_scope(route, RT_SCOPE_UNIVERSE);
+	rtnl_route_set_priority(route, rt->metric);
+	if (rtnl_route_set_dst(route, dst) < 0)
+		goto out;
+	if (rt->has_gateway || rt->oif) {
+		nh = rtnl_route_nh_alloc();
+		if (!nh)
+			goto out;
+		if (rt->has_gateway) {
+			gw = build_addr(&rt->gateway, nd_ip_bits(rt->gateway.family));
+			if (!gw) {
+				rtnl_route_nh_free(nh);
+				goto out;
+			}
+			rtnl_route_nh_set_gateway(nh, gw);
+		}
+		if (rt->oif)
+			rtnl_route_nh_set_ifindex(nh, rt->oif);
+		rtnl_route_add_nexthop(route, nh);	/* route owns nh now */
+	}
+	begin(h);
+	/*
+	 * No NLM_F_EXCL: a container on several networks gets one default route
+	 * per network with the same metric, which IPv4 only accepts this way.
+	 */
+	r = finish(h, rtnl_route_add(h->sk, route, NLM_F_CREATE));
+out:
+	nl_addr_put(dst);
+	nl_addr_put(gw);
+	rtnl_route_put(route);
+	return r;
+}
+
+struct defroute_ctx {
+	int ifindex;
+};
+
+static void defroute_one(struct nl_object *o, void *arg)
+{
+	struct rtnl_route *rt = (struct rtnl_route *)o;
+	struct defroute_ctx *c = arg;
+	struct nl_addr *dst = rtnl_route_get_dst(rt);
+	struct rtnl_nexthop *nh;
+
+	if (c->ifindex || rtnl_route_get_table(rt) != RT_TABLE_MAIN ||
+	    rtnl_route_get_type(rt) != RTN_UNICAST || (dst && nl_addr_get_prefixlen(dst) != 0))
+		return;
+	if (rtnl_route_get_nnexthops(rt) < 1)
+		return;
+	nh = rtnl_route_nexthop_n(rt, 0);
+	if (nh)
+		c->ifindex = rtnl_route_nh_get_ifindex(nh);
+}
+
+int nlx_default_route_mtu(struct nlx *h, unsigned *ret)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	struct defroute_ctx c = {0};
+	struct nlx_link l;
+	int r;
+
+	for (size_t i = 0; i < ELEMENTSOF(families) && !c.ifindex; i++) {
+		struct nl_cache *cache = NULL;
+		begin(h);
+		r = finish(h, rtnl_route_alloc_cache(h->sk, families[i], 0, &cache));
+		if (r < 0)
+			return r;
+		nl_cache_foreach(cache, defroute_one, &c);
+		nl_cache_free(cache);
+	}
+	if (!c.ifindex)
+		return -ENOENT;
+	r = nlx_link_by_index(h, c.ifindex, &l);
+	if (r < 0)
+		return r;
+	*ret = l.mtu;
+	return 0;
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A thin rtnetlink layer over libnl-route-3. The rest of netd never sees libnl
+ * types. Every call returns 0 or a negative errno taken from the kernel's
+ * reply; when the kernel sent an extended-ack message, nlx_last_msg() has it.
+ * A handle is bound to the network namespace it was opened in.
+ */
+#pragma once
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+struct nlx;
+
+struct nlx_link {
+	int ifindex;
+	char name[IFNAMSIZ];
+	char kind[32];		/* "bridge", "veth", ...; "" for none */
+	unsigned mtu;
+	int master;		/* 0 if none */
+	int link;		/* peer/parent ifindex (IFLA_LINK), 0 if none */
+	uint8_t mac[6];
+	bool up;
+};
+
+struct nlx_route {
+	struct nd_prefix dst;
+	bool has_gateway;
+	struct nd_ip gateway;
+	int oif;		/* 0 = let the kernel pick */
+	uint32_t metric;
+	enum nd_route_type type;
+	uint32_t table;		/* 0 = main */
+};
+
+int nlx_open(struct nlx **ret);
+struct nlx *nlx_free(struct nlx *h);
+static inline void nlx_freep(struct nlx **h)
+{
+	nlx_free(*h);
+}
+/* The kernel's extended-ack text for the last failed call, or "". */
+const char *nlx_last_msg(const struct nlx *h);
+
+int nlx_link_by_name(struct nlx *h, const char *name, struct nlx_link *ret);
+int nlx_link_by_index(struct nlx *h, int ifindex, struct nlx_link *ret);
+int nlx_link_del(struct nlx *h, int ifindex);
+int nlx_link_set_up(struct nlx *h, int ifindex);
+int nlx_link_set_down(struct nlx *h, int ifindex);
+int nlx_link_set_mac(struct nlx *h, int ifindex, const uint8_t mac[6]);
+
+/* A bridge; @mtu 0 = kernel default, @vrf_ifindex 0 = none. */
+int nlx_bridge_create(struct nlx *h, const char *name, unsigned mtu, int vrf_ifindex,
+		      bool vlan_filtering, int *ifindex);
+/* Turn on VLAN filtering of an existing bridge. */
+int nlx_bridge_set_vlan_filtering(struct nlx *h, int ifindex);
+/* Make @vid the untagged PVID of bridge port @ifindex. */
+int nlx_bridge_port_set_pvid(struct nlx *h, int ifindex, uint16_t vid);
+/* How many links have @master as their master. */
+int nlx_count_ports(struct nlx *h, int master, size_t *ret);
+
+/**
+ * nlx_veth_create() - one request creating a veth pair
+ * @host_name:	name of the host end
+ * @peer_name:	name of the peer, created directly in @peer_ns_fd
+ * @mtu:	0 = default
+ * @master:	bridge ifindex for the host end, 0 = none
+ * @peer_mac:	NULL = random
+ */
+int nlx_veth_create(struct nlx *h, const char *host_name, const char *peer_name,
+		    int peer_ns_fd, unsigned mtu, int master, const uint8_t *peer_mac);
+
+int nlx_addr_add(struct nlx *h, int ifindex, const struct nd_prefix *addr);
+/* Global-scope addresses of @ifindex (both families), up to @max. */
+int nlx_addr_list(struct nlx *h, int ifindex, struct nd_prefix *ret, size_t max, size_t *n);
+int nlx_route_add(struct nlx *h, const struct nlx_route *rt);
+/* MTU of the interface of the first IPv4 (else IPv6) default route; -ENOENT if none. */
+int nlx_default_route_mtu(struct nlx *h, unsigned *ret);

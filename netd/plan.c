@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "plan.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+static const char *const step_names[] = {
+	[STEP_LOOPBACK] = "loopback",
+	[STEP_BRIDGE] = "bridge",
+	[STEP_VETH] = "veth",
+	[STEP_ADDRESSES] = "addresses",
+	[STEP_ROUTES] = "routes",
+	[STEP_FIREWALL] = "firewall",
+	[STEP_STATE] = "state",
+};
+
+const char *plan_step_name(enum step_kind k)
+{
+	return step_names[k];
+}
+
+static void add(struct plan *p, enum step_kind k, size_t attach)
+{
+	p->steps[p->n++] = (struct step){ .kind = k, .attach = attach };
+}
+
+int plan_setup(const struct nd_request *req, const struct netd_opts *opts, struct plan *ret,
+	       struct nd_error *err)
+{
+	struct plan p = {0};
+
+	for (size_t i = 0; i < req->n_attach; i++) {
+		const struct nd_network *net = req->attach[i].net;
+		if (net->driver != ND_DRIVER_BRIDGE)
+			return nd_error_set(err, -EOPNOTSUPP,
+					    "network \"%s\": driver \"%s\" is not supported by this version of netd (bridge is)",
+					    net->name, net->driver_name);
+	}
+	p.steps = calloc(2 + req->n_attach * 5, sizeof(*p.steps));
+	if (!p.steps)
+		return -ENOMEM;
+	add(&p, STEP_LOOPBACK, 0);
+	for (size_t i = 0; i < req->n_attach; i++) {
+		const struct nd_network *net = req->attach[i].net;
+		add(&p, STEP_BRIDGE, i);
+		add(&p, STEP_VETH, i);
+		add(&p, STEP_ADDRESSES, i);
+		add(&p, STEP_ROUTES, i);
+		/* netavark: firewall only for managed bridges that are not internal, or do DNS. */
+		if (net->mode == ND_MODE_MANAGED && (!net->internal || net->dns_enabled))
+			add(&p, STEP_FIREWALL, i);
+	}
+	add(&p, STEP_STATE, 0);
+	*ret = p;
+	return 0;
+}
+
+void plan_done(struct plan *p)
+{
+	free(p->steps);
+	p->steps = NULL;
+	p->n = 0;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The plan: the ordered steps of a setup, derived from the validated model.
+ * Each step is idempotent against what already exists (an existing bridge is
+ * reused) and journals the inverse of what it changed.
+ */
+#pragma once
+
+#include <stddef.h>
+
+#include "model.h"
+#include "opts.h"
+#include "shared/error.h"
+
+enum step_kind {
+	STEP_LOOPBACK,		/* container lo up */
+	STEP_BRIDGE,		/* find or create the bridge, sysctls, gateways */
+	STEP_VETH,		/* veth pair, peer in the container */
+	STEP_ADDRESSES,		/* container addresses, interface up */
+	STEP_ROUTES,		/* default and static routes */
+	STEP_FIREWALL,		/* firewall driver rules */
+	STEP_STATE,		/* state record in the config dir */
+};
+
+struct step {
+	enum step_kind kind;
+	size_t attach;		/* index into req->attach (unused for global steps) */
+};
+
+struct plan {
+	struct step *steps;
+	size_t n;
+};
+
+/* Build the plan; refuses drivers and options this build cannot honour. */
+int plan_setup(const struct nd_request *req, const struct netd_opts *opts, struct plan *ret,
+	       struct nd_error *err);
+void plan_done(struct plan *p);
+const char *plan_step_name(enum step_kind k);

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "result.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static json_object *ip_string(const struct nd_ip *ip)
+{
+	char b[ND_ADDRSTRLEN];
+
+	return json_object_new_string(nd_ip_str(ip, b));
+}
+
+static json_object *status_block(const struct nd_request *req, const struct nd_attach *a,
+				 const struct attach_rt *rt)
+{
+	json_object *blk = json_object_new_object();
+	json_object *domains = json_object_new_array();
+	json_object *servers = json_object_new_array();
+	json_object *ifaces = json_object_new_object();
+	json_object *iface = json_object_new_object();
+	json_object *subnets = json_object_new_array();
+	char mac[18], b[ND_ADDRSTRLEN];
+
+	if (a->net->dns_enabled && a->net->driver == ND_DRIVER_BRIDGE) {
+		json_object_array_add(domains, json_object_new_string("dns.podman"));
+		for (size_t s = 0; s < a->net->n_subnets; s++)
+			if (a->net->subnets[s].has_gateway)
+				json_object_array_add(servers, ip_string(&a->net->subnets[s].gateway));
+	} else {
+		for (size_t s = 0; s < req->n_dns_servers; s++)
+			json_object_array_add(servers, ip_string(&req->dns_servers[s]));
+	}
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", rt->mac[0], rt->mac[1],
+		 rt->mac[2], rt->mac[3], rt->mac[4], rt->mac[5]);
+	for (size_t k = 0; k < a->n_addrs; k++) {
+		const struct nd_subnet *s = a->addrs[k].subnet;
+		json_object *sn = json_object_new_object();
+		json_object_object_add(sn, "gateway",
+				       s->has_gateway ? ip_string(&s->gateway) : NULL);
+		json_object_object_add(sn, "ipnet",
+				       json_object_new_string(nd_prefix_str(&a->addrs[k].addr, b)));
+		json_object_array_add(subnets, sn);
+	}
+	json_object_object_add(iface, "mac_address", json_object_new_string(mac));
+	json_object_object_add(iface, "subnets", subnets);
+	json_object_object_add(ifaces, a->interface_name, iface);
+	json_object_object_add(blk, "dns_search_domains", domains);
+	json_object_object_add(blk, "dns_server_ips", servers);
+	json_object_object_add(blk, "interfaces", ifaces);
+	return blk;
+}
+
+json_object *result_setup(const struct nd_request *req, const struct attach_rt *rt)
+{
+	json_object *o = json_object_new_object();
+
+	for (size_t i = 0; i < req->n_attach; i++)
+		json_object_object_add(o, req->attach[i].net->name,
+				       status_block(req, &req->attach[i], &rt[i]));
+	return o;
+}
+
+json_object *result_state(const struct nd_request *req, const struct attach_rt *rt,
+			  const char *netns_path, const char *raw_request)
+{
+	json_object *o = json_object_new_object();
+	json_object *links = json_object_new_object();
+	json_object *raw = json_tokener_parse(raw_request);
+
+	json_object_object_add(o, "version", json_object_new_int(1));
+	json_object_object_add(o, "container_id", json_object_new_string(req->container_id));
+	json_object_object_add(o, "container_name", json_object_new_string(req->container_name));
+	json_object_object_add(o, "netns", json_object_new_string(netns_path));
+	for (size_t i = 0; i < req->n_attach; i++) {
+		json_object *l = json_object_new_object();
+		json_object_object_add(l, "interface",
+				       json_object_new_string(req->attach[i].interface_name));
+		json_object_object_add(l, "host_interface", json_object_new_string(rt[i].host_name));
+		if (req->attach[i].net->network_interface)
+			json_object_object_add(l, "bridge",
+					       json_object_new_string(req->attach[i].net->network_interface));
+		json_object_object_add(links, req->attach[i].net->name, l);
+	}
+	json_object_object_add(o, "links", links);
+	json_object_object_add(o, "request", raw);
+	return o;
+}
+
+int result_print(json_object *o)
+{
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							  JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	if (printf("%s\n", s) < 0 || fflush(stdout) != 0)
+		return -EIO;
+	return 0;
+}
+
+void result_print_error(const struct nd_error *err)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "error", json_object_new_string(
+				       err && err->msg ? err->msg : "unknown error"));
+	(void)result_print(o);
+	json_object_put(o);
+}

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: Apache-2.0
+/* netd setup: request → model → plan → execute with undo → result. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "ctrnet.h"
+#include "exec.h"
+#include "fw.h"
+#include "link-bridge.h"
+#include "link-veth.h"
+#include "netns.h"
+#include "plan.h"
+#include "request.h"
+#include "result.h"
+#include "state.h"
+#include "shared/cleanup.h"
+#include "shared/log.h"
+
+#define MAX_INPUT (16u << 20)
+
+int cmd_read_input(const struct netd_opts *opts, char **ret, size_t *len, struct nd_error *err)
+{
+	const char *path = opts->input_file ? opts->input_file : "/dev/stdin";
+	int r = state_read_file(path, MAX_INPUT, ret, len);
+
+	if (r == -EFBIG)
+		return nd_error_set(err, r, "failed to read the request from %s: larger than %u bytes",
+				    opts->input_file ? path : "stdin", MAX_INPUT);
+	if (r < 0)
+		return nd_error_set(err, r, "failed to read the request from %s: %s",
+				    opts->input_file ? path : "stdin", strerror(-r));
+	return 0;
+}
+
+static int open_ctr_netlink(struct exec_ctx *c, void *arg)
+{
+	int r = nlx_open(&c->ctr);
+
+	if (r < 0)
+		return nd_error_set(c->err, r, "failed to open netlink in container namespace %s: %s",
+				    c->netns_path, strerror(-r));
+	return 0;
+}
+
+/* Test hook: NETD_TEST_FAIL_AFTER=<step>[:<attachment index>] fails setup there. */
+static int injected_failure(const struct step *s, struct nd_error *err)
+{
+	const char *spec = getenv("NETD_TEST_FAIL_AFTER");
+	const char *name = plan_step_name(s->kind);
+	size_t n = strlen(name);
+
+	if (!spec || strncmp(spec, name, n) != 0)
+		return 0;
+	if (spec[n] == ':' && (size_t)strtoul(spec + n + 1, NULL, 10) != s->attach)
+		return 0;
+	if (spec[n] != '\0' && spec[n] != ':')
+		return 0;
+	return nd_error_set(err, -EIO, "injected failure after step %s (attachment %zu)", name,
+			    s->attach);
+}
+
+static int write_state(struct exec_ctx *c, const char *raw)
+{
+	_cleanup_free_ char *path = state_container_path(c->opts->config_dir, c->req->container_id);
+	_cleanup_free_ char *dir = NULL;
+	json_object *st;
+	const char *s;
+	int r;
+
+	if (!path || asprintf(&dir, "%s/netd/containers", c->opts->config_dir) < 0)
+		return -ENOMEM;
+	r = state_mkdir_p(dir, 0700);
+	if (r < 0)
+		return nd_error_set(c->err, r, "failed to create %s: %s", dir, strerror(-r));
+	st = result_state(c->req, c->rt, c->netns_path, raw);
+	s = json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN);
+	r = state_write_atomic(path, s, strlen(s));
+	json_object_put(st);
+	if (r < 0)
+		return nd_error_set(c->err, r, "failed to write state file %s: %s", path,
+				    strerror(-r));
+	return 0;
+}
+
+static int run_step(struct exec_ctx *c, const struct fw_driver *fw, const struct step *s,
+		    const char *raw)
+{
+	switch (s->kind) {
+	case STEP_LOOPBACK:
+		return ctrnet_loopback_up(c);
+	case STEP_BRIDGE:
+		return bridge_ensure(c, s->attach);
+	case STEP_VETH:
+		return veth_create(c, s->attach);
+	case STEP_ADDRESSES:
+		return ctrnet_addresses(c, s->attach);
+	case STEP_ROUTES:
+		return ctrnet_routes(c, s->attach);
+	case STEP_FIREWALL:
+		return fw->setup(c, s->attach);
+	case STEP_STATE:
+		return write_state(c, raw);
+	}
+	return -EINVAL;
+}
+
+int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
+{
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
+	_cleanup_free_ char *raw = NULL;
+	_cleanup_close_ int ctr_ns = -1, host_ns = -1, lock = -1;
+	_cleanup_free_ struct attach_rt *rt = NULL;
+	const struct fw_driver *fw = fw_lookup(opts->fw_driver);
+	struct plan plan = {0};
+	struct exec_ctx c = {0};
+	sigset_t block, old;
+	json_object *res;
+	size_t len;
+	int r;
+
+	ctr_ns = netns_open(netns_path);
+	if (ctr_ns < 0)
+		return nd_error_set(err, ctr_ns, "invalid namespace path %s: %s", netns_path,
+				    ctr_ns == -EINVAL ? "not a network namespace" : strerror(-ctr_ns));
+	if ((r = cmd_read_input(opts, &raw, &len, err)) < 0 ||
+	    (r = request_parse(raw, len, &req, err)) < 0)
+		return r;
+	if (!opts->config_dir)
+		return nd_error_set(err, -EINVAL, "--config not specified but required for netd setup");
+	r = plan_setup(req, opts, &plan, err);
+	if (r < 0)
+		return r;
+	host_ns = netns_open_current();
+	rt = calloc(req->n_attach, sizeof(*rt));
+	if (host_ns < 0 || !rt) {
+		plan_done(&plan);
+		return nd_error_set(err, host_ns < 0 ? host_ns : -ENOMEM,
+				    "failed to prepare: %s", strerror(host_ns < 0 ? -host_ns : ENOMEM));
+	}
+
+	/* From here on the system changes: do not let a signal cut a step in half. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+
+	lock = state_lock(opts->config_dir, err);
+	if (lock < 0) {
+		r = lock;
+		goto out;
+	}
+	c = (struct exec_ctx){
+		.opts = opts, .req = req, .netns_path = netns_path,
+		.host_ns = host_ns, .ctr_ns = ctr_ns, .rt = rt, .err = err,
+	};
+	r = nlx_open(&c.host);
+	if (r < 0) {
+		nd_error_set(err, r, "failed to open netlink: %s", strerror(-r));
+		goto out;
+	}
+	r = exec_in_container(&c, open_ctr_netlink, NULL);
+	if (r < 0)
+		goto out;
+
+	for (size_t k = 0; k < plan.n; k++) {
+		const struct step *s = &plan.steps[k];
+		log_debug("step %s (attachment %zu)", plan_step_name(s->kind), s->attach);
+		r = run_step(&c, fw, s, raw);
+		if (r == 0)
+			r = injected_failure(s, err);
+		if (r < 0) {
+			if (!err->msg)
+				nd_error_set(err, r, "setup step %s failed: %s",
+					     plan_step_name(s->kind), strerror(-r));
+			log_error("setup of container %s failed, rolling back: %s",
+				  req->container_id, err->msg);
+			exec_unwind(&c);
+			goto out;
+		}
+	}
+	res = result_setup(req, rt);
+	r = result_print(res);
+	json_object_put(res);
+	if (r < 0) {
+		nd_error_set(err, r, "failed to write the result to stdout");
+		exec_unwind(&c);
+	}
+	log_info("container %s set up on %zu network(s)", req->container_id, req->n_attach);
+out:
+	nlx_free(c.host);
+	nlx_free(c.ctr);
+	free(c.undo);
+	plan_done(&plan);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
+int cmd_validate(const struct netd_opts *opts, struct nd_error *err)
+{
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
+	_cleanup_free_ char *raw = NULL;
+	struct plan plan = {0};
+	json_object *o, *nets;
+	size_t len;
+	int r;
+
+	if ((r = cmd_read_input(opts, &raw, &len, err)) < 0 ||
+	    (r = request_parse(raw, len, &req, err)) < 0 ||
+	    (r = plan_setup(req, opts, &plan, err)) < 0)
+		return r;
+	plan_done(&plan);
+	o = json_object_new_object();
+	nets = json_object_new_array();
+	for (size_t i = 0; i < req->n_attach; i++)
+		json_object_array_add(nets, json_object_new_string(req->attach[i].net->name));
+	json_object_object_add(o, "valid", json_object_new_boolean(1));
+	json_object_object_add(o, "networks", nets);
+	r = result_print(o);
+	json_object_put(o);
+	return r;
+}

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * netd teardown: remove what setup built for a container. It carries on past
+ * failures, collecting every error, and succeeds when parts are already gone
+ * (namespace deleted, interface missing).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "exec.h"
+#include "fw.h"
+#include "link-bridge.h"
+#include "link-veth.h"
+#include "netns.h"
+#include "request.h"
+#include "state.h"
+#include "shared/cleanup.h"
+#include "shared/log.h"
+
+static int open_ctr_netlink(struct exec_ctx *c, void *arg)
+{
+	return nlx_open(&c->ctr);
+}
+
+static void teardown_attach(struct exec_ctx *c, const struct fw_driver *fw, size_t i,
+			    struct nd_error *list)
+{
+	const struct nd_network *net = c->req->attach[i].net;
+	struct nd_error e = {0};
+	struct nlx_link br;
+	size_t ports = 1;
+	bool last = false;
+
+	if (net->driver != ND_DRIVER_BRIDGE) {
+		nd_error_set(&e, -EOPNOTSUPP,
+			     "network \"%s\": driver \"%s\" is not supported by this version of netd",
+			     net->name, net->driver_name);
+		nd_error_append(list, &e);
+		nd_error_clear(&e);
+		return;
+	}
+	if (veth_remove(c, i, &e) < 0) {
+		nd_error_append(list, &e);
+		nd_error_clear(&e);
+	}
+	if (net->mode == ND_MODE_MANAGED &&
+	    nlx_link_by_name(c->host, net->network_interface, &br) == 0 &&
+	    nlx_count_ports(c->host, br.ifindex, &ports) == 0)
+		last = ports == 0;
+	if (net->mode == ND_MODE_MANAGED && (!net->internal || net->dns_enabled) &&
+	    fw->teardown(c, i, last, &e) < 0) {
+		nd_error_append(list, &e);
+		nd_error_clear(&e);
+	}
+	if (bridge_release(c, i, &e) < 0) {
+		nd_error_append(list, &e);
+		nd_error_clear(&e);
+	}
+}
+
+int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
+{
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
+	_cleanup_free_ char *raw = NULL, *state = NULL;
+	_cleanup_close_ int ctr_ns = -1, host_ns = -1, lock = -1;
+	const struct fw_driver *fw = fw_lookup(opts->fw_driver);
+	struct nd_error list = {0};
+	struct exec_ctx c = {0};
+	size_t len;
+	int r;
+
+	ctr_ns = netns_open(netns_path);
+	if (ctr_ns == -ENOENT) {
+		log_warn("container namespace %s is gone; cleaning up the host side only",
+			 netns_path);
+	} else if (ctr_ns < 0) {
+		return nd_error_set(err, ctr_ns, "invalid namespace path %s: %s", netns_path,
+				    ctr_ns == -EINVAL ? "not a network namespace" : strerror(-ctr_ns));
+	}
+	if ((r = cmd_read_input(opts, &raw, &len, err)) < 0 ||
+	    (r = request_parse(raw, len, &req, err)) < 0)
+		return r;
+	if (!opts->config_dir)
+		return nd_error_set(err, -EINVAL,
+				    "--config not specified but required for netd teardown");
+	host_ns = netns_open_current();
+	if (host_ns < 0)
+		return nd_error_set(err, host_ns, "failed to open the host namespace: %s",
+				    strerror(-host_ns));
+
+	/* An engine's teardown must finish once started (netavark ignores these too). */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+
+	lock = state_lock(opts->config_dir, err);
+	if (lock < 0)
+		return lock;
+	c = (struct exec_ctx){
+		.opts = opts, .req = req, .netns_path = netns_path,
+		.host_ns = host_ns, .ctr_ns = ctr_ns, .err = err,
+	};
+	r = nlx_open(&c.host);
+	if (r < 0)
+		return nd_error_set(err, r, "failed to open netlink: %s", strerror(-r));
+	if (ctr_ns >= 0 && exec_in_container(&c, open_ctr_netlink, NULL) < 0)
+		log_warn("cannot reach container namespace %s; cleaning up the host side only",
+			 netns_path);
+
+	for (size_t i = 0; i < req->n_attach; i++)
+		teardown_attach(&c, fw, i, &list);
+
+	state = state_container_path(opts->config_dir, req->container_id);
+	if (state && unlink(state) < 0 && errno != ENOENT) {
+		struct nd_error e = {0};
+		nd_error_set(&e, -errno, "failed to remove state file %s: %s", state,
+			     strerror(errno));
+		nd_error_append(&list, &e);
+		nd_error_clear(&e);
+	}
+	nlx_free(c.host);
+	nlx_free(c.ctr);
+	if (list.msg) {
+		if (strchr(list.msg, '\n')) {
+			nd_error_set(err, list.code, "netd encountered multiple errors:\n\t- %s", list.msg);
+			nd_error_clear(&list);
+		} else {
+			nd_error_move(err, &list);
+		}
+		return err->code;
+	}
+	log_info("container %s torn down from %zu network(s)", req->container_id, req->n_attach);
+	return 0;
+}
