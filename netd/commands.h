@@ -11,3 +11,4 @@ int cmd_read_input(const struct netd_opts *opts, char **ret, size_t *len, struct
 int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_error *err);
 int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err);
 int cmd_validate(const struct netd_opts *opts, struct nd_error *err);
+int cmd_firewall_reload(const struct netd_opts *opts, struct nd_error *err);

@@ -53,6 +53,9 @@ void exec_unwind(struct exec_ctx *c)
 					 strerror(-r));
 			break;
 		}
+		case UNDO_CALL:
+			u->call(c);
+			break;
 		case UNDO_SYSCTL:
 			r = sysctl_set(u->key, u->value, NULL);
 			if (r < 0)

@@ -26,10 +26,13 @@ struct attach_rt {
 	unsigned mtu;
 };
 
+struct exec_ctx;
+
 enum undo_kind {
 	UNDO_LINK_DEL,		/* delete link @ifindex (host or container) */
 	UNDO_SYSCTL,		/* restore host sysctl @key to @value */
 	UNDO_LINK_DOWN,		/* set link @ifindex down again */
+	UNDO_CALL,		/* call @call(c) */
 };
 
 struct undo {
@@ -38,7 +41,10 @@ struct undo {
 	int ifindex;
 	char key[128];
 	char value[SYSCTL_VALUE_MAX];
+	void (*call)(struct exec_ctx *c);
 };
+
+struct exec_ctx;
 
 struct exec_ctx {
 	const struct netd_opts *opts;
@@ -52,6 +58,7 @@ struct exec_ctx {
 	struct undo *undo;
 	size_t n_undo, cap_undo;
 	struct nd_error *err;
+	bool fw_table_created;		/* this setup created the firewall table */
 };
 
 int exec_push_undo(struct exec_ctx *c, const struct undo *u);

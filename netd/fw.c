@@ -3,12 +3,12 @@
 
 #include <strings.h>
 
-static int none_setup(struct exec_ctx *c, size_t i)
+static int none_setup(struct exec_ctx *c)
 {
 	return 0;
 }
 
-static int none_teardown(struct exec_ctx *c, size_t i, bool last, struct nd_error *err)
+static int none_teardown(struct exec_ctx *c, const bool *last, struct nd_error *err)
 {
 	return 0;
 }
@@ -19,7 +19,7 @@ static const struct fw_driver fw_none = {
 	.teardown = none_teardown,
 };
 
-static const struct fw_driver *const drivers[] = { &fw_none };
+static const struct fw_driver *const drivers[] = { &fw_nftables, &fw_none };
 
 const struct fw_driver *fw_lookup(const char *name)
 {
@@ -31,5 +31,10 @@ const struct fw_driver *fw_lookup(const char *name)
 
 const char *fw_default_name(void)
 {
-	return "none";
+	return fw_nftables.name;
+}
+
+bool fw_wants(const struct nd_attach *a)
+{
+	return a->net->driver == ND_DRIVER_BRIDGE && a->net->mode == ND_MODE_MANAGED;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The firewall seam. A driver gets the network and port rules of one
- * attachment at setup (after the links exist) and at teardown. "none" does
- * nothing; the nftables driver plugs in here.
+ * The firewall seam. A driver gets the whole request once at setup (after
+ * the links exist) and once at teardown, so it can apply each as a single
+ * transaction. "none" does nothing; "nftables" is fw-nft.c.
  */
 #pragma once
 
@@ -12,12 +12,17 @@
 
 struct fw_driver {
 	const char *name;
-	/* Add rules for attachment @i; must journal their removal in @c. */
-	int (*setup)(struct exec_ctx *c, size_t i);
-	/* Remove attachment @i's rules; @last: the network has no container left. */
-	int (*teardown)(struct exec_ctx *c, size_t i, bool last, struct nd_error *err);
+	/* Add the rules of every attachment; journal their removal in @c. */
+	int (*setup)(struct exec_ctx *c);
+	/* Remove them; @last[i]: attachment i's network has no container left. */
+	int (*teardown)(struct exec_ctx *c, const bool *last, struct nd_error *err);
 };
 
 /* Look a driver up by name (case-insensitive). NULL if unknown. */
 const struct fw_driver *fw_lookup(const char *name);
 const char *fw_default_name(void);
+
+/* Whether attachment @a gets firewall rules at all (managed bridge networks). */
+bool fw_wants(const struct nd_attach *a);
+
+extern const struct fw_driver fw_nftables;

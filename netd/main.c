@@ -30,6 +30,7 @@ static const char usage_text[] =
 	"  setup NETNS_PATH      attach a container namespace to networks (request on stdin)\n"
 	"  teardown NETNS_PATH   detach it again (same request on stdin)\n"
 	"  validate              check a request without touching anything\n"
+	"  firewall-reload       re-create netd's nftables rules from the state in --config\n"
 	"  version               print version information as JSON\n"
 	"\n"
 	"Options (before the command):\n"
@@ -188,9 +189,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(cmd, "setup") != 0 && strcmp(cmd, "teardown") != 0 &&
-	    strcmp(cmd, "validate") != 0)
+	    strcmp(cmd, "validate") != 0 && strcmp(cmd, "firewall-reload") != 0)
 		return usage_error("unknown command '%s'", cmd);
-	if (strcmp(cmd, "validate") == 0) {
+	if (strcmp(cmd, "validate") == 0 || strcmp(cmd, "firewall-reload") == 0) {
 		if (optind != argc)
 			return usage_error("unexpected argument '%s'", argv[optind]);
 	} else {
@@ -224,6 +225,8 @@ int main(int argc, char **argv)
 		r = cmd_setup(&opts, argv[optind], &err);
 	else if (strcmp(cmd, "teardown") == 0)
 		r = cmd_teardown(&opts, argv[optind], &err);
+	else if (strcmp(cmd, "firewall-reload") == 0)
+		r = cmd_firewall_reload(&opts, &err);
 	else
 		r = cmd_validate(&opts, &err);
 	if (r >= 0)

@@ -41,15 +41,13 @@ int plan_setup(const struct nd_request *req, const struct netd_opts *opts, struc
 		return -ENOMEM;
 	add(&p, STEP_LOOPBACK, 0);
 	for (size_t i = 0; i < req->n_attach; i++) {
-		const struct nd_network *net = req->attach[i].net;
 		add(&p, STEP_BRIDGE, i);
 		add(&p, STEP_VETH, i);
 		add(&p, STEP_ADDRESSES, i);
 		add(&p, STEP_ROUTES, i);
-		/* netavark: firewall only for managed bridges that are not internal, or do DNS. */
-		if (net->mode == ND_MODE_MANAGED && (!net->internal || net->dns_enabled))
-			add(&p, STEP_FIREWALL, i);
 	}
+	/* The firewall of the whole request: one transaction. */
+	add(&p, STEP_FIREWALL, 0);
 	add(&p, STEP_STATE, 0);
 	*ret = p;
 	return 0;

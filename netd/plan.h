@@ -18,7 +18,7 @@ enum step_kind {
 	STEP_VETH,		/* veth pair, peer in the container */
 	STEP_ADDRESSES,		/* container addresses, interface up */
 	STEP_ROUTES,		/* default and static routes */
-	STEP_FIREWALL,		/* firewall driver rules */
+	STEP_FIREWALL,		/* firewall rules of all attachments, one transaction */
 	STEP_STATE,		/* state record in the config dir */
 };
 

@@ -63,7 +63,7 @@ json_object *result_setup(const struct nd_request *req, const struct attach_rt *
 }
 
 json_object *result_state(const struct nd_request *req, const struct attach_rt *rt,
-			  const char *netns_path, const char *raw_request)
+			  const char *netns_path, const char *raw_request, uint16_t dns_port)
 {
 	json_object *o = json_object_new_object();
 	json_object *links = json_object_new_object();
@@ -73,6 +73,7 @@ json_object *result_state(const struct nd_request *req, const struct attach_rt *
 	json_object_object_add(o, "container_id", json_object_new_string(req->container_id));
 	json_object_object_add(o, "container_name", json_object_new_string(req->container_name));
 	json_object_object_add(o, "netns", json_object_new_string(netns_path));
+	json_object_object_add(o, "dns_port", json_object_new_int(dns_port));
 	for (size_t i = 0; i < req->n_attach; i++) {
 		json_object *l = json_object_new_object();
 		json_object_object_add(l, "interface",

@@ -11,7 +11,7 @@ json_object *result_setup(const struct nd_request *req, const struct attach_rt *
 
 /* The state record of a container (config dir), including the raw request. */
 json_object *result_state(const struct nd_request *req, const struct attach_rt *rt,
-			  const char *netns_path, const char *raw_request);
+			  const char *netns_path, const char *raw_request, uint16_t dns_port);
 
 /* Print @o compactly as one line on stdout. Return: 0 or -EIO. */
 int result_print(json_object *o);

@@ -77,7 +77,7 @@ static int write_state(struct exec_ctx *c, const char *raw)
 	r = state_mkdir_p(dir, 0700);
 	if (r < 0)
 		return nd_error_set(c->err, r, "failed to create %s: %s", dir, strerror(-r));
-	st = result_state(c->req, c->rt, c->netns_path, raw);
+	st = result_state(c->req, c->rt, c->netns_path, raw, c->opts->dns_port);
 	s = json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN);
 	r = state_write_atomic(path, s, strlen(s));
 	json_object_put(st);
@@ -102,7 +102,7 @@ static int run_step(struct exec_ctx *c, const struct fw_driver *fw, const struct
 	case STEP_ROUTES:
 		return ctrnet_routes(c, s->attach);
 	case STEP_FIREWALL:
-		return fw->setup(c, s->attach);
+		return fw->setup(c);
 	case STEP_STATE:
 		return write_state(c, raw);
 	}

@@ -27,40 +27,48 @@ static int open_ctr_netlink(struct exec_ctx *c, void *arg)
 	return nlx_open(&c->ctr);
 }
 
-static void teardown_attach(struct exec_ctx *c, const struct fw_driver *fw, size_t i,
-			    struct nd_error *list)
+static void collect(struct nd_error *list, struct nd_error *e)
 {
-	const struct nd_network *net = c->req->attach[i].net;
-	struct nd_error e = {0};
-	struct nlx_link br;
-	size_t ports = 1;
-	bool last = false;
+	nd_error_append(list, e);
+	nd_error_clear(e);
+}
 
-	if (net->driver != ND_DRIVER_BRIDGE) {
-		nd_error_set(&e, -EOPNOTSUPP,
-			     "network \"%s\": driver \"%s\" is not supported by this version of netd",
-			     net->name, net->driver_name);
-		nd_error_append(list, &e);
-		nd_error_clear(&e);
+/* Links first, then the firewall of the whole request, then empty bridges. */
+static void teardown_all(struct exec_ctx *c, const struct fw_driver *fw, struct nd_error *list)
+{
+	const struct nd_request *req = c->req;
+	_cleanup_free_ bool *last = calloc(req->n_attach ? req->n_attach : 1, sizeof(bool));
+	struct nd_error e = {0};
+
+	if (!last) {
+		nd_error_set(&e, -ENOMEM, "out of memory");
+		collect(list, &e);
 		return;
 	}
-	if (veth_remove(c, i, &e) < 0) {
-		nd_error_append(list, &e);
-		nd_error_clear(&e);
+	for (size_t i = 0; i < req->n_attach; i++) {
+		const struct nd_network *net = req->attach[i].net;
+		struct nlx_link br;
+		size_t ports = 1;
+
+		if (net->driver != ND_DRIVER_BRIDGE) {
+			nd_error_set(&e, -EOPNOTSUPP,
+				     "network \"%s\": driver \"%s\" is not supported by this version of netd",
+				     net->name, net->driver_name);
+			collect(list, &e);
+			continue;
+		}
+		if (veth_remove(c, i, &e) < 0)
+			collect(list, &e);
+		if (nlx_link_by_name(c->host, net->network_interface, &br) == -ENODEV)
+			last[i] = true;
+		else if (nlx_count_ports(c->host, br.ifindex, &ports) == 0)
+			last[i] = ports == 0;
 	}
-	if (net->mode == ND_MODE_MANAGED &&
-	    nlx_link_by_name(c->host, net->network_interface, &br) == 0 &&
-	    nlx_count_ports(c->host, br.ifindex, &ports) == 0)
-		last = ports == 0;
-	if (net->mode == ND_MODE_MANAGED && (!net->internal || net->dns_enabled) &&
-	    fw->teardown(c, i, last, &e) < 0) {
-		nd_error_append(list, &e);
-		nd_error_clear(&e);
-	}
-	if (bridge_release(c, i, &e) < 0) {
-		nd_error_append(list, &e);
-		nd_error_clear(&e);
-	}
+	if (fw->teardown(c, last, &e) < 0)
+		collect(list, &e);
+	for (size_t i = 0; i < req->n_attach; i++)
+		if (req->attach[i].net->driver == ND_DRIVER_BRIDGE && bridge_release(c, i, &e) < 0)
+			collect(list, &e);
 }
 
 int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
@@ -111,8 +119,7 @@ int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd
 		log_warn("cannot reach container namespace %s; cleaning up the host side only",
 			 netns_path);
 
-	for (size_t i = 0; i < req->n_attach; i++)
-		teardown_attach(&c, fw, i, &list);
+	teardown_all(&c, fw, &list);
 
 	state = state_container_path(opts->config_dir, req->container_id);
 	if (state && unlink(state) < 0 && errno != ENOENT) {

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* netd's nftables ruleset (table "inet netd"); see docs/firewall.md. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "nft.h"
+
+#define FW_TABLE "netd"
+
+/* Base chains, sets and rules of an empty table. */
+int fwnft_base(struct nftb *b);
+
+/* Elements (and the isolation chain) of one network. @chain_exists: skip creating it. */
+int fwnft_network(struct nftb *b, bool add, const struct nd_network *net, uint16_t dns_port,
+		  bool chain_exists);
+
+/* Port forwarding elements of a container's attachment. @excl: refuse existing ports. */
+int fwnft_ports(struct nftb *b, bool add, bool excl, const struct nd_request *req,
+		const struct nd_attach *a);
+
+/* The attachment that carries the container's published ports, or NULL. */
+const struct nd_attach *fwnft_port_attach(const struct nd_request *req);
+
+/* Name of a network's isolation chain. */
+void fwnft_iso_chain(const struct nd_network *net, char out[32]);
+
+/* Find which element of a refused port message exists; writes a message. */
+int fwnft_port_conflict(const struct nd_request *req, const struct nd_attach *a, char *msg,
+			size_t size);
