@@ -55,6 +55,19 @@ static const struct nd_ip *gateway_for(const struct nd_attach *a, int family)
 	return NULL;
 }
 
+struct nlx_route ctrnet_static_route(const struct nd_network *net, size_t k)
+{
+	const struct nd_route *sr = &net->routes[k];
+
+	return (struct nlx_route){
+		.dst = sr->dst,
+		.has_gateway = sr->has_gateway,
+		.gateway = sr->gateway,
+		.metric = sr->has_metric ? sr->metric : net->metric,
+		.type = sr->type,
+	};
+}
+
 int ctrnet_routes(struct exec_ctx *c, size_t i)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
@@ -84,13 +97,7 @@ int ctrnet_routes(struct exec_ctx *c, size_t i)
 		}
 	for (size_t k = 0; k < net->n_routes; k++) {
 		const struct nd_route *sr = &net->routes[k];
-		struct nlx_route rt = {
-			.dst = sr->dst,
-			.has_gateway = sr->has_gateway,
-			.gateway = sr->gateway,
-			.metric = sr->has_metric ? sr->metric : net->metric,
-			.type = sr->type,
-		};
+		struct nlx_route rt = ctrnet_static_route(net, k);
 		r = nlx_route_add(c->ctr, &rt);
 		if (r < 0 && r != -EEXIST)
 			return exec_nl_error(c, c->ctr, r,
@@ -98,6 +105,12 @@ int ctrnet_routes(struct exec_ctx *c, size_t i)
 					     nd_prefix_str(&sr->dst, b),
 					     sr->has_gateway ? " via " : "",
 					     sr->has_gateway ? nd_ip_str(&sr->gateway, g) : "");
+		if (r == 0) {
+			r = exec_push_undo(c, &(struct undo){ .kind = UNDO_ROUTE_DEL,
+							      .in_container = true, .route = rt });
+			if (r < 0)
+				return r;
+		}
 	}
 	log_debug("network %s: routes set in the container", net->name);
 	return 0;

@@ -9,3 +9,5 @@ int ctrnet_loopback_up(struct exec_ctx *c);
 int ctrnet_addresses(struct exec_ctx *c, size_t i);
 /* Default route per family (unless internal or no_default_route), then static routes. */
 int ctrnet_routes(struct exec_ctx *c, size_t i);
+/* The kernel route for static route @k of @net. */
+struct nlx_route ctrnet_static_route(const struct nd_network *net, size_t k);

@@ -33,8 +33,11 @@ void exec_unwind(struct exec_ctx *c)
 		switch (u->kind) {
 		case UNDO_LINK_DEL: {
 			struct nlx *h = u->in_container ? c->ctr : c->host;
-			if (h) {
-				r = nlx_link_del(h, u->ifindex);
+			struct nlx_link l = { .ifindex = u->ifindex };
+			if (h && !l.ifindex && nlx_link_by_name(h, u->name, &l) < 0)
+				l.ifindex = 0;
+			if (h && l.ifindex) {
+				r = nlx_link_del(h, l.ifindex);
 				if (r == -ENODEV)
 					r = 0;
 			}
@@ -51,6 +54,20 @@ void exec_unwind(struct exec_ctx *c)
 			if (h && (r = nlx_link_set_down(h, u->ifindex)) < 0 && r != -ENODEV)
 				log_warn("rollback: failed to set link %d down: %s", u->ifindex,
 					 strerror(-r));
+			break;
+		}
+		case UNDO_ADDR_DEL: {
+			struct nlx *h = u->in_container ? c->ctr : c->host;
+			if (h && (r = nlx_addr_del(h, u->ifindex, &u->addr)) < 0 &&
+			    r != -EADDRNOTAVAIL && r != -ENODEV)
+				log_warn("rollback: failed to delete an address: %s", strerror(-r));
+			break;
+		}
+		case UNDO_ROUTE_DEL: {
+			struct nlx *h = u->in_container ? c->ctr : c->host;
+			if (h && (r = nlx_route_del(h, &u->route)) < 0 && r != -ESRCH &&
+			    r != -ENOENT)
+				log_warn("rollback: failed to delete a route: %s", strerror(-r));
 			break;
 		}
 		case UNDO_CALL:

@@ -33,12 +33,17 @@ enum undo_kind {
 	UNDO_SYSCTL,		/* restore host sysctl @key to @value */
 	UNDO_LINK_DOWN,		/* set link @ifindex down again */
 	UNDO_CALL,		/* call @call(c) */
+	UNDO_ADDR_DEL,		/* delete address @addr from @ifindex */
+	UNDO_ROUTE_DEL,		/* delete @route */
 };
 
 struct undo {
 	enum undo_kind kind;
 	bool in_container;
 	int ifindex;
+	char name[IFNAMSIZ];	/* UNDO_LINK_DEL by name when @ifindex is 0 */
+	struct nd_prefix addr;
+	struct nlx_route route;
 	char key[128];
 	char value[SYSCTL_VALUE_MAX];
 	void (*call)(struct exec_ctx *c);

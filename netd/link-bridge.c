@@ -106,6 +106,10 @@ static int add_gateways(struct exec_ctx *c, const struct nd_network *net, int if
 			return exec_nl_error(c, c->host, r,
 					     "network \"%s\": add gateway %s to bridge \"%s\"",
 					     net->name, nd_prefix_str(&gw, b), net->network_interface);
+		r = exec_push_undo(c, &(struct undo){ .kind = UNDO_ADDR_DEL, .ifindex = ifindex,
+						      .addr = gw });
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
@@ -172,6 +176,10 @@ int bridge_ensure(struct exec_ctx *c, size_t i)
 			r = nlx_link_set_up(c->host, rt->br_ifindex);
 			if (r < 0)
 				return exec_nl_error(c, c->host, r, "set bridge \"%s\" up", br);
+			r = exec_push_undo(c, &(struct undo){ .kind = UNDO_LINK_DOWN,
+							      .ifindex = rt->br_ifindex });
+			if (r < 0)
+				return r;
 		}
 	}
 

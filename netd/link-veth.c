@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ctrnet.h"
 #include "shared/log.h"
 
 void veth_host_name(const char *container_id, const char *network, char out[IFNAMSIZ])
@@ -96,16 +97,20 @@ int veth_create(struct exec_ctx *c, size_t i)
 				     "network \"%s\": create veth pair %s <-> %s (container)",
 				     net->name, rt->host_name, a->interface_name);
 
+	/* Journal by name first: the pair exists even if reading it back fails. */
+	{
+		struct undo u = { .kind = UNDO_LINK_DEL, .in_container = true };
+		snprintf(u.name, sizeof(u.name), "%s", a->interface_name);
+		r = exec_push_undo(c, &u);
+		if (r < 0)
+			return r;
+	}
 	r = nlx_link_by_name(c->ctr, a->interface_name, &peer);
 	if (r < 0)
 		return exec_nl_error(c, c->ctr, r, "read container interface \"%s\"",
 				     a->interface_name);
 	rt->ctr_ifindex = peer.ifindex;
 	memcpy(rt->mac, peer.mac, sizeof(rt->mac));
-	r = exec_push_undo(c, &(struct undo){ .kind = UNDO_LINK_DEL, .in_container = true,
-					      .ifindex = peer.ifindex });
-	if (r < 0)
-		return r;
 	r = nlx_link_by_name(c->host, rt->host_name, &host);
 	if (r < 0)
 		return exec_nl_error(c, c->host, r, "read host veth \"%s\"", rt->host_name);
@@ -147,6 +152,14 @@ int veth_remove(struct exec_ctx *c, size_t i, struct nd_error *err)
 	int r;
 
 	if (c->ctr) {
+		/* Routes without a device (blackhole, ...) would outlive the link. */
+		for (size_t k = 0; k < net->n_routes; k++) {
+			struct nlx_route rt = ctrnet_static_route(net, k);
+			r = nlx_route_del(c->ctr, &rt);
+			if (r < 0 && r != -ESRCH && r != -ENOENT && r != -ENODEV)
+				log_warn("network %s: failed to delete a static route: %s",
+					 net->name, strerror(-r));
+		}
 		r = nlx_link_by_name(c->ctr, a->interface_name, &l);
 		if (r == 0) {
 			r = nlx_link_del(c->ctr, l.ifindex);

@@ -411,7 +411,7 @@ static struct nl_addr *build_addr(const struct nd_ip *ip, unsigned prefixlen)
 	return a;
 }
 
-int nlx_addr_add(struct nlx *h, int ifindex, const struct nd_prefix *p)
+static int addr_op(struct nlx *h, int ifindex, const struct nd_prefix *p, bool add)
 {
 	struct rtnl_addr *ad = rtnl_addr_alloc();
 	struct nl_addr *local;
@@ -432,10 +432,21 @@ int nlx_addr_add(struct nlx *h, int ifindex, const struct nd_prefix *p)
 	if (p->addr.family == AF_INET6)
 		rtnl_addr_set_flags(ad, IFA_F_NODAD);
 	begin(h);
-	r = finish(h, rtnl_addr_add(h->sk, ad, NLM_F_CREATE | NLM_F_EXCL));
+	r = finish(h, add ? rtnl_addr_add(h->sk, ad, NLM_F_CREATE | NLM_F_EXCL)
+			  : rtnl_addr_delete(h->sk, ad, 0));
 	nl_addr_put(local);
 	rtnl_addr_put(ad);
 	return r;
+}
+
+int nlx_addr_add(struct nlx *h, int ifindex, const struct nd_prefix *p)
+{
+	return addr_op(h, ifindex, p, true);
+}
+
+int nlx_addr_del(struct nlx *h, int ifindex, const struct nd_prefix *p)
+{
+	return addr_op(h, ifindex, p, false);
 }
 
 struct addr_list_ctx {
@@ -478,7 +489,7 @@ int nlx_addr_list(struct nlx *h, int ifindex, struct nd_prefix *ret, size_t max,
 	return 0;
 }
 
-int nlx_route_add(struct nlx *h, const struct nlx_route *rt)
+static int route_op(struct nlx *h, const struct nlx_route *rt, bool add)
 {
 	static const uint8_t types[] = {
 		[ND_ROUTE_UNICAST] = RTN_UNICAST,
@@ -525,12 +536,23 @@ int nlx_route_add(struct nlx *h, const struct nlx_route *rt)
 	 * No NLM_F_EXCL: a container on several networks gets one default route
 	 * per network with the same metric, which IPv4 only accepts this way.
 	 */
-	r = finish(h, rtnl_route_add(h->sk, route, NLM_F_CREATE));
+	r = finish(h, add ? rtnl_route_add(h->sk, route, NLM_F_CREATE)
+			  : rtnl_route_delete(h->sk, route, 0));
 out:
 	nl_addr_put(dst);
 	nl_addr_put(gw);
 	rtnl_route_put(route);
 	return r;
+}
+
+int nlx_route_add(struct nlx *h, const struct nlx_route *rt)
+{
+	return route_op(h, rt, true);
+}
+
+int nlx_route_del(struct nlx *h, const struct nlx_route *rt)
+{
+	return route_op(h, rt, false);
 }
 
 struct defroute_ctx {

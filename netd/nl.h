@@ -78,5 +78,8 @@ int nlx_addr_add(struct nlx *h, int ifindex, const struct nd_prefix *addr);
 /* Global-scope addresses of @ifindex (both families), up to @max. */
 int nlx_addr_list(struct nlx *h, int ifindex, struct nd_prefix *ret, size_t max, size_t *n);
 int nlx_route_add(struct nlx *h, const struct nlx_route *rt);
+/* Delete a route added with nlx_route_add() (same fields). */
+int nlx_route_del(struct nlx *h, const struct nlx_route *rt);
+int nlx_addr_del(struct nlx *h, int ifindex, const struct nd_prefix *addr);
 /* MTU of the interface of the first IPv4 (else IPv6) default route; -ENOENT if none. */
 int nlx_default_route_mtu(struct nlx *h, unsigned *ret);

@@ -25,8 +25,9 @@
 
 int cmd_read_input(const struct netd_opts *opts, char **ret, size_t *len, struct nd_error *err)
 {
-	const char *path = opts->input_file ? opts->input_file : "/dev/stdin";
-	int r = state_read_file(path, MAX_INPUT, ret, len);
+	const char *path = opts->input_file ? opts->input_file : "stdin";
+	int r = opts->input_file ? state_read_file(path, MAX_INPUT, ret, len)
+				 : state_read_fd(STDIN_FILENO, MAX_INPUT, ret, len);
 
 	if (r == -EFBIG)
 		return nd_error_set(err, r, "failed to read the request from %s: larger than %u bytes",
@@ -64,6 +65,14 @@ static int injected_failure(const struct step *s, struct nd_error *err)
 			    s->attach);
 }
 
+static void remove_state(struct exec_ctx *c)
+{
+	_cleanup_free_ char *path = state_container_path(c->opts->config_dir, c->req->container_id);
+
+	if (path && unlink(path) < 0 && errno != ENOENT)
+		log_warn("rollback: failed to remove %s: %m", path);
+}
+
 static int write_state(struct exec_ctx *c, const char *raw)
 {
 	_cleanup_free_ char *path = state_container_path(c->opts->config_dir, c->req->container_id);
@@ -84,7 +93,7 @@ static int write_state(struct exec_ctx *c, const char *raw)
 	if (r < 0)
 		return nd_error_set(c->err, r, "failed to write state file %s: %s", path,
 				    strerror(-r));
-	return 0;
+	return exec_push_undo(c, &(struct undo){ .kind = UNDO_CALL, .call = remove_state });
 }
 
 static int run_step(struct exec_ctx *c, const struct fw_driver *fw, const struct step *s,
@@ -190,6 +199,7 @@ int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_er
 	if (r < 0) {
 		nd_error_set(err, r, "failed to write the result to stdout");
 		exec_unwind(&c);
+		goto out;
 	}
 	log_info("container %s set up on %zu network(s)", req->container_id, req->n_attach);
 out:

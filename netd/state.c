@@ -89,11 +89,19 @@ int state_write_atomic(const char *path, const char *data, size_t len)
 int state_read_file(const char *path, size_t max, char **ret, size_t *len)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	return state_read_fd(fd, max, ret, len);
+}
+
+int state_read_fd(int fd, size_t max, char **ret, size_t *len)
+{
 	_cleanup_free_ char *buf = NULL;
 	size_t cap = 4096, n = 0;
 
 	if (fd < 0)
-		return -errno;
+		return -EBADF;
 	buf = malloc(cap + 1);
 	if (!buf)
 		return -ENOMEM;

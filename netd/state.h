@@ -22,6 +22,8 @@ int state_write_atomic(const char *path, const char *data, size_t len);
 
 /* Read a whole file (at most @max bytes) into a new NUL-terminated buffer. */
 int state_read_file(const char *path, size_t max, char **ret, size_t *len);
+/* The same from an open descriptor (e.g. stdin, whatever it is). */
+int state_read_fd(int fd, size_t max, char **ret, size_t *len);
 
 /* "<config>/netd/containers/<id>.json" */
 char *state_container_path(const char *config_dir, const char *container_id);
