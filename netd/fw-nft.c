@@ -34,6 +34,9 @@ enum {
 #define CONCAT3(a, b, c) (((a) << 12) | ((b) << 6) | (c))
 
 #define MARK_MASQ 0x2000u
+/* Connections netd's chains accepted carry this conntrack mark, so an admin's
+ * own drop-policy chain can let them through with one rule (docs/firewall.md). */
+#define CTMARK_ACCEPTED 0x4000u
 #define R1 NFT_REG_1
 #define R32(n) (NFT_REG32_00 + (n))
 
@@ -97,6 +100,15 @@ static void set_mark_bit(struct nftnl_rule *r)
 	nftr_meta_set(r, NFT_META_MARK, R1);
 }
 
+static void set_ctmark_accepted(struct nftnl_rule *r)
+{
+	uint32_t mask = ~CTMARK_ACCEPTED, xor = CTMARK_ACCEPTED;
+
+	nftr_ct(r, NFT_CT_MARK, R1);
+	nftr_bitwise(r, R1, 4, &mask, &xor);
+	nftr_ct_set(r, NFT_CT_MARK, R1);
+}
+
 static void match_l4_dport(struct nftnl_rule *r, uint8_t proto, uint16_t port)
 {
 	uint16_t p = htons(port);
@@ -123,6 +135,7 @@ static int base_forward(struct nftb *b)
 	k |= add(b, r);
 	r = nftr_new(FW_TABLE, "forward");	/* published ports: ct status dnat accept */
 	match_ct_bits(r, NFT_CT_STATUS, IPS_DST_NAT);
+	set_ctmark_accepted(r);
 	nftr_verdict(r, NF_ACCEPT, NULL);
 	k |= add(b, r);
 	r = nftr_new(FW_TABLE, "forward");	/* iifname vmap @iso */
@@ -145,6 +158,7 @@ static int base_forward(struct nftb *b)
 	k |= add(b, r);
 	r = nftr_new(FW_TABLE, "forward");	/* iifname @br_fwd accept */
 	match_ifset(r, NFT_META_IIFNAME, "br_fwd");
+	set_ctmark_accepted(r);
 	nftr_verdict(r, NF_ACCEPT, NULL);
 	k |= add(b, r);
 	return k ? -ENOMEM : 0;
@@ -159,6 +173,7 @@ static int base_input(struct nftb *b)
 		struct nftnl_rule *r = nftr_new(FW_TABLE, "input");
 		match_ifset(r, NFT_META_IIFNAME, "br_dns");
 		match_l4_dport(r, protos[i], 53);
+		set_ctmark_accepted(r);
 		nftr_verdict(r, NF_ACCEPT, NULL);
 		k |= add(b, r);
 	}
@@ -312,8 +327,8 @@ int fwnft_base(struct nftb *b)
 		if ((r = nftb_add_set(b, &setdefs[i])) < 0)
 			return r;
 	if ((r = nftb_add_chain(b, "hostports", NULL, 0, 0)) < 0 ||
-	    (r = nftb_add_chain(b, "forward", "filter", NF_INET_FORWARD, 0)) < 0 ||
-	    (r = nftb_add_chain(b, "input", "filter", NF_INET_LOCAL_IN, 0)) < 0 ||
+	    (r = nftb_add_chain(b, "forward", "filter", NF_INET_FORWARD, -1)) < 0 ||
+	    (r = nftb_add_chain(b, "input", "filter", NF_INET_LOCAL_IN, -1)) < 0 ||
 	    (r = nftb_add_chain(b, "prerouting", "nat", NF_INET_PRE_ROUTING, -100)) < 0 ||
 	    (r = nftb_add_chain(b, "output", "nat", NF_INET_LOCAL_OUT, -100)) < 0 ||
 	    (r = nftb_add_chain(b, "postrouting", "nat", NF_INET_POST_ROUTING, 100)) < 0)

@@ -77,6 +77,7 @@ struct nftnl_rule *nftr_new(const char *table, const char *chain);
 void nftr_meta(struct nftnl_rule *r, uint32_t key, uint32_t dreg);
 void nftr_meta_set(struct nftnl_rule *r, uint32_t key, uint32_t sreg);
 void nftr_ct(struct nftnl_rule *r, uint32_t key, uint32_t dreg);
+void nftr_ct_set(struct nftnl_rule *r, uint32_t key, uint32_t sreg);
 void nftr_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len, uint32_t dreg);
 void nftr_cmp(struct nftnl_rule *r, uint32_t sreg, uint32_t op, const void *data, uint32_t len);
 void nftr_cmp_u8(struct nftnl_rule *r, uint32_t sreg, uint32_t op, uint8_t v);
