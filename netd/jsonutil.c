@@ -24,6 +24,8 @@ int ju_parse(const char *buf, size_t len, json_object **ret, struct nd_error *er
 	tok = json_tokener_new_ex(64);
 	if (!tok)
 		return nd_error_set(err, -ENOMEM, "out of memory");
+	/* RFC 8259 only: no comments, trailing commas or single quotes. */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	o = json_tokener_parse_ex(tok, buf, (int)len);
 	jerr = json_tokener_get_error(tok);
 	off = json_tokener_get_parse_end(tok);

@@ -45,7 +45,10 @@ static int parse_u32_option(const char *val, uint32_t max, uint32_t *ret)
 	char *end;
 	unsigned long long v;
 
-	if (!*val || *val == '-' || *val == '+' || *val == ' ')
+	for (const char *c = val; *c; c++)
+		if (*c < '0' || *c > '9')
+			return -EINVAL;
+	if (!*val || strlen(val) > 10)
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(val, &end, 10);
