@@ -16,6 +16,8 @@
 
 #include "config.h"
 #include "commands.h"
+#include "dns-conf.h"
+#include "shared/cleanup.h"
 #include "fw.h"
 #include "opts.h"
 #include "result.h"
@@ -31,6 +33,7 @@ static const char usage_text[] =
 	"  teardown NETNS_PATH   detach it again (same request on stdin)\n"
 	"  validate              check a request without touching anything\n"
 	"  firewall-reload       re-create netd's nftables rules from the state in --config\n"
+	"  update NETWORK --network-dns-servers IP ...   change a network's DNS servers\n"
 	"  version               print version information as JSON\n"
 	"\n"
 	"Options (before the command):\n"
@@ -96,6 +99,53 @@ static int cmd_version(const struct netd_opts *opts)
 	printf("%s\n", s);
 	json_object_put(o);
 	return 0;
+}
+
+/* netd update NETWORK --network-dns-servers IP [--network-dns-servers IP ...] */
+static int cmd_update_main(const struct netd_opts *opts, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "network-dns-servers", required_argument, NULL, 'd' },
+		{ 0 }
+	};
+	char *servers[64];
+	size_t n = 0;
+	bool given = false;
+	struct nd_error err = {0};
+	const char *network = NULL;
+	int opt;
+
+	/* Options may come before or after the network name. */
+	while (optind < argc) {
+		if (argv[optind][0] != '-') {
+			if (network)
+				return usage_error("unexpected argument '%s'", argv[optind]);
+			network = argv[optind++];
+			continue;
+		}
+		opt = getopt_long(argc, argv, "+", longopts, NULL);
+		if (opt == -1)
+			break;
+		if (opt != 'd')
+			return usage_error("update: unknown option '%s'", argv[optind - 1]);
+		given = true;
+		if (n == ELEMENTSOF(servers))
+			return usage_error("update: too many --network-dns-servers (at most %zu)",
+					   ELEMENTSOF(servers));
+		servers[n++] = optarg;
+	}
+	if (!network || !network[0])
+		return usage_error("update needs the network name");
+	if (!given)
+		return usage_error("update needs --network-dns-servers");
+	if (!opts->config_dir) {
+		nd_error_set(&err, -EINVAL, "--config not specified but required for netd update");
+	} else if (dns_update(opts, network, servers, n, &err) >= 0) {
+		return 0;
+	}
+	result_print_error(&err);
+	nd_error_clear(&err);
+	return 1;
 }
 
 static int parse_bool_arg(const char *s, bool *ret)
@@ -188,6 +238,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (strcmp(cmd, "update") == 0)
+		return cmd_update_main(&opts, argc, argv);
 	if (strcmp(cmd, "setup") != 0 && strcmp(cmd, "teardown") != 0 &&
 	    strcmp(cmd, "validate") != 0 && strcmp(cmd, "firewall-reload") != 0)
 		return usage_error("unknown command '%s'", cmd);

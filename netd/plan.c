@@ -11,6 +11,7 @@ static const char *const step_names[] = {
 	[STEP_ADDRESSES] = "addresses",
 	[STEP_ROUTES] = "routes",
 	[STEP_FIREWALL] = "firewall",
+	[STEP_DNS] = "dns",
 	[STEP_STATE] = "state",
 };
 
@@ -36,7 +37,7 @@ int plan_setup(const struct nd_request *req, const struct netd_opts *opts, struc
 					    "network \"%s\": driver \"%s\" is not supported by this version of netd (bridge is)",
 					    net->name, net->driver_name);
 	}
-	p.steps = calloc(2 + req->n_attach * 5, sizeof(*p.steps));
+	p.steps = calloc(4 + req->n_attach * 4, sizeof(*p.steps));
 	if (!p.steps)
 		return -ENOMEM;
 	add(&p, STEP_LOOPBACK, 0);
@@ -48,6 +49,7 @@ int plan_setup(const struct nd_request *req, const struct netd_opts *opts, struc
 	}
 	/* The firewall of the whole request: one transaction. */
 	add(&p, STEP_FIREWALL, 0);
+	add(&p, STEP_DNS, 0);
 	add(&p, STEP_STATE, 0);
 	*ret = p;
 	return 0;

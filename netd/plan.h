@@ -19,6 +19,7 @@ enum step_kind {
 	STEP_ADDRESSES,		/* container addresses, interface up */
 	STEP_ROUTES,		/* default and static routes */
 	STEP_FIREWALL,		/* firewall rules of all attachments, one transaction */
+	STEP_DNS,		/* DNS entries, start or reload the DNS server */
 	STEP_STATE,		/* state record in the config dir */
 };
 

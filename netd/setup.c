@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "ctrnet.h"
+#include "dns-conf.h"
 #include "exec.h"
 #include "fw.h"
 #include "link-bridge.h"
@@ -112,6 +113,8 @@ static int run_step(struct exec_ctx *c, const struct fw_driver *fw, const struct
 		return ctrnet_routes(c, s->attach);
 	case STEP_FIREWALL:
 		return fw->setup(c);
+	case STEP_DNS:
+		return dns_setup(c);
 	case STEP_STATE:
 		return write_state(c, raw);
 	}

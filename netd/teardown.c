@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "dns-conf.h"
 #include "exec.h"
 #include "fw.h"
 #include "link-bridge.h"
@@ -45,6 +46,9 @@ static void teardown_all(struct exec_ctx *c, const struct fw_driver *fw, struct 
 		collect(list, &e);
 		return;
 	}
+	/* DNS first, as netavark: the name goes before the address does. */
+	if (dns_teardown(c, &e) < 0)
+		collect(list, &e);
 	for (size_t i = 0; i < req->n_attach; i++) {
 		const struct nd_network *net = req->attach[i].net;
 		struct nlx_link br;
