@@ -111,20 +111,16 @@ static char *entry_line(const struct nd_request *req, const struct nd_attach *a)
 	return buf;
 }
 
-static char *header_line(const struct nd_network *net)
+static char *header_line(const struct nd_network *net, const struct attach_rt *rt)
 {
 	char *buf = NULL, b[ND_ADDRSTRLEN];
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	bool first = true;
 
 	if (!f)
 		return NULL;
-	for (size_t s = 0; s < net->n_subnets; s++)
-		if (net->subnets[s].has_gateway) {
-			fprintf(f, "%s%s", first ? "" : ",", nd_ip_str(&net->subnets[s].gateway, b));
-			first = false;
-		}
+	for (size_t s = 0; s < rt->n_dns_binds; s++)
+		fprintf(f, "%s%s", s ? "," : "", nd_ip_str(&rt->dns_binds[s], b));
 	for (size_t k = 0; k < net->n_dns_servers; k++)
 		fprintf(f, "%s%s", k ? "," : " ", nd_ip_str(&net->dns_servers[k], b));
 	fputc('\n', f);
@@ -364,7 +360,11 @@ int dns_setup(struct exec_ctx *c)
 			continue;
 		path = net_file(dir, a->net);
 		line = entry_line(req, a);
-		hdr = header_line(a->net);
+		if (c->rt[i].n_dns_binds == 0) {
+			log_warn("network %s has no gateway address for DNS to listen on", a->net->name);
+			continue;
+		}
+		hdr = header_line(a->net, &c->rt[i]);
 		if (!path || !line || !hdr)
 			return -ENOMEM;
 		/* An internal network's file carries %int; an older plain one is renamed. */

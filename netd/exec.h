@@ -24,6 +24,9 @@ struct attach_rt {
 	int ctr_ifindex;
 	uint8_t mac[6];
 	unsigned mtu;
+	/* DNS listen addresses: the gateways, or in unmanaged mode the bridge's own. */
+	struct nd_ip dns_binds[8];
+	size_t n_dns_binds;
 };
 
 struct exec_ctx;

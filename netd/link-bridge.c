@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "shared/cleanup.h"
 #include "shared/log.h"
 
 static bool has_family(const struct nd_network *net, int family)
@@ -181,6 +182,21 @@ int bridge_ensure(struct exec_ctx *c, size_t i)
 			if (r < 0)
 				return r;
 		}
+	}
+
+	/* Where DNS listens: the gateways; in unmanaged mode, what the bridge has. */
+	rt->n_dns_binds = 0;
+	if (net->mode == ND_MODE_UNMANAGED) {
+		struct nd_prefix addrs[8];
+		size_t n = 0;
+		if (nlx_addr_list(c->host, rt->br_ifindex, addrs, ELEMENTSOF(addrs), &n) == 0)
+			for (size_t k = 0; k < n; k++)
+				if (!nd_ip_is_linklocal(&addrs[k].addr))
+					rt->dns_binds[rt->n_dns_binds++] = addrs[k].addr;
+	} else {
+		for (size_t s = 0; s < net->n_subnets && rt->n_dns_binds < ELEMENTSOF(rt->dns_binds); s++)
+			if (net->subnets[s].has_gateway)
+				rt->dns_binds[rt->n_dns_binds++] = net->subnets[s].gateway;
 	}
 
 	/* MTU for the veth pair: option, else the default route's link, else the bridge. */

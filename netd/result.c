@@ -25,9 +25,8 @@ static json_object *status_block(const struct nd_request *req, const struct nd_a
 
 	if (a->net->dns_enabled && a->net->driver == ND_DRIVER_BRIDGE) {
 		json_object_array_add(domains, json_object_new_string("dns.podman"));
-		for (size_t s = 0; s < a->net->n_subnets; s++)
-			if (a->net->subnets[s].has_gateway)
-				json_object_array_add(servers, ip_string(&a->net->subnets[s].gateway));
+		for (size_t s = 0; s < rt->n_dns_binds; s++)
+			json_object_array_add(servers, ip_string(&rt->dns_binds[s]));
 	} else {
 		for (size_t s = 0; s < req->n_dns_servers; s++)
 			json_object_array_add(servers, ip_string(&req->dns_servers[s]));
