@@ -23,8 +23,8 @@ int ipam_assign(struct nd_attach *a, const struct nd_ip *ips, size_t n, const ch
 		return 0;
 	case ND_IPAM_DHCP:
 		return nd_error_set(err, -EOPNOTSUPP,
-				    "network \"%s\": ipam driver dhcp is not supported by netd yet (use host-local or none)",
-				    net->name);
+				    "%s: ipam driver \"dhcp\" of network \"%s\" (network_info.%s.ipam_options.driver) is not supported by netd yet; use host-local or none",
+				    path, net->name, net->name);
 	case ND_IPAM_HOST_LOCAL:
 		break;
 	}

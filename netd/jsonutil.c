@@ -25,10 +25,22 @@ int ju_parse(const char *buf, size_t len, json_object **ret, struct nd_error *er
 	if (!tok)
 		return nd_error_set(err, -ENOMEM, "out of memory");
 	/* RFC 8259 only: no comments, trailing commas or single quotes. */
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8 |
+				    JSON_TOKENER_ALLOW_TRAILING_CHARS);
 	o = json_tokener_parse_ex(tok, buf, (int)len);
 	jerr = json_tokener_get_error(tok);
 	off = json_tokener_get_parse_end(tok);
+	if (!o && jerr == json_tokener_continue) {
+		/* A bare literal or number at the very end: one more byte completes it. */
+		o = json_tokener_parse_ex(tok, "", 1);
+		jerr = json_tokener_get_error(tok);
+		if (!o && jerr != json_tokener_success)
+			jerr = json_tokener_continue;	/* really truncated */
+	}
+	if (!o && jerr == json_tokener_success) {
+		json_tokener_free(tok);
+		return nd_error_set(err, -EINVAL, "request: expected an object, got null");
+	}
 	if (!o || jerr != json_tokener_success) {
 		if (jerr == json_tokener_continue)
 			nd_error_set(err, -EINVAL, "invalid JSON: unexpected end of input");

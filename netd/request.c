@@ -300,8 +300,9 @@ static int parse_ports(json_object *root, struct nd_request *req, struct nd_erro
 			range = 1;
 		if (hport + range - 1 > 65535 || cport + range - 1 > 65535)
 			return nd_error_set(err, -EINVAL,
-					    "%s.range: %lld ports from %lld go past port 65535",
-					    p, (long long)range, (long long)(hport > cport ? hport : cport));
+					    "%s.range: %lld ports from %s port %lld go past port 65535",
+					    p, (long long)range, hport > cport ? "host" : "container",
+					    (long long)(hport > cport ? hport : cport));
 		pm->container_port = (uint16_t)cport;
 		pm->host_port = (uint16_t)hport;
 		pm->range = (uint16_t)range;
