@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -40,6 +41,7 @@ static const char usage_text[] =
 	"  -c, --config DIR            state directory (required for setup/teardown)\n"
 	"  -r, --rootless BOOL         true when running rootless (default false)\n"
 	"  -a, --aardvark-binary PATH  DNS server to start for dns_enabled networks\n"
+	"                              (default: netd-dns beside netd, else aardvark-dns)\n"
 	"      --firewall-driver NAME  firewall driver (also NETAVARK_FW); default: see version\n"
 	"      --plugin-directory DIR  directory with driver plugins (repeatable)\n"
 	"  -f, --file PATH             read the request from PATH instead of stdin\n"
@@ -180,9 +182,24 @@ int main(int argc, char **argv)
 	};
 	struct nd_error err = {0};
 	const char *cmd, *env;
+	char self_dns[4096];
 	int opt, r;
 
 	log_setup("NETD_LOG", "netd");
+	/* Default DNS server: netd-dns installed beside this binary, else aardvark-dns. */
+	{
+		ssize_t n = readlink("/proc/self/exe", self_dns, sizeof(self_dns) - 16);
+		char *slash;
+		if (n > 0) {
+			self_dns[n] = '\0';
+			slash = strrchr(self_dns, '/');
+			if (slash) {
+				strcpy(slash + 1, "netd-dns");
+				if (access(self_dns, X_OK) == 0)
+					opts.aardvark_binary = self_dns;
+			}
+		}
+	}
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+c:r:a:f:hV", longopts, NULL)) != -1) {
 		switch (opt) {
