@@ -12,3 +12,4 @@ int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_er
 int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err);
 int cmd_validate(const struct netd_opts *opts, struct nd_error *err);
 int cmd_firewall_reload(const struct netd_opts *opts, struct nd_error *err);
+int cmd_create(const struct netd_opts *opts, struct nd_error *err);

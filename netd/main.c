@@ -32,6 +32,7 @@ static const char usage_text[] =
 	"Commands:\n"
 	"  setup NETNS_PATH      attach a container namespace to networks (request on stdin)\n"
 	"  teardown NETNS_PATH   detach it again (same request on stdin)\n"
+	"  create                complete a partial network definition (JSON on stdin)\n"
 	"  validate              check a request without touching anything\n"
 	"  firewall-reload       re-create netd's nftables rules from the state in --config\n"
 	"  update NETWORK --network-dns-servers IP ...   change a network's DNS servers\n"
@@ -258,9 +259,11 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "update") == 0)
 		return cmd_update_main(&opts, argc, argv);
 	if (strcmp(cmd, "setup") != 0 && strcmp(cmd, "teardown") != 0 &&
-	    strcmp(cmd, "validate") != 0 && strcmp(cmd, "firewall-reload") != 0)
+	    strcmp(cmd, "validate") != 0 && strcmp(cmd, "firewall-reload") != 0 &&
+	    strcmp(cmd, "create") != 0)
 		return usage_error("unknown command '%s'", cmd);
-	if (strcmp(cmd, "validate") == 0 || strcmp(cmd, "firewall-reload") == 0) {
+	if (strcmp(cmd, "validate") == 0 || strcmp(cmd, "firewall-reload") == 0 ||
+	    strcmp(cmd, "create") == 0) {
 		if (optind != argc)
 			return usage_error("unexpected argument '%s'", argv[optind]);
 	} else {
@@ -296,6 +299,8 @@ int main(int argc, char **argv)
 		r = cmd_teardown(&opts, argv[optind], &err);
 	else if (strcmp(cmd, "firewall-reload") == 0)
 		r = cmd_firewall_reload(&opts, &err);
+	else if (strcmp(cmd, "create") == 0)
+		r = cmd_create(&opts, &err);
 	else
 		r = cmd_validate(&opts, &err);
 	if (r >= 0)

@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * netd create: netavark 2.x's create command. Completes a partial network
+ * definition (bridge name, free subnet from the pools, IPv6 ULA subnet,
+ * gateways, IPAM driver) and validates the result with the same parser that
+ * setup uses, so whatever create prints, setup accepts.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "commands.h"
+#include "jsonutil.h"
+#include "network.h"
+#include "result.h"
+#include "shared/cleanup.h"
+
+#define MAX_USED 4096
+
+static const char *const bridge_options[] = {
+	"mtu", "isolate", "metric", "no_default_route", "vrf", "vlan", "mode",
+	"outbound_addr4", "outbound_addr6", NULL,
+};
+
+struct used {
+	json_object *interfaces;	/* array of names, may be NULL */
+	json_object *names;		/* object name -> id, may be NULL */
+	struct nd_prefix subnets[MAX_USED];
+	size_t n_subnets;
+};
+
+static bool name_valid(const char *n)
+{
+	if (!isalnum((unsigned char)n[0]))
+		return false;
+	for (const char *c = n; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '_' && *c != '.' && *c != '-')
+			return false;
+	return true;
+}
+
+static bool in_array(json_object *arr, const char *s)
+{
+	size_t n = arr ? json_object_array_length(arr) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *v = json_object_array_get_idx(arr, i);
+		if (json_object_is_type(v, json_type_string) && strcmp(json_object_get_string(v), s) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool subnet_taken(const struct used *u, const struct nd_prefix *p, json_object *own)
+{
+	for (size_t i = 0; i < u->n_subnets; i++)
+		if (nd_prefix_overlaps(&u->subnets[i], p))
+			return true;
+	for (size_t i = 0; own && i < json_object_array_length(own); i++) {
+		struct nd_prefix q;
+		json_object *s = ju_get(json_object_array_get_idx(own, i), "subnet");
+		if (s && nd_prefix_parse(json_object_get_string(s), &q, NULL) == 0 && nd_prefix_overlaps(&q, p))
+			return true;
+	}
+	return false;
+}
+
+static void set_str(json_object *o, const char *key, const char *val)
+{
+	json_object_object_add(o, key, json_object_new_string(val));
+}
+
+static int random_bytes(void *buf, size_t n)
+{
+	return getrandom(buf, n, 0) == (ssize_t)n ? 0 : -EIO;
+}
+
+static int fill_id(json_object *net, struct nd_error *err)
+{
+	json_object *id = ju_get(net, "id");
+	uint8_t b[32];
+	char hex[65];
+
+	if (id) {
+		const char *s = json_object_get_string(id);
+		bool ok = json_object_is_type(id, json_type_string) && strlen(s) == 64;
+		for (size_t i = 0; ok && i < 64; i++)
+			ok = isxdigit((unsigned char)s[i]) && !isupper((unsigned char)s[i]);
+		if (!ok)
+			return nd_error_set(err, -EINVAL, "network.id: must be 64 lower-case hex characters");
+		return 0;
+	}
+	if (random_bytes(b, sizeof(b)) < 0)
+		return nd_error_set(err, -EIO, "cannot read random bytes for the network id");
+	for (size_t i = 0; i < 32; i++)
+		snprintf(hex + i * 2, 3, "%02x", b[i]);
+	set_str(net, "id", hex);
+	return 0;
+}
+
+static int fill_options(json_object *net, struct nd_error *err)
+{
+	json_object *opts = ju_get(net, "options");
+	json_object *mtu, *br;
+
+	if (!opts)
+		return 0;
+	if (!json_object_is_type(opts, json_type_object))
+		return nd_error_set(err, -EINVAL, "network.options: expected an object");
+	/* Docker's names, as netavark maps them. */
+	if ((mtu = ju_get(opts, "com.docker.network.driver.mtu"))) {
+		json_object_object_add(opts, "mtu", json_object_get(mtu));
+		json_object_object_del(opts, "com.docker.network.driver.mtu");
+	}
+	if ((br = ju_get(opts, "com.docker.network.bridge.name"))) {
+		json_object_object_add(net, "network_interface", json_object_get(br));
+		json_object_object_del(opts, "com.docker.network.bridge.name");
+	}
+	json_object_object_foreach(opts, key, val) {
+		bool known = false;
+		(void)val;
+		for (size_t i = 0; bridge_options[i]; i++)
+			known |= strcmp(key, bridge_options[i]) == 0;
+		if (!known)
+			return nd_error_set(err, -EINVAL, "network.options: unsupported bridge network option: %s", key);
+	}
+	return 0;
+}
+
+static int fill_interface(json_object *net, const struct used *u, const char *prefix,
+			  struct nd_error *err)
+{
+	json_object *br = ju_get(net, "network_interface");
+	char name[IFNAMSIZ];
+
+	if (br && json_object_get_string_len(br) > 0) {
+		const char *s = json_object_get_string(br), *why;
+		if (!ju_ifname_valid(s, &why))
+			return nd_error_set(err, -EINVAL, "network.network_interface: \"%s\" %s", s, why);
+		if (in_array(u->interfaces, s))
+			return nd_error_set(err, -EEXIST,
+					    "network.network_interface: bridge name %s already in use", s);
+		return 0;
+	}
+	for (unsigned k = 0; k < 100000; k++) {
+		if (snprintf(name, sizeof(name), "%s%u", prefix, k) >= (int)sizeof(name))
+			break;
+		if (!in_array(u->interfaces, name)) {
+			set_str(net, "network_interface", name);
+			return 0;
+		}
+	}
+	return nd_error_set(err, -ENOSPC, "no free bridge name with prefix %s", prefix);
+}
+
+static int alloc_v4(json_object *net, json_object *subnets, const struct used *u, json_object *pools,
+		    struct nd_error *err)
+{
+	static const char *const default_pool = "10.89.0.0/16";
+	size_t n_pools = pools ? json_object_array_length(pools) : 0;
+
+	for (size_t i = 0; i < (n_pools ? n_pools : 1); i++) {
+		struct nd_prefix base, cand;
+		int64_t size = 24;
+		char b[ND_ADDRSTRLEN];
+		uint64_t count;
+
+		if (n_pools) {
+			json_object *pool = json_object_array_get_idx(pools, i), *bv;
+			bool present;
+			bv = ju_get(pool, "base");
+			if (!bv || nd_prefix_parse(json_object_get_string(bv), &base, NULL) < 0)
+				return nd_error_set(err, -EINVAL, "options.subnet_pools[%zu].base: not a CIDR", i);
+			if (ju_int(pool, "size", true, 1, 30, "options.subnet_pools", &size, &present, err) < 0)
+				return -EINVAL;
+		} else {
+			(void)nd_prefix_parse(default_pool, &base, NULL);
+		}
+		if (base.addr.family != AF_INET || size < base.len)
+			continue;
+		nd_prefix_network(&base);
+		count = 1ULL << (size - base.len);
+		cand = base;
+		cand.len = (uint8_t)size;
+		for (uint64_t k = 0; k < count && k < (1u << 20); k++) {
+			if (!subnet_taken(u, &cand, subnets)) {
+				json_object *sn = json_object_new_object();
+				set_str(sn, "subnet", nd_prefix_str(&cand, b));
+				json_object_array_add(subnets, sn);
+				return 0;
+			}
+			nd_ip_add(&cand.addr, 1ULL << (32 - size));
+		}
+	}
+	return nd_error_set(err, -ENOSPC, "could not find a free IPv4 subnet in the subnet pools");
+}
+
+static int alloc_v6(json_object *subnets, const struct used *u, struct nd_error *err)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		struct nd_prefix p = { .addr.family = AF_INET6, .len = 64 };
+		char b[ND_ADDRSTRLEN];
+		json_object *sn;
+
+		p.addr.b[0] = 0xfd;
+		if (random_bytes(p.addr.b + 1, 5) < 0)
+			return nd_error_set(err, -EIO, "cannot read random bytes for an IPv6 subnet");
+		if (subnet_taken(u, &p, subnets))
+			continue;
+		sn = json_object_new_object();
+		set_str(sn, "subnet", nd_prefix_str(&p, b));
+		json_object_array_add(subnets, sn);
+		return 0;
+	}
+	return nd_error_set(err, -ENOSPC, "could not find a free IPv6 ULA subnet");
+}
+
+static int fill_subnets(json_object *net, const struct used *u, json_object *pools, bool check_used,
+			struct nd_error *err)
+{
+	json_object *subnets = ju_get(net, "subnets");
+	bool v4 = false, v6 = false, v6_wanted = false, internal = false, dns = false;
+	json_object *o;
+	int r;
+
+	if ((o = ju_get(net, "ipv6_enabled")))
+		v6_wanted = json_object_get_boolean(o);
+	if ((o = ju_get(net, "internal")))
+		internal = json_object_get_boolean(o);
+	if ((o = ju_get(net, "dns_enabled")))
+		dns = json_object_get_boolean(o);
+	if (!subnets) {
+		subnets = json_object_new_array();
+		json_object_object_add(net, "subnets", subnets);
+	}
+	if (!json_object_is_type(subnets, json_type_array))
+		return nd_error_set(err, -EINVAL, "network.subnets: expected an array");
+	for (size_t i = 0; i < json_object_array_length(subnets); i++) {
+		json_object *sn = json_object_array_get_idx(subnets, i), *sv = ju_get(sn, "subnet");
+		struct nd_prefix p;
+		if (!sv || nd_prefix_parse(json_object_get_string(sv), &p, NULL) < 0)
+			continue;	/* the final validation names the problem */
+		if (p.addr.family == AF_INET)
+			v4 = true;
+		else
+			v6 = true;
+		if (check_used && subnet_taken(u, &p, NULL))
+			return nd_error_set(err, -EEXIST, "network.subnets[%zu]: subnet %s is already used on the host or by another network",
+					    i, json_object_get_string(sv));
+	}
+	if (!v4 && !v6 && (r = alloc_v4(net, subnets, u, pools, err)) < 0)
+		return r;
+	if (v6_wanted && !v6 && (r = alloc_v6(subnets, u, err)) < 0)
+		return r;
+	if (v6 || v6_wanted)
+		json_object_object_add(net, "ipv6_enabled", json_object_new_boolean(1));
+	/* Gateways: the first address, unless internal without DNS. */
+	for (size_t i = 0; i < json_object_array_length(subnets); i++) {
+		json_object *sn = json_object_array_get_idx(subnets, i), *sv = ju_get(sn, "subnet");
+		struct nd_prefix p;
+		char b[ND_ADDRSTRLEN];
+		if (ju_get(sn, "gateway") || (internal && !dns) || !sv ||
+		    nd_prefix_parse(json_object_get_string(sv), &p, NULL) < 0)
+			continue;
+		nd_prefix_network(&p);
+		nd_ip_add(&p.addr, 1);
+		set_str(sn, "gateway", nd_ip_str(&p.addr, b));
+	}
+	return 0;
+}
+
+static int load_used(json_object *root, struct used *u, struct nd_error *err)
+{
+	json_object *used = ju_get(root, "used"), *subnets;
+
+	if (!used)
+		return 0;
+	u->interfaces = ju_get(used, "interfaces");
+	u->names = ju_get(used, "names");
+	subnets = ju_get(used, "subnets");
+	for (size_t i = 0; subnets && i < json_object_array_length(subnets) && u->n_subnets < MAX_USED; i++) {
+		json_object *v = json_object_array_get_idx(subnets, i);
+		if (nd_prefix_parse(json_object_get_string(v), &u->subnets[u->n_subnets], NULL) == 0)
+			u->n_subnets++;
+		else
+			return nd_error_set(err, -EINVAL, "used.subnets[%zu]: not a CIDR", i);
+	}
+	return 0;
+}
+
+int cmd_create(const struct netd_opts *opts, struct nd_error *err)
+{
+	_cleanup_free_ char *raw = NULL;
+	json_object *root = NULL, *net, *o, *pools = NULL, *ipam;
+	struct used *u = calloc(1, sizeof(*u));
+	struct nd_network check = {0};
+	const char *prefix = "podman", *driver;
+	bool check_used = false;
+	char created[64];
+	struct timespec ts;
+	struct tm tm;
+	size_t len;
+	int r;
+
+	if (!u)
+		return -ENOMEM;
+	if ((r = cmd_read_input(opts, &raw, &len, err)) < 0 || (r = ju_parse(raw, len, &root, err)) < 0)
+		goto out;
+	net = ju_get(root, "network");
+	if (!net || !json_object_is_type(net, json_type_object)) {
+		r = nd_error_set(err, -EINVAL, "network: required object is missing");
+		goto out;
+	}
+	if ((o = ju_get(root, "options"))) {
+		pools = ju_get(o, "subnet_pools");
+		if (ju_get(o, "default_interface_name"))
+			prefix = json_object_get_string(ju_get(o, "default_interface_name"));
+		if (ju_get(o, "check_used_subnets"))
+			check_used = json_object_get_boolean(ju_get(o, "check_used_subnets"));
+	}
+	if ((r = load_used(root, u, err)) < 0)
+		goto out;
+	o = ju_get(net, "name");
+	if (!o || !json_object_get_string_len(o)) {
+		r = nd_error_set(err, -EINVAL, "Network name must be supplied");
+		goto out;
+	}
+	if (!name_valid(json_object_get_string(o))) {
+		r = nd_error_set(err, -EINVAL,
+				 "network.name: \"%s\" is invalid: names start with a letter or digit and contain only letters, digits, '_', '.' and '-'",
+				 json_object_get_string(o));
+		goto out;
+	}
+	if (u->names && ju_get(u->names, json_object_get_string(o))) {
+		r = nd_error_set(err, -EEXIST, "network name %s already used", json_object_get_string(o));
+		goto out;
+	}
+	o = ju_get(net, "driver");
+	driver = o ? json_object_get_string(o) : "bridge";
+	if (!o)
+		set_str(net, "driver", "bridge");
+	if (strcmp(driver, "bridge") != 0) {
+		r = nd_error_set(err, -EOPNOTSUPP, "network.driver: unsupported driver \"%s\" (this netd creates bridge networks)", driver);
+		goto out;
+	}
+	for (size_t k = 0; k < 3; k++) {
+		static const char *const keys[] = { "dns_enabled", "internal", "ipv6_enabled" };
+		if (!ju_get(net, keys[k]))
+			json_object_object_add(net, keys[k], json_object_new_boolean(0));
+	}
+	ipam = ju_get(net, "ipam_options");
+	if (!ipam) {
+		ipam = json_object_new_object();
+		json_object_object_add(net, "ipam_options", ipam);
+	}
+	if (!ju_get(ipam, "driver"))
+		set_str(ipam, "driver", "host-local");
+	if (strcmp(json_object_get_string(ju_get(ipam, "driver")), "none") == 0)
+		json_object_object_add(net, "dns_enabled", json_object_new_boolean(0));
+	if (!json_object_get_boolean(ju_get(net, "dns_enabled")) && ju_get(net, "network_dns_servers") &&
+	    json_object_array_length(ju_get(net, "network_dns_servers")) > 0) {
+		r = nd_error_set(err, -EINVAL, "network.network_dns_servers: cannot set DNS servers when DNS is disabled");
+		goto out;
+	}
+	if ((r = fill_id(net, err)) < 0 || (r = fill_options(net, err)) < 0 ||
+	    (r = fill_interface(net, u, prefix, err)) < 0)
+		goto out;
+	if (strcmp(json_object_get_string(ju_get(ipam, "driver")), "none") != 0 &&
+	    (r = fill_subnets(net, u, pools, check_used, err)) < 0)
+		goto out;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	len = strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(created + len, sizeof(created) - len, ".%09ldZ", ts.tv_nsec);
+	set_str(net, "created", created);
+
+	/* Whatever create prints must be what setup accepts. */
+	r = network_parse(net, "network", &check, err);
+	network_done(&check);
+	if (r < 0)
+		goto out;
+	r = result_print(net);
+out:
+	json_object_put(root);
+	free(u);
+	return r;
+}
