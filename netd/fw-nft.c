@@ -5,7 +5,7 @@
  * containers, ports or networks:
  *   br_all, br_fwd, br_internal, br_iso, br_dns   bridges by role (ifname sets)
  *   masq4/6, snat4/6                             outbound NAT per bridge
- *   iso                                          bridge → jump iso_<bridge>
+ *   nets                                         bridge → jump nw_<bridge>
  *   pf4, pf6 (proto . port), pf4ip, pf6ip (ip . proto . port)
  *                                                → container ip . port (DNAT)
  *   dnsgw4/6                                     gateway → gateway . dns port
@@ -14,6 +14,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <libnftnl/rule.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_nat.h>
@@ -37,6 +38,8 @@ enum {
 /* Connections netd's chains accepted carry this conntrack mark, so an admin's
  * own drop-policy chain can let them through with one rule (docs/firewall.md). */
 #define CTMARK_ACCEPTED 0x4000u
+/* Connections netd's own port maps (or DNS redirect) translated. */
+#define CTMARK_DNAT 0x1000u
 #define R1 NFT_REG_1
 #define R32(n) (NFT_REG32_00 + (n))
 
@@ -50,7 +53,7 @@ static const struct nftb_setdef setdefs[] = {
 	{ "masq6", T_IFNAME, IFNAMSIZ, 0, 0, 0, BO_HOST, 0 },
 	{ "snat4", T_IFNAME, IFNAMSIZ, T_IPADDR, 4, NFT_SET_MAP, BO_HOST, BO_BIG },
 	{ "snat6", T_IFNAME, IFNAMSIZ, T_IP6ADDR, 16, NFT_SET_MAP, BO_HOST, BO_BIG },
-	{ "iso", T_IFNAME, IFNAMSIZ, NFT_DATA_VERDICT, 16, NFT_SET_MAP, BO_HOST, 0 },
+	{ "nets", T_IFNAME, IFNAMSIZ, NFT_DATA_VERDICT, 16, NFT_SET_MAP, BO_HOST, 0 },
 	{ "dnsgw4", T_IPADDR, 4, CONCAT2(T_IPADDR, T_INET_SERVICE), 8, NFT_SET_MAP, BO_BIG, 0 },
 	{ "dnsgw6", T_IP6ADDR, 16, CONCAT2(T_IP6ADDR, T_INET_SERVICE), 20, NFT_SET_MAP, BO_BIG, 0 },
 	{ "pf4", CONCAT2(T_INET_PROTO, T_INET_SERVICE), 8, CONCAT2(T_IPADDR, T_INET_SERVICE), 8,
@@ -100,6 +103,16 @@ static void set_mark_bit(struct nftnl_rule *r)
 	nftr_meta_set(r, NFT_META_MARK, R1);
 }
 
+static void set_ctmark(struct nftnl_rule *r, uint32_t bit)
+{
+	uint32_t mask = ~bit, xor = bit;
+
+	/* A register the lookups' data never reaches (they use 8..12). */
+	nftr_ct(r, NFT_CT_MARK, R32(12));
+	nftr_bitwise(r, R32(12), 4, &mask, &xor);
+	nftr_ct_set(r, NFT_CT_MARK, R32(12));
+}
+
 static void set_ctmark_accepted(struct nftnl_rule *r)
 {
 	uint32_t mask = ~CTMARK_ACCEPTED, xor = CTMARK_ACCEPTED;
@@ -133,18 +146,14 @@ static int base_forward(struct nftb *b)
 	match_ct_bits(r, NFT_CT_STATE, NF_CT_STATE_INVALID_BIT);
 	nftr_verdict(r, NF_DROP, NULL);
 	k |= add(b, r);
-	r = nftr_new(FW_TABLE, "forward");	/* published ports: ct status dnat accept */
-	match_ct_bits(r, NFT_CT_STATUS, IPS_DST_NAT);
+	r = nftr_new(FW_TABLE, "forward");	/* published ports: netd's DNAT mark */
+	match_ct_bits(r, NFT_CT_MARK, CTMARK_DNAT);
 	set_ctmark_accepted(r);
 	nftr_verdict(r, NF_ACCEPT, NULL);
 	k |= add(b, r);
-	r = nftr_new(FW_TABLE, "forward");	/* iifname vmap @iso */
+	r = nftr_new(FW_TABLE, "forward");	/* iifname vmap @nets: per-network policy */
 	nftr_meta(r, NFT_META_IIFNAME, R1);
-	nftr_lookup(r, R1, "iso", NFT_REG_VERDICT, false);
-	k |= add(b, r);
-	r = nftr_new(FW_TABLE, "forward");	/* iifname @br_internal drop */
-	match_ifset(r, NFT_META_IIFNAME, "br_internal");
-	nftr_verdict(r, NF_DROP, NULL);
+	nftr_lookup(r, R1, "nets", NFT_REG_VERDICT, false);
 	k |= add(b, r);
 	r = nftr_new(FW_TABLE, "forward");	/* oifname @br_internal drop */
 	match_ifset(r, NFT_META_OIFNAME, "br_internal");
@@ -167,10 +176,16 @@ static int base_forward(struct nftb *b)
 static int base_input(struct nftb *b)
 {
 	static const uint8_t protos[] = { IPPROTO_UDP, IPPROTO_TCP };
+	struct nftnl_rule *r;
 	int k = 0;
 
+	r = nftr_new(FW_TABLE, "input");	/* DNS redirected to NETAVARK_DNS_PORT */
+	match_ct_bits(r, NFT_CT_MARK, CTMARK_DNAT);
+	set_ctmark_accepted(r);
+	nftr_verdict(r, NF_ACCEPT, NULL);
+	k |= add(b, r);
 	for (size_t i = 0; i < ELEMENTSOF(protos); i++) {
-		struct nftnl_rule *r = nftr_new(FW_TABLE, "input");
+		r = nftr_new(FW_TABLE, "input");
 		match_ifset(r, NFT_META_IIFNAME, "br_dns");
 		match_l4_dport(r, protos[i], 53);
 		set_ctmark_accepted(r);
@@ -206,6 +221,7 @@ static int base_hostports(struct nftb *b)
 		match_l4_dport(r, protos[i], 53);
 		nftr_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 16, 4, R1);
 		nftr_lookup(r, R1, "dnsgw4", R1, false);
+		set_ctmark(r, CTMARK_DNAT);
 		nftr_nat(r, NFT_NAT_DNAT, NFPROTO_IPV4, R1, R32(1));
 		k |= add(b, r);
 		r = nftr_new(FW_TABLE, "hostports");
@@ -213,6 +229,7 @@ static int base_hostports(struct nftb *b)
 		match_l4_dport(r, protos[i], 53);
 		nftr_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 24, 16, R1);
 		nftr_lookup(r, R1, "dnsgw6", R1, false);
+		set_ctmark(r, CTMARK_DNAT);
 		nftr_nat(r, NFT_NAT_DNAT, NFPROTO_IPV6, R1, NFT_REG_2);
 		k |= add(b, r);
 	}
@@ -224,6 +241,7 @@ static int base_hostports(struct nftb *b)
 	nftr_meta(r, NFT_META_L4PROTO, R32(1));
 	nftr_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, R32(2));
 	nftr_lookup(r, R32(0), "pf4ip", R1, false);
+	set_ctmark(r, CTMARK_DNAT);
 	nftr_nat(r, NFT_NAT_DNAT, NFPROTO_IPV4, R1, R32(1));
 	k |= add(b, r);
 	/* dnat ip to meta l4proto . th dport map @pf4 */
@@ -232,6 +250,7 @@ static int base_hostports(struct nftb *b)
 	nftr_meta(r, NFT_META_L4PROTO, R32(0));
 	nftr_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, R32(1));
 	nftr_lookup(r, R32(0), "pf4", R1, false);
+	set_ctmark(r, CTMARK_DNAT);
 	nftr_nat(r, NFT_NAT_DNAT, NFPROTO_IPV4, R1, R32(1));
 	k |= add(b, r);
 	/* dnat ip6 to ip6 daddr . meta l4proto . th dport map @pf6ip */
@@ -241,6 +260,7 @@ static int base_hostports(struct nftb *b)
 	nftr_meta(r, NFT_META_L4PROTO, R32(4));
 	nftr_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, R32(5));
 	nftr_lookup(r, R1, "pf6ip", R1, false);
+	set_ctmark(r, CTMARK_DNAT);
 	nftr_nat(r, NFT_NAT_DNAT, NFPROTO_IPV6, R1, NFT_REG_2);
 	k |= add(b, r);
 	/* dnat ip6 to meta l4proto . th dport map @pf6 */
@@ -249,6 +269,7 @@ static int base_hostports(struct nftb *b)
 	nftr_meta(r, NFT_META_L4PROTO, R32(0));
 	nftr_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, R32(1));
 	nftr_lookup(r, R32(0), "pf6", R1, false);
+	set_ctmark(r, CTMARK_DNAT);
 	nftr_nat(r, NFT_NAT_DNAT, NFPROTO_IPV6, R1, NFT_REG_2);
 	k |= add(b, r);
 	return k ? -ENOMEM : 0;
@@ -269,10 +290,12 @@ static int base_nat(struct nftb *b)
 		nftr_verdict(r, NFT_JUMP, "hostports");
 		k |= add(b, r);
 	}
-	r = nftr_new(FW_TABLE, "postrouting");	/* meta mark & 0x2000 == 0x2000 masquerade */
+	/* Hairpin and localhost connections to a published port: masquerade, so replies come back. */
+	r = nftr_new(FW_TABLE, "postrouting");
 	nftr_meta(r, NFT_META_MARK, R1);
 	nftr_bitwise(r, R1, 4, &mark, &zero);
 	nftr_cmp_u32(r, R1, NFT_CMP_EQ, MARK_MASQ);
+	match_ct_bits(r, NFT_CT_MARK, CTMARK_DNAT);
 	nftr_masq(r);
 	k |= add(b, r);
 	r = nftr_new(FW_TABLE, "postrouting");	/* between netd networks: no NAT */
@@ -341,7 +364,7 @@ int fwnft_base(struct nftb *b)
 
 void fwnft_iso_chain(const struct nd_network *net, char out[32])
 {
-	snprintf(out, 32, "iso_%s", net->network_interface);
+	snprintf(out, 32, "nw_%s", net->network_interface);
 }
 
 static bool has_family(const struct nd_network *net, int family)
@@ -369,32 +392,44 @@ int fwnft_network(struct nftb *b, bool add, const struct nd_network *net, uint16
 	int r;
 
 	fwnft_iso_chain(net, chain);
-	if (add && isolated && !chain_exists) {
+	if (add && !chain_exists) {
 		struct nftnl_rule *rule;
 		uint8_t key[IFNAMSIZ];
 
 		if ((r = nftb_add_chain(b, chain, NULL, 0, 0)) < 0)
 			return r;
-		rule = nftr_new(FW_TABLE, chain);	/* oifname "<br>" return */
+		/* Within the network (br_netfilter, or routing between its subnets): allowed. */
+		rule = nftr_new(FW_TABLE, chain);
 		ifname_key(br, key);
 		nftr_meta(rule, NFT_META_OIFNAME, R1);
 		nftr_cmp(rule, R1, NFT_CMP_EQ, key, IFNAMSIZ);
-		nftr_verdict(rule, NFT_RETURN, NULL);
+		set_ctmark_accepted(rule);
+		nftr_verdict(rule, NF_ACCEPT, NULL);
 		if ((r = nftb_add_rule(b, rule)) < 0)
 			return r;
-		rule = nftr_new(FW_TABLE, chain);	/* oifname @br_iso|@br_all drop */
-		match_ifset(rule, NFT_META_OIFNAME,
-			    net->isolate == ND_ISOLATE_STRICT ? "br_all" : "br_iso");
-		nftr_verdict(rule, NF_DROP, NULL);
-		if ((r = nftb_add_rule(b, rule)) < 0)
-			return r;
+		rule = nftr_new(FW_TABLE, chain);
+		if (net->internal) {
+			/* Nothing leaves an internal network. */
+		} else if (isolated) {
+			match_ifset(rule, NFT_META_OIFNAME,
+				    net->isolate == ND_ISOLATE_STRICT ? "br_all" : "br_iso");
+		} else {
+			nftnl_rule_free(rule);
+			rule = NULL;
+		}
+		if (rule) {
+			nftr_verdict(rule, NF_DROP, NULL);
+			if ((r = nftb_add_rule(b, rule)) < 0)
+				return r;
+		}
 	}
 	if ((r = one_ifname(b, add, "br_all", br, NULL)) < 0 ||
 	    (r = one_ifname(b, add, net->internal ? "br_internal" : "br_fwd", br, NULL)) < 0 ||
 	    (r = one_ifname(b, add, "br_dns", br, NULL)) < 0)
 		return r;
-	if (isolated && ((r = one_ifname(b, add, "br_iso", br, NULL)) < 0 ||
-			 (r = one_ifname(b, add, "iso", br, add ? chain : NULL)) < 0))
+	if ((r = one_ifname(b, add, "nets", br, add ? chain : NULL)) < 0)
+		return r;
+	if (isolated && (r = one_ifname(b, add, "br_iso", br, NULL)) < 0)
 		return r;
 	if (!net->internal) {
 		static const struct { int family; const char *masq, *snat; } fam[] = {
@@ -441,7 +476,7 @@ int fwnft_network(struct nftb *b, bool add, const struct nd_network *net, uint16
 				return r;
 		}
 	}
-	if (!add && isolated)
+	if (!add)
 		return nftb_del_chain(b, chain);
 	return 0;
 }

@@ -11,11 +11,6 @@
 #include "shared/cleanup.h"
 #include "shared/log.h"
 
-static bool is_isolated(const struct nd_network *net)
-{
-	return net->isolate != ND_ISOLATE_FALSE;
-}
-
 static int commit_error(struct nftb *b, const char *what, struct nd_error *err)
 {
 	char ext[256];
@@ -78,7 +73,7 @@ static int nft_setup(struct exec_ctx *c)
 
 		if (!fw_wants(a))
 			continue;
-		if (exists && is_isolated(a->net)) {
+		if (exists) {
 			fwnft_iso_chain(a->net, name);
 			r = nft_chain_exists(FW_TABLE, name);
 			if (r < 0)

@@ -83,7 +83,7 @@ static int reload_one(struct reload *rl, const char *path, struct nd_error *err)
 
 		if (!fw_wants(a) || seen_bridge(rl, a->net->network_interface))
 			continue;
-		if (rl->table_exists && a->net->isolate != ND_ISOLATE_FALSE) {
+		if (rl->table_exists) {
 			fwnft_iso_chain(a->net, name);
 			chain = nft_chain_exists(FW_TABLE, name) == 1;
 		}

@@ -125,6 +125,10 @@ int veth_create(struct exec_ctx *c, size_t i)
 					     net->name, net->vlan, rt->host_name);
 	}
 	if (net->mode == ND_MODE_MANAGED) {
+		r = nlx_bridge_port_set_hairpin(c->host, host.ifindex);
+		if (r < 0)
+			return exec_nl_error(c, c->host, r, "network \"%s\": set hairpin mode on port %s",
+					     net->name, rt->host_name);
 		r = exec_in_container(c, ctr_sysctls, &sa);
 		if (r < 0)
 			return r;

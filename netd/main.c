@@ -276,7 +276,7 @@ int main(int argc, char **argv)
 	if (!opts.fw_driver || !opts.fw_driver[0])
 		opts.fw_driver = fw_default_name();
 	if (!fw_lookup(opts.fw_driver)) {
-		nd_error_set(&err, -EINVAL, "Must provide a valid firewall backend, got %s (this netd knows: none)",
+		nd_error_set(&err, -EINVAL, "Must provide a valid firewall backend, got %s (this netd knows: nftables, none)",
 			     opts.fw_driver);
 		goto fail;
 	}

@@ -337,6 +337,24 @@ int nlx_bridge_port_set_pvid(struct nlx *h, int ifindex, uint16_t vid)
 	return send_msg(h, msg);
 }
 
+int nlx_bridge_port_set_hairpin(struct nlx *h, int ifindex)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_BRIDGE, .ifi_index = ifindex };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK);
+	struct nlattr *prot;
+
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    !(prot = nla_nest_start(msg, IFLA_PROTINFO | NLA_F_NESTED)) ||
+	    nla_put_u8(msg, IFLA_BRPORT_MODE, 1) < 0) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, prot);
+	return send_msg(h, msg);
+}
+
 struct count_ctx {
 	int master;
 	size_t n;

@@ -60,6 +60,8 @@ int nlx_bridge_create(struct nlx *h, const char *name, unsigned mtu, int vrf_ifi
 int nlx_bridge_set_vlan_filtering(struct nlx *h, int ifindex);
 /* Make @vid the untagged PVID of bridge port @ifindex. */
 int nlx_bridge_port_set_pvid(struct nlx *h, int ifindex, uint16_t vid);
+/* Let frames leave the bridge port they came in by (a container reaching itself through a published port). */
+int nlx_bridge_port_set_hairpin(struct nlx *h, int ifindex);
 /* How many links have @master as their master. */
 int nlx_count_ports(struct nlx *h, int master, size_t *ret);
 
