@@ -454,7 +454,8 @@ int fwnft_network(struct nftb *b, bool add, const struct nd_network *net, uint16
 				return r;
 		}
 	}
-	if (net->dns_enabled && dns_port != 53) {
+	/* The redirect is keyed by gateway only: remove it whatever port this run was given. */
+	if (net->dns_enabled && (!add || dns_port != 53)) {
 		for (size_t s = 0; s < net->n_subnets; s++) {
 			const struct nd_subnet *sn = &net->subnets[s];
 			struct nftb_elem e = {0};
@@ -471,6 +472,8 @@ int fwnft_network(struct nftb *b, bool add, const struct nd_network *net, uint16
 				memcpy(e.data, sn->gateway.b, n);
 				memcpy(e.data + n, &p, 2);
 			}
+			if (!add && nft_elem_exists(FW_TABLE, n == 4 ? "dnsgw4" : "dnsgw6", &e) != 1)
+				continue;
 			r = nftb_elems(b, add, false, n == 4 ? "dnsgw4" : "dnsgw6", &e, 1, "dns port");
 			if (r < 0)
 				return r;
