@@ -258,6 +258,17 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "update") == 0)
 		return cmd_update_main(&opts, argc, argv);
+	if (strcmp(cmd, "network") == 0 || strcmp(cmd, "attach") == 0 ||
+	    strcmp(cmd, "detach") == 0 || strcmp(cmd, "status") == 0 || strcmp(cmd, "check") == 0) {
+		if (!opts.fw_driver || !opts.fw_driver[0])
+			opts.fw_driver = fw_default_name();
+		r = cmd_admin(&opts, cmd, argc - optind, argv + optind, &err);
+		if (r >= 0)
+			return r;
+		result_print_error(&err);
+		nd_error_clear(&err);
+		return 1;
+	}
 	if (strcmp(cmd, "setup") != 0 && strcmp(cmd, "teardown") != 0 &&
 	    strcmp(cmd, "validate") != 0 && strcmp(cmd, "firewall-reload") != 0 &&
 	    strcmp(cmd, "create") != 0)

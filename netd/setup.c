@@ -123,8 +123,20 @@ static int run_step(struct exec_ctx *c, const struct fw_driver *fw, const struct
 
 int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
 {
-	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
 	_cleanup_free_ char *raw = NULL;
+	size_t len;
+	int r;
+
+	r = cmd_read_input(opts, &raw, &len, err);
+	if (r < 0)
+		return r;
+	return netd_setup(opts, netns_path, raw, len, NULL, err);
+}
+
+int netd_setup(const struct netd_opts *opts, const char *netns_path, const char *raw, size_t len,
+	       json_object **ret_result, struct nd_error *err)
+{
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
 	_cleanup_close_ int ctr_ns = -1, host_ns = -1, lock = -1;
 	_cleanup_free_ struct attach_rt *rt = NULL;
 	const struct fw_driver *fw = fw_lookup(opts->fw_driver);
@@ -132,15 +144,13 @@ int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_er
 	struct exec_ctx c = {0};
 	sigset_t block, old;
 	json_object *res;
-	size_t len;
 	int r;
 
 	ctr_ns = netns_open(netns_path);
 	if (ctr_ns < 0)
 		return nd_error_set(err, ctr_ns, "invalid namespace path %s: %s", netns_path,
 				    ctr_ns == -EINVAL ? "not a network namespace" : strerror(-ctr_ns));
-	if ((r = cmd_read_input(opts, &raw, &len, err)) < 0 ||
-	    (r = request_parse(raw, len, &req, err)) < 0)
+	if ((r = request_parse(raw, len, &req, err)) < 0)
 		return r;
 	if (!opts->config_dir)
 		return nd_error_set(err, -EINVAL, "--config not specified but required for netd setup");
@@ -197,8 +207,13 @@ int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_er
 		}
 	}
 	res = result_setup(req, rt);
-	r = result_print(res);
-	json_object_put(res);
+	if (ret_result) {
+		*ret_result = res;
+		r = 0;
+	} else {
+		r = result_print(res);
+		json_object_put(res);
+	}
 	if (r < 0) {
 		nd_error_set(err, r, "failed to write the result to stdout");
 		exec_unwind(&c);

@@ -77,13 +77,25 @@ static void teardown_all(struct exec_ctx *c, const struct fw_driver *fw, struct 
 
 int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
 {
+	_cleanup_free_ char *raw = NULL;
+	size_t len;
+	int r;
+
+	r = cmd_read_input(opts, &raw, &len, err);
+	if (r < 0)
+		return r;
+	return netd_teardown(opts, netns_path, raw, len, err);
+}
+
+int netd_teardown(const struct netd_opts *opts, const char *netns_path, const char *raw, size_t len,
+		  struct nd_error *err)
+{
 	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
-	_cleanup_free_ char *raw = NULL, *state = NULL;
+	_cleanup_free_ char *state = NULL;
 	_cleanup_close_ int ctr_ns = -1, host_ns = -1, lock = -1;
 	const struct fw_driver *fw = fw_lookup(opts->fw_driver);
 	struct nd_error list = {0};
 	struct exec_ctx c = {0};
-	size_t len;
 	int r;
 
 	ctr_ns = netns_open(netns_path);
@@ -94,8 +106,7 @@ int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd
 		return nd_error_set(err, ctr_ns, "invalid namespace path %s: %s", netns_path,
 				    ctr_ns == -EINVAL ? "not a network namespace" : strerror(-ctr_ns));
 	}
-	if ((r = cmd_read_input(opts, &raw, &len, err)) < 0 ||
-	    (r = request_parse(raw, len, &req, err)) < 0)
+	if ((r = request_parse(raw, len, &req, err)) < 0)
 		return r;
 	if (!opts->config_dir)
 		return nd_error_set(err, -EINVAL,
