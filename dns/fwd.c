@@ -423,8 +423,15 @@ int fwd_query(struct fwd *f, const uint8_t *query, size_t len, const struct dns_
 		return -ENOMEM;
 	/* The cache key: name, type, class, RD, and who would be asked. */
 	dnspkt_lower(q->name, lower, sizeof(lower));
-	snprintf(sig, sizeof(sig), "%016llx", (unsigned long long)
-		 (n ? hash_str((const char *)servers) ^ (servers[0].b[3] | (uint64_t)n << 40) : 0));
+	{
+		uint64_t h = 0xcbf29ce484222325ULL;
+		for (size_t i = 0; i < n; i++) {
+			h = (h ^ (uint64_t)servers[i].family) * 0x100000001b3ULL;
+			for (unsigned b = 0; b < nd_ip_bytes(servers[i].family); b++)
+				h = (h ^ servers[i].b[b]) * 0x100000001b3ULL;
+		}
+		snprintf(sig, sizeof(sig), "%016llx", (unsigned long long)h);
+	}
 	snprintf(r->key, sizeof(r->key), "%s/%u/%u/%d/%zu:%s", lower, q->qtype, q->qclass,
 		 (q->hdr.flags & DNS_FLAG_RD) != 0, n, sig);
 	hit = cache_find(f, r->key, now);

@@ -103,8 +103,11 @@ static void detach_stdio(void)
 		return;
 	(void)dup2(fd, STDIN_FILENO);
 	(void)dup2(fd, STDOUT_FILENO);
-	if (!getenv("NETD_DNS_LOG_FILE"))
-		(void)dup2(fd, STDERR_FILENO);
+	{
+		const char *lf = getenv("NETD_DNS_LOG_FILE");
+		if (!lf || !*lf)
+			(void)dup2(fd, STDERR_FILENO);
+	}
 	if (fd > STDERR_FILENO)
 		(void)close(fd);
 }
@@ -240,7 +243,6 @@ int main(int argc, char **argv)
 		}
 		(void)close(pipefd[0]);
 	}
-	open_log_file();
 	r = write_pid_file(o.config_dir);
 	if (r < 0) {
 		fprintf(stderr, "Error starting server: cannot write %s/aardvark.pid: %s\n",
@@ -249,11 +251,23 @@ int main(int argc, char **argv)
 	}
 	r = server_new(&o, &srv, &err);
 	if (r < 0) {
+		const char *lf = getenv("NETD_DNS_LOG_FILE");
 		fprintf(stderr, "Error starting server: %s\n", err.msg ? err.msg : strerror(-r));
+		if (lf && *lf) {
+			/* The log file gets it too: that is where an admin looks. */
+			FILE *f = fopen(lf, "ae");
+			if (f) {
+				fprintf(f, "[error netd-dns] Error starting server: %s\n",
+					err.msg ? err.msg : strerror(-r));
+				fclose(f);
+			}
+		}
 		nd_error_clear(&err);
 		remove_pid_file(o.config_dir);
 		return 1;
 	}
+	/* Start-up errors went to the caller; from now on logs go to the log file. */
+	open_log_file();
 	if (!foreground) {
 		(void)setsid();
 		detach_stdio();

@@ -380,6 +380,8 @@ static int handle_query(struct server *s, const uint8_t *msg, size_t len, const 
 		return r;
 	}
 	max = tcp ? MAX_MSG : (q.has_edns ? q.edns_udp_size : DNS_UDP_MAX);
+	/* Picks up an edited resolv.conf; looks at most once a second. */
+	resolv_refresh(&s->rv, time(NULL), 0);
 	r = answer_query(s->store, &s->rv, s->search, s->o.no_proxy, msg, len, &q, client,
 			 recv_network(s, l), max, s->out, sizeof(s->out), &a);
 	if (r < 0)
@@ -389,7 +391,6 @@ static int handle_query(struct server *s, const uint8_t *msg, size_t len, const 
 		return 0;
 	}
 	if (!a.n_upstreams) {
-		resolv_refresh(&s->rv, time(NULL), 0);
 		for (size_t k = 0; k < s->rv.n && a.n_upstreams < ANSWER_MAX_UPSTREAMS; k++)
 			a.upstreams[a.n_upstreams++] = s->rv.servers[k];
 	}

@@ -215,9 +215,14 @@ static int add_entry(struct store *s, uint32_t net, const struct dnsconf_entry *
 		}
 		{
 			struct name_rec *nr = &s->names[s->t_names.slots[slot] - 1];
-			for (size_t a = 0; a < e->n_ips; a++)
-				if ((r = push_ip(&nr->ips, &nr->n, &nr->cap, &e->ips[a])) < 0)
+			for (size_t a = 0; a < e->n_ips; a++) {
+				bool dup = false;
+				/* An alias repeating the name (Podman passes the short id too) adds nothing. */
+				for (size_t k2 = 0; k2 < nr->n && !dup; k2++)
+					dup = nd_ip_equal(&nr->ips[k2], &e->ips[a]);
+				if (!dup && (r = push_ip(&nr->ips, &nr->n, &nr->cap, &e->ips[a])) < 0)
 					return r;
+			}
 		}
 	}
 	for (size_t a = 0; a < e->n_ips; a++) {
@@ -232,9 +237,14 @@ static int add_entry(struct store *s, uint32_t net, const struct dnsconf_entry *
 			s->t_ptrs.slots[slot] = (uint32_t)++s->n_ptrs;
 		}
 		pr = &s->ptrs[s->t_ptrs.slots[slot] - 1];
-		for (size_t k = 0; k < e->n_names; k++)
-			if (e->names[k][0] && (r = push_name(&pr->names, &pr->n, &pr->cap, e->names[k])) < 0)
+		for (size_t k = 0; k < e->n_names; k++) {
+			bool dup = false;
+			for (size_t k2 = 0; k2 < pr->n && !dup; k2++)
+				dup = strcmp(pr->names[k2], e->names[k]) == 0;
+			if (!dup && e->names[k][0] &&
+			    (r = push_name(&pr->names, &pr->n, &pr->cap, e->names[k])) < 0)
 				return r;
+		}
 	}
 	return 0;
 }

@@ -272,6 +272,18 @@ static int start_server(const struct netd_opts *opts, const char *dir, struct nd
 		_exit(127);
 	}
 	(void)close(pipefd[1]);
+	/*
+	 * Wait for the starter to exit (it does once the daemon is ready or has
+	 * failed), then take what it printed. Reading to EOF first could hang:
+	 * a daemon that keeps stderr open never closes the pipe.
+	 */
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			r = -errno;
+			(void)close(pipefd[0]);
+			return nd_error_set(err, r, "waitpid: %s", strerror(-r));
+		}
+	(void)fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
 	for (;;) {
 		ssize_t n = read(pipefd[0], msg + got, sizeof(msg) - 1 - got);
 		if (n < 0 && errno == EINTR)
@@ -284,9 +296,6 @@ static int start_server(const struct netd_opts *opts, const char *dir, struct nd
 	}
 	msg[got] = '\0';
 	(void)close(pipefd[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return nd_error_set(err, -errno, "waitpid: %s", strerror(errno));
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		for (size_t k = strlen(msg); k && (msg[k - 1] == '\n' || msg[k - 1] == ' '); k--)
 			msg[k - 1] = '\0';

@@ -146,6 +146,11 @@ static int base_forward(struct nftb *b)
 	match_ct_bits(r, NFT_CT_STATE, NF_CT_STATE_INVALID_BIT);
 	nftr_verdict(r, NF_DROP, NULL);
 	k |= add(b, r);
+	r = nftr_new(FW_TABLE, "forward");	/* internal networks use no published port */
+	match_ifset(r, NFT_META_IIFNAME, "br_internal");
+	match_ct_bits(r, NFT_CT_MARK, CTMARK_DNAT);
+	nftr_verdict(r, NF_DROP, NULL);
+	k |= add(b, r);
 	r = nftr_new(FW_TABLE, "forward");	/* published ports: netd's DNAT mark */
 	match_ct_bits(r, NFT_CT_MARK, CTMARK_DNAT);
 	set_ctmark_accepted(r);
@@ -180,6 +185,7 @@ static int base_input(struct nftb *b)
 	int k = 0;
 
 	r = nftr_new(FW_TABLE, "input");	/* DNS redirected to NETAVARK_DNS_PORT */
+	match_ifset(r, NFT_META_IIFNAME, "br_dns");
 	match_ct_bits(r, NFT_CT_MARK, CTMARK_DNAT);
 	set_ctmark_accepted(r);
 	nftr_verdict(r, NF_ACCEPT, NULL);
@@ -404,6 +410,13 @@ int fwnft_network(struct nftb *b, bool add, const struct nd_network *net, uint16
 		nftr_meta(rule, NFT_META_OIFNAME, R1);
 		nftr_cmp(rule, R1, NFT_CMP_EQ, key, IFNAMSIZ);
 		set_ctmark_accepted(rule);
+		nftr_verdict(rule, NF_ACCEPT, NULL);
+		if ((r = nftb_add_rule(b, rule)) < 0)
+			return r;
+		/* The same without conntrack: untracked packets (IPv6 neighbour discovery). */
+		rule = nftr_new(FW_TABLE, chain);
+		nftr_meta(rule, NFT_META_OIFNAME, R1);
+		nftr_cmp(rule, R1, NFT_CMP_EQ, key, IFNAMSIZ);
 		nftr_verdict(rule, NF_ACCEPT, NULL);
 		if ((r = nftb_add_rule(b, rule)) < 0)
 			return r;

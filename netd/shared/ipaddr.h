@@ -8,7 +8,7 @@
 #include <netinet/in.h>
 
 /* Long enough for any IPv6 address plus "/128". */
-#define ND_ADDRSTRLEN (INET6_ADDRSTRLEN + 4)
+#define ND_ADDRSTRLEN (INET6_ADDRSTRLEN + 8)
 
 struct nd_ip {
 	int family;		/* AF_INET or AF_INET6; 0 = unset */
