@@ -67,6 +67,8 @@ struct exec_ctx {
 	size_t n_undo, cap_undo;
 	struct nd_error *err;
 	bool fw_table_created;		/* this setup created the firewall table */
+	bool skip_ports;		/* another network of the container carries its ports */
+	struct json_object *prev_state;	/* the container's record before this run (owned) */
 };
 
 int exec_push_undo(struct exec_ctx *c, const struct undo *u);

@@ -30,7 +30,7 @@ static int commit_error(struct nftb *b, const char *what, struct nd_error *err)
 static void nft_undo(struct exec_ctx *c)
 {
 	_cleanup_(nftb_freep) struct nftb *b = NULL;
-	const struct nd_attach *pa = fwnft_port_attach(c->req);
+	const struct nd_attach *pa = c->skip_ports ? NULL : fwnft_port_attach(c->req);
 	struct nd_error e = {0};
 
 	if (nftb_new(FW_TABLE, &b) < 0)
@@ -53,7 +53,7 @@ static void nft_undo(struct exec_ctx *c)
 static int nft_setup(struct exec_ctx *c)
 {
 	_cleanup_(nftb_freep) struct nftb *b = NULL;
-	const struct nd_attach *pa = fwnft_port_attach(c->req);
+	const struct nd_attach *pa = c->skip_ports ? NULL : fwnft_port_attach(c->req);
 	char ext[256], msg[256];
 	const char *label = NULL;
 	int exists, failed, r;
@@ -130,7 +130,7 @@ static bool table_would_be_empty(const struct exec_ctx *c, const bool *last)
 
 static int nft_teardown(struct exec_ctx *c, const bool *last, struct nd_error *err)
 {
-	const struct nd_attach *pa = fwnft_port_attach(c->req);
+	const struct nd_attach *pa = c->skip_ports ? NULL : fwnft_port_attach(c->req);
 	int exists = nft_table_exists(FW_TABLE), r = 0;
 
 	if (exists < 0)
@@ -173,8 +173,27 @@ static int nft_teardown(struct exec_ctx *c, const bool *last, struct nd_error *e
 	return r;
 }
 
+static int nft_ports_moved(struct exec_ctx *c, const struct nd_request *remaining,
+			   struct nd_error *err)
+{
+	_cleanup_(nftb_freep) struct nftb *b = NULL;
+	const struct nd_attach *pa = fwnft_port_attach(remaining);
+	int r;
+
+	if (!pa || !remaining->n_ports)
+		return 0;
+	if ((r = nftb_new(FW_TABLE, &b)) < 0)
+		return r;
+	if (nft_table_exists(FW_TABLE) != 1 && (r = fwnft_base(b)) < 0)
+		return r;
+	if ((r = fwnft_ports(b, true, false, remaining, pa)) < 0)
+		return r;
+	return commit_error(b, "moving published ports", err);
+}
+
 const struct fw_driver fw_nftables = {
 	.name = "nftables",
 	.setup = nft_setup,
 	.teardown = nft_teardown,
+	.ports_moved = nft_ports_moved,
 };

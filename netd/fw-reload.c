@@ -90,9 +90,19 @@ static int reload_one(struct reload *rl, const char *path, struct nd_error *err)
 		if ((r = fwnft_network(rl->b, true, a->net, dns_port, chain)) < 0)
 			return r;
 	}
-	if (req->n_ports && fwnft_port_attach(req) &&
-	    (r = fwnft_ports(rl->b, true, false, req, fwnft_port_attach(req))) < 0)
-		return r;
+	if (req->n_ports) {
+		/* The network recorded as carrying the ports, else the first that can. */
+		const struct nd_attach *pa = fwnft_port_attach(req);
+		json_object *pn;
+		st = json_tokener_parse(buf);
+		if (st && json_object_object_get_ex(st, "ports_network", &pn))
+			for (size_t i = 0; i < req->n_attach; i++)
+				if (strcmp(req->attach[i].net->name, json_object_get_string(pn)) == 0)
+					pa = &req->attach[i];
+		json_object_put(st);
+		if (pa && (r = fwnft_ports(rl->b, true, false, req, pa)) < 0)
+			return r;
+	}
 	rl->containers++;
 	return 0;
 }

@@ -13,10 +13,17 @@ static int none_teardown(struct exec_ctx *c, const bool *last, struct nd_error *
 	return 0;
 }
 
+static int none_ports_moved(struct exec_ctx *c, const struct nd_request *remaining,
+			    struct nd_error *err)
+{
+	return 0;
+}
+
 static const struct fw_driver fw_none = {
 	.name = "none",
 	.setup = none_setup,
 	.teardown = none_teardown,
+	.ports_moved = none_ports_moved,
 };
 
 static const struct fw_driver *const drivers[] = { &fw_nftables, &fw_none };

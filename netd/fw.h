@@ -16,6 +16,9 @@ struct fw_driver {
 	int (*setup)(struct exec_ctx *c);
 	/* Remove them; @last[i]: attachment i's network has no container left. */
 	int (*teardown)(struct exec_ctx *c, const bool *last, struct nd_error *err);
+	/* The network that carried the ports left: publish them on @remaining's. */
+	int (*ports_moved)(struct exec_ctx *c, const struct nd_request *remaining,
+			   struct nd_error *err);
 };
 
 /* Look a driver up by name (case-insensitive). NULL if unknown. */

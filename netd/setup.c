@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "ctrnet.h"
+#include "ctrstate.h"
 #include "dns-conf.h"
 #include "exec.h"
 #include "fw.h"
@@ -66,35 +67,32 @@ static int injected_failure(const struct step *s, struct nd_error *err)
 			    s->attach);
 }
 
-static void remove_state(struct exec_ctx *c)
+/* Undo of the state step: put the record back as it was (or remove it). */
+static void restore_state(struct exec_ctx *c)
 {
 	_cleanup_free_ char *path = state_container_path(c->opts->config_dir, c->req->container_id);
 
-	if (path && unlink(path) < 0 && errno != ENOENT)
+	if (c->prev_state) {
+		if (ctrstate_write(c->opts->config_dir, c->req->container_id, c->prev_state) < 0)
+			log_warn("rollback: failed to restore %s", path ? path : "the state file");
+	} else if (path && unlink(path) < 0 && errno != ENOENT) {
 		log_warn("rollback: failed to remove %s: %m", path);
+	}
 }
 
 static int write_state(struct exec_ctx *c, const char *raw)
 {
-	_cleanup_free_ char *path = state_container_path(c->opts->config_dir, c->req->container_id);
-	_cleanup_free_ char *dir = NULL;
-	json_object *st;
-	const char *s;
+	json_object *st = ctrstate_merge(c->prev_state, c, raw);
 	int r;
 
-	if (!path || asprintf(&dir, "%s/netd/containers", c->opts->config_dir) < 0)
-		return -ENOMEM;
-	r = state_mkdir_p(dir, 0700);
-	if (r < 0)
-		return nd_error_set(c->err, r, "failed to create %s: %s", dir, strerror(-r));
-	st = result_state(c->req, c->rt, c->netns_path, raw, c->opts->dns_port);
-	s = json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN);
-	r = state_write_atomic(path, s, strlen(s));
+	if (!st)
+		return nd_error_set(c->err, -ENOMEM, "failed to build the state record");
+	r = ctrstate_write(c->opts->config_dir, c->req->container_id, st);
 	json_object_put(st);
 	if (r < 0)
-		return nd_error_set(c->err, r, "failed to write state file %s: %s", path,
-				    strerror(-r));
-	return exec_push_undo(c, &(struct undo){ .kind = UNDO_CALL, .call = remove_state });
+		return nd_error_set(c->err, r, "failed to write the state of container %s: %s",
+				    c->req->container_id, strerror(-r));
+	return exec_push_undo(c, &(struct undo){ .kind = UNDO_CALL, .call = restore_state });
 }
 
 static int run_step(struct exec_ctx *c, const struct fw_driver *fw, const struct step *s,
@@ -189,6 +187,12 @@ int netd_setup(const struct netd_opts *opts, const char *netns_path, const char 
 	r = exec_in_container(&c, open_ctr_netlink, NULL);
 	if (r < 0)
 		goto out;
+	/* podman network connect: ports already published through another network stay there. */
+	c.prev_state = ctrstate_load(opts->config_dir, req->container_id);
+	if (c.prev_state) {
+		const char *pn = ctrstate_ports_network(c.prev_state);
+		c.skip_ports = pn && !request_network(req, pn);
+	}
 
 	for (size_t k = 0; k < plan.n; k++) {
 		const struct step *s = &plan.steps[k];
@@ -224,6 +228,7 @@ out:
 	nlx_free(c.host);
 	nlx_free(c.ctr);
 	free(c.undo);
+	json_object_put(c.prev_state);
 	plan_done(&plan);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return r;

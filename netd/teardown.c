@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "ctrstate.h"
 #include "dns-conf.h"
+#include "fw-nft.h"
 #include "exec.h"
 #include "fw.h"
 #include "link-bridge.h"
@@ -75,6 +77,47 @@ static void teardown_all(struct exec_ctx *c, const struct fw_driver *fw, struct 
 			collect(list, &e);
 }
 
+/* The record without the networks torn down; ports move if their network left. */
+static void update_state(struct exec_ctx *c, const struct fw_driver *fw, struct nd_error *list)
+{
+	_cleanup_free_ char *path = state_container_path(c->opts->config_dir, c->req->container_id);
+	json_object *rest = ctrstate_remove(c->prev_state, c->req);
+	struct nd_error e = {0};
+	int r;
+
+	if (!rest) {
+		if (path && unlink(path) < 0 && errno != ENOENT) {
+			nd_error_set(&e, -errno, "failed to remove state file %s: %s", path,
+				     strerror(errno));
+			collect(list, &e);
+		}
+		return;
+	}
+	if (c->prev_state && ctrstate_ports_network(c->prev_state) &&
+	    !ctrstate_ports_network(rest)) {
+		const char *text = ctrstate_request_text(rest);
+		struct nd_request *remaining = NULL;
+		if (text && request_parse(text, strlen(text), &remaining, &e) == 0) {
+			const struct nd_attach *pa = fwnft_port_attach(remaining);
+			if (pa && remaining->n_ports) {
+				if (fw->ports_moved(c, remaining, &e) < 0)
+					collect(list, &e);
+				else
+					json_object_object_add(rest, "ports_network",
+							       json_object_new_string(pa->net->name));
+			}
+		}
+		nd_error_clear(&e);
+		nd_request_free(remaining);
+	}
+	r = ctrstate_write(c->opts->config_dir, c->req->container_id, rest);
+	if (r < 0) {
+		nd_error_set(&e, r, "failed to update state file %s: %s", path ? path : "", strerror(-r));
+		collect(list, &e);
+	}
+	json_object_put(rest);
+}
+
 int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
 {
 	_cleanup_free_ char *raw = NULL;
@@ -134,18 +177,18 @@ int netd_teardown(const struct netd_opts *opts, const char *netns_path, const ch
 		log_warn("cannot reach container namespace %s; cleaning up the host side only",
 			 netns_path);
 
-	teardown_all(&c, fw, &list);
-
-	state = state_container_path(opts->config_dir, req->container_id);
-	if (state && unlink(state) < 0 && errno != ENOENT) {
-		struct nd_error e = {0};
-		nd_error_set(&e, -errno, "failed to remove state file %s: %s", state,
-			     strerror(errno));
-		nd_error_append(&list, &e);
-		nd_error_clear(&e);
+	/* podman network disconnect: the ports stay if another network carries them. */
+	c.prev_state = ctrstate_load(opts->config_dir, req->container_id);
+	if (c.prev_state) {
+		const char *pn = ctrstate_ports_network(c.prev_state);
+		c.skip_ports = !pn || !request_network(req, pn);
 	}
+
+	teardown_all(&c, fw, &list);
+	update_state(&c, fw, &list);
 	nlx_free(c.host);
 	nlx_free(c.ctr);
+	json_object_put(c.prev_state);
 	if (list.msg) {
 		if (strchr(list.msg, '\n')) {
 			nd_error_set(err, list.code, "netd encountered multiple errors:\n\t- %s", list.msg);
