@@ -126,6 +126,7 @@ assert_netd_error() {
 	}
 	assert_eq "$(jq -r 'keys | join(",")' <<<"$output")" "error" "error object keys"
 	[[ -n $msg ]] || die "empty error message"
+	assert_schema error.schema.json "$output"
 	for s in "$@"; do
 		assert_contains "$msg" "$s" "error message"
 	done
@@ -154,12 +155,23 @@ netd_teardown() {
 		--firewall-driver none teardown "/run/netns/$ns" <<<"$json"
 }
 
+# assert_schema SCHEMA JSON: JSON must validate against schemas/SCHEMA (the
+# single truth of what netd accepts and prints).
+assert_schema() {
+	local why
+	why=$(printf '%s\n' "$2" | python3 "$REPO/tests/schema/validate.py" "$REPO/schemas/$1" - 2>&1) ||
+		die "does not match schemas/$1: $why"$'\n'"$2"
+}
+
 # setup_ok CTR_NS JSON: setup must succeed with one JSON object on stdout ($RESULT).
+# Both the request and netd's result are checked against the JSON Schemas.
 setup_ok() {
+	assert_schema netavark-request.schema.json "$2"
 	netd_setup "$1" "$2"
 	assert_status 0
 	[[ $(printf '%s\n' "$output" | wc -l) -eq 1 ]] || { show_run; die "setup printed more than one line"; }
 	jq -e 'type == "object"' <<<"$output" >/dev/null || { show_run; die "setup result is not a JSON object"; }
+	assert_schema netavark-setup-result.schema.json "$output"
 	RESULT=$output
 }
 
