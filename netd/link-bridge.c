@@ -170,7 +170,9 @@ int bridge_ensure(struct exec_ctx *c, size_t i)
 	}
 
 	if (net->mode == ND_MODE_MANAGED) {
-		if ((r = bridge_sysctls(c, net, br)) < 0 ||
+		/* Sysctls as netavark: when the bridge is made (each file costs a lookup
+		 * that grows with the number of namespaces on the host). */
+		if ((rt->br_created && (r = bridge_sysctls(c, net, br)) < 0) ||
 		    (r = add_gateways(c, net, rt->br_ifindex)) < 0)
 			return r;
 		if (!l.up) {

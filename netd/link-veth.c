@@ -43,20 +43,20 @@ static int ctr_sysctls(struct exec_ctx *c, void *arg)
 
 	/* Containers get their addresses from netd, never from router adverts. */
 	snprintf(key, sizeof(key), "net/ipv6/conf/%s/autoconf", s->ifname);
-	r = sysctl_set(key, "0", NULL);
+	r = sysctl_write(key, "0");
 	if (r < 0 && r != -ENOENT && r != -EROFS)
 		return nd_error_set(c->err, r, "failed to set sysctl %s=0 in the container: %s",
 				    key, strerror(-r));
 	if (s->v6) {
 		snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_dad", s->ifname);
-		if ((r = sysctl_set(key, "0", NULL)) < 0)
+		if ((r = sysctl_write(key, "0")) < 0)
 			goto fail;
 	}
 	snprintf(key, sizeof(key), "net/ipv4/conf/%s/arp_notify", s->ifname);
-	if ((r = sysctl_set(key, "1", NULL)) < 0)
+	if ((r = sysctl_write(key, "1")) < 0)
 		goto fail;
 	snprintf(key, sizeof(key), "net/ipv4/conf/%s/rp_filter", s->ifname);
-	if ((r = sysctl_set(key, "2", NULL)) < 0)
+	if ((r = sysctl_write(key, "2")) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -135,7 +135,7 @@ int veth_create(struct exec_ctx *c, size_t i)
 		if (sa.v6) {
 			char key[128];
 			snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_dad", rt->host_name);
-			r = sysctl_set(key, "0", NULL);
+			r = sysctl_write(key, "0");
 			if (r < 0)
 				return nd_error_set(c->err, r, "failed to set sysctl %s=0: %s", key,
 						    strerror(-r));

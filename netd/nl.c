@@ -360,26 +360,48 @@ struct count_ctx {
 	size_t n;
 };
 
-static void count_one(struct nl_object *o, void *arg)
+static int count_one(struct nl_msg *msg, void *arg)
 {
 	struct count_ctx *c = arg;
+	struct nlmsghdr *hdr = nlmsg_hdr(msg);
+	struct nlattr *tb[IFLA_MAX + 1];
 
-	if (rtnl_link_get_master((struct rtnl_link *)o) == c->master)
+	if (hdr->nlmsg_type != RTM_NEWLINK ||
+	    nlmsg_parse(hdr, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0)
+		return NL_OK;
+	/* Counted here too, in case the kernel did not filter. */
+	if (tb[IFLA_MASTER] && nla_len(tb[IFLA_MASTER]) >= 4 &&
+	    (int)nla_get_u32(tb[IFLA_MASTER]) == c->master)
 		c->n++;
+	return NL_OK;
 }
 
 int nlx_count_ports(struct nlx *h, int master, size_t *ret)
 {
-	struct nl_cache *cache = NULL;
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP);
 	struct count_ctx c = { .master = master };
 	int r;
 
+	if (!msg)
+		return -ENOMEM;
+	/* A dump filtered by master: only the bridge's ports come back, not every link. */
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_u32(msg, IFLA_MASTER, (uint32_t)master) < 0) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
 	begin(h);
-	r = finish(h, rtnl_link_alloc_cache(h->sk, AF_UNSPEC, &cache));
+	r = nl_send_auto(h->sk, msg);
+	nlmsg_free(msg);
+	if (r < 0)
+		return finish(h, r);
+	nl_socket_modify_cb(h->sk, NL_CB_VALID, NL_CB_CUSTOM, count_one, &c);
+	r = nl_recvmsgs_default(h->sk);
+	nl_socket_modify_cb(h->sk, NL_CB_VALID, NL_CB_DEFAULT, NULL, NULL);
+	r = finish(h, r);
 	if (r < 0)
 		return r;
-	nl_cache_foreach(cache, count_one, &c);
-	nl_cache_free(cache);
 	*ret = c.n;
 	return 0;
 }

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "shared/cleanup.h"
@@ -78,7 +80,16 @@ int state_write_atomic(const char *path, const char *data, size_t len)
 		}
 		off += (size_t)n;
 	}
-	if (fsync(fd) < 0 || rename(tmp, path) < 0) {
+	/* On tmpfs (/run, where engines keep this) fsync buys nothing and costs. */
+	{
+		struct statfs sf;
+		if ((fstatfs(fd, &sf) < 0 || sf.f_type != TMPFS_MAGIC) && fsync(fd) < 0) {
+			int r = -errno;
+			(void)unlink(tmp);
+			return r;
+		}
+	}
+	if (rename(tmp, path) < 0) {
 		int r = -errno;
 		(void)unlink(tmp);
 		return r;

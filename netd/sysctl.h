@@ -12,6 +12,9 @@
 
 int sysctl_read(const char *key, char *buf, size_t size);
 
+/* Write @value without reading first (a fresh interface's settings). */
+int sysctl_write(const char *key, const char *value);
+
 /**
  * sysctl_set() - write @value unless it is already the value
  * @old:	if not NULL, receives the previous value ("" when unchanged)
