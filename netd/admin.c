@@ -1,11 +1,410 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Admin commands: the seam main.c calls; the commands themselves are added here. */
+/*
+ * Admin commands: the dispatch main.c calls (network, attach, detach, status,
+ * check) and the helpers they share. See admin.h for the layout.
+ */
+#include "admin.h"
+
+#include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "commands.h"
+#include "fw.h"
+#include "jsonutil.h"
+#include "netns.h"
+#include "shared/cleanup.h"
+
+int admin_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "netd %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'netd %s --help'.\n", cmd);
+	return 2;
+}
+
+int admin_getopt(const char *cmd, const char *help, int argc, char **argv,
+		 const struct option *longopts, const char *shortopts,
+		 int (*fn)(int opt, const char *arg, void *data), void *data,
+		 char **pos, size_t max_pos, size_t *n_pos)
+{
+	_cleanup_free_ char **av = calloc((size_t)argc + 2, sizeof(*av));
+	_cleanup_free_ char *so = NULL;
+	int opt, r;
+
+	if (!av || asprintf(&so, ":%sh", shortopts ? shortopts : "") < 0)
+		return admin_usage_error(cmd, "out of memory");
+	/* getopt wants a program name in argv[0]. */
+	av[0] = (char *)cmd;
+	for (int i = 0; i < argc; i++)
+		av[i + 1] = argv[i];
+	*n_pos = 0;
+	optind = 0;	/* full re-initialisation: main already ran getopt */
+	opterr = 0;
+	for (;;) {
+		int idx = -1;
+		opt = getopt_long(argc + 1, av, so, longopts, &idx);
+		if (opt == -1)
+			break;
+		if (opt == 'h') {
+			fputs(help, stdout);
+			return 1;
+		}
+		if (opt == '?') {
+			if (optopt && optopt < 256)
+				return admin_usage_error(cmd, "unknown option '-%c'", optopt);
+			return admin_usage_error(cmd, "unknown option '%s'", av[optind - 1]);
+		}
+		if (opt == ':')
+			return admin_usage_error(cmd, "option '%s' needs a value", av[optind - 1]);
+		r = fn(opt, optarg, data);
+		if (r)
+			return r;
+	}
+	for (int i = optind; i < argc + 1; i++) {
+		if (*n_pos == max_pos)
+			return admin_usage_error(cmd, "unexpected argument '%s'", av[i]);
+		pos[(*n_pos)++] = av[i];
+	}
+	return 0;
+}
+
+/* "/proc/<pid>/ns/net" */
+static bool proc_ns_pid(const char *path, unsigned long *pid)
+{
+	char *end;
+
+	if (strncmp(path, "/proc/", 6) != 0 || !isdigit((unsigned char)path[6]))
+		return false;
+	*pid = strtoul(path + 6, &end, 10);
+	return strcmp(end, "/ns/net") == 0;
+}
+
+int admin_netns_resolve(const char *arg, char **ret_path, char **ret_name, struct nd_error *err)
+{
+	_cleanup_free_ char *path = NULL, *name = NULL;
+	const char *base;
+	unsigned long pid;
+	char cwd[PATH_MAX];
+
+	if (!arg[0])
+		return nd_error_set(err, -EINVAL, "the namespace name or path is empty");
+	if (!strchr(arg, '/')) {
+		if (strcmp(arg, ".") == 0 || strcmp(arg, "..") == 0)
+			return nd_error_set(err, -EINVAL, "\"%s\" is not a namespace name", arg);
+		if (asprintf(&path, "/run/netns/%s", arg) < 0)
+			return -ENOMEM;
+	} else if (arg[0] == '/') {
+		path = strdup(arg);
+	} else {
+		if (!getcwd(cwd, sizeof(cwd)))
+			return nd_error_set(err, -errno, "cannot resolve %s: %s", arg, strerror(errno));
+		if (asprintf(&path, "%s/%s", cwd, arg) < 0)
+			return -ENOMEM;
+	}
+	if (!path)
+		return -ENOMEM;
+	base = strrchr(path, '/') + 1;
+	if (proc_ns_pid(path, &pid)) {
+		if (asprintf(&name, "pid%lu", pid) < 0)
+			return -ENOMEM;
+	} else {
+		name = strdup(base[0] ? base : path);
+	}
+	if (!name)
+		return -ENOMEM;
+	*ret_path = TAKE_PTR(path);
+	*ret_name = TAKE_PTR(name);
+	return 0;
+}
+
+int admin_netns_ident(const char *path, uint64_t *dev, uint64_t *ino)
+{
+	_cleanup_close_ int fd = netns_open(path);
+	struct stat st;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	*dev = (uint64_t)st.st_dev;
+	*ino = (uint64_t)st.st_ino;
+	return 0;
+}
+
+int admin_netns_nlx(const char *path, uint64_t dev, uint64_t ino, struct nlx **ret)
+{
+	_cleanup_close_ int host = -1, ns = -1;
+	struct stat st;
+	int r, back;
+
+	ns = netns_open(path);
+	if (ns < 0)
+		return ns;
+	if (ino && (fstat(ns, &st) < 0 || (uint64_t)st.st_ino != ino || (uint64_t)st.st_dev != dev))
+		return -ESTALE;
+	host = netns_open_current();
+	if (host < 0)
+		return host;
+	r = netns_enter(ns);
+	if (r < 0)
+		return r;
+	r = nlx_open(ret);
+	back = netns_enter(host);
+	if (back < 0) {
+		/* Stuck in the wrong namespace: nothing after this may run. */
+		if (r == 0)
+			nlx_free(*ret);
+		fprintf(stderr, "netd: cannot return to the host namespace: %s\n", strerror(-back));
+		abort();
+	}
+	return r;
+}
+
+int admin_random_id(char out[65])
+{
+	uint8_t b[32];
+
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+		return -EIO;
+	for (size_t i = 0; i < sizeof(b); i++)
+		snprintf(out + i * 2, 3, "%02x", b[i]);
+	return 0;
+}
+
+bool admin_may_talk(const struct nd_network *a, const struct nd_network *b)
+{
+	/*
+	 * fw-nft.c: an internal network's chain drops everything not for its
+	 * own bridge, and the forward chain drops anything for an internal
+	 * bridge; a strict network drops everything for another netd bridge;
+	 * isolate=true drops traffic to isolated (true/strict) bridges. A
+	 * connection needs both directions (the replies), so the rule is
+	 * symmetric.
+	 */
+	if (a->internal || b->internal)
+		return false;
+	if (a->isolate == ND_ISOLATE_STRICT || b->isolate == ND_ISOLATE_STRICT)
+		return false;
+	return a->isolate == ND_ISOLATE_FALSE || b->isolate == ND_ISOLATE_FALSE;
+}
+
+void admin_result_mac(json_object *res, const char *network, char out[18])
+{
+	json_object *ifs = ju_get(ju_get(res, network), "interfaces");
+
+	out[0] = '\0';
+	if (ifs && json_object_is_type(ifs, json_type_object)) {
+		json_object_object_foreach(ifs, name, v) {
+			(void)name;
+			snprintf(out, 18, "%s", json_object_get_string(ju_get(v, "mac_address")));
+			break;
+		}
+	}
+}
+
+int admin_table_init(struct admin_table *t, size_t cols, ...)
+{
+	const char **hdr = calloc(cols, sizeof(*hdr));
+	va_list ap;
+	int r;
+
+	if (!hdr)
+		return -ENOMEM;
+	*t = (struct admin_table){ .cols = cols };
+	va_start(ap, cols);
+	for (size_t i = 0; i < cols; i++)
+		hdr[i] = va_arg(ap, const char *);
+	va_end(ap);
+	r = admin_table_row(t, hdr);
+	free(hdr);
+	return r;
+}
+
+int admin_table_row(struct admin_table *t, const char *const *cells)
+{
+	if (t->rows == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 8;
+		char **v = realloc(t->cells, cap * t->cols * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		t->cells = v;
+		t->cap = cap;
+	}
+	for (size_t c = 0; c < t->cols; c++) {
+		char *s = strdup(cells[c] && cells[c][0] ? cells[c] : "-");
+		if (!s) {
+			for (size_t k = 0; k < c; k++)
+				free(t->cells[t->rows * t->cols + k]);
+			return -ENOMEM;
+		}
+		t->cells[t->rows * t->cols + c] = s;
+	}
+	t->rows++;
+	return 0;
+}
+
+/* Display width: count UTF-8 lead bytes, so "→" is one column. */
+static size_t width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+void admin_table_print(const struct admin_table *t, FILE *f)
+{
+	_cleanup_free_ size_t *w = calloc(t->cols, sizeof(*w));
+
+	if (!w)
+		return;
+	for (size_t r = 0; r < t->rows; r++)
+		for (size_t c = 0; c < t->cols; c++) {
+			size_t n = width(t->cells[r * t->cols + c]);
+			if (n > w[c])
+				w[c] = n;
+		}
+	for (size_t r = 0; r < t->rows; r++) {
+		for (size_t c = 0; c < t->cols; c++) {
+			const char *s = t->cells[r * t->cols + c];
+			if (c + 1 == t->cols)
+				fprintf(f, "%s", s);
+			else
+				fprintf(f, "%s%*s", s, (int)(w[c] - width(s) + 2), "");
+		}
+		fputc('\n', f);
+	}
+}
+
+void admin_table_done(struct admin_table *t)
+{
+	for (size_t i = 0; i < t->rows * t->cols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	*t = (struct admin_table){0};
+}
+
+int admin_print_json(json_object *o, bool pretty)
+{
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
+		    (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED : JSON_C_TO_STRING_PLAIN);
+
+	if (printf("%s\n", json_object_to_json_string_ext(o, flags)) < 0 || fflush(stdout) != 0)
+		return -EIO;
+	return 0;
+}
+
+static const char usage_text[] =
+	"Usage: netd COMMAND [OPTIONS] ...   (admin commands)\n"
+	"\n"
+	"Networks and attachments for administrators, without a container engine.\n"
+	"\n"
+	"  network create|ls|inspect|rm   define, list, show and remove networks\n"
+	"  attach NETNS --network NAME    attach a network namespace to a network\n"
+	"  detach NETNS [--network NAME]  detach it again\n"
+	"  status [--json|--dot]          what is live: networks, attachments, topology\n"
+	"  check [--repair]               compare the kernel with netd's state, and repair\n"
+	"\n"
+	"Options of every admin command:\n"
+	"  --network-dir DIR   network definitions (default $NETD_NETWORK_DIR,\n"
+	"                      else " ADMIN_DEFAULT_NETWORK_DIR ")\n"
+	"Global options before the command, as for setup: --config DIR (default\n"
+	ADMIN_DEFAULT_CONFIG " for admin commands), --firewall-driver, --aardvark-binary.\n"
+	"\n"
+	"Example:\n"
+	"  netd network create blue && netd attach web --network blue && netd status\n";
+
+/* Take --network-dir DIR / --network-dir=DIR out of the arguments, wherever it is. */
+static int take_network_dir(const char *cmd, int *argc, char **argv, const char **ret)
+{
+	int out = 0;
+
+	for (int i = 0; i < *argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--network-dir") == 0) {
+			if (i + 1 >= *argc || !argv[i + 1][0])
+				return admin_usage_error(cmd, "option '--network-dir' needs a value");
+			*ret = argv[++i];
+			continue;
+		}
+		if (strncmp(argv[i], "--network-dir=", 14) == 0) {
+			if (!argv[i][14])
+				return admin_usage_error(cmd, "option '--network-dir' needs a value");
+			*ret = argv[i] + 14;
+			continue;
+		}
+		argv[out++] = argv[i];
+	}
+	*argc = out;
+	return 0;
+}
+
+static int dns_port_from_env(uint16_t *ret, struct nd_error *err)
+{
+	const char *env = getenv("NETAVARK_DNS_PORT");
+	unsigned long p;
+	char *end;
+
+	if (!env || !*env)
+		return 0;
+	errno = 0;
+	p = strtoul(env, &end, 10);
+	if (errno || *end || p == 0 || p > 65535 || env[0] == '-')
+		return nd_error_set(err, -EINVAL, "Invalid NETAVARK_DNS_PORT %s: not a port number (1 to 65535)",
+				    env);
+	*ret = (uint16_t)p;
+	return 0;
+}
 
 int cmd_admin(const struct netd_opts *opts, const char *cmd, int argc, char **argv,
 	      struct nd_error *err)
 {
-	return nd_error_set(err, -EOPNOTSUPP, "netd %s is not available in this build", cmd);
+	struct admin_ctx ctx = { .opts = *opts };
+	const char *env = getenv("NETD_NETWORK_DIR");
+	int r;
+
+	ctx.network_dir = env && *env ? env : ADMIN_DEFAULT_NETWORK_DIR;
+	r = take_network_dir(cmd, &argc, argv, &ctx.network_dir);
+	if (r)
+		return r;
+	if (!ctx.opts.config_dir)
+		ctx.opts.config_dir = ADMIN_DEFAULT_CONFIG;
+	if (!fw_lookup(ctx.opts.fw_driver))
+		return nd_error_set(err, -EINVAL,
+				    "Must provide a valid firewall backend, got %s (this netd knows: nftables, none)",
+				    ctx.opts.fw_driver);
+	if ((r = dns_port_from_env(&ctx.opts.dns_port, err)) < 0)
+		return r;
+	if (strcmp(cmd, "network") == 0)
+		r = admin_cmd_network(&ctx, argc, argv, err);
+	else if (strcmp(cmd, "attach") == 0)
+		r = admin_cmd_attach(&ctx, argc, argv, err);
+	else if (strcmp(cmd, "detach") == 0)
+		r = admin_cmd_detach(&ctx, argc, argv, err);
+	else if (strcmp(cmd, "status") == 0)
+		r = admin_cmd_status(&ctx, argc, argv, err);
+	else if (strcmp(cmd, "check") == 0)
+		r = admin_cmd_check(&ctx, argc, argv, err);
+	else
+		return admin_usage_error(cmd, "not an admin command\n%s", usage_text);
+	if (r < 0 && !err->msg)
+		nd_error_set(err, r, "netd %s failed: %s", cmd, strerror(-r));
+	return r;
 }

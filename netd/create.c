@@ -4,6 +4,10 @@
  * definition (bridge name, free subnet from the pools, IPv6 ULA subnet,
  * gateways, IPAM driver) and validates the result with the same parser that
  * setup uses, so whatever create prints, setup accepts.
+ *
+ * create_complete() does the work on a JSON object in memory; cmd_create()
+ * reads netavark's create input around it, and `netd network create`
+ * (admin-network.c) calls it with the networks of the network directory.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -14,23 +18,18 @@
 #include <time.h>
 
 #include "commands.h"
+#include "create.h"
 #include "jsonutil.h"
 #include "network.h"
 #include "result.h"
 #include "shared/cleanup.h"
 
 #define MAX_USED 4096
+#define MAX_POOLS 256
 
 static const char *const bridge_options[] = {
 	"mtu", "isolate", "metric", "no_default_route", "vrf", "vlan", "mode",
 	"outbound_addr4", "outbound_addr6", NULL,
-};
-
-struct used {
-	json_object *interfaces;	/* array of names, may be NULL */
-	json_object *names;		/* object name -> id, may be NULL */
-	struct nd_prefix subnets[MAX_USED];
-	size_t n_subnets;
 };
 
 static bool name_valid(const char *n)
@@ -43,22 +42,18 @@ static bool name_valid(const char *n)
 	return true;
 }
 
-static bool in_array(json_object *arr, const char *s)
+static bool in_list(const char *const *v, size_t n, const char *s)
 {
-	size_t n = arr ? json_object_array_length(arr) : 0;
-
-	for (size_t i = 0; i < n; i++) {
-		json_object *v = json_object_array_get_idx(arr, i);
-		if (json_object_is_type(v, json_type_string) && strcmp(json_object_get_string(v), s) == 0)
+	for (size_t i = 0; i < n; i++)
+		if (v[i] && strcmp(v[i], s) == 0)
 			return true;
-	}
 	return false;
 }
 
-static bool subnet_taken(const struct used *u, const struct nd_prefix *p, json_object *own)
+static bool subnet_taken(const struct create_ctx *u, const struct nd_prefix *p, json_object *own)
 {
-	for (size_t i = 0; i < u->n_subnets; i++)
-		if (nd_prefix_overlaps(&u->subnets[i], p))
+	for (size_t i = 0; i < u->n_used_subnets; i++)
+		if (nd_prefix_overlaps(&u->used_subnets[i], p))
 			return true;
 	for (size_t i = 0; own && i < json_object_array_length(own); i++) {
 		struct nd_prefix q;
@@ -131,7 +126,7 @@ static int fill_options(json_object *net, struct nd_error *err)
 	return 0;
 }
 
-static int fill_interface(json_object *net, const struct used *u, const char *prefix,
+static int fill_interface(json_object *net, const struct create_ctx *u, const char *prefix,
 			  struct nd_error *err)
 {
 	json_object *br = ju_get(net, "network_interface");
@@ -141,7 +136,7 @@ static int fill_interface(json_object *net, const struct used *u, const char *pr
 		const char *s = json_object_get_string(br), *why;
 		if (!ju_ifname_valid(s, &why))
 			return nd_error_set(err, -EINVAL, "network.network_interface: \"%s\" %s", s, why);
-		if (in_array(u->interfaces, s))
+		if (in_list(u->used_interfaces, u->n_used_interfaces, s))
 			return nd_error_set(err, -EEXIST,
 					    "network.network_interface: bridge name %s already in use", s);
 		return 0;
@@ -149,7 +144,7 @@ static int fill_interface(json_object *net, const struct used *u, const char *pr
 	for (unsigned k = 0; k < 100000; k++) {
 		if (snprintf(name, sizeof(name), "%s%u", prefix, k) >= (int)sizeof(name))
 			break;
-		if (!in_array(u->interfaces, name)) {
+		if (!in_list(u->used_interfaces, u->n_used_interfaces, name)) {
 			set_str(net, "network_interface", name);
 			return 0;
 		}
@@ -157,30 +152,21 @@ static int fill_interface(json_object *net, const struct used *u, const char *pr
 	return nd_error_set(err, -ENOSPC, "no free bridge name with prefix %s", prefix);
 }
 
-static int alloc_v4(json_object *net, json_object *subnets, const struct used *u, json_object *pools,
-		    struct nd_error *err)
+static int alloc_v4(json_object *subnets, const struct create_ctx *u, struct nd_error *err)
 {
-	static const char *const default_pool = "10.89.0.0/16";
-	size_t n_pools = pools ? json_object_array_length(pools) : 0;
+	static const struct create_pool default_pool = {
+		.base = { .addr = { .family = AF_INET, .b = { 10, 89 } }, .len = 16 }, .size = 24,
+	};
+	const struct create_pool *pools = u->n_pools ? u->pools : &default_pool;
+	size_t n_pools = u->n_pools ? u->n_pools : 1;
 
-	for (size_t i = 0; i < (n_pools ? n_pools : 1); i++) {
-		struct nd_prefix base, cand;
-		int64_t size = 24;
+	for (size_t i = 0; i < n_pools; i++) {
+		struct nd_prefix base = pools[i].base, cand;
+		unsigned size = pools[i].size;
 		char b[ND_ADDRSTRLEN];
 		uint64_t count;
 
-		if (n_pools) {
-			json_object *pool = json_object_array_get_idx(pools, i), *bv;
-			bool present;
-			bv = ju_get(pool, "base");
-			if (!bv || nd_prefix_parse(json_object_get_string(bv), &base, NULL) < 0)
-				return nd_error_set(err, -EINVAL, "options.subnet_pools[%zu].base: not a CIDR", i);
-			if (ju_int(pool, "size", true, 1, 30, "options.subnet_pools", &size, &present, err) < 0)
-				return -EINVAL;
-		} else {
-			(void)nd_prefix_parse(default_pool, &base, NULL);
-		}
-		if (base.addr.family != AF_INET || size < base.len)
+		if (base.addr.family != AF_INET || size < base.len || size > 30)
 			continue;
 		nd_prefix_network(&base);
 		count = 1ULL << (size - base.len);
@@ -199,7 +185,7 @@ static int alloc_v4(json_object *net, json_object *subnets, const struct used *u
 	return nd_error_set(err, -ENOSPC, "could not find a free IPv4 subnet in the subnet pools");
 }
 
-static int alloc_v6(json_object *subnets, const struct used *u, struct nd_error *err)
+static int alloc_v6(json_object *subnets, const struct create_ctx *u, struct nd_error *err)
 {
 	for (int tries = 0; tries < 100; tries++) {
 		struct nd_prefix p = { .addr.family = AF_INET6, .len = 64 };
@@ -219,8 +205,7 @@ static int alloc_v6(json_object *subnets, const struct used *u, struct nd_error 
 	return nd_error_set(err, -ENOSPC, "could not find a free IPv6 ULA subnet");
 }
 
-static int fill_subnets(json_object *net, const struct used *u, json_object *pools, bool check_used,
-			struct nd_error *err)
+static int fill_subnets(json_object *net, const struct create_ctx *u, struct nd_error *err)
 {
 	json_object *subnets = ju_get(net, "subnets");
 	bool v4 = false, v6 = false, v6_wanted = false, internal = false, dns = false;
@@ -248,11 +233,11 @@ static int fill_subnets(json_object *net, const struct used *u, json_object *poo
 			v4 = true;
 		else
 			v6 = true;
-		if (check_used && subnet_taken(u, &p, NULL))
+		if (u->check_used_subnets && subnet_taken(u, &p, NULL))
 			return nd_error_set(err, -EEXIST, "network.subnets[%zu]: subnet %s is already used on the host or by another network",
 					    i, json_object_get_string(sv));
 	}
-	if (!v4 && !v6 && (r = alloc_v4(net, subnets, u, pools, err)) < 0)
+	if (!v4 && !v6 && (r = alloc_v4(subnets, u, err)) < 0)
 		return r;
 	if (v6_wanted && !v6 && (r = alloc_v6(subnets, u, err)) < 0)
 		return r;
@@ -273,80 +258,37 @@ static int fill_subnets(json_object *net, const struct used *u, json_object *poo
 	return 0;
 }
 
-static int load_used(json_object *root, struct used *u, struct nd_error *err)
+int create_complete(json_object *net, const struct create_ctx *ctx, struct nd_error *err)
 {
-	json_object *used = ju_get(root, "used"), *subnets;
-
-	if (!used)
-		return 0;
-	u->interfaces = ju_get(used, "interfaces");
-	u->names = ju_get(used, "names");
-	subnets = ju_get(used, "subnets");
-	for (size_t i = 0; subnets && i < json_object_array_length(subnets) && u->n_subnets < MAX_USED; i++) {
-		json_object *v = json_object_array_get_idx(subnets, i);
-		if (nd_prefix_parse(json_object_get_string(v), &u->subnets[u->n_subnets], NULL) == 0)
-			u->n_subnets++;
-		else
-			return nd_error_set(err, -EINVAL, "used.subnets[%zu]: not a CIDR", i);
-	}
-	return 0;
-}
-
-int cmd_create(const struct netd_opts *opts, struct nd_error *err)
-{
-	_cleanup_free_ char *raw = NULL;
-	json_object *root = NULL, *net, *o, *pools = NULL, *ipam;
-	struct used *u = calloc(1, sizeof(*u));
 	struct nd_network check = {0};
-	const char *prefix = "podman", *driver;
-	bool check_used = false;
+	json_object *o, *ipam;
+	const char *driver;
 	char created[64];
 	struct timespec ts;
 	struct tm tm;
 	size_t len;
 	int r;
 
-	if (!u)
-		return -ENOMEM;
-	if ((r = cmd_read_input(opts, &raw, &len, err)) < 0 || (r = ju_parse(raw, len, &root, err)) < 0)
-		goto out;
-	net = ju_get(root, "network");
-	if (!net || !json_object_is_type(net, json_type_object)) {
-		r = nd_error_set(err, -EINVAL, "network: required object is missing");
-		goto out;
-	}
-	if ((o = ju_get(root, "options"))) {
-		pools = ju_get(o, "subnet_pools");
-		if (ju_get(o, "default_interface_name"))
-			prefix = json_object_get_string(ju_get(o, "default_interface_name"));
-		if (ju_get(o, "check_used_subnets"))
-			check_used = json_object_get_boolean(ju_get(o, "check_used_subnets"));
-	}
-	if ((r = load_used(root, u, err)) < 0)
-		goto out;
+	if (!net || !json_object_is_type(net, json_type_object))
+		return nd_error_set(err, -EINVAL, "network: required object is missing");
 	o = ju_get(net, "name");
-	if (!o || !json_object_get_string_len(o)) {
-		r = nd_error_set(err, -EINVAL, "Network name must be supplied");
-		goto out;
-	}
-	if (!name_valid(json_object_get_string(o))) {
-		r = nd_error_set(err, -EINVAL,
-				 "network.name: \"%s\" is invalid: names start with a letter or digit and contain only letters, digits, '_', '.' and '-'",
-				 json_object_get_string(o));
-		goto out;
-	}
-	if (u->names && ju_get(u->names, json_object_get_string(o))) {
-		r = nd_error_set(err, -EEXIST, "network name %s already used", json_object_get_string(o));
-		goto out;
-	}
+	if (!o || !json_object_get_string_len(o))
+		return nd_error_set(err, -EINVAL, "Network name must be supplied");
+	if (!name_valid(json_object_get_string(o)))
+		return nd_error_set(err, -EINVAL,
+				    "network.name: \"%s\" is invalid: names start with a letter or digit and contain only letters, digits, '_', '.' and '-'",
+				    json_object_get_string(o));
+	if (in_list(ctx->used_names, ctx->n_used_names, json_object_get_string(o)))
+		return nd_error_set(err, -EEXIST, "network name %s already used",
+				    json_object_get_string(o));
 	o = ju_get(net, "driver");
 	driver = o ? json_object_get_string(o) : "bridge";
 	if (!o)
 		set_str(net, "driver", "bridge");
-	if (strcmp(driver, "bridge") != 0) {
-		r = nd_error_set(err, -EOPNOTSUPP, "network.driver: unsupported driver \"%s\" (this netd creates bridge networks)", driver);
-		goto out;
-	}
+	if (strcmp(driver, "bridge") != 0)
+		return nd_error_set(err, -EOPNOTSUPP,
+				    "network.driver: unsupported driver \"%s\" (this netd creates bridge networks)",
+				    driver);
 	for (size_t k = 0; k < 3; k++) {
 		static const char *const keys[] = { "dns_enabled", "internal", "ipv6_enabled" };
 		if (!ju_get(net, keys[k]))
@@ -362,16 +304,16 @@ int cmd_create(const struct netd_opts *opts, struct nd_error *err)
 	if (strcmp(json_object_get_string(ju_get(ipam, "driver")), "none") == 0)
 		json_object_object_add(net, "dns_enabled", json_object_new_boolean(0));
 	if (!json_object_get_boolean(ju_get(net, "dns_enabled")) && ju_get(net, "network_dns_servers") &&
-	    json_object_array_length(ju_get(net, "network_dns_servers")) > 0) {
-		r = nd_error_set(err, -EINVAL, "network.network_dns_servers: cannot set DNS servers when DNS is disabled");
-		goto out;
-	}
+	    json_object_array_length(ju_get(net, "network_dns_servers")) > 0)
+		return nd_error_set(err, -EINVAL,
+				    "network.network_dns_servers: cannot set DNS servers when DNS is disabled");
 	if ((r = fill_id(net, err)) < 0 || (r = fill_options(net, err)) < 0 ||
-	    (r = fill_interface(net, u, prefix, err)) < 0)
-		goto out;
+	    (r = fill_interface(net, ctx, ctx->default_interface_name ?
+				ctx->default_interface_name : "podman", err)) < 0)
+		return r;
 	if (strcmp(json_object_get_string(ju_get(ipam, "driver")), "none") != 0 &&
-	    (r = fill_subnets(net, u, pools, check_used, err)) < 0)
-		goto out;
+	    (r = fill_subnets(net, ctx, err)) < 0)
+		return r;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	len = strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%S", &tm);
@@ -381,11 +323,123 @@ int cmd_create(const struct netd_opts *opts, struct nd_error *err)
 	/* Whatever create prints must be what setup accepts. */
 	r = network_parse(net, "network", &check, err);
 	network_done(&check);
-	if (r < 0)
+	return r;
+}
+
+/* The "used" and "options" members of netd create's input, borrowed from @root. */
+struct create_input {
+	struct create_ctx ctx;
+	struct create_pool pools[MAX_POOLS];
+	struct nd_prefix subnets[MAX_USED];
+	const char **interfaces;
+	const char **names;
+};
+
+static void create_input_done(struct create_input *in)
+{
+	free(in->interfaces);
+	free(in->names);
+	free(in);
+}
+
+static int load_pools(json_object *pools, struct create_input *in, struct nd_error *err)
+{
+	size_t n = pools && json_object_is_type(pools, json_type_array) ?
+		json_object_array_length(pools) : 0;
+
+	if (n > MAX_POOLS)
+		return nd_error_set(err, -EINVAL, "options.subnet_pools: more than %d pools",
+				    MAX_POOLS);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *p = ju_path_idx("options.subnet_pools", i);
+		json_object *pool = json_object_array_get_idx(pools, i), *bv;
+		int64_t size = 24;
+		bool present;
+
+		bv = ju_get(pool, "base");
+		if (!bv || nd_prefix_parse(json_object_get_string(bv), &in->pools[i].base, NULL) < 0)
+			return nd_error_set(err, -EINVAL, "options.subnet_pools[%zu].base: not a CIDR", i);
+		if (ju_int(pool, "size", true, 1, 30, p, &size, &present, err) < 0)
+			return -EINVAL;
+		in->pools[i].size = (uint8_t)size;
+	}
+	in->ctx.pools = in->pools;
+	in->ctx.n_pools = n;
+	return 0;
+}
+
+static int load_used(json_object *root, struct create_input *in, struct nd_error *err)
+{
+	json_object *used = ju_get(root, "used"), *subnets, *ifs, *names;
+	size_t n;
+
+	if (!used)
+		return 0;
+	ifs = ju_get(used, "interfaces");
+	n = ifs && json_object_is_type(ifs, json_type_array) ? json_object_array_length(ifs) : 0;
+	in->interfaces = calloc(n ? n : 1, sizeof(*in->interfaces));
+	if (!in->interfaces)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		json_object *v = json_object_array_get_idx(ifs, i);
+		if (json_object_is_type(v, json_type_string))
+			in->interfaces[in->ctx.n_used_interfaces++] = json_object_get_string(v);
+	}
+	in->ctx.used_interfaces = in->interfaces;
+	names = ju_get(used, "names");
+	n = names && json_object_is_type(names, json_type_object) ?
+		(size_t)json_object_object_length(names) : 0;
+	in->names = calloc(n ? n : 1, sizeof(*in->names));
+	if (!in->names)
+		return -ENOMEM;
+	if (n) {
+		json_object_object_foreach(names, key, val) {
+			if (val)	/* a JSON null counts as absent */
+				in->names[in->ctx.n_used_names++] = key;
+		}
+	}
+	in->ctx.used_names = in->names;
+	subnets = ju_get(used, "subnets");
+	for (size_t i = 0; subnets && i < json_object_array_length(subnets) &&
+			   in->ctx.n_used_subnets < MAX_USED; i++) {
+		json_object *v = json_object_array_get_idx(subnets, i);
+		if (nd_prefix_parse(json_object_get_string(v), &in->subnets[in->ctx.n_used_subnets], NULL) == 0)
+			in->ctx.n_used_subnets++;
+		else
+			return nd_error_set(err, -EINVAL, "used.subnets[%zu]: not a CIDR", i);
+	}
+	in->ctx.used_subnets = in->subnets;
+	return 0;
+}
+
+int cmd_create(const struct netd_opts *opts, struct nd_error *err)
+{
+	_cleanup_free_ char *raw = NULL;
+	json_object *root = NULL, *o;
+	struct create_input *in = calloc(1, sizeof(*in));
+	size_t len;
+	int r;
+
+	if (!in)
+		return -ENOMEM;
+	if ((r = cmd_read_input(opts, &raw, &len, err)) < 0 || (r = ju_parse(raw, len, &root, err)) < 0)
 		goto out;
-	r = result_print(net);
+	if ((o = ju_get(root, "options"))) {
+		if (ju_get(o, "default_interface_name"))
+			in->ctx.default_interface_name =
+				json_object_get_string(ju_get(o, "default_interface_name"));
+		if (ju_get(o, "check_used_subnets"))
+			in->ctx.check_used_subnets =
+				json_object_get_boolean(ju_get(o, "check_used_subnets"));
+		if ((r = load_pools(ju_get(o, "subnet_pools"), in, err)) < 0)
+			goto out;
+	}
+	if ((r = load_used(root, in, err)) < 0 ||
+	    (r = create_complete(ju_get(root, "network"), &in->ctx, err)) < 0)
+		goto out;
+	r = result_print(ju_get(root, "network"));
 out:
 	json_object_put(root);
-	free(u);
+	create_input_done(in);
 	return r;
 }

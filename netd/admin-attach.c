@@ -1,0 +1,539 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * netd attach: a namespace joins a network the way an engine's container
+ * would. attach allocates the addresses and an interface name, builds the
+ * netavark request in memory and runs netd_setup(); detach (admin-detach.c)
+ * runs netd_teardown() with the very request setup got.
+ *
+ * Locking: the addresses are reserved in attachments.json (state
+ * "attaching") under the state lock, the lock is released for netd_setup()
+ * (which takes it itself), then the record is completed or dropped under
+ * the lock again. Concurrent attaches therefore never hand out one address
+ * twice, and an interrupted attach leaves a record that check reports and
+ * detach removes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "admin.h"
+#include "commands.h"
+#include "ipalloc.h"
+#include "jsonutil.h"
+#include "link-veth.h"
+#include "network.h"
+#include "state.h"
+#include "shared/cleanup.h"
+#include "shared/log.h"
+
+#define MAX_LIST 32
+
+static const char attach_help[] =
+	"Usage: netd attach NETNS --network NAME [OPTIONS]\n"
+	"\n"
+	"Attach a network namespace (a name in /run/netns, or a path) to a network,\n"
+	"as a container engine would: veth pair, addresses, routes, firewall, DNS.\n"
+	"One free address per subnet is allocated unless --ip gives it.\n"
+	"\n"
+	"  --network NAME       the network (required)\n"
+	"  --ip ADDR            this address instead of the next free one (repeatable)\n"
+	"  --mac MAC            MAC address of the interface\n"
+	"  --alias NAME         another DNS name (repeatable)\n"
+	"  --publish [HOSTIP:]HOSTPORT:PORT[/tcp|udp|sctp]\n"
+	"                       forward a host port (repeatable; ranges as 8000-8009:80-89,\n"
+	"                       IPv6 host addresses in brackets: [::1]:8080:80)\n"
+	"  --interface NAME     interface name in the namespace (default eth0, or the next\n"
+	"                       free ethN)\n"
+	"  --name NAME          the DNS name (default: the namespace's name)\n"
+	"  --json               print netavark's JSON result instead of a summary\n"
+	"\n"
+	"Example:\n"
+	"  ip netns add web && netd attach web --network blue --publish 8080:80\n";
+
+enum { OPT_NETWORK = 0x100, OPT_IP, OPT_MAC, OPT_ALIAS, OPT_PUBLISH, OPT_IFACE, OPT_NAME, OPT_JSON };
+
+struct attach_args {
+	const char *network, *mac, *iface, *name;
+	const char *ips[MAX_LIST], *aliases[MAX_LIST];
+	size_t n_ips, n_aliases;
+	json_object *ports;		/* array of PortMapping objects */
+	bool json;
+};
+
+static int parse_port_range(const char *s, unsigned *lo, unsigned *n)
+{
+	char *end;
+	unsigned long a, b;
+
+	if (!*s || *s < '0' || *s > '9')
+		return -EINVAL;
+	a = strtoul(s, &end, 10);
+	b = a;
+	if (*end == '-') {
+		if (end[1] < '0' || end[1] > '9')
+			return -EINVAL;
+		b = strtoul(end + 1, &end, 10);
+	}
+	if (*end || a == 0 || a > 65535 || b < a || b > 65535)
+		return -EINVAL;
+	*lo = (unsigned)a;
+	*n = (unsigned)(b - a + 1);
+	return 0;
+}
+
+/* [HOSTIP:]HOSTPORT[-END]:PORT[-END][/PROTO] → a PortMapping. */
+static int parse_publish(const char *spec, json_object *ports)
+{
+	_cleanup_free_ char *s = strdup(spec);
+	const char *proto = "tcp", *host_ip = "";
+	char *slash, *colon, *host;
+	unsigned hp, hn, cp, cn;
+	struct nd_ip ip;
+	json_object *m;
+
+	if (!s)
+		return admin_usage_error("attach", "out of memory");
+	if ((slash = strrchr(s, '/'))) {
+		*slash = '\0';
+		proto = slash + 1;
+		if (strcmp(proto, "tcp") != 0 && strcmp(proto, "udp") != 0 && strcmp(proto, "sctp") != 0)
+			return admin_usage_error("attach", "--publish %s: unknown protocol \"%s\" (tcp, udp or sctp)",
+						 spec, proto);
+	}
+	colon = strrchr(s, ':');
+	if (!colon)
+		return admin_usage_error("attach", "--publish %s: expected [HOSTIP:]HOSTPORT:PORT[/PROTO]",
+					 spec);
+	*colon = '\0';
+	if (parse_port_range(colon + 1, &cp, &cn) < 0)
+		return admin_usage_error("attach", "--publish %s: \"%s\" is not a port or port range",
+					 spec, colon + 1);
+	host = s;
+	if ((colon = strrchr(s, ':'))) {
+		*colon = '\0';
+		host = colon + 1;
+		host_ip = s;
+		if (host_ip[0] == '[') {
+			size_t l = strlen(host_ip);
+			if (l < 3 || host_ip[l - 1] != ']')
+				return admin_usage_error("attach", "--publish %s: unbalanced brackets", spec);
+			s[l - 1] = '\0';
+			host_ip++;
+		}
+		if (nd_ip_parse(host_ip, &ip) < 0)
+			return admin_usage_error("attach",
+						 "--publish %s: \"%s\" is not an IP address (IPv6 goes in brackets)",
+						 spec, host_ip);
+	}
+	if (parse_port_range(host, &hp, &hn) < 0)
+		return admin_usage_error("attach", "--publish %s: \"%s\" is not a port or port range",
+					 spec, host);
+	if (hn != cn)
+		return admin_usage_error("attach", "--publish %s: the host and container ranges differ in length",
+					 spec);
+	m = json_object_new_object();
+	json_object_object_add(m, "host_ip", json_object_new_string(host_ip));
+	json_object_object_add(m, "container_port", json_object_new_int((int)cp));
+	json_object_object_add(m, "host_port", json_object_new_int((int)hp));
+	json_object_object_add(m, "range", json_object_new_int((int)hn));
+	json_object_object_add(m, "protocol", json_object_new_string(proto));
+	json_object_array_add(ports, m);
+	return 0;
+}
+
+static int attach_opt(int opt, const char *arg, void *data)
+{
+	struct attach_args *a = data;
+
+	switch (opt) {
+	case OPT_NETWORK:
+		a->network = arg;
+		return 0;
+	case OPT_IP:
+		if (a->n_ips == MAX_LIST)
+			return admin_usage_error("attach", "too many --ip options");
+		a->ips[a->n_ips++] = arg;
+		return 0;
+	case OPT_ALIAS:
+		if (a->n_aliases == MAX_LIST)
+			return admin_usage_error("attach", "too many --alias options");
+		a->aliases[a->n_aliases++] = arg;
+		return 0;
+	case OPT_MAC:
+		a->mac = arg;
+		return 0;
+	case OPT_PUBLISH:
+	case 'p':
+		return parse_publish(arg, a->ports);
+	case OPT_IFACE:
+		a->iface = arg;
+		return 0;
+	case OPT_NAME:
+		a->name = arg;
+		return 0;
+	case OPT_JSON:
+		a->json = true;
+		return 0;
+	}
+	return admin_usage_error("attach", "unexpected option");
+}
+
+/* The addresses of every attachment to @network (the allocation). */
+static int used_addrs(const struct admin_atts *atts, const char *network, struct nd_ip **ret,
+		      size_t *n)
+{
+	size_t total = 0;
+
+	for (size_t i = 0; i < atts->n; i++)
+		if (strcmp(atts->v[i].network, network) == 0)
+			total += atts->v[i].req->attach[0].n_addrs;
+	*ret = calloc(total + 1, sizeof(**ret));
+	if (!*ret)
+		return -ENOMEM;
+	*n = 0;
+	for (size_t i = 0; i < atts->n; i++)
+		if (strcmp(atts->v[i].network, network) == 0)
+			for (size_t k = 0; k < atts->v[i].req->attach[0].n_addrs; k++)
+				(*ret)[(*n)++] = atts->v[i].req->attach[0].addrs[k].addr.addr;
+	return 0;
+}
+
+static const struct admin_att *owner_of(const struct admin_atts *atts, const char *network,
+					const struct nd_ip *ip)
+{
+	for (size_t i = 0; i < atts->n; i++) {
+		const struct nd_attach *a = &atts->v[i].req->attach[0];
+		if (strcmp(atts->v[i].network, network) != 0)
+			continue;
+		for (size_t k = 0; k < a->n_addrs; k++)
+			if (nd_ip_equal(&a->addrs[k].addr.addr, ip))
+				return &atts->v[i];
+	}
+	return NULL;
+}
+
+/* One address per subnet: the --ip inside it, else the next free one. */
+static int allocate(const struct nd_network *net, const struct attach_args *args,
+		    const struct admin_atts *atts, json_object *ips, struct nd_error *err)
+{
+	_cleanup_free_ struct nd_ip *used = NULL;
+	struct nd_ip given[MAX_LIST];
+	bool consumed[MAX_LIST] = {0};
+	char b[ND_ADDRSTRLEN], b2[ND_ADDRSTRLEN];
+	size_t n_used;
+	int r;
+
+	for (size_t i = 0; i < args->n_ips; i++)
+		if (nd_ip_parse(args->ips[i], &given[i]) < 0)
+			return nd_error_set(err, -EINVAL, "--ip %s: not an IP address", args->ips[i]);
+	if ((r = used_addrs(atts, net->name, &used, &n_used)) < 0)
+		return r;
+	for (size_t s = 0; s < net->n_subnets; s++) {
+		const struct nd_subnet *sn = &net->subnets[s];
+		const struct nd_ip *pick = NULL;
+		struct nd_ip ip;
+		const char *why;
+
+		for (size_t i = 0; i < args->n_ips; i++) {
+			if (!nd_prefix_contains(&sn->subnet, &given[i]))
+				continue;
+			if (pick)
+				return nd_error_set(err, -EINVAL, "--ip %s: subnet %s has an --ip already",
+						    args->ips[i], nd_prefix_str(&sn->subnet, b));
+			if (ipalloc_check(sn, &given[i], &why) < 0)
+				return nd_error_set(err, -EINVAL, "--ip %s %s %s of network \"%s\"",
+						    args->ips[i], why, nd_prefix_str(&sn->subnet, b),
+						    net->name);
+			pick = &given[i];
+			consumed[i] = true;
+		}
+		if (pick) {
+			const struct admin_att *o = owner_of(atts, net->name, pick);
+			if (o)
+				return nd_error_set(err, -EADDRINUSE,
+						    "network \"%s\": address %s is already used by %s",
+						    net->name, nd_ip_str(pick, b), admin_att_nsname(o));
+			ip = *pick;
+		} else if (ipalloc_next(sn, used, n_used, &ip) < 0) {
+			return nd_error_set(err, -ENOSPC, "network \"%s\": no free IPv%d address left in %s",
+					    net->name, sn->subnet.addr.family == AF_INET ? 4 : 6,
+					    nd_prefix_str(&sn->subnet, b2));
+		}
+		json_object_array_add(ips, json_object_new_string(nd_ip_str(&ip, b)));
+	}
+	for (size_t i = 0; i < args->n_ips; i++)
+		if (!consumed[i])
+			return nd_error_set(err, -EINVAL, "--ip %s: not inside any subnet of network \"%s\"",
+					    args->ips[i], net->name);
+	return 0;
+}
+
+/* eth0, or the first ethN neither netd nor anyone else uses in the namespace. */
+static int pick_interface(const struct admin_atts *atts, const char *path, uint64_t dev,
+			  uint64_t ino, struct nlx *ns, const char *given, char out[IFNAMSIZ],
+			  struct nd_error *err)
+{
+	for (unsigned k = 0; k < 1000; k++) {
+		struct nlx_link l;
+		bool taken = false;
+
+		if (given)
+			snprintf(out, IFNAMSIZ, "%s", given);
+		else
+			snprintf(out, IFNAMSIZ, "eth%u", k);
+		for (size_t i = 0; i < atts->n && !taken; i++)
+			if (admin_att_same_ns(&atts->v[i], path, dev, ino) &&
+			    strcmp(atts->v[i].req->attach[0].interface_name, out) == 0) {
+				if (given)
+					return nd_error_set(err, -EEXIST,
+							    "--interface %s: namespace %s uses it for network \"%s\" already",
+							    given, admin_att_nsname(&atts->v[i]),
+							    atts->v[i].network);
+				taken = true;
+			}
+		if (given)
+			return 0;	/* an interface of someone else: setup names the clash */
+		if (!taken && !(ns && nlx_link_by_name(ns, out, &l) == 0))
+			return 0;
+	}
+	return nd_error_set(err, -ENOSPC, "no free interface name ethN in the namespace");
+}
+
+static json_object *build_request(const char *id, const char *name, const struct admin_net *net,
+				  const char *ifname, json_object *ips,
+				  const struct attach_args *args)
+{
+	json_object *req = json_object_new_object(), *nets = json_object_new_object();
+	json_object *att = json_object_new_object(), *info = json_object_new_object();
+
+	json_object_object_add(req, "container_id", json_object_new_string(id));
+	json_object_object_add(req, "container_name", json_object_new_string(name));
+	json_object_object_add(att, "interface_name", json_object_new_string(ifname));
+	json_object_object_add(att, "static_ips", json_object_get(ips));
+	if (args->mac)
+		json_object_object_add(att, "static_mac", json_object_new_string(args->mac));
+	if (args->n_aliases) {
+		json_object *al = json_object_new_array();
+		for (size_t i = 0; i < args->n_aliases; i++)
+			json_object_array_add(al, json_object_new_string(args->aliases[i]));
+		json_object_object_add(att, "aliases", al);
+	}
+	json_object_object_add(nets, net->net.name, att);
+	json_object_object_add(req, "networks", nets);
+	json_object_object_add(info, net->net.name, json_object_get(net->json));
+	json_object_object_add(req, "network_info", info);
+	if (json_object_array_length(args->ports))
+		json_object_object_add(req, "port_mappings", json_object_get(args->ports));
+	return req;
+}
+
+static void print_summary(const struct admin_att *a, const struct nd_network *net, FILE *f)
+{
+	const struct nd_request *req = a->req;
+	const struct nd_attach *at = &req->attach[0];
+	char host[IFNAMSIZ], b[ND_ADDRSTRLEN], g[ND_ADDRSTRLEN];
+
+	veth_host_name(req->container_id, net->name, host);
+	fprintf(f, "%s attached to network %s\n", admin_att_nsname(a), net->name);
+	fprintf(f, "  interface  %s (%s), host veth %s on bridge %s\n", at->interface_name,
+		a->mac[0] ? a->mac : "?", host, net->network_interface);
+	for (size_t k = 0; k < at->n_addrs; k++) {
+		const struct nd_subnet *sn = at->addrs[k].subnet;
+		fprintf(f, "  address    %s%s%s\n", nd_prefix_str(&at->addrs[k].addr, b),
+			sn->has_gateway && !net->internal ? ", gateway " : "",
+			sn->has_gateway && !net->internal ? nd_ip_str(&sn->gateway, g) : "");
+	}
+	if (net->dns_enabled) {
+		fprintf(f, "  dns        %s", req->container_name);
+		for (size_t k = 0; k < at->n_aliases; k++)
+			fprintf(f, ", %s", at->aliases[k]);
+		fprintf(f, " (search domain dns.podman)\n");
+	}
+	for (size_t k = 0; k < req->n_ports; k++) {
+		const struct nd_port *p = &req->ports[k];
+		char hip[ND_ADDRSTRLEN + 2];
+
+		if (p->host_ip_kind == ND_HOSTIP_ONE)
+			snprintf(hip, sizeof(hip), p->host_ip.family == AF_INET6 ? "[%s]" : "%s",
+				 nd_ip_str(&p->host_ip, b));
+		else
+			snprintf(hip, sizeof(hip), "%s", p->host_ip_kind == ND_HOSTIP_ALL_V4 ? "0.0.0.0" :
+				 p->host_ip_kind == ND_HOSTIP_ALL_V6 ? "[::]" : "*");
+		if (p->range > 1)
+			fprintf(f, "  publish    %s:%u-%u -> %u-%u/%s\n", hip, p->host_port,
+				p->host_port + p->range - 1, p->container_port,
+				p->container_port + p->range - 1, nd_proto_name(p->proto));
+		else
+			fprintf(f, "  publish    %s:%u -> %u/%s\n", hip, p->host_port, p->container_port,
+				nd_proto_name(p->proto));
+	}
+}
+
+/* Under the lock: checks, allocation, the request, the reservation. */
+static int reserve(struct admin_ctx *ctx, const char *path, const char *nsname,
+		   const struct attach_args *args, char id[65], char **ret_raw, struct nd_error *err)
+{
+	_cleanup_close_ int lock = -1;
+	_cleanup_(nlx_freep) struct nlx *ns = NULL;
+	struct admin_nets nets = {0};
+	struct admin_atts atts = {0};
+	struct admin_att rec = {0};
+	const struct admin_net *net;
+	json_object *ips = json_object_new_array();
+	char ifname[IFNAMSIZ];
+	uint64_t dev, ino;
+	int r;
+
+	r = admin_netns_ident(path, &dev, &ino);
+	if (r < 0) {
+		json_object_put(ips);
+		return nd_error_set(err, r, "invalid namespace %s: %s", path,
+				    r == -EINVAL ? "not a network namespace" : strerror(-r));
+	}
+	(void)admin_netns_nlx(path, dev, ino, &ns);
+	lock = state_lock(ctx->opts.config_dir, err);
+	if (lock < 0) {
+		r = lock;
+		goto out;
+	}
+	if ((r = attstore_load(ctx->opts.config_dir, &atts, err)) < 0 ||
+	    (r = netstore_load(ctx->network_dir, &nets, err)) < 0)
+		goto out;
+	net = netstore_find(&nets, args->network);
+	if (!net) {
+		r = nd_error_set(err, -ENOENT, "network \"%s\" not found in %s", args->network,
+				 ctx->network_dir);
+		goto out;
+	}
+	for (size_t i = 0; i < atts.n; i++) {
+		const struct admin_att *o = &atts.v[i];
+		if (!admin_att_same_ns(o, path, dev, ino) || strcmp(o->network, args->network) != 0)
+			continue;
+		if (o->ns_ino != ino || o->ns_dev != dev)
+			r = nd_error_set(err, -EEXIST,
+					 "namespace %s was deleted and created again since it was attached to network \"%s\"; run 'netd detach %s --network %s' first",
+					 nsname, args->network, nsname, args->network);
+		else
+			r = nd_error_set(err, -EEXIST, "namespace %s is already attached to network \"%s\"%s",
+					 nsname, args->network,
+					 o->state == ADMIN_ATT_ATTACHING ? " (attach in progress or interrupted)" : "");
+		goto out;
+	}
+	if ((r = pick_interface(&atts, path, dev, ino, ns, args->iface, ifname, err)) < 0 ||
+	    (r = allocate(&net->net, args, &atts, ips, err)) < 0)
+		goto out;
+	if ((r = admin_random_id(id)) < 0) {
+		nd_error_set(err, r, "cannot read random bytes for the container id");
+		goto out;
+	}
+	rec = (struct admin_att){
+		.netns = strdup(path), .network = strdup(args->network), .container_id = strdup(id),
+		.state = ADMIN_ATT_ATTACHING, .pid = (long)getpid(), .ns_dev = dev, .ns_ino = ino,
+		.request = build_request(id, args->name ? args->name : nsname, net, ifname, ips, args),
+	};
+	if (!rec.netns || !rec.network || !rec.container_id) {
+		r = -ENOMEM;
+		goto out;
+	}
+	/* The request is validated here, before anything is reserved or changed. */
+	if ((r = admin_att_parse(&rec, err)) < 0)
+		goto out;
+	*ret_raw = strdup(json_object_to_json_string_ext(rec.request, JSON_C_TO_STRING_PLAIN));
+	if (!*ret_raw || (r = attstore_add(&atts, &rec)) < 0) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = attstore_save(ctx->opts.config_dir, &atts, err);
+out:
+	json_object_put(ips);
+	admin_att_done(&rec);
+	attstore_done(&atts);
+	netstore_done(&nets);
+	return r;
+}
+
+/* Record the attachment as set up (under the lock), then print it. */
+static int complete(struct admin_ctx *ctx, const char *path, const char *network, const char *id,
+		    const char *raw, json_object *result, bool print_json, struct nd_error *err)
+{
+	struct admin_att a = { .netns = strdup(path), .network = strdup(network),
+			       .container_id = strdup(id), .state = ADMIN_ATT_ATTACHED };
+	int r;
+
+	admin_result_mac(result, network, a.mac);
+	r = attstore_commit(ctx->opts.config_dir, id, NULL, a.mac, err);
+	if (r == 0 && print_json) {
+		r = admin_print_json(result, false);
+	} else if (r == 0) {
+		a.request = json_tokener_parse(raw);
+		if (!a.netns || !a.network || !a.container_id || !a.request)
+			r = -ENOMEM;
+		else if ((r = admin_att_parse(&a, err)) == 0) {
+			print_summary(&a, a.req->attach[0].net, stdout);
+			r = fflush(stdout) == 0 ? 0 : -EIO;
+		}
+	}
+	admin_att_done(&a);
+	return r;
+}
+
+int admin_cmd_attach(struct admin_ctx *ctx, int argc, char **argv, struct nd_error *err)
+{
+	static const struct option longopts[] = {
+		{ "network", required_argument, NULL, OPT_NETWORK },
+		{ "ip", required_argument, NULL, OPT_IP },
+		{ "mac", required_argument, NULL, OPT_MAC },
+		{ "alias", required_argument, NULL, OPT_ALIAS },
+		{ "publish", required_argument, NULL, OPT_PUBLISH },
+		{ "interface", required_argument, NULL, OPT_IFACE },
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	_cleanup_free_ char *path = NULL, *nsname = NULL, *raw = NULL;
+	struct attach_args a = { .ports = json_object_new_array() };
+	json_object *result = NULL;
+	char id[65], *pos[1];
+	size_t n_pos;
+	int r;
+
+	r = admin_getopt("attach", attach_help, argc, argv, longopts, "p:", attach_opt, &a, pos, 1,
+			 &n_pos);
+	if (r == 0 && n_pos != 1)
+		r = admin_usage_error("attach", "the namespace (a name in /run/netns, or a path) is missing");
+	if (r == 0 && !a.network)
+		r = admin_usage_error("attach", "--network NAME is required");
+	if (r) {
+		json_object_put(a.ports);
+		return r == 1 ? 0 : r;
+	}
+	if (a.mac) {
+		uint8_t mac[6];
+		if (mac_parse(a.mac, mac) < 0)
+			r = nd_error_set(err, -EINVAL,
+					 "--mac %s: not a MAC address (expected six hex pairs like 02:42:ac:11:00:02)",
+					 a.mac);
+	}
+	if (r < 0 || (r = admin_netns_resolve(pos[0], &path, &nsname, err)) < 0 ||
+	    (r = reserve(ctx, path, nsname, &a, id, &raw, err)) < 0) {
+		json_object_put(a.ports);
+		return r;
+	}
+	json_object_put(a.ports);
+	r = netd_setup(&ctx->opts, path, raw, strlen(raw), &result, err);
+	if (r < 0) {
+		struct nd_error e = {0};
+		/* setup rolled itself back; the reservation goes too. */
+		if (attstore_forget(ctx->opts.config_dir, id, &e) < 0)
+			log_warn("attachment %s stays reserved: %s", id, e.msg ? e.msg : "error");
+		nd_error_clear(&e);
+		return r;
+	}
+	r = complete(ctx, path, a.network, id, raw, result, a.json, err);
+	json_object_put(result);
+	return r;
+}
+

@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * netd check [--repair]: compare what netd recorded for its attachments with
+ * the kernel and the files the DNS server reads, and say every difference in
+ * plain words. Per network with something attached: the bridge (present, a
+ * bridge, up, with the gateways) and netd's nftables elements for it. Per
+ * attachment: the namespace, the host veth on the bridge, the interface and
+ * addresses inside the namespace, the state record firewall-reload needs,
+ * the published ports' map elements, the DNS line and the DNS server.
+ *
+ * --repair then fixes what can be fixed, with the pipeline's own steps:
+ * links, addresses or records missing → teardown of the remains and setup
+ * again from the stored request (admin_reattach_one); firewall elements
+ * missing → netd firewall-reload; DNS line or server missing → the DNS step
+ * of setup (dns_setup) for that attachment. Then it checks again.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+
+#include "admin.h"
+#include "commands.h"
+#include "dns-conf.h"
+#include "exec.h"
+#include "fw-nft.h"
+#include "link-veth.h"
+#include "state.h"
+#include "shared/cleanup.h"
+
+static const char check_help[] =
+	"Usage: netd check [--repair]\n"
+	"\n"
+	"Compare the kernel with netd's state: bridges with their gateways, each\n"
+	"attachment's veth and addresses, netd's nftables elements for networks and\n"
+	"published ports, and the DNS entries. Prints every difference; exit status 1\n"
+	"if there is any.\n"
+	"\n"
+	"  --repair   restore what is missing (re-attach from the stored request,\n"
+	"             firewall-reload, rewrite DNS entries), then check again\n"
+	"\n"
+	"Example:\n"
+	"  netd check || netd check --repair\n";
+
+enum fix {
+	FIX_NONE,	/* cannot be repaired here */
+	FIX_REATTACH,	/* teardown + setup of the attachment */
+	FIX_REATTACH_NET, /* the same for every attachment of its network (bridge damage) */
+	FIX_FIREWALL,	/* firewall-reload */
+	FIX_DNS,	/* the DNS step for the attachment */
+};
+
+struct problem {
+	enum fix fix;
+	long att;	/* attachment index (REATTACH, DNS) */
+};
+
+struct report {
+	struct problem *v;
+	size_t n;
+	bool quiet;	/* count only */
+};
+
+static void report(struct report *rp, enum fix fix, long att, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void report(struct report *rp, enum fix fix, long att, const char *fmt, ...)
+{
+	struct problem *v = realloc(rp->v, (rp->n + 1) * sizeof(*v));
+	va_list ap;
+
+	if (v) {
+		rp->v = v;
+		rp->v[rp->n++] = (struct problem){ .fix = fix, .att = att };
+	}
+	if (rp->quiet)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static void ifname_key(const char *name, struct nftb_elem *e)
+{
+	memset(e, 0, sizeof(*e));
+	memcpy(e->key, name, strnlen(name, IFNAMSIZ - 1));
+	e->key_len = IFNAMSIZ;
+}
+
+static bool has_family(const struct nd_network *n, int family)
+{
+	for (size_t s = 0; s < n->n_subnets; s++)
+		if (n->subnets[s].subnet.addr.family == family)
+			return true;
+	return false;
+}
+
+/* netd's elements for one network (the sets fw-nft.c's fwnft_network() fills). */
+static void check_net_fw(struct report *rp, const struct nd_network *n, long att)
+{
+	const char *br = n->network_interface;
+	const char *sets[8];
+	size_t k = 0;
+	char chain[32];
+
+	sets[k++] = "br_all";
+	sets[k++] = n->internal ? "br_internal" : "br_fwd";
+	sets[k++] = "br_dns";
+	sets[k++] = "nets";
+	if (n->isolate != ND_ISOLATE_FALSE)
+		sets[k++] = "br_iso";
+	if (!n->internal && has_family(n, AF_INET))
+		sets[k++] = n->has_outbound_addr4 ? "snat4" : "masq4";
+	if (!n->internal && has_family(n, AF_INET6))
+		sets[k++] = n->has_outbound_addr6 ? "snat6" : "masq6";
+	fwnft_iso_chain(n, chain);
+	if (nft_chain_exists(FW_TABLE, chain) != 1)
+		report(rp, FIX_FIREWALL, att, "network %s: nftables chain %s is missing", n->name, chain);
+	for (size_t i = 0; i < k; i++) {
+		struct nftb_elem e;
+		ifname_key(br, &e);
+		if (nft_elem_exists(FW_TABLE, sets[i], &e) != 1)
+			report(rp, FIX_FIREWALL, att, "network %s: bridge %s is missing from nftables set %s",
+			       n->name, br, sets[i]);
+	}
+}
+
+/*
+ * The published ports of an attachment: the keys fw-nft.c's port maps use
+ * (nftables concatenations, each field padded to 4 bytes):
+ * [host ip .] proto . port.
+ */
+static void check_ports(struct report *rp, const struct nd_request *req, long att,
+			const char *nsname)
+{
+	static const struct { int family; const char *any, *one; } fam[] = {
+		{ AF_INET, "pf4", "pf4ip" }, { AF_INET6, "pf6", "pf6ip" },
+	};
+	const struct nd_attach *a = fwnft_port_attach(req);
+
+	if (!a)
+		return;
+	for (size_t f = 0; f < ELEMENTSOF(fam); f++) {
+		bool has = false;
+		for (size_t k = 0; k < a->n_addrs; k++)
+			has |= a->addrs[k].addr.addr.family == fam[f].family;
+		if (!has)
+			continue;
+		for (size_t i = 0; i < req->n_ports; i++) {
+			const struct nd_port *p = &req->ports[i];
+			bool any = p->host_ip_kind == ND_HOSTIP_ALL ||
+				   (p->host_ip_kind == ND_HOSTIP_ALL_V4 && fam[f].family == AF_INET) ||
+				   (p->host_ip_kind == ND_HOSTIP_ALL_V6 && fam[f].family == AF_INET6);
+			bool one = p->host_ip_kind == ND_HOSTIP_ONE && p->host_ip.family == fam[f].family;
+			unsigned alen = one ? nd_ip_bytes(fam[f].family) : 0;
+
+			if (!any && !one)
+				continue;
+			for (uint32_t r = 0; r < p->range; r++) {
+				struct nftb_elem e = {0};
+				uint16_t hp = htons((uint16_t)(p->host_port + r));
+
+				if (one)
+					memcpy(e.key, p->host_ip.b, alen);
+				e.key[alen] = p->proto == ND_PROTO_TCP ? IPPROTO_TCP :
+					      p->proto == ND_PROTO_UDP ? IPPROTO_UDP : IPPROTO_SCTP;
+				memcpy(e.key + alen + 4, &hp, 2);
+				e.key_len = alen + 8;
+				if (nft_elem_exists(FW_TABLE, one ? fam[f].one : fam[f].any, &e) == 1)
+					continue;
+				report(rp, FIX_FIREWALL, att,
+				       "%s on %s: published port %u/%s (IPv%d) is missing from nftables map %s",
+				       nsname, a->net->name, p->host_port + r, nd_proto_name(p->proto),
+				       fam[f].family == AF_INET ? 4 : 6, one ? fam[f].one : fam[f].any);
+			}
+		}
+	}
+}
+
+static char *dns_file(const struct admin_ctx *ctx, const struct nd_network *n)
+{
+	char *p = NULL;
+
+	return asprintf(&p, "%s/aardvark-dns/%s%s", ctx->opts.config_dir, n->name,
+			n->internal ? "%int" : "") < 0 ? NULL : p;
+}
+
+/* Whether the DNS server of the config dir runs (its pid file names a live process). */
+static bool dns_server_running(const struct admin_ctx *ctx)
+{
+	_cleanup_free_ char *path = NULL, *buf = NULL, *stat = NULL, *sbuf = NULL;
+	size_t len;
+	long pid;
+	char *p;
+
+	if (asprintf(&path, "%s/aardvark-dns/aardvark.pid", ctx->opts.config_dir) < 0 ||
+	    state_read_file(path, 64, &buf, &len) < 0)
+		return false;
+	pid = strtol(buf, &p, 10);
+	if (pid <= 1 || asprintf(&stat, "/proc/%ld/stat", pid) < 0 ||
+	    state_read_file(stat, 4096, &sbuf, &len) < 0)
+		return false;
+	p = strrchr(sbuf, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+static bool has_gateway(const struct nd_network *n)
+{
+	for (size_t s = 0; s < n->n_subnets; s++)
+		if (n->subnets[s].has_gateway)
+			return true;
+	return false;
+}
+
+static void check_dns(struct report *rp, const struct admin_ctx *ctx, const struct admin_att *a,
+		      long att, bool *server_checked)
+{
+	const struct nd_attach *at = &a->req->attach[0];
+	_cleanup_free_ char *path = dns_file(ctx, at->net), *buf = NULL;
+	size_t len, idlen = strlen(a->container_id);
+	bool found = false;
+
+	if (!at->net->dns_enabled || !has_gateway(at->net) ||
+	    access(ctx->opts.aardvark_binary, X_OK) < 0 || !path)
+		return;
+	if (state_read_file(path, 16u << 20, &buf, &len) == 0) {
+		for (char *line = strchr(buf, '\n'); line && !found; line = strchr(line + 1, '\n'))
+			found = strncmp(line + 1, a->container_id, idlen) == 0 && line[1 + idlen] == ' ';
+	}
+	if (!found)
+		report(rp, FIX_DNS, att, "%s on %s: no DNS entry for %s in %s", admin_att_nsname(a),
+		       a->network, a->req->container_name, path);
+	if (!*server_checked) {
+		*server_checked = true;
+		if (!dns_server_running(ctx))
+			report(rp, FIX_DNS, att, "the DNS server (%s) for %s/aardvark-dns is not running",
+			       ctx->opts.aardvark_binary, ctx->opts.config_dir);
+	}
+}
+
+static void check_att(struct report *rp, const struct admin_ctx *ctx, struct nlx *host,
+		      const struct admin_att *a, long att, int br_ifindex, bool fw)
+{
+	const char *ns = admin_att_nsname(a);
+	const struct nd_attach *at = &a->req->attach[0];
+	_cleanup_(nlx_freep) struct nlx *h = NULL;
+	_cleanup_free_ char *state = NULL;
+	struct nlx_link veth, l;
+	char name[IFNAMSIZ], b[ND_ADDRSTRLEN];
+	int r;
+
+	if (a->state == ADMIN_ATT_ATTACHING) {
+		if (!admin_att_in_progress(a))
+			report(rp, FIX_REATTACH, att,
+			       "%s on %s: the attach was interrupted and never completed", ns, a->network);
+		return;
+	}
+	r = admin_netns_nlx(a->netns, a->ns_dev, a->ns_ino, &h);
+	if (r == -ENOENT || r == -ESTALE || r == -EINVAL) {
+		report(rp, FIX_NONE, att, "%s on %s: namespace %s %s; 'netd detach %s' cleans up", ns,
+		       a->network, a->netns, r == -ESTALE ? "was deleted and created again" : "is gone",
+		       ns);
+		return;
+	}
+	veth_host_name(a->container_id, a->network, name);
+	if (nlx_link_by_name(host, name, &veth) < 0)
+		report(rp, FIX_REATTACH, att, "%s on %s: host veth %s is missing", ns, a->network, name);
+	else if (br_ifindex && veth.master != br_ifindex)
+		report(rp, FIX_REATTACH, att, "%s on %s: host veth %s is not on bridge %s", ns, a->network,
+		       name, at->net->network_interface);
+	else if (!veth.up)
+		report(rp, FIX_REATTACH, att, "%s on %s: host veth %s is down", ns, a->network, name);
+	if (r < 0) {
+		report(rp, FIX_NONE, att, "%s on %s: cannot look into namespace %s: %s", ns, a->network,
+		       a->netns, strerror(-r));
+	} else if (nlx_link_by_name(h, at->interface_name, &l) < 0) {
+		report(rp, FIX_REATTACH, att, "%s on %s: interface %s is missing in the namespace", ns,
+		       a->network, at->interface_name);
+	} else {
+		struct nd_prefix have[16];
+		size_t n = 0;
+
+		if (!l.up)
+			report(rp, FIX_REATTACH, att, "%s on %s: interface %s is down", ns, a->network,
+			       at->interface_name);
+		(void)nlx_addr_list(h, l.ifindex, have, ELEMENTSOF(have), &n);
+		for (size_t k = 0; k < at->n_addrs; k++) {
+			bool found = false;
+			for (size_t j = 0; j < n && !found; j++)
+				found = nd_prefix_equal(&have[j], &at->addrs[k].addr) &&
+					nd_ip_equal(&have[j].addr, &at->addrs[k].addr.addr);
+			if (!found)
+				report(rp, FIX_REATTACH, att, "%s on %s: interface %s lacks address %s", ns,
+				       a->network, at->interface_name, nd_prefix_str(&at->addrs[k].addr, b));
+		}
+	}
+	state = state_container_path(ctx->opts.config_dir, a->container_id);
+	if (state && access(state, F_OK) < 0)
+		report(rp, FIX_REATTACH, att, "%s on %s: state record %s is missing", ns, a->network,
+		       state);
+	if (fw)
+		check_ports(rp, a->req, att, ns);
+}
+
+/* Index of the first attachment to @network in a ready state, or -1. */
+static long first_att(const struct admin_atts *atts, const char *network)
+{
+	for (size_t i = 0; i < atts->n; i++)
+		if (strcmp(atts->v[i].network, network) == 0 && atts->v[i].state == ADMIN_ATT_ATTACHED)
+			return (long)i;
+	return -1;
+}
+
+static void check_all(struct report *rp, const struct admin_ctx *ctx, const struct admin_nets *nets,
+		      const struct admin_atts *atts, struct nlx *host)
+{
+	bool fw = strcasecmp(ctx->opts.fw_driver, "nftables") == 0;
+	bool table = fw && nft_table_exists(FW_TABLE) == 1, server_checked = false;
+	bool any = false;
+
+	for (size_t i = 0; i < atts->n; i++)
+		any |= atts->v[i].state == ADMIN_ATT_ATTACHED;
+	if (any && fw && !table)
+		report(rp, FIX_FIREWALL, -1, "nftables table inet %s is missing", FW_TABLE);
+	/* Networks of the attachments (the definition in the request: that is what setup used). */
+	for (size_t i = 0; i < atts->n; i++) {
+		const struct nd_network *n = atts->v[i].req->attach[0].net;
+		const char *br = n->network_interface;
+		struct nlx_link l;
+		struct nd_prefix have[16];
+		size_t k = 0;
+		char b[ND_ADDRSTRLEN];
+		int ifindex = 0;
+
+		if (first_att(atts, n->name) != (long)i) {
+			/* not the first of its network: the network is checked already */
+		} else if (nlx_link_by_name(host, br, &l) < 0) {
+			report(rp, FIX_REATTACH_NET, (long)i, "network %s: bridge %s is missing", n->name, br);
+		} else if (strcmp(l.kind, "bridge") != 0) {
+			report(rp, FIX_NONE, (long)i, "network %s: %s is a %s interface, not a bridge",
+			       n->name, br, l.kind[0] ? l.kind : "plain");
+		} else {
+			if (!l.up)
+				report(rp, FIX_REATTACH_NET, (long)i, "network %s: bridge %s is down", n->name,
+				       br);
+			(void)nlx_addr_list(host, l.ifindex, have, ELEMENTSOF(have), &k);
+			for (size_t s = 0; s < n->n_subnets; s++) {
+				struct nd_prefix gw = { .addr = n->subnets[s].gateway,
+							.len = n->subnets[s].subnet.len };
+				bool found = false;
+				if (!n->subnets[s].has_gateway)
+					continue;
+				for (size_t j = 0; j < k && !found; j++)
+					found = nd_ip_equal(&have[j].addr, &gw.addr) && have[j].len == gw.len;
+				if (!found)
+					report(rp, FIX_REATTACH_NET, (long)i,
+					       "network %s: bridge %s lacks gateway address %s", n->name, br,
+					       nd_prefix_str(&gw, b));
+			}
+			if (table && fw && n->mode == ND_MODE_MANAGED)
+				check_net_fw(rp, n, (long)i);
+		}
+		if (nlx_link_by_name(host, br, &l) == 0)
+			ifindex = l.ifindex;
+		if (!netstore_find(nets, atts->v[i].network) && first_att(atts, n->name) == (long)i)
+			report(rp, FIX_NONE, (long)i, "network %s: its definition is gone from the network directory (attachments keep working; detach them)",
+			       n->name);
+		check_att(rp, ctx, host, &atts->v[i], (long)i, ifindex, fw && table);
+		if (atts->v[i].state == ADMIN_ATT_ATTACHED)
+			check_dns(rp, ctx, &atts->v[i], (long)i, &server_checked);
+	}
+}
+
+/* The DNS step of setup, for one attachment (idempotent: its line is replaced). */
+static int repair_dns(struct admin_ctx *ctx, const struct admin_att *a, struct nd_error *err)
+{
+	_cleanup_close_ int lock = state_lock(ctx->opts.config_dir, err);
+	const struct nd_network *n = a->req->attach[0].net;
+	struct attach_rt rt = {0};
+	struct exec_ctx c = { .opts = &ctx->opts, .req = a->req, .netns_path = a->netns,
+			      .host_ns = -1, .ctr_ns = -1, .rt = &rt, .err = err };
+	int r;
+
+	if (lock < 0)
+		return lock;
+	/* Where setup makes DNS listen on a managed bridge: the gateways. */
+	for (size_t s = 0; s < n->n_subnets && rt.n_dns_binds < ELEMENTSOF(rt.dns_binds); s++)
+		if (n->subnets[s].has_gateway)
+			rt.dns_binds[rt.n_dns_binds++] = n->subnets[s].gateway;
+	r = dns_setup(&c);
+	free(c.undo);
+	return r;
+}
+
+static int load(struct admin_ctx *ctx, struct admin_nets *nets, struct admin_atts *atts,
+		struct nd_error *err)
+{
+	_cleanup_close_ int lock = state_lock(ctx->opts.config_dir, err);
+	int r;
+
+	if (lock < 0)
+		return lock;
+	if ((r = netstore_load(ctx->network_dir, nets, err)) < 0)
+		return r;
+	return attstore_load(ctx->opts.config_dir, atts, err);
+}
+
+static int run_check(struct admin_ctx *ctx, struct report *rp, struct admin_nets *nets,
+		     struct admin_atts *atts, struct nd_error *err)
+{
+	_cleanup_(nlx_freep) struct nlx *host = NULL;
+	int r;
+
+	if ((r = load(ctx, nets, atts, err)) < 0)
+		return r;
+	if ((r = nlx_open(&host)) < 0)
+		return nd_error_set(err, r, "cannot open netlink: %s", strerror(-r));
+	check_all(rp, ctx, nets, atts, host);
+	return 0;
+}
+
+static int repair(struct admin_ctx *ctx, const struct report *rp, const struct admin_atts *atts,
+		  size_t *failed)
+{
+	_cleanup_free_ bool *re = calloc(atts->n + 1, sizeof(bool));
+	_cleanup_free_ bool *dns = calloc(atts->n + 1, sizeof(bool));
+	bool fw = false;
+
+	if (!re || !dns)
+		return -ENOMEM;
+	for (size_t i = 0; i < rp->n; i++) {
+		const struct problem *p = &rp->v[i];
+		if (p->fix == FIX_REATTACH && p->att >= 0)
+			re[p->att] = true;
+		else if (p->fix == FIX_DNS && p->att >= 0)
+			dns[p->att] = true;
+		else if (p->fix == FIX_FIREWALL)
+			fw = true;
+	}
+	/* A broken bridge: every attachment of that network is set up again. */
+	for (size_t i = 0; i < rp->n; i++)
+		if (rp->v[i].fix == FIX_REATTACH_NET && rp->v[i].att >= 0)
+			for (size_t j = 0; j < atts->n; j++)
+				if (strcmp(atts->v[j].network, atts->v[rp->v[i].att].network) == 0 &&
+				    atts->v[j].state == ADMIN_ATT_ATTACHED)
+					re[j] = true;
+	for (size_t i = 0; i < atts->n; i++) {
+		struct nd_error e = {0};
+		if (!re[i])
+			continue;
+		printf("repair: setting %s up again on %s\n", admin_att_nsname(&atts->v[i]),
+		       atts->v[i].network);
+		if (admin_reattach_one(ctx, atts->v[i].container_id, &e) < 0) {
+			printf("repair failed: %s\n", e.msg ? e.msg : "error");
+			(*failed)++;
+		}
+		nd_error_clear(&e);
+	}
+	if (fw) {
+		struct nd_error e = {0};
+		printf("repair: firewall-reload\n");
+		if (cmd_firewall_reload(&ctx->opts, &e) < 0) {
+			printf("repair failed: %s\n", e.msg ? e.msg : "error");
+			(*failed)++;
+		}
+		nd_error_clear(&e);
+	}
+	for (size_t i = 0; i < atts->n; i++) {
+		struct nd_error e = {0};
+		if (!dns[i] || re[i])
+			continue;
+		printf("repair: DNS entries of %s on %s\n", admin_att_nsname(&atts->v[i]),
+		       atts->v[i].network);
+		if (repair_dns(ctx, &atts->v[i], &e) < 0) {
+			printf("repair failed: %s\n", e.msg ? e.msg : "error");
+			(*failed)++;
+		}
+		nd_error_clear(&e);
+	}
+	return 0;
+}
+
+static int flag_opt(int opt, const char *arg, void *data)
+{
+	*(bool *)data = true;
+	return 0;
+}
+
+int admin_cmd_check(struct admin_ctx *ctx, int argc, char **argv, struct nd_error *err)
+{
+	static const struct option longopts[] = {
+		{ "repair", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct admin_nets nets = {0};
+	struct admin_atts atts = {0};
+	struct report rp = {0};
+	bool do_repair = false;
+	size_t n_pos, failed = 0;
+	int r;
+
+	r = admin_getopt("check", check_help, argc, argv, longopts, NULL, flag_opt, &do_repair, NULL,
+			 0, &n_pos);
+	if (r)
+		return r == 1 ? 0 : r;
+	if ((r = run_check(ctx, &rp, &nets, &atts, err)) < 0)
+		goto out;
+	if (rp.n == 0) {
+		printf("ok: %zu network%s, %zu attachment%s, all as recorded\n", nets.n,
+		       nets.n == 1 ? "" : "s", atts.n, atts.n == 1 ? "" : "s");
+		goto out;
+	}
+	printf("%zu problem%s found\n", rp.n, rp.n == 1 ? "" : "s");
+	if (!do_repair)
+		goto out;
+	if ((r = repair(ctx, &rp, &atts, &failed)) < 0)
+		goto out;
+	free(rp.v);
+	rp = (struct report){0};
+	attstore_done(&atts);
+	netstore_done(&nets);
+	printf("after repair:\n");
+	if ((r = run_check(ctx, &rp, &nets, &atts, err)) < 0)
+		goto out;
+	if (rp.n == 0)
+		printf("ok: %zu network%s, %zu attachment%s, all as recorded\n", nets.n,
+		       nets.n == 1 ? "" : "s", atts.n, atts.n == 1 ? "" : "s");
+	else
+		printf("%zu problem%s left\n", rp.n, rp.n == 1 ? "" : "s");
+out:
+	if (fflush(stdout) != 0 && r == 0)
+		r = nd_error_set(err, -EIO, "cannot write to stdout");
+	if (r == 0)
+		r = rp.n || failed ? 1 : 0;
+	free(rp.v);
+	attstore_done(&atts);
+	netstore_done(&nets);
+	return r;
+}
