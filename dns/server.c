@@ -201,6 +201,12 @@ static int bind_one(int type, const struct nd_ip *ip, uint16_t port)
 		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	if (type == SOCK_STREAM)
 		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	else {
+		/* Room for a burst of queries (the default holds about 190). */
+		int rcv = 4 << 20;
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
+			(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	}
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0 ||
 	    (type == SOCK_STREAM && listen(fd, 128) < 0)) {
 		int r = -errno;
@@ -337,7 +343,7 @@ static int recv_network(struct server *s, const struct listener *l)
 
 /* Answer one message; a forward replies later through @p. */
 static int handle_query(struct server *s, const uint8_t *msg, size_t len, const struct nd_ip *client,
-			struct listener *l, bool tcp, struct pending *p, size_t *out_len);
+			struct listener *l, bool tcp, const struct pending *tmpl, size_t *out_len);
 
 static void udp_reply_done(void *arg, const uint8_t *resp, size_t len)
 {
@@ -365,11 +371,18 @@ static void tcp_reply_done(void *arg, const uint8_t *resp, size_t len)
 	free(p);
 }
 
+/*
+ * Answer one message. Local answers land in s->out (return 0, *out_len set);
+ * a forward gets its own copy of @tmpl, to reply through later (return 2),
+ * or is answered from the cache at once (return 1). Nothing is allocated for
+ * a local answer.
+ */
 static int handle_query(struct server *s, const uint8_t *msg, size_t len, const struct nd_ip *client,
-			struct listener *l, bool tcp, struct pending *p, size_t *out_len)
+			struct listener *l, bool tcp, const struct pending *tmpl, size_t *out_len)
 {
 	struct dns_query q;
 	struct answer a;
+	struct pending *p;
 	size_t max;
 	int r;
 
@@ -394,47 +407,50 @@ static int handle_query(struct server *s, const uint8_t *msg, size_t len, const 
 		for (size_t k = 0; k < s->rv.n && a.n_upstreams < ANSWER_MAX_UPSTREAMS; k++)
 			a.upstreams[a.n_upstreams++] = s->rv.servers[k];
 	}
+	p = malloc(sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	*p = *tmpl;
 	p->max = max;
+	if (tcp)
+		p->conn->pending++;
+	else
+		p->l->refs++;
 	r = fwd_query(s->fwd, msg, len, &q, tcp, a.upstreams, a.n_upstreams,
 		      tcp ? tcp_reply_done : udp_reply_done, p);
 	if (r == 1)
 		return 1;	/* answered from the cache; @p already released */
-	if (r < 0)
+	if (r < 0) {
 		log_debug("not forwarding %s: %s", q.name, strerror(-r));
-	return r < 0 ? r : 2;
+		if (tcp)
+			p->conn->pending--;
+		else
+			p->l->refs--;
+		free(p);
+		return r;
+	}
+	return 2;
 }
 
 static void on_udp(struct server *s, struct listener *l)
 {
 	for (int burst = 0; burst < 64; burst++) {
-		struct sockaddr_storage ss;
-		socklen_t sl = sizeof(ss);
-		ssize_t n = recvfrom(l->udp, s->buf, sizeof(s->buf), MSG_DONTWAIT,
-				     (struct sockaddr *)&ss, &sl);
+		struct pending tmpl = { .srv = s, .l = l };
+		ssize_t n;
 		struct nd_ip client;
-		struct pending *p;
 		size_t out_len;
 		int r;
 
+		tmpl.peer_len = sizeof(tmpl.peer);
+		n = recvfrom(l->udp, s->buf, sizeof(s->buf), MSG_DONTWAIT,
+			     (struct sockaddr *)&tmpl.peer, &tmpl.peer_len);
 		if (n < 0)
 			return;
-		from_sockaddr(&ss, &client);
-		p = calloc(1, sizeof(*p));
-		if (!p)
-			return;
-		p->srv = s;
-		p->l = l;
-		p->peer = ss;
-		p->peer_len = sl;
-		l->refs++;
-		r = handle_query(s, s->buf, (size_t)n, &client, l, false, p, &out_len);
+		from_sockaddr(&tmpl.peer, &client);
+		r = handle_query(s, s->buf, (size_t)n, &client, l, false, &tmpl, &out_len);
 		if (r == 0 && out_len)
-			(void)sendto(l->udp, s->out, out_len, MSG_DONTWAIT, (struct sockaddr *)&ss, sl);
-		if (r == 0 || r < 0) {
-			/* Not forwarded: nothing will call back. */
-			l->refs--;
-			free(p);
-		}
+			(void)sendto(l->udp, s->out, out_len, MSG_DONTWAIT,
+				     (struct sockaddr *)&tmpl.peer, tmpl.peer_len);
 	}
 }
 
@@ -570,7 +586,7 @@ static void on_conn(struct server *s, struct conn *c, uint32_t events)
 	/* Every complete length-prefixed message in the buffer. */
 	while (!c->dead && c->in_len >= 2) {
 		size_t mlen = (size_t)c->in[0] << 8 | c->in[1], out_len;
-		struct pending *p;
+		struct pending tmpl;
 		int r;
 
 		if (mlen < DNS_HEADER_SIZE) {
@@ -581,21 +597,10 @@ static void on_conn(struct server *s, struct conn *c, uint32_t events)
 			break;
 		if (c->pending >= TCP_MAX_PENDING_PER_CONN)
 			break;
-		p = calloc(1, sizeof(*p));
-		if (!p) {
-			c->dead = true;
-			break;
-		}
-		p->srv = s;
-		p->conn = c;
-		c->pending++;
-		r = handle_query(s, c->in + 2, mlen, &c->peer, c->l, true, p, &out_len);
+		tmpl = (struct pending){ .srv = s, .conn = c };
+		r = handle_query(s, c->in + 2, mlen, &c->peer, c->l, true, &tmpl, &out_len);
 		if (r == 0 && out_len)
 			conn_queue(c, s->out, out_len);
-		if (r == 0 || r < 0) {
-			c->pending--;
-			free(p);
-		}
 		memmove(c->in, c->in + 2 + mlen, c->in_len - 2 - mlen);
 		c->in_len -= 2 + mlen;
 		c->deadline = now_ms() + TCP_IDLE_MS;
