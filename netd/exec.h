@@ -15,6 +15,8 @@
 #include "sysctl.h"
 #include "shared/error.h"
 
+struct plugin_attach;
+
 /* What setup learnt about one attachment while building it. */
 struct attach_rt {
 	int br_ifindex;
@@ -27,6 +29,7 @@ struct attach_rt {
 	/* DNS listen addresses: the gateways, or in unmanaged mode the bridge's own. */
 	struct nd_ip dns_binds[8];
 	size_t n_dns_binds;
+	struct plugin_attach *plugin;	/* plugin drivers: what plugin.c keeps (owned) */
 };
 
 struct exec_ctx;

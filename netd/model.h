@@ -44,6 +44,22 @@ enum nd_bridge_mode {
 	ND_MODE_UNMANAGED,
 };
 
+/* Option "mode" of a macvlan network (the kernel's MACVLAN_MODE_* values differ). */
+enum nd_macvlan_mode {
+	ND_MACVLAN_BRIDGE,	/* default, also "" */
+	ND_MACVLAN_PRIVATE,
+	ND_MACVLAN_VEPA,
+	ND_MACVLAN_PASSTHRU,
+	ND_MACVLAN_SOURCE,
+};
+
+/* Option "mode" of an ipvlan network. */
+enum nd_ipvlan_mode {
+	ND_IPVLAN_L2,		/* default, also "" */
+	ND_IPVLAN_L3,
+	ND_IPVLAN_L3S,
+};
+
 enum nd_proto {
 	ND_PROTO_TCP,
 	ND_PROTO_UDP,
@@ -100,7 +116,11 @@ struct nd_network {
 	char *vrf;
 	bool has_vlan;
 	uint16_t vlan;
-	enum nd_bridge_mode mode;
+	enum nd_bridge_mode mode;	/* bridge only */
+	enum nd_macvlan_mode macvlan_mode;	/* macvlan only */
+	enum nd_ipvlan_mode ipvlan_mode;	/* ipvlan only */
+	bool has_bclim;			/* macvlan broadcast cutoff (IFLA_MACVLAN_BC_CUTOFF) */
+	int32_t bclim;
 	bool has_outbound_addr4, has_outbound_addr6;
 	struct nd_ip outbound_addr4, outbound_addr6;
 

@@ -58,6 +58,65 @@ static int parse_u32_option(const char *val, uint32_t max, uint32_t *ret)
 	return 0;
 }
 
+/* A Rust i32 as netavark parses it: optional sign, decimal digits, leading zeros allowed. */
+static int parse_i32_option(const char *val, int32_t *ret)
+{
+	const char *d = val;
+	long long v = 0;
+	bool neg = false;
+
+	if (*d == '+' || *d == '-')
+		neg = *d++ == '-';
+	if (!*d)
+		return -EINVAL;
+	for (; *d; d++) {
+		if (*d < '0' || *d > '9')
+			return -EINVAL;
+		v = v * 10 + (*d - '0');
+		if (v > (long long)INT32_MAX + 1)
+			return -EINVAL;
+	}
+	if (neg)
+		v = -v;
+	if (v > INT32_MAX || v < INT32_MIN)
+		return -EINVAL;
+	*ret = (int32_t)v;
+	return 0;
+}
+
+/* Option "mode" of a macvlan or ipvlan network; netavark's words and messages. */
+static int parse_lower_mode(struct nd_network *net, const char *kp, const char *val,
+			    struct nd_error *err)
+{
+	static const struct { const char *name; enum nd_macvlan_mode mode; } mv[] = {
+		{ "", ND_MACVLAN_BRIDGE }, { "bridge", ND_MACVLAN_BRIDGE },
+		{ "private", ND_MACVLAN_PRIVATE }, { "vepa", ND_MACVLAN_VEPA },
+		{ "passthru", ND_MACVLAN_PASSTHRU }, { "source", ND_MACVLAN_SOURCE },
+	};
+	static const struct { const char *name; enum nd_ipvlan_mode mode; } iv[] = {
+		{ "", ND_IPVLAN_L2 }, { "l2", ND_IPVLAN_L2 },
+		{ "l3", ND_IPVLAN_L3 }, { "l3s", ND_IPVLAN_L3S },
+	};
+
+	if (net->driver == ND_DRIVER_MACVLAN) {
+		for (size_t k = 0; k < ELEMENTSOF(mv); k++)
+			if (strcmp(val, mv[k].name) == 0) {
+				net->macvlan_mode = mv[k].mode;
+				return 0;
+			}
+		return nd_error_set(err, -EINVAL,
+				    "%s: invalid macvlan mode \"%s\" (expected bridge, private, vepa, passthru or source)",
+				    kp, val);
+	}
+	for (size_t k = 0; k < ELEMENTSOF(iv); k++)
+		if (strcmp(val, iv[k].name) == 0) {
+			net->ipvlan_mode = iv[k].mode;
+			return 0;
+		}
+	return nd_error_set(err, -EINVAL,
+			    "%s: invalid ipvlan mode \"%s\" (expected l2, l3 or l3s)", kp, val);
+}
+
 static int parse_bool_option(const char *val, bool *ret)
 {
 	if (strcmp(val, "true") == 0)
@@ -342,6 +401,19 @@ static int parse_options(json_object *obj, const char *path, struct nd_network *
 				return nd_error_set(err, -EINVAL,
 						    "%s: invalid bridge mode \"%s\" (expected managed or unmanaged)",
 						    kp, val);
+		} else if (strcmp(key, "mode") == 0 &&
+			   (net->driver == ND_DRIVER_MACVLAN || net->driver == ND_DRIVER_IPVLAN)) {
+			r = parse_lower_mode(net, kp, val, err);
+			if (r < 0)
+				return r;
+		} else if (strcmp(key, "bclim") == 0 &&
+			   (net->driver == ND_DRIVER_MACVLAN || net->driver == ND_DRIVER_IPVLAN)) {
+			/* netavark parses it for both kinds and uses it for macvlan only. */
+			if (parse_i32_option(val, &net->bclim) < 0)
+				return nd_error_set(err, -EINVAL,
+						    "%s: \"%s\" is not a valid broadcast cutoff (a 32-bit signed integer)",
+						    kp, val);
+			net->has_bclim = true;
 		} else if (strcmp(key, "outbound_addr4") == 0 || strcmp(key, "outbound_addr6") == 0) {
 			bool v6 = key[13] == '6';
 			struct nd_ip ip;

@@ -13,6 +13,7 @@
 #include <netlink/route/link/veth.h>
 #include <netlink/route/route.h>
 #include <netlink/socket.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -616,11 +617,11 @@ static void defroute_one(struct nl_object *o, void *arg)
 		c->ifindex = rtnl_route_nh_get_ifindex(nh);
 }
 
-int nlx_default_route_mtu(struct nlx *h, unsigned *ret)
+/* ifindex of the first IPv4 (else IPv6) default route of the main table. */
+static int default_route_ifindex(struct nlx *h, int *ret)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
 	struct defroute_ctx c = {0};
-	struct nlx_link l;
 	int r;
 
 	for (size_t i = 0; i < ELEMENTSOF(families) && !c.ifindex; i++) {
@@ -634,9 +635,121 @@ int nlx_default_route_mtu(struct nlx *h, unsigned *ret)
 	}
 	if (!c.ifindex)
 		return -ENOENT;
-	r = nlx_link_by_index(h, c.ifindex, &l);
+	*ret = c.ifindex;
+	return 0;
+}
+
+int nlx_default_route_mtu(struct nlx *h, unsigned *ret)
+{
+	struct nlx_link l;
+	int ifindex, r;
+
+	r = default_route_ifindex(h, &ifindex);
+	if (r < 0)
+		return r;
+	r = nlx_link_by_index(h, ifindex, &l);
 	if (r < 0)
 		return r;
 	*ret = l.mtu;
+	return 0;
+}
+
+int nlx_default_route_link(struct nlx *h, struct nlx_link *ret)
+{
+	int ifindex, r;
+
+	r = default_route_ifindex(h, &ifindex);
+	if (r < 0)
+		return r;
+	return nlx_link_by_index(h, ifindex, ret);
+}
+
+#ifndef IFLA_MACVLAN_BC_CUTOFF
+#define IFLA_MACVLAN_BC_CUTOFF 9	/* Linux 6.4; older uapi headers lack it */
+#endif
+
+/* The kind-specific IFLA_INFO_DATA of nlx_lower_create(). */
+static int put_lower_data(struct nl_msg *msg, const struct nlx_lower *s)
+{
+	struct nlattr *data = nla_nest_start(msg, IFLA_INFO_DATA);
+
+	if (!data)
+		return -EMSGSIZE;
+	if (strcmp(s->kind, "macvlan") == 0) {
+		if (nla_put_u32(msg, IFLA_MACVLAN_MODE, s->mode) < 0 ||
+		    (s->has_bclim && nla_put_s32(msg, IFLA_MACVLAN_BC_CUTOFF, s->bclim) < 0))
+			return -EMSGSIZE;
+	} else if (strcmp(s->kind, "ipvlan") == 0) {
+		if (nla_put_u16(msg, IFLA_IPVLAN_MODE, (uint16_t)s->mode) < 0)
+			return -EMSGSIZE;
+	} else if (strcmp(s->kind, "vlan") == 0) {
+		if (nla_put_u16(msg, IFLA_VLAN_ID, s->vlan_id) < 0)
+			return -EMSGSIZE;
+	} else {
+		return -EINVAL;
+	}
+	nla_nest_end(msg, data);
+	return 0;
+}
+
+int nlx_lower_create(struct nlx *h, const struct nlx_lower *s)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK,
+						NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+	struct nlattr *info;
+	int r;
+
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(msg, IFLA_IFNAME, s->name) < 0 ||
+	    nla_put_u32(msg, IFLA_LINK, (uint32_t)s->parent) < 0 ||
+	    (s->ns_fd >= 0 && nla_put_u32(msg, IFLA_NET_NS_FD, (uint32_t)s->ns_fd) < 0) ||
+	    (s->mtu && nla_put_u32(msg, IFLA_MTU, s->mtu) < 0) ||
+	    (s->mac && nla_put(msg, IFLA_ADDRESS, 6, s->mac) < 0) ||
+	    (s->alias && nla_put_string(msg, IFLA_IFALIAS, s->alias) < 0) ||
+	    !(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
+	    nla_put_string(msg, IFLA_INFO_KIND, s->kind) < 0) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	r = put_lower_data(msg, s);
+	if (r < 0) {
+		nlmsg_free(msg);
+		return r;
+	}
+	nla_nest_end(msg, info);
+	return send_msg(h, msg);
+}
+
+int nlx_link_rename(struct nlx *h, int ifindex, const char *name)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(msg, IFLA_IFNAME, name) < 0) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return send_msg(h, msg);
+}
+
+int nlx_link_alias(struct nlx *h, int ifindex, char *buf, size_t size)
+{
+	struct rtnl_link *l = NULL;
+	const char *alias;
+	int r;
+
+	begin(h);
+	r = finish(h, rtnl_link_get_kernel(h->sk, ifindex, NULL, &l));
+	if (r < 0)
+		return r;
+	alias = rtnl_link_get_ifalias(l);
+	snprintf(buf, size, "%s", alias ? alias : "");
+	rtnl_link_put(l);
 	return 0;
 }

@@ -85,3 +85,40 @@ int nlx_route_del(struct nlx *h, const struct nlx_route *rt);
 int nlx_addr_del(struct nlx *h, int ifindex, const struct nd_prefix *addr);
 /* MTU of the interface of the first IPv4 (else IPv6) default route; -ENOENT if none. */
 int nlx_default_route_mtu(struct nlx *h, unsigned *ret);
+
+/* The link of the first IPv4 (else IPv6) default route; -ENOENT if none. */
+int nlx_default_route_link(struct nlx *h, struct nlx_link *ret);
+
+/**
+ * struct nlx_lower - a link stacked on a parent device (nlx_lower_create())
+ * @kind:	"macvlan", "ipvlan" or "vlan"
+ * @name:	name of the new link
+ * @parent:	ifindex of the lower device in the handle's namespace
+ * @ns_fd:	create the link directly inside this namespace; -1 = the handle's
+ * @mtu:	0 = the parent's
+ * @mac:	NULL = kernel-chosen
+ * @mode:	kernel value: MACVLAN_MODE_* (macvlan) or IPVLAN_MODE_* (ipvlan)
+ * @has_bclim:	send @bclim as IFLA_MACVLAN_BC_CUTOFF (macvlan)
+ * @vlan_id:	802.1Q id (vlan)
+ * @alias:	IFLA_IFALIAS to set, NULL = none
+ */
+struct nlx_lower {
+	const char *kind;
+	const char *name;
+	int parent;
+	int ns_fd;
+	unsigned mtu;
+	const uint8_t *mac;
+	uint32_t mode;
+	bool has_bclim;
+	int32_t bclim;
+	uint16_t vlan_id;
+	const char *alias;
+};
+
+/* Create a macvlan, ipvlan or vlan link in one request (NLM_F_EXCL). */
+int nlx_lower_create(struct nlx *h, const struct nlx_lower *spec);
+/* Rename link @ifindex (it must be down, as new links are). */
+int nlx_link_rename(struct nlx *h, int ifindex, const char *name);
+/* The IFLA_IFALIAS of @ifindex ("" if none) into @buf. */
+int nlx_link_alias(struct nlx *h, int ifindex, char *buf, size_t size);

@@ -4,12 +4,17 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "driver.h"
+
 static const char *const step_names[] = {
 	[STEP_LOOPBACK] = "loopback",
 	[STEP_BRIDGE] = "bridge",
 	[STEP_VETH] = "veth",
 	[STEP_ADDRESSES] = "addresses",
 	[STEP_ROUTES] = "routes",
+	[STEP_MACVLAN] = "macvlan",
+	[STEP_IPVLAN] = "ipvlan",
+	[STEP_PLUGIN] = "plugin",
 	[STEP_FIREWALL] = "firewall",
 	[STEP_DNS] = "dns",
 	[STEP_STATE] = "state",
@@ -29,27 +34,30 @@ int plan_setup(const struct nd_request *req, const struct netd_opts *opts, struc
 	       struct nd_error *err)
 {
 	struct plan p = {0};
+	bool services = false;
+	int r;
 
+	/* Every driver is checked before anything changes, as netavark validates all first. */
 	for (size_t i = 0; i < req->n_attach; i++) {
-		const struct nd_network *net = req->attach[i].net;
-		if (net->driver != ND_DRIVER_BRIDGE)
-			return nd_error_set(err, -EOPNOTSUPP,
-					    "network \"%s\": driver \"%s\" is not supported by this version of netd (bridge is)",
-					    net->name, net->driver_name);
+		const struct driver_ops *d = driver_of(req->attach[i].net);
+		if (d->check && (r = d->check(req, i, opts, err)) < 0)
+			return r;
+		services |= d->host_services;
 	}
-	p.steps = calloc(4 + req->n_attach * 4, sizeof(*p.steps));
+	p.steps = calloc(4 + req->n_attach * DRIVER_MAX_STEPS, sizeof(*p.steps));
 	if (!p.steps)
 		return -ENOMEM;
 	add(&p, STEP_LOOPBACK, 0);
 	for (size_t i = 0; i < req->n_attach; i++) {
-		add(&p, STEP_BRIDGE, i);
-		add(&p, STEP_VETH, i);
-		add(&p, STEP_ADDRESSES, i);
-		add(&p, STEP_ROUTES, i);
+		const struct driver_ops *d = driver_of(req->attach[i].net);
+		for (size_t k = 0; k < d->n_steps; k++)
+			add(&p, d->steps[k], i);
 	}
-	/* The firewall of the whole request: one transaction. */
-	add(&p, STEP_FIREWALL, 0);
-	add(&p, STEP_DNS, 0);
+	if (services) {
+		/* The firewall of the whole request: one transaction. */
+		add(&p, STEP_FIREWALL, 0);
+		add(&p, STEP_DNS, 0);
+	}
 	add(&p, STEP_STATE, 0);
 	*ret = p;
 	return 0;

@@ -18,6 +18,9 @@ enum step_kind {
 	STEP_VETH,		/* veth pair, peer in the container */
 	STEP_ADDRESSES,		/* container addresses, interface up */
 	STEP_ROUTES,		/* default and static routes */
+	STEP_MACVLAN,		/* macvlan link on the parent, straight into the container */
+	STEP_IPVLAN,		/* ipvlan link on the parent, straight into the container */
+	STEP_PLUGIN,		/* external driver plugin: "setup NETNS" */
 	STEP_FIREWALL,		/* firewall rules of all attachments, one transaction */
 	STEP_DNS,		/* DNS entries, start or reload the DNS server */
 	STEP_STATE,		/* state record in the config dir */
@@ -33,7 +36,12 @@ struct plan {
 	size_t n;
 };
 
-/* Build the plan; refuses drivers and options this build cannot honour. */
+/*
+ * Build the plan: per attachment its driver's steps (driver.h), then the
+ * firewall and DNS of the request when a driver wants them, then the state
+ * record. Refuses what this build cannot honour (driver checks: an unknown
+ * driver without a plugin) before anything changes.
+ */
 int plan_setup(const struct nd_request *req, const struct netd_opts *opts, struct plan *ret,
 	       struct nd_error *err);
 void plan_done(struct plan *p);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "plugin.h"
+
 static json_object *ip_string(const struct nd_ip *ip)
 {
 	char b[ND_ADDRSTRLEN];
@@ -27,7 +29,8 @@ static json_object *status_block(const struct nd_request *req, const struct nd_a
 		json_object_array_add(domains, json_object_new_string("dns.podman"));
 		for (size_t s = 0; s < rt->n_dns_binds; s++)
 			json_object_array_add(servers, ip_string(&rt->dns_binds[s]));
-	} else {
+	} else if (a->net->driver == ND_DRIVER_BRIDGE) {
+		/* The container's own servers; macvlan/ipvlan report [] (netavark vlan.rs). */
 		for (size_t s = 0; s < req->n_dns_servers; s++)
 			json_object_array_add(servers, ip_string(&req->dns_servers[s]));
 	}
@@ -55,9 +58,13 @@ json_object *result_setup(const struct nd_request *req, const struct attach_rt *
 {
 	json_object *o = json_object_new_object();
 
-	for (size_t i = 0; i < req->n_attach; i++)
+	for (size_t i = 0; i < req->n_attach; i++) {
+		/* A plugin's StatusBlock goes through as it printed it (plugin-output.h). */
+		json_object *plugin = plugin_status(&rt[i]);
 		json_object_object_add(o, req->attach[i].net->name,
-				       status_block(req, &req->attach[i], &rt[i]));
+				       plugin ? json_object_get(plugin)
+					      : status_block(req, &req->attach[i], &rt[i]));
+	}
 	return o;
 }
 

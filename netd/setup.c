@@ -14,9 +14,12 @@
 #include "exec.h"
 #include "fw.h"
 #include "link-bridge.h"
+#include "link-ipvlan.h"
+#include "link-macvlan.h"
 #include "link-veth.h"
 #include "netns.h"
 #include "plan.h"
+#include "plugin.h"
 #include "request.h"
 #include "result.h"
 #include "state.h"
@@ -109,6 +112,12 @@ static int run_step(struct exec_ctx *c, const struct fw_driver *fw, const struct
 		return ctrnet_addresses(c, s->attach);
 	case STEP_ROUTES:
 		return ctrnet_routes(c, s->attach);
+	case STEP_MACVLAN:
+		return macvlan_create(c, s->attach);
+	case STEP_IPVLAN:
+		return ipvlan_create(c, s->attach);
+	case STEP_PLUGIN:
+		return plugin_setup(c, s->attach, raw);
 	case STEP_FIREWALL:
 		return fw->setup(c);
 	case STEP_DNS:
@@ -229,6 +238,7 @@ out:
 	nlx_free(c.ctr);
 	free(c.undo);
 	json_object_put(c.prev_state);
+	plugin_rt_done(rt, req->n_attach);
 	plan_done(&plan);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return r;

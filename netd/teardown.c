@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "ctrstate.h"
 #include "dns-conf.h"
+#include "driver.h"
 #include "fw-nft.h"
 #include "exec.h"
 #include "fw.h"
@@ -36,12 +37,18 @@ static void collect(struct nd_error *list, struct nd_error *e)
 	nd_error_clear(e);
 }
 
-/* Links first, then the firewall of the whole request, then empty bridges. */
-static void teardown_all(struct exec_ctx *c, const struct fw_driver *fw, struct nd_error *list)
+/*
+ * Per attachment its driver's teardown (links, plugins), then the firewall of
+ * the whole request when a driver has one, then shared host objects (empty
+ * bridges, unused vlan sub-interfaces).
+ */
+static void teardown_all(struct exec_ctx *c, const struct fw_driver *fw, const char *raw,
+			 struct nd_error *list)
 {
 	const struct nd_request *req = c->req;
 	_cleanup_free_ bool *last = calloc(req->n_attach ? req->n_attach : 1, sizeof(bool));
 	struct nd_error e = {0};
+	bool services = false;
 
 	if (!last) {
 		nd_error_set(&e, -ENOMEM, "out of memory");
@@ -53,28 +60,27 @@ static void teardown_all(struct exec_ctx *c, const struct fw_driver *fw, struct 
 		collect(list, &e);
 	for (size_t i = 0; i < req->n_attach; i++) {
 		const struct nd_network *net = req->attach[i].net;
+		const struct driver_ops *d = driver_of(net);
 		struct nlx_link br;
 		size_t ports = 1;
 
-		if (net->driver != ND_DRIVER_BRIDGE) {
-			nd_error_set(&e, -EOPNOTSUPP,
-				     "network \"%s\": driver \"%s\" is not supported by this version of netd",
-				     net->name, net->driver_name);
+		services |= d->host_services;
+		if (d->teardown(c, i, raw, &e) < 0)
 			collect(list, &e);
+		if (net->driver != ND_DRIVER_BRIDGE)
 			continue;
-		}
-		if (veth_remove(c, i, &e) < 0)
-			collect(list, &e);
 		if (nlx_link_by_name(c->host, net->network_interface, &br) == -ENODEV)
 			last[i] = true;
 		else if (nlx_count_ports(c->host, br.ifindex, &ports) == 0)
 			last[i] = ports == 0;
 	}
-	if (fw->teardown(c, last, &e) < 0)
+	if (services && fw->teardown(c, last, &e) < 0)
 		collect(list, &e);
-	for (size_t i = 0; i < req->n_attach; i++)
-		if (req->attach[i].net->driver == ND_DRIVER_BRIDGE && bridge_release(c, i, &e) < 0)
+	for (size_t i = 0; i < req->n_attach; i++) {
+		const struct driver_ops *d = driver_of(req->attach[i].net);
+		if (d->release && d->release(c, i, &e) < 0)
 			collect(list, &e);
+	}
 }
 
 /* The record without the networks torn down; ports move if their network left. */
@@ -184,7 +190,7 @@ int netd_teardown(const struct netd_opts *opts, const char *netns_path, const ch
 		c.skip_ports = !pn || !request_network(req, pn);
 	}
 
-	teardown_all(&c, fw, &list);
+	teardown_all(&c, fw, raw, &list);
 	update_state(&c, fw, &list);
 	nlx_free(c.host);
 	nlx_free(c.ctr);

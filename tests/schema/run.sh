@@ -163,7 +163,7 @@ if [ -n "$netd" ]; then
 			rel=${f#"$root"/}
 			if "$netd" -f "$f" validate >"$tmp/o" 2>"$tmp/e"; then
 				ok "netd accepts $rel"
-			elif grep -q 'not supported by this version of netd\|not supported by netd yet' "$tmp/o"; then
+			elif grep -q 'not supported by this version of netd\|unknown network driver\|not supported by netd yet' "$tmp/o"; then
 				# A valid request for a feature netd does not implement yet.
 				skip=$((skip + 1))
 				echo "SKIP netd does not support $rel yet: $(cat "$tmp/o")"

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * libFuzzer harness for the parsers of a driver plugin's stdout
+ * (netd/plugin-output.c): the raw bytes are what the plugin printed. Every
+ * parser runs on every input. Besides the sanitizers it checks the contract:
+ * failure leaves *ret alone and sets a message; a StatusBlock that passes has
+ * exactly netavark's three keys, and printing it and parsing it again gives
+ * the same block (netd's result is stable under its own parser).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plugin-output.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define REQUIRE(cond)			\
+	do {				\
+		if (!(cond))		\
+			abort();	\
+	} while (0)
+
+/* A pointer no parser returns: json_object is opaque, so any static object will do. */
+static char sentinel;
+#define UNTOUCHED ((json_object *)(void *)&sentinel)
+
+static void check_failure(int r, const void *ret, const void *untouched, struct nd_error *err)
+{
+	REQUIRE(ret == untouched);
+	REQUIRE(err->msg || r == -ENOMEM);
+	REQUIRE(!err->msg || (err->code == r && strlen(err->msg) > 0));
+	nd_error_clear(err);
+}
+
+static void check_status(const char *buf, size_t size)
+{
+	json_object *blk = UNTOUCHED, *again = NULL;
+	struct nd_error err = {0};
+	const char *text;
+	int r;
+
+	r = plugin_output_status(buf, size, &blk, &err);
+	if (r < 0) {
+		check_failure(r, blk, UNTOUCHED, &err);
+		return;
+	}
+	REQUIRE(r == 0 && !err.msg && json_object_is_type(blk, json_type_object));
+	REQUIRE(json_object_object_length(blk) == 3);
+	REQUIRE(json_object_object_get_ex(blk, "dns_search_domains", NULL));
+	REQUIRE(json_object_object_get_ex(blk, "dns_server_ips", NULL));
+	REQUIRE(json_object_object_get_ex(blk, "interfaces", NULL));
+	text = json_object_to_json_string_ext(blk, JSON_C_TO_STRING_PLAIN);
+	r = plugin_output_status(text, strlen(text), &again, &err);
+	REQUIRE(r == 0);
+	REQUIRE(json_object_equal(blk, again));
+	json_object_put(again);
+	json_object_put(blk);
+}
+
+static void check_error(const char *buf, size_t size)
+{
+	static char untouched_msg;
+	char *msg = &untouched_msg;
+	struct nd_error err = {0};
+	int r = plugin_output_error(buf, size, &msg, &err);
+
+	if (r < 0) {
+		check_failure(r, msg, &untouched_msg, &err);
+		return;
+	}
+	REQUIRE(r == 0 && msg && msg != &untouched_msg && !err.msg);
+	free(msg);
+}
+
+static void check_object(int (*fn)(const char *, size_t, json_object **, struct nd_error *),
+			 const char *buf, size_t size)
+{
+	json_object *o = UNTOUCHED;
+	struct nd_error err = {0};
+	int r = fn(buf, size, &o, &err);
+
+	if (r < 0) {
+		check_failure(r, o, UNTOUCHED, &err);
+		return;
+	}
+	REQUIRE(r == 0 && json_object_is_type(o, json_type_object) && !err.msg);
+	json_object_put(o);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *buf = (const char *)data;
+
+	if (size > 65536)
+		return 0;
+	check_status(buf, size);
+	check_error(buf, size);
+	check_object(plugin_output_info, buf, size);
+	check_object(plugin_output_network, buf, size);
+	return 0;
+}
