@@ -19,6 +19,7 @@
 
 #include "commands.h"
 #include "create.h"
+#include "plugin.h"
 #include "jsonutil.h"
 #include "network.h"
 #include "result.h"
@@ -260,6 +261,7 @@ static int fill_subnets(json_object *net, const struct create_ctx *u, struct nd_
 
 int create_complete(json_object *net, const struct create_ctx *ctx, struct nd_error *err)
 {
+	bool vlan;
 	struct nd_network check = {0};
 	json_object *o, *ipam;
 	const char *driver;
@@ -285,9 +287,10 @@ int create_complete(json_object *net, const struct create_ctx *ctx, struct nd_er
 	driver = o ? json_object_get_string(o) : "bridge";
 	if (!o)
 		set_str(net, "driver", "bridge");
-	if (strcmp(driver, "bridge") != 0)
+	vlan = strcmp(driver, "macvlan") == 0 || strcmp(driver, "ipvlan") == 0;
+	if (strcmp(driver, "bridge") != 0 && !vlan)
 		return nd_error_set(err, -EOPNOTSUPP,
-				    "network.driver: unsupported driver \"%s\" (this netd creates bridge networks)",
+				    "network.driver: unsupported driver \"%s\" (built in: bridge, macvlan, ipvlan; others are plugins)",
 				    driver);
 	for (size_t k = 0; k < 3; k++) {
 		static const char *const keys[] = { "dns_enabled", "internal", "ipv6_enabled" };
@@ -307,13 +310,28 @@ int create_complete(json_object *net, const struct create_ctx *ctx, struct nd_er
 	    json_object_array_length(ju_get(net, "network_dns_servers")) > 0)
 		return nd_error_set(err, -EINVAL,
 				    "network.network_dns_servers: cannot set DNS servers when DNS is disabled");
-	if ((r = fill_id(net, err)) < 0 || (r = fill_options(net, err)) < 0 ||
-	    (r = fill_interface(net, ctx, ctx->default_interface_name ?
-				ctx->default_interface_name : "podman", err)) < 0)
+	if ((r = fill_id(net, err)) < 0)
 		return r;
-	if (strcmp(json_object_get_string(ju_get(ipam, "driver")), "none") != 0 &&
-	    (r = fill_subnets(net, ctx, err)) < 0)
-		return r;
+	if (vlan) {
+		/* macvlan/ipvlan: the parent (network_interface) may stay empty, meaning
+		 * the default route's interface; addresses come from given subnets. */
+		json_object *sn = ju_get(net, "subnets");
+		if (strcmp(json_object_get_string(ju_get(ipam, "driver")), "host-local") == 0 &&
+		    (!sn || json_object_array_length(sn) == 0))
+			return nd_error_set(err, -EINVAL,
+					    "network.subnets: a %s network with host-local IPAM needs at least one subnet",
+					    driver);
+		if (sn && (r = fill_subnets(net, ctx, err)) < 0)
+			return r;
+	} else {
+		if ((r = fill_options(net, err)) < 0 ||
+		    (r = fill_interface(net, ctx, ctx->default_interface_name ?
+					ctx->default_interface_name : "podman", err)) < 0)
+			return r;
+		if (strcmp(json_object_get_string(ju_get(ipam, "driver")), "none") != 0 &&
+		    (r = fill_subnets(net, ctx, err)) < 0)
+			return r;
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	len = strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%S", &tm);
@@ -434,8 +452,26 @@ int cmd_create(const struct netd_opts *opts, struct nd_error *err)
 		if ((r = load_pools(ju_get(o, "subnet_pools"), in, err)) < 0)
 			goto out;
 	}
-	if ((r = load_used(root, in, err)) < 0 ||
-	    (r = create_complete(ju_get(root, "network"), &in->ctx, err)) < 0)
+	if ((r = load_used(root, in, err)) < 0)
+		goto out;
+	/* A driver that is not built in is a plugin's: it completes the network itself. */
+	{
+		json_object *net = ju_get(root, "network"), *drv = ju_get(net, "driver"), *out = NULL;
+		const char *d = drv ? json_object_get_string(drv) : "bridge";
+		if (strcmp(d, "bridge") != 0 && strcmp(d, "macvlan") != 0 && strcmp(d, "ipvlan") != 0) {
+			if (!ju_get(net, "name")) {
+				r = nd_error_set(err, -EINVAL, "Network name must be supplied");
+				goto out;
+			}
+			r = plugin_create(opts, d, net, &out, err);
+			if (r == 0) {
+				r = result_print(out);
+				json_object_put(out);
+			}
+			goto out;
+		}
+	}
+	if ((r = create_complete(ju_get(root, "network"), &in->ctx, err)) < 0)
 		goto out;
 	r = result_print(ju_get(root, "network"));
 out:

@@ -340,3 +340,17 @@ lend_veth() {
 	assert_status 0
 	assert_eq "$(jq -c .w1.dns_search_domains <<<"$output")" '["d2"]' "the plugin of the first directory that has one"
 }
+
+@test "netd create hands a plugin's network to '<plugin> create' and prints its answer" {
+	local dir out
+	dir=$BATS_TEST_TMPDIR/plugdir
+	mkdir -p "$dir"
+	cp "$TP/record" "$dir/recorder"
+	run --separate-stderr "$NETD" --plugin-directory "$dir" create \
+		<<<'{"network":{"name":"pnet","id":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef","driver":"recorder","dns_enabled":false,"internal":false,"ipv6_enabled":false}}'
+	assert_status 0
+	assert_eq "$(jq -r '.name + " " + .driver' <<<"$output")" "pnet recorder" "network printed back"
+	run --separate-stderr "$NETD" create <<<'{"network":{"name":"pnet","driver":"recorder"}}'
+	assert_status 1
+	assert_contains "$output" 'unknown network driver \"recorder\"'
+}

@@ -65,7 +65,11 @@ refuse "bad id" '{"network":{"name":"a","id":"xyz"}}' "64 lower-case hex"
 refuse "bad subnet" '{"network":{"name":"a","subnets":[{"subnet":"10.0.0.1/24"}]}}' "host bits"
 refuse "subnet used with check_used_subnets" '{"network":{"name":"a","subnets":[{"subnet":"10.89.0.0/24"}]},"used":{"subnets":["10.89.0.0/16"]},"options":{"check_used_subnets":true}}' "already used"
 refuse "pool exhausted" '{"network":{"name":"a"},"used":{"subnets":["10.0.0.0/8"]},"options":{"subnet_pools":[{"base":"10.1.0.0/30","size":30}]}}' "free IPv4 subnet"
-refuse "unsupported driver" '{"network":{"name":"a","driver":"weird"}}' "unsupported driver"
+refuse "unknown driver without a plugin" '{"network":{"name":"a","driver":"weird"}}' "unknown network driver"
+check "macvlan with a subnet: gateway and IPAM filled, no bridge name" \
+	'{"network":{"name":"m","driver":"macvlan","network_interface":"eth9","subnets":[{"subnet":"10.5.0.0/24"}]}}' \
+	'.driver=="macvlan" and .network_interface=="eth9" and .subnets[0].gateway=="10.5.0.1" and .ipam_options.driver=="host-local"'
+refuse "macvlan without subnets" '{"network":{"name":"m","driver":"ipvlan"}}' "needs at least one subnet"
 refuse "bad mtu" '{"network":{"name":"a","options":{"mtu":"x"}}}' "MTU"
 refuse "not JSON" 'nope' "invalid JSON"
 
