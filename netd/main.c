@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "config.h"
+#include "cni.h"
 #include "commands.h"
 #include "dns-conf.h"
 #include "shared/cleanup.h"
@@ -171,6 +172,10 @@ static int parse_bool_arg(const char *s, bool *ret)
 
 int main(int argc, char **argv)
 {
+	/* Run by a container runtime as a CNI plugin (docs/cni.md). */
+	if (getenv("CNI_COMMAND"))
+		return cni_main(argc, argv);
+
 	enum { OPT_FW = 0x100, OPT_PLUGIN_DIR };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * CHECK and STATUS. CHECK compares the system with what ADD built (the
+ * prevResult and netd's IPAM record) and names the first thing that is
+ * missing or different; it never changes anything. STATUS answers "could an
+ * ADD be served now" (free addresses, DNS server, firewall reachable).
+ *
+ * The kernel is read through nl.h; only the route dump, which nl.h does not
+ * offer, uses libnl-route directly here.
+ */
+#include "cni.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netlink/netlink.h>
+#include <netlink/route/nexthop.h>
+#include <netlink/route/route.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "fw-nft.h"
+#include "link-veth.h"
+#include "netns.h"
+#include "nft.h"
+#include "nl.h"
+#include "request.h"
+#include "state.h"
+#include "shared/cleanup.h"
+
+#define MAX_ADDRS 64
+
+struct route_want {
+	struct nd_prefix dst;
+	struct nd_ip gw;
+	int oif;
+	bool found;
+};
+
+static void route_cb(struct nl_object *obj, void *arg)
+{
+	struct rtnl_route *r = (struct rtnl_route *)obj;
+	struct route_want *w = arg;
+	struct nl_addr *dst = rtnl_route_get_dst(r);
+	struct rtnl_nexthop *nh;
+	struct nl_addr *gw;
+	unsigned bytes = nd_ip_bytes(w->dst.addr.family);
+
+	if (w->found || rtnl_route_get_table(r) != RT_TABLE_MAIN ||
+	    rtnl_route_get_family(r) != (uint8_t)w->dst.addr.family || !dst ||
+	    nl_addr_get_prefixlen(dst) != w->dst.len || rtnl_route_get_nnexthops(r) < 1)
+		return;
+	if (w->dst.len && (nl_addr_get_len(dst) != bytes ||
+			   memcmp(nl_addr_get_binary_addr(dst), w->dst.addr.b, bytes) != 0))
+		return;
+	nh = rtnl_route_nexthop_n(r, 0);
+	gw = nh ? rtnl_route_nh_get_gateway(nh) : NULL;
+	if (!gw || nl_addr_get_len(gw) != bytes ||
+	    memcmp(nl_addr_get_binary_addr(gw), w->gw.b, bytes) != 0)
+		return;
+	if (w->oif && rtnl_route_nh_get_ifindex(nh) != w->oif)
+		return;
+	w->found = true;
+}
+
+/* Whether the current namespace's main table has @w (dst via gw dev oif). */
+static int route_exists(struct route_want *w)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_cache *cache = NULL;
+	int r;
+
+	if (!sk)
+		return -ENOMEM;
+	r = nl_connect(sk, NETLINK_ROUTE);
+	if (r == 0)
+		r = rtnl_route_alloc_cache(sk, w->dst.addr.family, 0, &cache);
+	if (r < 0) {
+		nl_socket_free(sk);
+		return -EIO;
+	}
+	nl_cache_foreach(cache, route_cb, w);
+	nl_cache_free(cache);
+	nl_socket_free(sk);
+	return 0;
+}
+
+static bool has_addr(const struct nd_prefix *list, size_t n, const struct nd_ip *ip, int len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (nd_ip_equal(&list[i].addr, ip) && (len < 0 || list[i].len == len))
+			return true;
+	return false;
+}
+
+static const struct cni_subnet *subnet_of(const struct cni_config *cfg, const struct nd_ip *ip)
+{
+	for (size_t i = 0; i < cfg->n_subnets; i++)
+		if (nd_prefix_contains(&cfg->subnets[i].subnet, ip))
+			return &cfg->subnets[i];
+	return NULL;
+}
+
+/* Inside the container namespace: interface, MAC, addresses, routes. */
+static int check_container(const struct cni_config *cfg, const struct cni_params *p,
+			   const struct cni_alloc *rec, const struct cni_iface *want,
+			   int *peer_ifindex, struct cni_error *err)
+{
+	_cleanup_(nlx_freep) struct nlx *h = NULL;
+	struct nd_prefix addrs[MAX_ADDRS];
+	char b[ND_ADDRSTRLEN], b2[ND_ADDRSTRLEN], mac[18];
+	struct nlx_link l;
+	size_t n = 0;
+	int r;
+
+	r = nlx_open(&h);
+	if (r < 0)
+		return cni_error_set(err, CNI_ERR_CHECK, "cannot open netlink in %s: %s", p->netns,
+				     strerror(-r));
+	r = nlx_link_by_name(h, p->ifname, &l);
+	if (r == -ENODEV)
+		return cni_error_set(err, CNI_ERR_CHECK,
+				     "interface %s is missing in container namespace %s", p->ifname,
+				     p->netns);
+	if (r < 0)
+		return cni_error_set(err, CNI_ERR_CHECK, "cannot read interface %s in %s: %s",
+				     p->ifname, p->netns, strerror(-r));
+	if (strcmp(l.kind, "veth") != 0)
+		return cni_error_set(err, CNI_ERR_CHECK,
+				     "interface %s in %s is a \"%s\" link, not the veth netd created",
+				     p->ifname, p->netns, l.kind[0] ? l.kind : "plain");
+	if (!l.up)
+		return cni_error_set(err, CNI_ERR_CHECK, "interface %s in %s is down", p->ifname,
+				     p->netns);
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", l.mac[0], l.mac[1], l.mac[2],
+		 l.mac[3], l.mac[4], l.mac[5]);
+	if (want->mac && strcasecmp(want->mac, mac) != 0)
+		return cni_error_set(err, CNI_ERR_CHECK,
+				     "interface %s in %s has MAC %s, the result says %s", p->ifname,
+				     p->netns, mac, want->mac);
+	*peer_ifindex = l.link;
+	r = nlx_addr_list(h, l.ifindex, addrs, MAX_ADDRS, &n);
+	if (r < 0)
+		return cni_error_set(err, CNI_ERR_CHECK, "cannot list the addresses of %s: %s",
+				     p->ifname, strerror(-r));
+	for (size_t i = 0; i < rec->n_ips; i++) {
+		const struct cni_subnet *sn = subnet_of(cfg, &rec->ips[i]);
+		if (!has_addr(addrs, n, &rec->ips[i], sn ? sn->subnet.len : -1))
+			return cni_error_set(err, CNI_ERR_CHECK,
+					     "address %s/%d is missing on interface %s in %s",
+					     nd_ip_str(&rec->ips[i], b), sn ? sn->subnet.len : 0,
+					     p->ifname, p->netns);
+	}
+	/* The default route of each family, unless the network is internal. */
+	for (size_t i = 0; !cfg->internal && i < cfg->n_subnets; i++) {
+		const struct cni_subnet *sn = &cfg->subnets[i];
+		struct route_want w = { .gw = sn->gateway, .oif = l.ifindex };
+		bool first = true;
+
+		for (size_t j = 0; j < i; j++)
+			first &= cfg->subnets[j].subnet.addr.family != sn->subnet.addr.family;
+		if (!first || !sn->has_gateway)
+			continue;
+		w.dst.addr.family = sn->subnet.addr.family;
+		if (route_exists(&w) < 0)
+			return cni_error_set(err, CNI_ERR_CHECK, "cannot read the routes in %s", p->netns);
+		if (!w.found)
+			return cni_error_set(err, CNI_ERR_CHECK,
+					     "the IPv%d default route via %s on %s is missing in %s",
+					     sn->subnet.addr.family == AF_INET ? 4 : 6,
+					     nd_ip_str(&sn->gateway, b), p->ifname, p->netns);
+	}
+	for (size_t i = 0; i < cfg->n_routes; i++) {
+		struct route_want w = { .dst = cfg->routes[i].dst, .gw = cfg->routes[i].gw };
+		if (route_exists(&w) < 0)
+			return cni_error_set(err, CNI_ERR_CHECK, "cannot read the routes in %s", p->netns);
+		if (!w.found)
+			return cni_error_set(err, CNI_ERR_CHECK, "the route to %s via %s is missing in %s",
+					     nd_prefix_str(&cfg->routes[i].dst, b),
+					     nd_ip_str(&cfg->routes[i].gw, b2), p->netns);
+	}
+	return 0;
+}
+
+/* Enter @netns, run check_container(), come back. */
+static int check_in_container(const struct cni_config *cfg, const struct cni_params *p,
+			      const struct cni_alloc *rec, const struct cni_iface *want,
+			      int *peer, struct cni_error *err)
+{
+	_cleanup_close_ int ctr = -1, host = -1;
+	sigset_t all, old;
+	int r, back;
+
+	ctr = netns_open(p->netns);
+	if (ctr < 0)
+		return cni_error_set(err, CNI_ERR_CHECK, "container namespace %s: %s", p->netns,
+				     ctr == -EINVAL ? "not a network namespace" : strerror(-ctr));
+	host = netns_open_current();
+	if (host < 0)
+		return cni_error_set(err, CNI_ERR_CHECK, "cannot open the host namespace: %s",
+				     strerror(-host));
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	r = netns_enter(ctr);
+	if (r < 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return cni_error_set(err, CNI_ERR_CHECK, "cannot enter %s: %s", p->netns,
+				     strerror(-r));
+	}
+	r = check_container(cfg, p, rec, want, peer, err);
+	back = netns_enter(host);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (back < 0) {
+		/* Nothing sane can follow in the wrong namespace. */
+		fprintf(stderr, "netd: cannot return to the host namespace: %s\n", strerror(-back));
+		_exit(2);
+	}
+	return r;
+}
+
+static int check_host(const struct cni_config *cfg, const struct cni_params *p, int peer,
+		      struct cni_error *err)
+{
+	_cleanup_(nlx_freep) struct nlx *h = NULL;
+	struct nd_prefix addrs[MAX_ADDRS];
+	struct nlx_link br, veth;
+	char name[IFNAMSIZ], b[ND_ADDRSTRLEN];
+	size_t n = 0;
+	int r;
+
+	r = nlx_open(&h);
+	if (r < 0)
+		return cni_error_set(err, CNI_ERR_CHECK, "cannot open netlink: %s", strerror(-r));
+	r = nlx_link_by_name(h, cfg->bridge, &br);
+	if (r < 0)
+		return cni_error_set(err, CNI_ERR_CHECK, "bridge %s of network \"%s\" is missing%s%s",
+				     cfg->bridge, cfg->name, r == -ENODEV ? "" : ": ",
+				     r == -ENODEV ? "" : strerror(-r));
+	if (strcmp(br.kind, "bridge") != 0)
+		return cni_error_set(err, CNI_ERR_CHECK, "%s is a \"%s\" link, not a bridge",
+				     cfg->bridge, br.kind);
+	if (!br.up)
+		return cni_error_set(err, CNI_ERR_CHECK, "bridge %s is down", cfg->bridge);
+	if (nlx_addr_list(h, br.ifindex, addrs, MAX_ADDRS, &n) < 0)
+		return cni_error_set(err, CNI_ERR_CHECK, "cannot list the addresses of %s", cfg->bridge);
+	for (size_t i = 0; i < cfg->n_subnets; i++)
+		if (cfg->subnets[i].has_gateway &&
+		    !has_addr(addrs, n, &cfg->subnets[i].gateway, cfg->subnets[i].subnet.len))
+			return cni_error_set(err, CNI_ERR_CHECK, "gateway %s/%d is missing on bridge %s",
+					     nd_ip_str(&cfg->subnets[i].gateway, b),
+					     cfg->subnets[i].subnet.len, cfg->bridge);
+	veth_host_name(p->container_id, cfg->name, name);
+	r = nlx_link_by_name(h, name, &veth);
+	if (r < 0)
+		return cni_error_set(err, CNI_ERR_CHECK,
+				     "host end %s of the veth pair of %s is missing", name, p->ifname);
+	if (peer && veth.ifindex != peer)
+		return cni_error_set(err, CNI_ERR_CHECK,
+				     "%s in %s is not paired with the host veth %s", p->ifname,
+				     p->netns, name);
+	if (veth.master != br.ifindex)
+		return cni_error_set(err, CNI_ERR_CHECK, "host veth %s is not a port of bridge %s",
+				     name, cfg->bridge);
+	if (!veth.up)
+		return cni_error_set(err, CNI_ERR_CHECK, "host veth %s is down", name);
+	return 0;
+}
+
+static int check_firewall(const struct cni_config *cfg, const struct netd_opts *o,
+			  const struct cni_alloc *rec, struct cni_error *err)
+{
+	struct nftb_elem e = { .key_len = IFNAMSIZ };
+	int r;
+
+	if (strcasecmp(o->fw_driver, "nftables") != 0)
+		return 0;
+	r = nft_table_exists(FW_TABLE);
+	if (r <= 0)
+		return cni_error_set(err, CNI_ERR_CHECK, "firewall table inet %s is missing%s%s",
+				     FW_TABLE, r < 0 ? ": " : "", r < 0 ? strerror(-r) : "");
+	memcpy(e.key, cfg->bridge, strnlen(cfg->bridge, IFNAMSIZ - 1));
+	r = nft_elem_exists(FW_TABLE, "br_all", &e);
+	if (r <= 0)
+		return cni_error_set(err, CNI_ERR_CHECK,
+				     "bridge %s is missing from the firewall (set br_all of table inet %s)",
+				     cfg->bridge, FW_TABLE);
+	if (cfg->n_ports && !cfg->internal && rec->request) {
+		struct nd_request *req = NULL;
+		struct nd_error ne = {0};
+		char msg[256];
+		int found = 0;
+
+		if (request_parse(rec->request, strlen(rec->request), &req, &ne) == 0 &&
+		    fwnft_port_attach(req))
+			found = fwnft_port_conflict(req, fwnft_port_attach(req), msg, sizeof(msg));
+		nd_error_clear(&ne);
+		nd_request_free(req);
+		if (found == 0)
+			return cni_error_set(err, CNI_ERR_CHECK,
+					     "the port mappings of container %s are missing from the firewall",
+					     rec->container_id);
+	}
+	return 0;
+}
+
+static bool dns_running(const struct netd_opts *o)
+{
+	_cleanup_free_ char *path = NULL, *buf = NULL;
+	size_t len;
+	long pid;
+
+	if (asprintf(&path, "%s/aardvark-dns/aardvark.pid", o->config_dir) < 0 ||
+	    state_read_file(path, 64, &buf, &len) < 0)
+		return false;
+	pid = strtol(buf, NULL, 10);
+	return pid > 1 && kill((pid_t)pid, 0) == 0;
+}
+
+int cni_check(const struct cni_config *cfg, const struct cni_params *p,
+	      const struct netd_opts *o, const struct cni_alloc *rec, struct cni_error *err)
+{
+	const struct cni_result *prev = cfg->prev;
+	long idx = cni_result_find_iface(prev, p->ifname, p->netns);
+	char b[ND_ADDRSTRLEN];
+	int peer = 0;
+
+	if (idx < 0)
+		return cni_error_set(err, CNI_ERR_CHECK,
+				     "prevResult has no interface %s in sandbox %s", p->ifname,
+				     p->netns);
+	/* The reserved addresses are the ones the result announced. */
+	for (size_t i = 0; i < rec->n_ips; i++) {
+		bool listed = false;
+		for (size_t j = 0; j < prev->n_ips; j++)
+			listed |= prev->ips[j].has_iface && prev->ips[j].iface == (uint32_t)idx &&
+				  nd_ip_equal(&prev->ips[j].address.addr, &rec->ips[i]);
+		if (!listed)
+			return cni_error_set(err, CNI_ERR_CHECK,
+					     "address %s reserved for %s is not in prevResult",
+					     nd_ip_str(&rec->ips[i], b), p->ifname);
+	}
+	if (check_in_container(cfg, p, rec, &prev->ifaces[idx], &peer, err) < 0 ||
+	    check_host(cfg, p, peer, err) < 0 || check_firewall(cfg, o, rec, err) < 0)
+		return -1;
+	if (cfg->dns_enabled && !dns_running(o))
+		return cni_error_set(err, CNI_ERR_CHECK, "netd-dns is not running for %s/aardvark-dns",
+				     o->config_dir);
+	return 0;
+}
+
+int cni_status(const struct cni_config *cfg, const struct netd_opts *o, struct cni_dir *d,
+	       struct cni_error *err)
+{
+	char b[ND_ADDRSTRLEN];
+	int r;
+
+	for (size_t i = 0; i < cfg->n_subnets; i++)
+		if (!cni_ipam_has_free(d->store, &cfg->subnets[i]))
+			return cni_error_set(err, CNI_ERR_UNAVAILABLE,
+					     "no free address left in subnet %s of network \"%s\"",
+					     nd_prefix_str(&cfg->subnets[i].subnet, b), cfg->name);
+	if (cfg->dns_enabled && access(o->aardvark_binary, X_OK) < 0)
+		return cni_error_set(err, CNI_ERR_UNAVAILABLE, "DNS server %s cannot be run: %s",
+				     o->aardvark_binary, strerror(errno));
+	if (strcasecmp(o->fw_driver, "nftables") == 0) {
+		r = nft_table_exists(FW_TABLE);
+		if (r < 0)
+			return cni_error_set(err, CNI_ERR_UNAVAILABLE, "nftables cannot be used: %s",
+					     strerror(-r));
+	}
+	return 0;
+}

@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cni-ipam.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cni-json.h"
+#include "jsonutil.h"
+#include "shared/cleanup.h"
+
+#define STORE_VERSION 1
+
+/* ------------------------------------------------------------------------ */
+/* model */
+
+void cni_alloc_done(struct cni_alloc *a)
+{
+	free(a->container_id);
+	free(a->ifname);
+	free(a->netns);
+	free(a->ips);
+	free(a->request);
+	*a = (struct cni_alloc){0};
+}
+
+struct cni_store *cni_store_new(const char *name)
+{
+	struct cni_store *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->network = strdup(name);
+	if (!s->network) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void cni_store_free(struct cni_store *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++)
+		cni_alloc_done(&s->v[i]);
+	free(s->v);
+	free(s->last);
+	free(s->network);
+	free(s);
+}
+
+struct cni_alloc *cni_store_find(struct cni_store *s, const char *cid, const char *ifname)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].container_id, cid) == 0 && strcmp(s->v[i].ifname, ifname) == 0)
+			return &s->v[i];
+	return NULL;
+}
+
+size_t cni_store_count_container(const struct cni_store *s, const char *cid)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		n += strcmp(s->v[i].container_id, cid) == 0;
+	return n;
+}
+
+void cni_store_remove(struct cni_store *s, struct cni_alloc *a)
+{
+	size_t i = (size_t)(a - s->v);
+
+	if (i >= s->n)
+		return;
+	cni_alloc_done(a);
+	memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(*s->v));
+	s->n--;
+}
+
+struct cni_alloc *cni_store_add(struct cni_store *s, struct cni_alloc *a)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+		struct cni_alloc *v = realloc(s->v, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n] = *a;
+	*a = (struct cni_alloc){0};
+	return &s->v[s->n++];
+}
+
+/* ------------------------------------------------------------------------ */
+/* the file */
+
+static int parse_alloc(json_object *o, const char *path, struct cni_alloc *a,
+		       struct cni_error *err)
+{
+	json_object *v;
+	const char *why;
+	size_t n;
+
+	if (cnij_object(o, path, err) < 0)
+		return -1;
+	{
+		_cleanup_free_ char *p = ju_path_key(path, "containerID");
+		v = ju_get(o, "containerID");
+		if (!v || cnij_string(v, p, &a->container_id, err) < 0 ||
+		    !cni_container_id_valid(a->container_id))
+			return cni_error_set(err, CNI_ERR_CONFIG, "%s: missing or invalid", p);
+	}
+	{
+		_cleanup_free_ char *p = ju_path_key(path, "ifname");
+		v = ju_get(o, "ifname");
+		if (!v || cnij_string(v, p, &a->ifname, err) < 0 || !ju_ifname_valid(a->ifname, &why))
+			return cni_error_set(err, CNI_ERR_CONFIG, "%s: missing or invalid", p);
+	}
+	if ((v = ju_get(o, "netns"))) {
+		_cleanup_free_ char *p = ju_path_key(path, "netns");
+		if (cnij_string(v, p, &a->netns, err) < 0)
+			return -1;
+	}
+	if (!a->netns && !(a->netns = strdup("")))
+		return cnij_oom(err);
+	if ((v = ju_get(o, "ips"))) {
+		_cleanup_free_ char *p = ju_path_key(path, "ips");
+		if (cnij_array(v, p, CNI_MAX_SUBNETS, &n, err) < 0)
+			return -1;
+		a->ips = calloc(n ? n : 1, sizeof(*a->ips));
+		if (!a->ips)
+			return cnij_oom(err);
+		for (size_t i = 0; i < n; i++) {
+			_cleanup_free_ char *ip = ju_path_idx(p, i);
+			if (cnij_ip(json_object_array_get_idx(v, i), ip, &a->ips[i], err) < 0)
+				return -1;
+			a->n_ips = i + 1;
+		}
+	}
+	v = ju_get(o, "state");
+	a->ready = v && json_object_is_type(v, json_type_string) &&
+		   strcmp(json_object_get_string(v), "ready") == 0;
+	if ((v = ju_get(o, "request"))) {
+		_cleanup_free_ char *p = ju_path_key(path, "request");
+		if (cnij_object(v, p, err) < 0)
+			return -1;
+		a->request = strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
+								     JSON_C_TO_STRING_NOSLASHESCAPE));
+		if (!a->request)
+			return cnij_oom(err);
+	}
+	return 0;
+}
+
+static int parse_store(json_object *root, struct cni_store *s, struct cni_error *err)
+{
+	json_object *v, *atts;
+	int64_t ver;
+	size_t n;
+
+	if (cnij_object(root, "store", err) < 0)
+		return -1;
+	v = ju_get(root, "version");
+	if (!v || cnij_uint(v, "version", 0, 1000, &ver, err) < 0)
+		return cni_error_set(err, CNI_ERR_CONFIG, "version: missing or invalid");
+	if (ver != STORE_VERSION)
+		return cni_error_set(err, CNI_ERR_CONFIG, "version: %lld is not %d (a newer netd?)",
+				     (long long)ver, STORE_VERSION);
+	if ((v = ju_get(root, "network")) && cnij_string(v, "network", &s->network, err) < 0)
+		return -1;
+	if (!s->network && !(s->network = strdup("")))
+		return cnij_oom(err);
+	if ((v = ju_get(root, "last"))) {
+		if (cnij_object(v, "last", err) < 0)
+			return -1;
+		n = (size_t)json_object_object_length(v);
+		if (n > CNI_MAX_SUBNETS * 4)
+			return cni_error_set(err, CNI_ERR_CONFIG, "last: too many entries");
+		s->last = calloc(n ? n : 1, sizeof(*s->last));
+		if (!s->last)
+			return cnij_oom(err);
+		json_object_object_foreach(v, key, val) {
+			_cleanup_free_ char *p = ju_path_key("last", key);
+			struct cni_last *l = &s->last[s->n_last];
+			if (nd_prefix_parse(key, &l->subnet, NULL) < 0)
+				return cni_error_set(err, CNI_ERR_CONFIG, "%s: key is not a subnet", p);
+			if (cnij_ip(val, p, &l->ip, err) < 0)
+				return -1;
+			s->n_last++;
+		}
+	}
+	atts = ju_get(root, "attachments");
+	if (!atts)
+		return 0;
+	if (cnij_array(atts, "attachments", CNI_MAX_ATTACHMENTS, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *p = ju_path_idx("attachments", i);
+		struct cni_alloc a = {0};
+
+		if (parse_alloc(json_object_array_get_idx(atts, i), p, &a, err) < 0) {
+			cni_alloc_done(&a);
+			return -1;
+		}
+		if (cni_store_find(s, a.container_id, a.ifname)) {
+			cni_error_set(err, CNI_ERR_CONFIG, "%s: %s/%s is recorded twice", p,
+				      a.container_id, a.ifname);
+			cni_alloc_done(&a);
+			return -1;
+		}
+		if (!cni_store_add(s, &a)) {
+			cni_alloc_done(&a);
+			return cnij_oom(err);
+		}
+	}
+	return 0;
+}
+
+int cni_store_parse(const char *buf, size_t len, struct cni_store **ret, struct cni_error *err)
+{
+	_cleanup_(cni_store_freep) struct cni_store *s = NULL;
+	struct cni_error e = {0};
+	struct nd_error ne = {0};
+	json_object *root = NULL;
+	int r;
+
+	if (ju_parse(buf, len, &root, &ne) < 0) {
+		cni_error_set(err, CNI_ERR_STATE, "invalid IPAM state: %s",
+			      ne.msg ? ne.msg : "invalid JSON");
+		nd_error_clear(&ne);
+		return -1;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		json_object_put(root);
+		return cnij_oom(err);
+	}
+	r = parse_store(root, s, &e);
+	json_object_put(root);
+	if (r < 0) {
+		cni_error_set(err, e.code == CNI_ERR_INTERNAL ? e.code : CNI_ERR_STATE,
+			      "invalid IPAM state: %s", e.msg);
+		cni_error_clear(&e);
+		return -1;
+	}
+	*ret = TAKE_PTR(s);
+	return 0;
+}
+
+char *cni_store_format(const struct cni_store *s)
+{
+	json_object *root = json_object_new_object(), *last = json_object_new_object();
+	json_object *atts = json_object_new_array();
+	char b[ND_ADDRSTRLEN], k[ND_ADDRSTRLEN];
+	char *text;
+
+	for (size_t i = 0; i < s->n_last; i++)
+		json_object_object_add(last, nd_prefix_str(&s->last[i].subnet, k),
+				       json_object_new_string(nd_ip_str(&s->last[i].ip, b)));
+	for (size_t i = 0; i < s->n; i++) {
+		const struct cni_alloc *a = &s->v[i];
+		json_object *o = json_object_new_object(), *ips = json_object_new_array();
+
+		for (size_t j = 0; j < a->n_ips; j++)
+			json_object_array_add(ips, json_object_new_string(nd_ip_str(&a->ips[j], b)));
+		json_object_object_add(o, "containerID", json_object_new_string(a->container_id));
+		json_object_object_add(o, "ifname", json_object_new_string(a->ifname));
+		json_object_object_add(o, "netns", json_object_new_string(a->netns ? a->netns : ""));
+		json_object_object_add(o, "ips", ips);
+		json_object_object_add(o, "state", json_object_new_string(a->ready ? "ready" : "adding"));
+		if (a->request) {
+			json_object *rq = json_tokener_parse(a->request);
+			if (rq)
+				json_object_object_add(o, "request", rq);
+		}
+		json_object_array_add(atts, o);
+	}
+	json_object_object_add(root, "version", json_object_new_int(STORE_VERSION));
+	json_object_object_add(root, "network", json_object_new_string(s->network ? s->network : ""));
+	json_object_object_add(root, "last", last);
+	json_object_object_add(root, "attachments", atts);
+	text = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+							     JSON_C_TO_STRING_SPACED |
+							     JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+	return text;
+}
+
+/* ------------------------------------------------------------------------ */
+/* allocation */
+
+int cni_ip_cmp(const struct nd_ip *a, const struct nd_ip *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	return memcmp(a->b, b->b, nd_ip_bytes(a->family));
+}
+
+static int cmp_qsort(const void *a, const void *b)
+{
+	return cni_ip_cmp(a, b);
+}
+
+/* Every address in use, sorted (for bsearch). */
+static int used_sorted(const struct cni_store *s, struct nd_ip **ret, size_t *n)
+{
+	size_t total = 0, k = 0;
+	struct nd_ip *v;
+
+	for (size_t i = 0; i < s->n; i++)
+		total += s->v[i].n_ips;
+	v = calloc(total ? total : 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n; i++)
+		for (size_t j = 0; j < s->v[i].n_ips; j++)
+			v[k++] = s->v[i].ips[j];
+	qsort(v, k, sizeof(*v), cmp_qsort);
+	*ret = v;
+	*n = k;
+	return 0;
+}
+
+static bool is_used(const struct nd_ip *used, size_t n, const struct nd_ip *ip)
+{
+	return bsearch(ip, used, n, sizeof(*used), cmp_qsort) != NULL;
+}
+
+static struct cni_last *last_of(const struct cni_store *s, const struct nd_prefix *subnet)
+{
+	for (size_t i = 0; i < s->n_last; i++)
+		if (nd_prefix_equal(&s->last[i].subnet, subnet))
+			return &s->last[i];
+	return NULL;
+}
+
+/*
+ * The next free address of @sn after the last one given out. At most
+ * n_used + 3 candidates are looked at: among that many distinct addresses
+ * at most n_used are taken and one is the gateway, so a free one is among
+ * them unless the range has no more than that many, in which case the loop
+ * has seen all of it.
+ */
+static int next_free(const struct cni_store *s, const struct cni_subnet *sn,
+		     const struct nd_ip *used, size_t n_used, struct nd_ip *ret)
+{
+	const struct cni_last *l = last_of(s, &sn->subnet);
+	struct nd_ip cur = sn->range_end;
+
+	if (l && l->ip.family == sn->subnet.addr.family && cni_ip_cmp(&l->ip, &sn->range_start) >= 0 &&
+	    cni_ip_cmp(&l->ip, &sn->range_end) <= 0)
+		cur = l->ip;
+	for (size_t step = 0; step < n_used + 3; step++) {
+		if (nd_ip_equal(&cur, &sn->range_end))
+			cur = sn->range_start;
+		else
+			nd_ip_add(&cur, 1);
+		if ((sn->has_gateway && nd_ip_equal(&cur, &sn->gateway)) || is_used(used, n_used, &cur))
+			continue;
+		*ret = cur;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+static int set_last(struct cni_store *s, const struct nd_prefix *subnet, const struct nd_ip *ip)
+{
+	struct cni_last *l = last_of(s, subnet), *v;
+
+	if (l) {
+		l->ip = *ip;
+		return 0;
+	}
+	v = realloc(s->last, (s->n_last + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	s->last = v;
+	s->last[s->n_last++] = (struct cni_last){ .subnet = *subnet, .ip = *ip };
+	return 0;
+}
+
+static const char *owner_of(const struct cni_store *s, const struct nd_ip *ip)
+{
+	for (size_t i = 0; i < s->n; i++)
+		for (size_t j = 0; j < s->v[i].n_ips; j++)
+			if (nd_ip_equal(&s->v[i].ips[j], ip))
+				return s->v[i].container_id;
+	return "?";
+}
+
+int cni_ipam_allocate(struct cni_store *s, const struct cni_config *cfg, const struct nd_ip *want,
+		      size_t n_want, struct nd_ip **ret, struct cni_error *err)
+{
+	_cleanup_free_ struct nd_ip *used = NULL, *out = NULL;
+	_cleanup_free_ bool *given = NULL;
+	char b[ND_ADDRSTRLEN], b2[ND_ADDRSTRLEN], b3[ND_ADDRSTRLEN];
+	size_t n_used;
+
+	if (used_sorted(s, &used, &n_used) < 0)
+		return cnij_oom(err);
+	out = calloc(cfg->n_subnets, sizeof(*out));
+	given = calloc(cfg->n_subnets, sizeof(*given));
+	if (!out || !given)
+		return cnij_oom(err);
+	for (size_t i = 0; i < n_want; i++) {
+		const struct nd_ip *ip = &want[i];
+		size_t k;
+
+		for (k = 0; k < cfg->n_subnets; k++)
+			if (nd_prefix_contains(&cfg->subnets[k].subnet, ip))
+				break;
+		if (k == cfg->n_subnets)
+			return cni_error_set(err, CNI_ERR_IPAM,
+					     "requested IP %s is not in any subnet of network \"%s\"",
+					     nd_ip_str(ip, b), cfg->name);
+		if (given[k])
+			return cni_error_set(err, CNI_ERR_IPAM,
+					     "requested IPs %s and %s are both in subnet %s; netd gives one address per subnet",
+					     nd_ip_str(&out[k], b), nd_ip_str(ip, b2),
+					     nd_prefix_str(&cfg->subnets[k].subnet, b3));
+		if (nd_ip_equal(ip, &cfg->subnets[k].gateway) ||
+		    nd_ip_equal(ip, &cfg->subnets[k].subnet.addr) ||
+		    nd_prefix_is_network_or_broadcast(&cfg->subnets[k].subnet, ip))
+			return cni_error_set(err, CNI_ERR_IPAM,
+					     "requested IP %s is the gateway, network or broadcast address of subnet %s",
+					     nd_ip_str(ip, b), nd_prefix_str(&cfg->subnets[k].subnet, b2));
+		if (is_used(used, n_used, ip))
+			return cni_error_set(err, CNI_ERR_IPAM,
+					     "requested IP %s is already allocated to container %s",
+					     nd_ip_str(ip, b), owner_of(s, ip));
+		out[k] = *ip;
+		given[k] = true;
+	}
+	for (size_t k = 0; k < cfg->n_subnets; k++) {
+		const struct cni_subnet *sn = &cfg->subnets[k];
+		if (given[k])
+			continue;
+		if (next_free(s, sn, used, n_used, &out[k]) < 0)
+			return cni_error_set(err, CNI_ERR_IPAM,
+					     "no free address left in range %s-%s of subnet %s (network \"%s\")",
+					     nd_ip_str(&sn->range_start, b), nd_ip_str(&sn->range_end, b2),
+					     nd_prefix_str(&sn->subnet, b3), cfg->name);
+		if (set_last(s, &sn->subnet, &out[k]) < 0)
+			return cnij_oom(err);
+	}
+	*ret = TAKE_PTR(out);
+	return 0;
+}
+
+bool cni_ipam_has_free(const struct cni_store *s, const struct cni_subnet *sn)
+{
+	_cleanup_free_ struct nd_ip *used = NULL;
+	struct nd_ip ip;
+	size_t n_used;
+
+	if (used_sorted(s, &used, &n_used) < 0)
+		return true;	/* cannot tell; do not claim exhaustion */
+	return next_free(s, sn, used, n_used, &ip) == 0;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * netd's CNI IPAM: the allocations of one network, kept in
+ * <dataDir>/allocations.json (dataDir defaults to /var/lib/netd/cni/<name>),
+ * and the address allocator. This file is the pure part (model, parser,
+ * printer, allocator); cni-store.c does the locking and the file I/O.
+ *
+ *   {"version": 1, "network": "<name>",
+ *    "last": {"<subnet>": "<last address given out>", ...},
+ *    "attachments": [{"containerID": "...", "ifname": "eth0",
+ *                     "netns": "/run/netns/x", "ips": ["10.88.0.2", ...],
+ *                     "state": "adding" | "ready",
+ *                     "request": {<the netavark request netd_setup() got>}}]}
+ *
+ * An attachment is recorded ("adding") before netd_setup() runs, so an
+ * interrupted ADD leaves a record DEL and GC can clean up.
+ */
+#pragma once
+
+#include "cni-config.h"
+
+struct cni_alloc {
+	char *container_id;
+	char *ifname;
+	char *netns;
+	struct nd_ip *ips;
+	size_t n_ips;
+	bool ready;
+	char *request;			/* JSON text */
+};
+
+struct cni_last {
+	struct nd_prefix subnet;
+	struct nd_ip ip;
+};
+
+struct cni_store {
+	char *network;
+	struct cni_alloc *v;
+	size_t n, cap;
+	struct cni_last *last;
+	size_t n_last;
+};
+
+/* An empty store of network @name. */
+struct cni_store *cni_store_new(const char *name);
+/* Parse the file's text (bounds- and type-checked). Code 103 on failure. */
+int cni_store_parse(const char *buf, size_t len, struct cni_store **ret, struct cni_error *err);
+/* The file's text; NULL on allocation failure. */
+char *cni_store_format(const struct cni_store *s);
+void cni_store_free(struct cni_store *s);
+static inline void cni_store_freep(struct cni_store **s)
+{
+	cni_store_free(*s);
+}
+
+/* The record of (@cid, @ifname), or NULL. */
+struct cni_alloc *cni_store_find(struct cni_store *s, const char *cid, const char *ifname);
+/* Records of container @cid (any interface): how many. */
+size_t cni_store_count_container(const struct cni_store *s, const char *cid);
+/* Remove record @a (a pointer into @s->v). */
+void cni_store_remove(struct cni_store *s, struct cni_alloc *a);
+/* Append a record, taking ownership of @a's contents. Return: the record or NULL. */
+struct cni_alloc *cni_store_add(struct cni_store *s, struct cni_alloc *a);
+void cni_alloc_done(struct cni_alloc *a);
+
+/**
+ * cni_ipam_allocate() - one address per subnet for a new attachment
+ * @want, @n_want:	requested addresses (runtimeConfig.ips, args, CNI_ARGS IP=);
+ *			each must fall into a subnet's range and be free
+ * @ret:		n_subnets addresses, in subnet order
+ *
+ * Subnets without a requested address get the next free one after the last
+ * one given out (round robin, as host-local does), skipping the gateway.
+ * Updates @s->last. Code 102 when a range is full or a wish is taken.
+ */
+int cni_ipam_allocate(struct cni_store *s, const struct cni_config *cfg, const struct nd_ip *want,
+		      size_t n_want, struct nd_ip **ret, struct cni_error *err);
+
+/* Whether subnet @sn still has a free address (STATUS). */
+bool cni_ipam_has_free(const struct cni_store *s, const struct cni_subnet *sn);
+
+/* Compare two addresses of one family as big-endian numbers. */
+int cni_ip_cmp(const struct nd_ip *a, const struct nd_ip *b);

@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * netd as a CNI plugin (type "netd"). The runtime runs the binary with
+ * CNI_COMMAND and friends in the environment and the network configuration
+ * on stdin; main() sends it here. Every command translates the CNI world into
+ * a netavark request and runs netd's own pipeline on it (netd_setup() /
+ * netd_teardown()), so a CNI network gets exactly what the bridge driver
+ * builds: bridge, veth, addresses, routes, isolation, masquerade, published
+ * ports and netd-dns.
+ *
+ * stdout carries the result or the error object (in the shape of the
+ * requested spec version) and nothing else; logs go to stderr (NETD_LOG).
+ */
+#include "cni.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "cni-request.h"
+#include "fw.h"
+#include "link-veth.h"
+#include "netns.h"
+#include "nl.h"
+#include "state.h"
+#include "shared/cleanup.h"
+#include "shared/log.h"
+
+static int print_json(json_object *o)
+{
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							  JSON_C_TO_STRING_NOSLASHESCAPE);
+	int r = printf("%s\n", s) < 0 || fflush(stdout) != 0 ? -EIO : 0;
+
+	json_object_put(o);
+	return r;
+}
+
+static int fail(const struct cni_error *err, const char *version)
+{
+	log_debug("CNI error %u: %s%s%s", err->code, err->msg ? err->msg : "",
+		  err->details ? " - " : "", err->details ? err->details : "");
+	(void)print_json(cni_error_to_json(err, version));
+	return 1;
+}
+
+/* netd's error (nd_error) as a CNI error: EAGAIN-like codes mean "try again". */
+static int from_netd(struct cni_error *err, struct nd_error *ne, const char *what)
+{
+	unsigned code = ne->code == -EAGAIN || ne->code == -EBUSY || ne->code == -EINTR ?
+			CNI_ERR_TRY_AGAIN : CNI_ERR_NETD;
+
+	cni_error_set(err, code, "%s: %s", what, ne->msg ? ne->msg : strerror(-ne->code));
+	nd_error_clear(ne);
+	return -1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* VERSION */
+
+static int cmd_version(enum cni_version v)
+{
+	static const char *const all[] = CNI_SUPPORTED_VERSIONS;
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+	for (size_t i = 0; i < ELEMENTSOF(all); i++)
+		json_object_array_add(a, json_object_new_string(all[i]));
+	json_object_object_add(o, "cniVersion", json_object_new_string(cni_version_str(v)));
+	json_object_object_add(o, "supportedVersions", a);
+	return print_json(o) < 0 ? 1 : 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* ADD */
+
+static void format_mac(const uint8_t m[6], char out[18])
+{
+	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+/* Bridge and host veth as they are now (for the result's interfaces). */
+static void host_info(const struct cni_config *cfg, const struct cni_params *p,
+		      struct cni_host_info *hi)
+{
+	_cleanup_(nlx_freep) struct nlx *h = NULL;
+	struct nlx_link l;
+
+	*hi = (struct cni_host_info){0};
+	snprintf(hi->bridge, sizeof(hi->bridge), "%s", cfg->bridge);
+	veth_host_name(p->container_id, cfg->name, hi->veth);
+	if (nlx_open(&h) < 0)
+		return;
+	if (nlx_link_by_name(h, hi->bridge, &l) == 0)
+		format_mac(l.mac, hi->bridge_mac);
+	if (nlx_link_by_name(h, hi->veth, &l) == 0) {
+		format_mac(l.mac, hi->veth_mac);
+		hi->mtu = l.mtu;
+	}
+}
+
+/* Remove an attachment: netd's teardown, then its IPAM record. */
+static int remove_attachment(const struct netd_opts *o, struct cni_dir *d, struct cni_alloc *rec,
+			     const char *netns, struct cni_error *err)
+{
+	struct nd_error ne = {0};
+
+	if (rec->request &&
+	    netd_teardown(o, netns, rec->request, strlen(rec->request), &ne) < 0) {
+		char what[400];
+		snprintf(what, sizeof(what), "teardown of container %s interface %s failed",
+			 rec->container_id, rec->ifname);
+		return from_netd(err, &ne, what);
+	}
+	cni_store_remove(d->store, rec);
+	return 0;
+}
+
+static int cmd_add(const struct cni_config *cfg, const struct cni_params *p, struct cni_dir *d,
+		   const struct netd_opts *o, struct cni_error *err)
+{
+	_cleanup_(cni_result_freep) struct cni_result *res = NULL;
+	_cleanup_free_ struct nd_ip *ips = NULL;
+	struct cni_alloc new_rec = {0}, *rec;
+	const struct nd_ip *want = cfg->n_req_ips ? cfg->req_ips : p->arg_ips;
+	size_t n_want = cfg->n_req_ips ? cfg->n_req_ips : p->n_arg_ips;
+	struct cni_host_info hi;
+	struct nd_error ne = {0};
+	json_object *nv = NULL;
+	int r;
+
+	if (cfg->dns_enabled && access(o->aardvark_binary, X_OK) < 0)
+		return cni_error_set(err, CNI_ERR_NETD,
+				     "dnsEnabled is set but the DNS server %s cannot be run: %s (set \"dnsBinary\")",
+				     o->aardvark_binary, strerror(errno));
+	rec = cni_store_find(d->store, p->container_id, p->ifname);
+	if (rec && rec->ready)
+		return cni_error_set(err, CNI_ERR_NETD,
+				     "container %s already has interface %s on network \"%s\"; DEL it before adding it again",
+				     p->container_id, p->ifname, cfg->name);
+	if (rec) {
+		/* An ADD that died half way: clean up what it left. */
+		log_warn("cleaning up an interrupted ADD of container %s", p->container_id);
+		r = remove_attachment(o, d, rec, strcmp(rec->netns, p->netns) == 0 ? p->netns : "", err);
+		if (r < 0)
+			return r;
+	}
+	if (cni_store_count_container(d->store, p->container_id) > 0)
+		return cni_error_set(err, CNI_ERR_NETD,
+				     "container %s is attached to network \"%s\" already (with another interface); netd attaches a container to a network once",
+				     p->container_id, cfg->name);
+
+	if (cni_ipam_allocate(d->store, cfg, want, n_want, &ips, err) < 0)
+		return -1;
+	new_rec.container_id = strdup(p->container_id);
+	new_rec.ifname = strdup(p->ifname);
+	new_rec.netns = strdup(p->netns);
+	new_rec.ips = TAKE_PTR(ips);
+	new_rec.n_ips = cfg->n_subnets;
+	new_rec.request = cni_request_build(cfg, p, new_rec.ips, new_rec.n_ips);
+	if (!new_rec.container_id || !new_rec.ifname || !new_rec.netns || !new_rec.request ||
+	    !(rec = cni_store_add(d->store, &new_rec))) {
+		cni_alloc_done(&new_rec);
+		return cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
+	}
+	/* Recorded before anything is built: an interrupted ADD can be cleaned up. */
+	if (cni_dir_save(d, err) < 0)
+		return -1;
+	log_debug("netavark request: %s", rec->request);
+
+	r = netd_setup(o, p->netns, rec->request, strlen(rec->request), &nv, &ne);
+	if (r < 0) {
+		struct cni_error ignore = {0};
+		cni_store_remove(d->store, rec);
+		(void)cni_dir_save(d, &ignore);
+		cni_error_clear(&ignore);
+		return from_netd(err, &ne, "netd setup failed");
+	}
+	rec->ready = true;
+	host_info(cfg, p, &hi);
+	r = cni_result_from_netavark(nv, cfg, p, &hi, &res, err);
+	json_object_put(nv);
+	if (r == 0 && cni_dir_save(d, err) < 0)
+		r = -1;
+	if (r == 0 && cfg->prev) {
+		/* Chained after another plugin: its result, then ours. */
+		if (cni_result_append(cfg->prev, res) < 0)
+			r = cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
+		if (r == 0 && print_json(cni_result_to_json(cfg->prev, cfg->version)) < 0)
+			r = cni_error_set(err, CNI_ERR_IO, "failed to write the result to stdout");
+	} else if (r == 0 && print_json(cni_result_to_json(res, cfg->version)) < 0) {
+		r = cni_error_set(err, CNI_ERR_IO, "failed to write the result to stdout");
+	}
+	if (r < 0) {
+		/* Do not leave a network the runtime was told failed. */
+		struct cni_error ignore = {0};
+		(void)remove_attachment(o, d, rec, p->netns, &ignore);
+		(void)cni_dir_save(d, &ignore);
+		cni_error_clear(&ignore);
+		return -1;
+	}
+	log_info("CNI ADD: container %s interface %s on network %s", p->container_id, p->ifname,
+		 cfg->name);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* DEL */
+
+/* The namespace to tear down in: the given one if it is one, else none (host side only). */
+static const char *usable_netns(const char *netns)
+{
+	int fd;
+
+	if (!netns[0])
+		return "";
+	fd = netns_open(netns);
+	if (fd < 0) {
+		log_info("container namespace %s is gone (%s); cleaning up the host side", netns,
+			 strerror(-fd));
+		return "";
+	}
+	(void)close(fd);
+	return netns;
+}
+
+static int cmd_del(const struct cni_config *cfg, const struct cni_params *p, struct cni_dir *d,
+		   const struct netd_opts *o, struct cni_error *err)
+{
+	struct cni_alloc *rec = cni_store_find(d->store, p->container_id, p->ifname);
+	const char *netns = usable_netns(p->netns);
+	_cleanup_(nlx_freep) struct nlx *h = NULL;
+	_cleanup_free_ char *req = NULL;
+	char veth[IFNAMSIZ];
+	struct nlx_link l;
+	struct nd_error ne = {0};
+
+	if (rec) {
+		if (remove_attachment(o, d, rec, netns, err) < 0)
+			return -1;
+		return cni_dir_save(d, err);
+	}
+	/*
+	 * No record: never added, deleted already, or the state was lost. If
+	 * the host veth is still there, tear down what a request rebuilt from
+	 * the config can name (no addresses, no ports: nothing that could
+	 * belong to another container).
+	 */
+	veth_host_name(p->container_id, cfg->name, veth);
+	if (nlx_open(&h) < 0 || nlx_link_by_name(h, veth, &l) < 0)
+		return 0;
+	log_warn("no IPAM record for container %s interface %s, but %s exists; removing it",
+		 p->container_id, p->ifname, veth);
+	{
+		struct cni_config bare = *cfg;
+		bare.n_ports = 0;
+		bare.n_ctr_dns = 0;
+		req = cni_request_build(&bare, p, NULL, 0);
+	}
+	if (!req)
+		return cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
+	if (netd_teardown(o, netns, req, strlen(req), &ne) < 0)
+		return from_netd(err, &ne, "netd teardown failed");
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* GC */
+
+static bool still_valid(const struct cni_config *cfg, const struct cni_alloc *a)
+{
+	for (size_t i = 0; i < cfg->n_valid; i++)
+		if (strcmp(cfg->valid[i].container_id, a->container_id) == 0 &&
+		    strcmp(cfg->valid[i].ifname, a->ifname) == 0)
+			return true;
+	return false;
+}
+
+static int cmd_gc(const struct cni_config *cfg, struct cni_dir *d, const struct netd_opts *o,
+		  struct cni_error *err)
+{
+	_cleanup_free_ char *failures = NULL;
+	size_t len = 0, n_failed = 0, n_removed = 0;
+	FILE *f = open_memstream(&failures, &len);
+	int r;
+
+	if (!f)
+		return cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
+	for (size_t i = 0; i < d->store->n;) {
+		struct cni_alloc *a = &d->store->v[i];
+		struct cni_error e = {0};
+
+		if (still_valid(cfg, a)) {
+			i++;
+			continue;
+		}
+		log_info("GC: removing stale attachment %s/%s (%s)", a->container_id, a->ifname,
+			 a->n_ips ? "addresses released" : "no addresses");
+		/* The runtime says its namespace is gone: clean up the host side. */
+		if (remove_attachment(o, d, a, "", &e) < 0) {
+			fprintf(f, "%s%s", n_failed ? "; " : "", e.msg);
+			n_failed++;
+			cni_error_clear(&e);
+			i++;
+			continue;
+		}
+		n_removed++;
+	}
+	(void)fclose(f);
+	r = cni_dir_save(d, err);
+	if (r < 0)
+		return r;
+	if (n_failed)
+		return cni_error_set(err, CNI_ERR_GC, "GC removed %zu stale attachment(s), %zu failed: %s",
+				     n_removed, n_failed, failures ? failures : "");
+	log_info("GC: network %s: %zu stale attachment(s) removed, %zu kept", cfg->name, n_removed,
+		 d->store->n);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static int read_stdin(char **ret, size_t *len, struct cni_error *err)
+{
+	int r = state_read_fd(STDIN_FILENO, CNI_MAX_INPUT, ret, len);
+
+	if (r == -EFBIG)
+		return cni_error_set(err, CNI_ERR_DECODE, "network config larger than %u bytes",
+				     CNI_MAX_INPUT);
+	if (r == -EBADF) {
+		*ret = strdup("");
+		*len = 0;
+		return *ret ? 0 : cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
+	}
+	if (r < 0)
+		return cni_error_set(err, CNI_ERR_IO, "failed to read the network config from stdin: %s",
+				     strerror(-r));
+	return 0;
+}
+
+static int run(const struct cni_config *cfg, const struct cni_params *p, struct cni_error *err)
+{
+	struct cni_dir d;
+	struct netd_opts o;
+	char dns_path[4096];
+	int r;
+
+	cni_make_opts(cfg, &o, dns_path, sizeof(dns_path));
+	if (!fw_lookup(o.fw_driver))
+		return cni_error_set(err, CNI_ERR_CONFIG, "firewallDriver: unknown driver \"%s\"",
+				     o.fw_driver);
+	r = cni_dir_open(cfg, &d, err);
+	if (r < 0) {
+		cni_dir_close(&d);
+		return r;
+	}
+	switch (p->cmd) {
+	case CNI_CMD_ADD:
+		r = cmd_add(cfg, p, &d, &o, err);
+		break;
+	case CNI_CMD_DEL:
+		r = cmd_del(cfg, p, &d, &o, err);
+		break;
+	case CNI_CMD_CHECK: {
+		const struct cni_alloc *rec = cni_store_find(d.store, p->container_id, p->ifname);
+		if (!rec || !rec->ready)
+			r = cni_error_set(err, CNI_ERR_CHECK,
+					  "no address reservation for container %s interface %s on network \"%s\" (was it added?)",
+					  p->container_id, p->ifname, cfg->name);
+		else
+			r = cni_check(cfg, p, &o, rec, err);
+		break;
+	}
+	case CNI_CMD_GC:
+		r = cmd_gc(cfg, &d, &o, err);
+		break;
+	case CNI_CMD_STATUS:
+		r = cni_status(cfg, &o, &d, err);
+		break;
+	case CNI_CMD_VERSION:
+		r = 0;
+		break;
+	}
+	cni_dir_close(&d);
+	return r;
+}
+
+int cni_main(int argc, char **argv)
+{
+	_cleanup_(cni_config_freep) struct cni_config *cfg = NULL;
+	struct cni_env env = {
+		.command = getenv("CNI_COMMAND"),
+		.container_id = getenv("CNI_CONTAINERID"),
+		.netns = getenv("CNI_NETNS"),
+		.ifname = getenv("CNI_IFNAME"),
+		.args = getenv("CNI_ARGS"),
+		.path = getenv("CNI_PATH"),
+	};
+	enum cni_version ver = CNI_V_NEWEST;
+	struct cni_params p = {0};
+	struct cni_error err = {0};
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	log_setup("NETD_LOG", "netd-cni");
+	if (read_stdin(&buf, &len, &err) < 0)
+		return fail(&err, cni_version_str(ver));
+	/* Errors are answered in the version asked for, when it can be told. */
+	(void)cni_peek_version(buf, len, &ver);
+	if (cni_params_parse(&env, &p, &err) < 0)
+		goto out;
+	if (cni_config_parse(buf, len, p.cmd, &cfg, &err) < 0)
+		goto out;
+	ver = cfg->version;
+	if (p.cmd == CNI_CMD_VERSION) {
+		cni_params_done(&p);
+		return cmd_version(cfg->version);
+	}
+	log_debug("CNI %s network %s container %s ifname %s netns %s", cni_cmd_name(p.cmd),
+		  cfg->name, p.container_id ? p.container_id : "-", p.ifname ? p.ifname : "-",
+		  p.netns);
+	if (p.cmd == CNI_CMD_CHECK && !cfg->prev) {
+		cni_error_set(&err, CNI_ERR_CONFIG, "CHECK needs prevResult (the result of the ADD)");
+		goto out;
+	}
+	r = run(cfg, &p, &err);
+	if (r == 0) {
+		cni_params_done(&p);
+		return 0;
+	}
+out:
+	cni_params_done(&p);
+	r = fail(&err, cni_version_str(ver));
+	cni_error_clear(&err);
+	return r;
+}

@@ -1,0 +1,795 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The CNI plugin's parsers: spec versions, the environment (CNI_* and
+ * CNI_ARGS), the network configuration with every error code the spec
+ * lists, results in the shape of each version, prevResult, the IPAM store
+ * and allocator, and the netavark request built from a configuration (which
+ * request_parse() must accept).
+ *
+ * JSON is written with single quotes; json_text() turns them into double
+ * quotes before parsing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cni-config.h"
+#include "cni-ipam.h"
+#include "cni-request.h"
+#include "cni-result.h"
+#include "request.h"
+#include "shared/cleanup.h"
+#include "tap.h"
+
+static char *json_text(const char *s)
+{
+	char *t = strdup(s);
+
+	if (!t)
+		abort();
+	for (char *c = t; *c; c++)
+		if (*c == '\'')
+			*c = '"';
+	return t;
+}
+
+#define BASE "'cniVersion':'1.0.0','name':'net1','type':'netd'"
+#define SUB "'subnets':[{'subnet':'10.88.0.0/24'}]"
+#define CONF(extra) "{" BASE "," SUB extra "}"
+
+static int parse(const char *single_quoted, enum cni_cmd cmd, struct cni_config **ret,
+		 struct cni_error *err)
+{
+	_cleanup_free_ char *t = json_text(single_quoted);
+
+	return cni_config_parse(t, strlen(t), cmd, ret, err);
+}
+
+/* ---- versions ---------------------------------------------------------- */
+
+static void test_versions(void)
+{
+	static const struct { const char *s; int r; unsigned code; } cases[] = {
+		{ "0.3.0", 0, 0 }, { "0.3.1", 0, 0 }, { "0.4.0", 0, 0 }, { "1.0.0", 0, 0 },
+		{ "1.1.0", 0, 0 },
+		{ "0.2.0", -ENOTSUP, CNI_ERR_VERSION }, { "2.0.0", -ENOTSUP, CNI_ERR_VERSION },
+		{ "1.0.1", -ENOTSUP, CNI_ERR_VERSION },
+		{ "1.0", -EINVAL, CNI_ERR_DECODE }, { "1.0.0.0", -EINVAL, CNI_ERR_DECODE },
+		{ "01.0.0", -EINVAL, CNI_ERR_DECODE }, { "a.b.c", -EINVAL, CNI_ERR_DECODE },
+		{ "", -EINVAL, CNI_ERR_DECODE }, { "1.0.0 ", -EINVAL, CNI_ERR_DECODE },
+		{ "-1.0.0", -EINVAL, CNI_ERR_DECODE },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		struct cni_error err = {0};
+		enum cni_version v;
+		char name[80];
+		int r = cni_version_parse(cases[i].s, &v, &err);
+
+		snprintf(name, sizeof(name), "version \"%s\"", cases[i].s);
+		tap_result(r == cases[i].r && err.code == cases[i].code &&
+			   (r != 0 || strcmp(cni_version_str(v), cases[i].s) == 0), NULL, name);
+		cni_error_clear(&err);
+	}
+}
+
+/* ---- environment -------------------------------------------------------- */
+
+struct env_case {
+	const char *name;
+	struct cni_env env;
+	unsigned code;		/* 0 = must succeed */
+	const char *msg;	/* substring of the message */
+};
+
+#define ENV_ADD(cid, ns, ifn, a) \
+	{ .command = "ADD", .container_id = cid, .netns = ns, .ifname = ifn, .args = a }
+#define ADD_ENV .command = "ADD", .container_id = "c1", .netns = "/run/netns/x", .ifname = "eth0"
+
+static const struct env_case env_cases[] = {
+	{ "no CNI_COMMAND", { .container_id = "c1" }, CNI_ERR_ENV, "missing environment variable CNI_COMMAND" },
+	{ "unknown CNI_COMMAND", { .command = "PUT" }, CNI_ERR_ENV, "unknown command \"PUT\"" },
+	{ "lower-case command", { .command = "add" }, CNI_ERR_ENV, "unknown command" },
+	{ "ADD without anything", { .command = "ADD" }, CNI_ERR_ENV,
+	  "CNI_CONTAINERID (missing), CNI_IFNAME (missing), CNI_NETNS (missing)" },
+	{ "ADD without CNI_NETNS", { .command = "ADD", .container_id = "c1", .ifname = "eth0" },
+	  CNI_ERR_ENV, "CNI_NETNS (missing)" },
+	{ "ADD with relative CNI_NETNS", ENV_ADD("c1", "netns/x", "eth0", NULL), CNI_ERR_ENV,
+	  "CNI_NETNS (\"netns/x\" is not an absolute path)" },
+	{ "bad container id", ENV_ADD("-abc", "/run/netns/x", "eth0", NULL), CNI_ERR_ENV, "CNI_CONTAINERID (\"-abc\"" },
+	{ "container id with slash", ENV_ADD("a/b", "/run/netns/x", "eth0", NULL), CNI_ERR_ENV, "CNI_CONTAINERID" },
+	{ "ifname too long", ENV_ADD("c1", "/run/netns/x", "abcdefghijklmnop", NULL), CNI_ERR_ENV,
+	  "CNI_IFNAME (\"abcdefghijklmnop\" is longer than 15 characters)" },
+	{ "ifname with slash", ENV_ADD("c1", "/run/netns/x", "a/b", NULL), CNI_ERR_ENV, "CNI_IFNAME" },
+	{ "ADD ok", { ADD_ENV }, 0, NULL },
+	{ "DEL without CNI_NETNS", { .command = "DEL", .container_id = "c1", .ifname = "eth0" }, 0, NULL },
+	{ "DEL without CNI_IFNAME", { .command = "DEL", .container_id = "c1" }, CNI_ERR_ENV,
+	  "CNI_IFNAME (missing)" },
+	{ "CHECK without CNI_NETNS", { .command = "CHECK", .container_id = "c1", .ifname = "eth0" },
+	  CNI_ERR_ENV, "CNI_NETNS (missing)" },
+	{ "VERSION needs nothing else", { .command = "VERSION" }, 0, NULL },
+	{ "STATUS needs nothing else", { .command = "STATUS" }, 0, NULL },
+	{ "GC without CNI_PATH", { .command = "GC" }, CNI_ERR_ENV, "CNI_PATH (missing)" },
+	{ "GC with CNI_PATH", { .command = "GC", .path = "/opt/cni/bin" }, 0, NULL },
+	{ "CNI_ARGS known keys", ENV_ADD("c1", "/run/netns/x", "eth0", "K8S_POD_NAME=web;K8S_POD_NAMESPACE=ns;IP=10.88.0.9"),
+	  0, NULL },
+	{ "CNI_ARGS unknown key", ENV_ADD("c1", "/run/netns/x", "eth0", "FOO=bar"), CNI_ERR_ENV,
+	  "unknown key \"FOO\"; add IgnoreUnknown=1" },
+	{ "CNI_ARGS unknown key, IgnoreUnknown after it", ENV_ADD("c1", "/run/netns/x", "eth0", "FOO=bar;IgnoreUnknown=1"),
+	  0, NULL },
+	{ "CNI_ARGS IgnoreUnknown=true", ENV_ADD("c1", "/run/netns/x", "eth0", "IgnoreUnknown=true;X=1"), 0, NULL },
+	{ "CNI_ARGS not key=value", ENV_ADD("c1", "/run/netns/x", "eth0", "justtext"), CNI_ERR_ENV,
+	  "\"justtext\" is not KEY=VALUE" },
+	{ "CNI_ARGS bad IP", ENV_ADD("c1", "/run/netns/x", "eth0", "IP=10.0.0.300"), CNI_ERR_ENV,
+	  "IP: \"10.0.0.300\" is not an IP address" },
+	{ "CNI_ARGS bad MAC", ENV_ADD("c1", "/run/netns/x", "eth0", "MAC=zz:00:00:00:00:00"), CNI_ERR_ENV, "MAC:" },
+	{ "CNI_ARGS multicast MAC", ENV_ADD("c1", "/run/netns/x", "eth0", "MAC=01:00:00:00:00:01"), CNI_ERR_ENV, "MAC:" },
+	{ "CNI_ARGS empty pairs", ENV_ADD("c1", "/run/netns/x", "eth0", ";;K8S_POD_NAME=a;"), 0, NULL },
+};
+
+static void test_env(void)
+{
+	for (size_t i = 0; i < ELEMENTSOF(env_cases); i++) {
+		const struct env_case *c = &env_cases[i];
+		struct cni_params p = {0};
+		struct cni_error err = {0};
+		int r = cni_params_parse(&c->env, &p, &err);
+		bool ok;
+
+		if (c->code)
+			ok = r < 0 && err.code == c->code && err.msg && strstr(err.msg, c->msg);
+		else
+			ok = r == 0 && !err.msg;
+		if (!ok)
+			tap_diag("got %d, code %u: %s", r, err.code, err.msg ? err.msg : "(none)");
+		tap_result(ok, NULL, c->name);
+		cni_params_done(&p);
+		cni_error_clear(&err);
+	}
+}
+
+static void test_env_values(void)
+{
+	struct cni_env env = ENV_ADD("c1", "/run/netns/x", "eth0", "K8S_POD_NAME=web;IP=10.88.0.9,fd00::9;MAC=02:00:00:00:00:09");
+	struct cni_params p = {0};
+	struct cni_error err = {0};
+	char b[ND_ADDRSTRLEN];
+
+	tap_check_begin();
+	CHECK(cni_params_parse(&env, &p, &err) == 0);
+	CHECK(p.cmd == CNI_CMD_ADD);
+	CHECK(p.pod_name && strcmp(p.pod_name, "web") == 0);
+	CHECK(p.n_arg_ips == 2);
+	CHECK(p.n_arg_ips == 2 && strcmp(nd_ip_str(&p.arg_ips[1], b), "fd00::9") == 0);
+	CHECK(p.has_arg_mac && p.arg_mac[5] == 9);
+	CHECK(strcmp(p.netns, "/run/netns/x") == 0);
+	tap_result(tap_check_ok(), NULL, "CNI_ARGS values");
+	cni_params_done(&p);
+	cni_error_clear(&err);
+}
+
+/* ---- configuration ------------------------------------------------------- */
+
+struct conf_case {
+	const char *name;
+	enum cni_cmd cmd;
+	const char *json;
+	unsigned code;		/* 0 = valid */
+	const char *msg;
+};
+
+#define PREV10 "'prevResult':{'cniVersion':'1.0.0','interfaces':[{'name':'eth0','sandbox':'/x'}],'ips':[{'address':'10.1.0.2/24','interface':0}]}"
+
+static const struct conf_case conf_cases[] = {
+	/* decoding (6) and versions (1) */
+	{ "empty stdin", CNI_CMD_ADD, "", CNI_ERR_DECODE, "stdin is empty" },
+	{ "bad JSON", CNI_CMD_ADD, "{'cniVersion':", CNI_ERR_DECODE, "failed to decode" },
+	{ "not an object", CNI_CMD_ADD, "[1,2]", CNI_ERR_DECODE, "expected a JSON object, got array" },
+	{ "trailing garbage", CNI_CMD_ADD, CONF("") "x", CNI_ERR_DECODE, "trailing data" },
+	{ "no cniVersion", CNI_CMD_ADD, "{'name':'n','type':'netd'," SUB "}", CNI_ERR_VERSION,
+	  "missing (that means 0.1.0)" },
+	{ "cniVersion a number", CNI_CMD_ADD, "{'cniVersion':1,'name':'n','type':'netd'}", CNI_ERR_DECODE,
+	  "expected a string" },
+	{ "cniVersion garbage", CNI_CMD_ADD, "{'cniVersion':'one','name':'n','type':'netd'}",
+	  CNI_ERR_DECODE, "not a version string" },
+	{ "cniVersion 0.2.0", CNI_CMD_ADD, "{'cniVersion':'0.2.0','name':'n','type':'netd'," SUB "}",
+	  CNI_ERR_VERSION, "incompatible CNI version 0.2.0" },
+	{ "cniVersion 2.0.0", CNI_CMD_DEL, "{'cniVersion':'2.0.0','name':'n','type':'netd'," SUB "}",
+	  CNI_ERR_VERSION, "incompatible" },
+	{ "CHECK with 0.3.1", CNI_CMD_CHECK, "{'cniVersion':'0.3.1','name':'n','type':'netd'," SUB "}",
+	  CNI_ERR_VERSION, "does not allow CHECK" },
+	{ "GC with 1.0.0", CNI_CMD_GC, CONF(",'cni.dev/valid-attachments':[]"), CNI_ERR_VERSION,
+	  "does not allow GC" },
+	{ "STATUS with 0.4.0", CNI_CMD_STATUS, "{'cniVersion':'0.4.0','name':'n','type':'netd'," SUB "}",
+	  CNI_ERR_VERSION, "does not allow STATUS" },
+	/* unsupported fields (2) */
+	{ "unknown key", CNI_CMD_ADD, CONF(",'hairpinMode':true"), CNI_ERR_FIELD,
+	  "unsupported field in network config: hairpinMode = true" },
+	{ "ipam delegation", CNI_CMD_ADD, CONF(",'ipam':{'type':'host-local'}"), CNI_ERR_FIELD,
+	  "ipam = {\"type\":\"host-local\"}: netd allocates addresses itself" },
+	{ "ipMasq false", CNI_CMD_ADD, CONF(",'ipMasq':false"), CNI_ERR_FIELD, "ipMasq = false" },
+	{ "unknown subnet key", CNI_CMD_ADD, "{" BASE ",'subnets':[{'subnet':'10.0.0.0/24','gw':'10.0.0.1'}]}",
+	  CNI_ERR_FIELD, "subnets[0].gw = \"10.0.0.1\"" },
+	/* invalid config (7) */
+	{ "no name", CNI_CMD_ADD, "{'cniVersion':'1.0.0','type':'netd'," SUB "}", CNI_ERR_CONFIG,
+	  "name: required field is missing" },
+	{ "bad name", CNI_CMD_ADD, "{'cniVersion':'1.0.0','name':'../x','type':'netd'," SUB "}",
+	  CNI_ERR_CONFIG, "not a valid network name" },
+	{ "no type", CNI_CMD_ADD, "{'cniVersion':'1.0.0','name':'n'," SUB "}", CNI_ERR_CONFIG,
+	  "type: required field is missing" },
+	{ "no subnets", CNI_CMD_ADD, "{" BASE "}", CNI_ERR_CONFIG, "subnets: required field is missing" },
+	{ "empty subnets", CNI_CMD_ADD, "{" BASE ",'subnets':[]}", CNI_ERR_CONFIG, "at least one subnet" },
+	{ "subnet with host bits", CNI_CMD_ADD, "{" BASE ",'subnets':[{'subnet':'10.0.0.5/24'}]}",
+	  CNI_ERR_CONFIG, "subnets[0].subnet: 10.0.0.5/24 has host bits set (the network is 10.0.0.0/24)" },
+	{ "subnet not CIDR", CNI_CMD_ADD, "{" BASE ",'subnets':[{'subnet':'10.0.0.0'}]}", CNI_ERR_CONFIG,
+	  "missing '/prefix-length'" },
+	{ "subnet too small", CNI_CMD_ADD, "{" BASE ",'subnets':[{'subnet':'10.0.0.0/31'}]}",
+	  CNI_ERR_CONFIG, "too small" },
+	{ "overlapping subnets", CNI_CMD_ADD,
+	  "{" BASE ",'subnets':[{'subnet':'10.0.0.0/16'},{'subnet':'10.0.1.0/24'}]}", CNI_ERR_CONFIG,
+	  "overlaps subnets[0]" },
+	{ "gateway outside", CNI_CMD_ADD,
+	  "{" BASE ",'subnets':[{'subnet':'10.0.0.0/24','gateway':'10.0.1.1'}]}", CNI_ERR_CONFIG,
+	  "subnets[0].gateway: 10.0.1.1 is not a host address of subnet 10.0.0.0/24" },
+	{ "gateway is broadcast", CNI_CMD_ADD,
+	  "{" BASE ",'subnets':[{'subnet':'10.0.0.0/24','gateway':'10.0.0.255'}]}", CNI_ERR_CONFIG,
+	  "not a host address" },
+	{ "range reversed", CNI_CMD_ADD,
+	  "{" BASE ",'subnets':[{'subnet':'10.0.0.0/24','rangeStart':'10.0.0.50','rangeEnd':'10.0.0.40'}]}",
+	  CNI_ERR_CONFIG, "rangeStart 10.0.0.50 is after rangeEnd 10.0.0.40" },
+	{ "range outside", CNI_CMD_ADD,
+	  "{" BASE ",'subnets':[{'subnet':'10.0.0.0/24','rangeEnd':'10.0.9.1'}]}", CNI_ERR_CONFIG,
+	  "subnets[0].rangeEnd: 10.0.9.1 is not a host address" },
+	{ "too many subnets", CNI_CMD_ADD,
+	  "{" BASE ",'subnets':[{'subnet':'10.0.0.0/24'},{'subnet':'10.0.1.0/24'},{'subnet':'10.0.2.0/24'},"
+	  "{'subnet':'10.0.3.0/24'},{'subnet':'10.0.4.0/24'},{'subnet':'10.0.5.0/24'},"
+	  "{'subnet':'10.0.6.0/24'},{'subnet':'10.0.7.0/24'},{'subnet':'10.0.8.0/24'}]}",
+	  CNI_ERR_CONFIG, "more than 8 entries" },
+	{ "bridge name too long", CNI_CMD_ADD, CONF(",'bridge':'abcdefghijklmnop'"), CNI_ERR_CONFIG,
+	  "bridge: \"abcdefghijklmnop\" is longer than 15 characters" },
+	{ "bridge not a string", CNI_CMD_ADD, CONF(",'bridge':5"), CNI_ERR_CONFIG,
+	  "bridge: expected a string, got number" },
+	{ "mtu too small", CNI_CMD_ADD, CONF(",'mtu':60"), CNI_ERR_CONFIG, "mtu: 60 is not a valid MTU" },
+	{ "mtu too big", CNI_CMD_ADD, CONF(",'mtu':70000"), CNI_ERR_CONFIG, "out of range" },
+	{ "isolate bad", CNI_CMD_ADD, CONF(",'isolate':'maybe'"), CNI_ERR_CONFIG, "isolate" },
+	{ "dataDir relative", CNI_CMD_ADD, CONF(",'dataDir':'var/lib'"), CNI_ERR_CONFIG,
+	  "dataDir: \"var/lib\" is not an absolute path" },
+	{ "firewallDriver unknown", CNI_CMD_ADD, CONF(",'firewallDriver':'iptables'"), CNI_ERR_CONFIG,
+	  "not nftables or none" },
+	{ "dnsPort 0", CNI_CMD_ADD, CONF(",'dnsPort':0"), CNI_ERR_CONFIG, "dnsPort: 0 is out of range" },
+	{ "route without dst", CNI_CMD_ADD, CONF(",'routes':[{'gw':'10.88.0.1'}]"), CNI_ERR_CONFIG,
+	  "routes[0].dst: required field is missing" },
+	{ "route family mismatch", CNI_CMD_ADD, CONF(",'routes':[{'dst':'fd00::/8','gw':'10.88.0.1'}]"),
+	  CNI_ERR_CONFIG, "not of the same IP family" },
+	{ "route v6 without v6 subnet", CNI_CMD_ADD, CONF(",'routes':[{'dst':'fd00::/8'}]"), CNI_ERR_CONFIG,
+	  "no IPv6 subnet" },
+	{ "portMappings not array", CNI_CMD_ADD, CONF(",'runtimeConfig':{'portMappings':{}}"),
+	  CNI_ERR_CONFIG, "runtimeConfig.portMappings: expected an array" },
+	{ "port 0", CNI_CMD_ADD,
+	  CONF(",'runtimeConfig':{'portMappings':[{'hostPort':0,'containerPort':80}]}"), CNI_ERR_CONFIG,
+	  "hostPort: 0 is out of range 1..65535" },
+	{ "port protocol", CNI_CMD_ADD,
+	  CONF(",'runtimeConfig':{'portMappings':[{'hostPort':8080,'containerPort':80,'protocol':'icmp'}]}"),
+	  CNI_ERR_CONFIG, "unknown protocol \"icmp\"" },
+	{ "port hostIP", CNI_CMD_ADD,
+	  CONF(",'runtimeConfig':{'portMappings':[{'hostPort':8080,'containerPort':80,'hostIP':'x'}]}"),
+	  CNI_ERR_CONFIG, "hostIP: \"x\" is not an IP address" },
+	{ "port missing containerPort", CNI_CMD_ADD,
+	  CONF(",'runtimeConfig':{'portMappings':[{'hostPort':8080}]}"), CNI_ERR_CONFIG,
+	  "needs hostPort and containerPort" },
+	{ "runtimeConfig ips bad", CNI_CMD_ADD, CONF(",'runtimeConfig':{'ips':['nope']}"), CNI_ERR_CONFIG,
+	  "runtimeConfig.ips[0]: \"nope\" is not an IP address" },
+	{ "runtimeConfig mac bad", CNI_CMD_ADD, CONF(",'runtimeConfig':{'mac':'xx'}"), CNI_ERR_CONFIG,
+	  "runtimeConfig.mac" },
+	{ "alias with space", CNI_CMD_ADD, CONF(",'runtimeConfig':{'aliases':{'net1':['a b']}}"),
+	  CNI_ERR_CONFIG, "is not a DNS name" },
+	{ "prevResult 0.4.0 wrong ips version", CNI_CMD_ADD,
+	  "{'cniVersion':'0.4.0','name':'n','type':'netd'," SUB ",'prevResult':{'ips':[{'version':'6','address':'10.1.0.2/24'}]}}",
+	  CNI_ERR_CONFIG, "expected \"4\"" },
+	{ "prevResult bad interface index", CNI_CMD_ADD,
+	  CONF(",'prevResult':{'interfaces':[],'ips':[{'address':'10.1.0.2/24','interface':0}]}"),
+	  CNI_ERR_CONFIG, "prevResult.ips[0].interface: 0 is not an index into interfaces (0 entries)" },
+	{ "prevResult not an object", CNI_CMD_CHECK, CONF(",'prevResult':[]"), CNI_ERR_CONFIG,
+	  "prevResult: expected an object" },
+	{ "GC without valid-attachments", CNI_CMD_GC, "{'cniVersion':'1.1.0','name':'n','type':'netd'," SUB "}",
+	  CNI_ERR_CONFIG, "cni.dev/valid-attachments: required for GC" },
+	{ "GC attachment without ifname", CNI_CMD_GC,
+	  "{'cniVersion':'1.1.0','name':'n','type':'netd'," SUB ",'cni.dev/valid-attachments':[{'containerID':'a'}]}",
+	  CNI_ERR_CONFIG, "needs containerID and ifname" },
+	/* valid */
+	{ "minimal", CNI_CMD_ADD, CONF(""), 0, NULL },
+	{ "prevResult 0.4.0 without ips version (as the reference plugins print it)", CNI_CMD_ADD,
+	  "{'cniVersion':'0.4.0','name':'n','type':'netd'," SUB ",'prevResult':{'ips':[{'address':'10.1.0.2/24'}]}}",
+	  0, NULL },
+	{ "every version", CNI_CMD_ADD, "{'cniVersion':'0.3.0','name':'n','type':'netd'," SUB "}", 0, NULL },
+	{ "ipMasq false on internal network", CNI_CMD_ADD, CONF(",'ipMasq':false,'internal':true"), 0, NULL },
+	{ "capabilities, args and cni.dev keys pass", CNI_CMD_ADD,
+	  CONF(",'capabilities':{'portMappings':true},'args':{'other':{'x':1}},'cni.dev/future':1"), 0, NULL },
+	{ "DEL tolerates a bad prevResult", CNI_CMD_DEL, CONF(",'prevResult':{'ips':'x'}"), 0, NULL },
+	{ "CHECK with prevResult", CNI_CMD_CHECK, CONF("," PREV10), 0, NULL },
+	{ "VERSION with empty stdin", CNI_CMD_VERSION, "", 0, NULL },
+	{ "VERSION with unknown version", CNI_CMD_VERSION, "{'cniVersion':'9.9.9'}", 0, NULL },
+	{ "VERSION with garbage version", CNI_CMD_VERSION, "{'cniVersion':'x'}", CNI_ERR_DECODE,
+	  "not a version string" },
+	{ "null values count as absent", CNI_CMD_ADD, CONF(",'bridge':null,'mtu':null,'ipam':null"), 0, NULL },
+};
+
+static void test_config_errors(void)
+{
+	for (size_t i = 0; i < ELEMENTSOF(conf_cases); i++) {
+		const struct conf_case *c = &conf_cases[i];
+		struct cni_config *cfg = NULL;
+		struct cni_error err = {0};
+		int r = parse(c->json, c->cmd, &cfg, &err);
+		bool ok;
+
+		if (c->code)
+			ok = r < 0 && !cfg && err.code == c->code && err.msg && strstr(err.msg, c->msg);
+		else
+			ok = r == 0 && cfg && !err.msg;
+		if (!ok)
+			tap_diag("got %d, code %u: %s", r, err.code, err.msg ? err.msg : "(none)");
+		tap_result(ok, NULL, c->name);
+		cni_config_free(cfg);
+		cni_error_clear(&err);
+	}
+}
+
+static void test_config_defaults(void)
+{
+	struct cni_config *cfg = NULL;
+	struct cni_error err = {0};
+	char b[ND_ADDRSTRLEN];
+
+	tap_check_begin();
+	CHECK(parse(CONF(""), CNI_CMD_ADD, &cfg, &err) == 0);
+	if (cfg) {
+		CHECK(cfg->version == CNI_V100);
+		CHECK(strcmp(cfg->bridge, "netd-net1") == 0);
+		CHECK(strcmp(cfg->data_dir, "/var/lib/netd/cni") == 0);
+		CHECK(strcmp(cfg->runtime_dir, "/run/netd/cni") == 0);
+		CHECK(strcmp(cfg->fw_driver, "nftables") == 0);
+		CHECK(cfg->n_subnets == 1);
+		CHECK(strcmp(nd_ip_str(&cfg->subnets[0].gateway, b), "10.88.0.1") == 0);
+		CHECK(strcmp(nd_ip_str(&cfg->subnets[0].range_start, b), "10.88.0.1") == 0);
+		CHECK(strcmp(nd_ip_str(&cfg->subnets[0].range_end, b), "10.88.0.254") == 0);
+		CHECK(!cfg->dns_enabled && cfg->dns_port == 53);
+		CHECK(!cfg->internal && !cfg->has_mtu && !cfg->has_isolate && !cfg->prev);
+	}
+	tap_result(tap_check_ok(), NULL, "defaults");
+	cni_config_free(cfg);
+	cni_error_clear(&err);
+}
+
+static void test_config_values(void)
+{
+	static const char *conf =
+		"{'cniVersion':'1.1.0','name':'a-rather-long-network-name','type':'netd',"
+		"'subnets':[{'subnet':'10.1.0.0/24','gateway':'10.1.0.254','rangeStart':'10.1.0.10','rangeEnd':'10.1.0.20'},"
+		"{'subnet':'fd01::/64'}],"
+		"'routes':[{'dst':'0.0.0.0/0'},{'dst':'192.168.0.0/16'},{'dst':'fd99::/16','gw':'fd01::99'}],"
+		"'mtu':1400,'isolate':false,'metric':50,'dnsEnabled':true,'dnsPort':5353,"
+		"'dns':{'nameservers':['1.1.1.1'],'search':['example.com'],'domain':'ex'},"
+		"'runtimeConfig':{'portMappings':[{'hostPort':8080,'containerPort':80,'protocol':'UDP','hostIP':'127.0.0.1'}],"
+		"'ips':['10.1.0.15/24'],'mac':'02:00:00:00:00:01','aliases':{'a-rather-long-network-name':['web','www']},"
+		"'dns':{'servers':['9.9.9.9']},'bandwidth':{'ingressRate':1}},"
+		"'args':{'cni':{'ips':['10.1.0.16']}}}";
+	struct cni_config *cfg = NULL;
+	struct cni_error err = {0};
+	char b[ND_ADDRSTRLEN];
+
+	tap_check_begin();
+	CHECK(parse(conf, CNI_CMD_ADD, &cfg, &err) == 0);
+	if (err.msg)
+		tap_diag("%s", err.msg);
+	if (cfg) {
+		CHECK(cfg->version == CNI_V110);
+		CHECK(strncmp(cfg->bridge, "netd-", 5) == 0 && strlen(cfg->bridge) == 15);
+		CHECK(strcmp(nd_ip_str(&cfg->subnets[0].gateway, b), "10.1.0.254") == 0);
+		CHECK(strcmp(nd_ip_str(&cfg->subnets[0].range_start, b), "10.1.0.10") == 0);
+		CHECK(strcmp(nd_ip_str(&cfg->subnets[1].gateway, b), "fd01::1") == 0);
+		CHECK(strcmp(nd_ip_str(&cfg->subnets[1].range_end, b), "fd01::ffff:ffff:ffff:ffff") == 0);
+		/* the default route via the gateway is netd's anyway: dropped */
+		CHECK(cfg->n_routes == 2);
+		CHECK(cfg->n_routes == 2 && strcmp(nd_ip_str(&cfg->routes[0].gw, b), "10.1.0.254") == 0);
+		CHECK(cfg->has_mtu && cfg->mtu == 1400);
+		CHECK(cfg->has_isolate && cfg->isolate == ND_ISOLATE_FALSE);
+		CHECK(cfg->has_metric && cfg->metric == 50);
+		CHECK(cfg->dns_enabled && cfg->dns_port == 5353);
+		CHECK(cfg->has_dns && cfg->dns.n_nameservers == 1 && strcmp(cfg->dns.domain, "ex") == 0);
+		CHECK(cfg->n_ports == 1 && cfg->ports[0].proto == ND_PROTO_UDP &&
+		      cfg->ports[0].host_ip_kind == ND_HOSTIP_ONE && cfg->ports[0].host_port == 8080);
+		/* runtimeConfig.ips wins over args.cni.ips */
+		CHECK(cfg->n_req_ips == 1 && strcmp(nd_ip_str(&cfg->req_ips[0], b), "10.1.0.15") == 0);
+		CHECK(cfg->has_mac && cfg->mac[5] == 1);
+		CHECK(cfg->n_aliases == 2 && strcmp(cfg->aliases[1], "www") == 0);
+		CHECK(cfg->n_ctr_dns == 1);
+	}
+	tap_result(tap_check_ok(), NULL, "every key with its value");
+	cni_config_free(cfg);
+	cni_error_clear(&err);
+
+	cfg = NULL;
+	tap_check_begin();
+	CHECK(parse(CONF(",'args':{'cni':{'ips':['10.88.0.7']}}"), CNI_CMD_ADD, &cfg, &err) == 0);
+	CHECK(cfg && cfg->n_req_ips == 1 && strcmp(nd_ip_str(&cfg->req_ips[0], b), "10.88.0.7") == 0);
+	tap_result(tap_check_ok(), NULL, "args.cni.ips without runtimeConfig.ips");
+	cni_config_free(cfg);
+	cni_error_clear(&err);
+
+	cfg = NULL;
+	tap_check_begin();
+	CHECK(parse("{'cniVersion':'1.1.0','name':'n','type':'netd'," SUB ",'cni.dev/valid-attachments':"
+		    "[{'containerID':'a','ifname':'eth0'},{'containerID':'b','ifname':'net1'}]}",
+		    CNI_CMD_GC, &cfg, &err) == 0);
+	CHECK(cfg && cfg->has_valid && cfg->n_valid == 2 && strcmp(cfg->valid[1].ifname, "net1") == 0);
+	tap_result(tap_check_ok(), NULL, "cni.dev/valid-attachments");
+	cni_config_free(cfg);
+	cni_error_clear(&err);
+}
+
+static void test_peek(void)
+{
+	enum cni_version v = CNI_V030;
+
+	tap_check_begin();
+	CHECK(cni_peek_version("{\"cniVersion\":\"0.4.0\"}", 22, &v) == 0 && v == CNI_V040);
+	CHECK(cni_peek_version("{\"cniVersion\":\"7.0.0\"}", 22, &v) < 0);
+	CHECK(cni_peek_version("", 0, &v) < 0);
+	CHECK(cni_peek_version("{", 1, &v) < 0);
+	tap_result(tap_check_ok(), NULL, "peek at the version for error replies");
+}
+
+/* ---- results ------------------------------------------------------------- */
+
+static struct cni_result *result_of(const char *sq, enum cni_version v)
+{
+	_cleanup_free_ char *t = json_text(sq);
+	struct cni_error err = {0};
+	struct cni_result *r = NULL;
+	json_object *o = json_tokener_parse(t);
+
+	if (o && cni_result_parse(o, v, "r", &r, &err) < 0)
+		tap_diag("%s", err.msg);
+	json_object_put(o);
+	cni_error_clear(&err);
+	return r;
+}
+
+static bool json_is(json_object *o, const char *sq)
+{
+	_cleanup_free_ char *want = json_text(sq);
+	const char *got = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							    JSON_C_TO_STRING_NOSLASHESCAPE);
+	bool ok = strcmp(got, want) == 0;
+
+	if (!ok)
+		tap_diag("got  %s\n# want %s", got, want);
+	json_object_put(o);
+	return ok;
+}
+
+static void test_result_versions(void)
+{
+	static const char *r10 =
+		"{'interfaces':[{'name':'br0','mac':'aa:bb:cc:dd:ee:01'},{'name':'eth0','mac':'aa:bb:cc:dd:ee:02','sandbox':'/run/netns/x','mtu':1400}],"
+		"'ips':[{'address':'10.1.0.2/24','gateway':'10.1.0.1','interface':1},{'address':'fd01::2/64','interface':1}],"
+		"'routes':[{'dst':'0.0.0.0/0','gw':'10.1.0.1','priority':100}],"
+		"'dns':{'nameservers':['10.1.0.1'],'search':['dns.podman']}}";
+	struct cni_result *r = result_of(r10, CNI_V110);
+
+	tap_check_begin();
+	CHECK(r != NULL);
+	if (r) {
+		CHECK(json_is(cni_result_to_json(r, CNI_V040),
+			      "{'cniVersion':'0.4.0','interfaces':[{'name':'br0','mac':'aa:bb:cc:dd:ee:01'},"
+			      "{'name':'eth0','mac':'aa:bb:cc:dd:ee:02','sandbox':'/run/netns/x'}],"
+			      "'ips':[{'version':'4','interface':1,'address':'10.1.0.2/24','gateway':'10.1.0.1'},"
+			      "{'version':'6','interface':1,'address':'fd01::2/64'}],"
+			      "'routes':[{'dst':'0.0.0.0/0','gw':'10.1.0.1'}],"
+			      "'dns':{'nameservers':['10.1.0.1'],'search':['dns.podman']}}"));
+		CHECK(json_is(cni_result_to_json(r, CNI_V100),
+			      "{'cniVersion':'1.0.0','interfaces':[{'name':'br0','mac':'aa:bb:cc:dd:ee:01'},"
+			      "{'name':'eth0','mac':'aa:bb:cc:dd:ee:02','sandbox':'/run/netns/x'}],"
+			      "'ips':[{'interface':1,'address':'10.1.0.2/24','gateway':'10.1.0.1'},"
+			      "{'interface':1,'address':'fd01::2/64'}],"
+			      "'routes':[{'dst':'0.0.0.0/0','gw':'10.1.0.1'}],"
+			      "'dns':{'nameservers':['10.1.0.1'],'search':['dns.podman']}}"));
+		CHECK(json_is(cni_result_to_json(r, CNI_V110),
+			      "{'cniVersion':'1.1.0','interfaces':[{'name':'br0','mac':'aa:bb:cc:dd:ee:01'},"
+			      "{'name':'eth0','mac':'aa:bb:cc:dd:ee:02','sandbox':'/run/netns/x','mtu':1400}],"
+			      "'ips':[{'interface':1,'address':'10.1.0.2/24','gateway':'10.1.0.1'},"
+			      "{'interface':1,'address':'fd01::2/64'}],"
+			      "'routes':[{'dst':'0.0.0.0/0','gw':'10.1.0.1','priority':100}],"
+			      "'dns':{'nameservers':['10.1.0.1'],'search':['dns.podman']}}"));
+		CHECK(cni_result_find_iface(r, "eth0", "/run/netns/x") == 1);
+		CHECK(cni_result_find_iface(r, "eth0", "/proc/1/ns/net") == 1);
+		CHECK(cni_result_find_iface(r, "br0", "/run/netns/x") == -1);
+	}
+	tap_result(tap_check_ok(), NULL, "result in the shape of 0.4.0, 1.0.0, 1.1.0");
+	cni_result_free(r);
+
+	r = result_of("{}", CNI_V100);
+	tap_check_begin();
+	CHECK(r && json_is(cni_result_to_json(r, CNI_V100), "{'cniVersion':'1.0.0','dns':{}}"));
+	tap_result(tap_check_ok(), NULL, "empty result");
+	cni_result_free(r);
+}
+
+static void test_result_append(void)
+{
+	struct cni_result *a = result_of("{'interfaces':[{'name':'x0'}],'ips':[{'address':'10.9.0.2/24','interface':0}],"
+					 "'dns':{'nameservers':['8.8.8.8'],'search':['a']}}", CNI_V100);
+	struct cni_result *b = result_of("{'interfaces':[{'name':'br'},{'name':'eth0','sandbox':'/n'}],"
+					 "'ips':[{'address':'10.1.0.2/24','interface':1}],"
+					 "'routes':[{'dst':'0.0.0.0/0'}],'dns':{'nameservers':['10.1.0.1'],'search':['a','b']}}",
+					 CNI_V100);
+
+	tap_check_begin();
+	CHECK(a && b && cni_result_append(a, b) == 0);
+	if (a && b) {
+		CHECK(a->n_ifaces == 3 && a->n_ips == 2 && a->ips[1].iface == 2 && a->ips[0].iface == 0);
+		CHECK(a->n_routes == 1);
+		CHECK(a->dns.n_nameservers == 2 && a->dns.n_search == 2);
+	}
+	tap_result(tap_check_ok(), NULL, "chained result: appended, interface index shifted");
+	cni_result_free(a);
+	cni_result_free(b);
+}
+
+static void test_from_netavark(void)
+{
+	static const char *nv =
+		"{'net1':{'dns_search_domains':['dns.podman'],'dns_server_ips':['10.88.0.1'],"
+		"'interfaces':{'eth0':{'mac_address':'02:00:00:00:00:05','subnets':[{'gateway':'10.88.0.1','ipnet':'10.88.0.5/24'}]}}}}";
+	struct cni_host_info hi = { .bridge = "netd-net1", .bridge_mac = "02:00:00:00:00:01",
+				    .veth = "veth0123456789a", .veth_mac = "02:00:00:00:00:02", .mtu = 1500 };
+	struct cni_env env = { ADD_ENV };
+	struct cni_config *cfg = NULL;
+	struct cni_params p = {0};
+	struct cni_error err = {0};
+	struct cni_result *res = NULL;
+	_cleanup_free_ char *t = json_text(nv);
+	json_object *o = json_tokener_parse(t);
+
+	tap_check_begin();
+	CHECK(parse(CONF(",'dnsEnabled':true,'dns':{'search':['corp.example'],'options':['ndots:2']}"),
+		    CNI_CMD_ADD, &cfg, &err) == 0);
+	CHECK(cni_params_parse(&env, &p, &err) == 0);
+	CHECK(cfg && o && cni_result_from_netavark(o, cfg, &p, &hi, &res, &err) == 0);
+	if (res)
+		CHECK(json_is(cni_result_to_json(res, CNI_V110),
+			      "{'cniVersion':'1.1.0','interfaces':[{'name':'netd-net1','mac':'02:00:00:00:00:01'},"
+			      "{'name':'veth0123456789a','mac':'02:00:00:00:00:02'},"
+			      "{'name':'eth0','mac':'02:00:00:00:00:05','sandbox':'/run/netns/x','mtu':1500}],"
+			      "'ips':[{'interface':2,'address':'10.88.0.5/24','gateway':'10.88.0.1'}],"
+			      "'routes':[{'dst':'0.0.0.0/0','gw':'10.88.0.1'}],"
+			      "'dns':{'nameservers':['10.88.0.1'],'search':['dns.podman','corp.example'],'options':['ndots:2']}}"));
+	if (err.msg)
+		tap_diag("%s", err.msg);
+	tap_result(tap_check_ok(), NULL, "netavark result to CNI result (dns filled in)");
+	json_object_put(o);
+	cni_result_free(res);
+	cni_config_free(cfg);
+	cni_params_done(&p);
+	cni_error_clear(&err);
+}
+
+/* ---- IPAM ---------------------------------------------------------------- */
+
+static void test_ipam(void)
+{
+	struct cni_config *cfg = NULL;
+	struct cni_error err = {0};
+	struct cni_store *s = cni_store_new("net1");
+	char b[ND_ADDRSTRLEN], got[8][ND_ADDRSTRLEN] = {{0}};
+	struct nd_ip want;
+
+	tap_check_begin();
+	CHECK(parse("{" BASE ",'subnets':[{'subnet':'10.0.0.0/29'}]}", CNI_CMD_ADD, &cfg, &err) == 0);
+	/* 10.0.0.0/29: hosts .1-.6, .1 the gateway: five addresses */
+	for (int i = 0; cfg && s && i < 6; i++) {
+		struct nd_ip *ips = NULL;
+		struct cni_alloc a = {0};
+		int r = cni_ipam_allocate(s, cfg, NULL, 0, &ips, &err);
+		if (i < 5) {
+			CHECK(r == 0);
+			if (r < 0)
+				break;
+			nd_ip_str(&ips[0], got[i]);
+			a.container_id = strdup("c");
+			a.container_id[0] = (char)('a' + i);
+			a.ifname = strdup("eth0");
+			a.ips = ips;
+			a.n_ips = 1;
+			CHECK(cni_store_add(s, &a) != NULL);
+		} else {
+			CHECK(r < 0 && err.code == CNI_ERR_IPAM && strstr(err.msg, "no free address left"));
+			free(ips);
+		}
+	}
+	CHECK(strcmp(got[0], "10.0.0.2") == 0 && strcmp(got[4], "10.0.0.6") == 0);
+	CHECK(cfg && !cni_ipam_has_free(s, &cfg->subnets[0]));
+	tap_result(tap_check_ok(), NULL, "sequential allocation until the range is full");
+	cni_error_clear(&err);
+
+	/* Round robin: a released address is not handed out again right away. */
+	tap_check_begin();
+	if (cfg && s) {
+		struct nd_ip *ips = NULL;
+		cni_store_remove(s, cni_store_find(s, "b", "eth0"));	/* 10.0.0.3 */
+		cni_store_remove(s, cni_store_find(s, "d", "eth0"));	/* 10.0.0.5 */
+		CHECK(cni_ipam_has_free(s, &cfg->subnets[0]));
+		CHECK(cni_ipam_allocate(s, cfg, NULL, 0, &ips, &err) == 0);
+		CHECK(ips && strcmp(nd_ip_str(&ips[0], b), "10.0.0.3") == 0);
+		free(ips);
+		ips = NULL;
+		/* requested address: taken, outside, the gateway, fine */
+		nd_ip_parse("10.0.0.2", &want);
+		CHECK(cni_ipam_allocate(s, cfg, &want, 1, &ips, &err) < 0 &&
+		      strstr(err.msg, "already allocated to container a"));
+		cni_error_clear(&err);
+		nd_ip_parse("10.0.1.2", &want);
+		CHECK(cni_ipam_allocate(s, cfg, &want, 1, &ips, &err) < 0 &&
+		      strstr(err.msg, "not in any subnet"));
+		cni_error_clear(&err);
+		nd_ip_parse("10.0.0.1", &want);
+		CHECK(cni_ipam_allocate(s, cfg, &want, 1, &ips, &err) < 0 &&
+		      strstr(err.msg, "gateway"));
+		cni_error_clear(&err);
+		nd_ip_parse("10.0.0.5", &want);
+		CHECK(cni_ipam_allocate(s, cfg, &want, 1, &ips, &err) == 0 &&
+		      strcmp(nd_ip_str(&ips[0], b), "10.0.0.5") == 0);
+		free(ips);
+	}
+	tap_result(tap_check_ok(), NULL, "round robin and requested addresses");
+	cni_error_clear(&err);
+
+	/* The store file: format → parse → format is stable. */
+	tap_check_begin();
+	if (s) {
+		_cleanup_free_ char *t1 = cni_store_format(s), *t2 = NULL;
+		struct cni_store *s2 = NULL;
+		CHECK(t1 && cni_store_parse(t1, strlen(t1), &s2, &err) == 0);
+		CHECK(s2 && s2->n == s->n && s2->n_last == 1);
+		if (s2)
+			t2 = cni_store_format(s2);
+		CHECK(t1 && t2 && strcmp(t1, t2) == 0);
+		cni_store_free(s2);
+	}
+	tap_result(tap_check_ok(), NULL, "store file round trip");
+	cni_store_free(s);
+	cni_config_free(cfg);
+	cni_error_clear(&err);
+}
+
+static void test_store_errors(void)
+{
+	static const struct { const char *name, *json, *msg; } cases[] = {
+		{ "store: bad JSON", "{", "invalid IPAM state: invalid JSON" },
+		{ "store: wrong version", "{'version':2}", "version: 2 is not 1" },
+		{ "store: no version", "{'attachments':[]}", "version: missing or invalid" },
+		{ "store: attachment without ifname", "{'version':1,'attachments':[{'containerID':'a'}]}",
+		  "attachments[0].ifname: missing or invalid" },
+		{ "store: bad container id", "{'version':1,'attachments':[{'containerID':'/x','ifname':'eth0'}]}",
+		  "containerID: missing or invalid" },
+		{ "store: bad ip", "{'version':1,'attachments':[{'containerID':'a','ifname':'eth0','ips':['x']}]}",
+		  "attachments[0].ips[0]: \"x\" is not an IP address" },
+		{ "store: recorded twice", "{'version':1,'attachments':[{'containerID':'a','ifname':'eth0'},"
+		  "{'containerID':'a','ifname':'eth0'}]}", "a/eth0 is recorded twice" },
+		{ "store: last key", "{'version':1,'last':{'x':'10.0.0.1'}}", "last.x: key is not a subnet" },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		_cleanup_free_ char *t = json_text(cases[i].json);
+		struct cni_store *s = NULL;
+		struct cni_error err = {0};
+		int r = cni_store_parse(t, strlen(t), &s, &err);
+		bool ok = r < 0 && !s && err.code == CNI_ERR_STATE && strstr(err.msg, cases[i].msg);
+
+		if (!ok)
+			tap_diag("got %d: %s", r, err.msg ? err.msg : "(none)");
+		tap_result(ok, NULL, cases[i].name);
+		cni_store_free(s);
+		cni_error_clear(&err);
+	}
+}
+
+/* ---- the netavark request ----------------------------------------------- */
+
+static void test_request(void)
+{
+	static const char *conf =
+		"{'cniVersion':'1.0.0','name':'net1','type':'netd','bridge':'cni5',"
+		"'subnets':[{'subnet':'10.5.0.0/24','rangeStart':'10.5.0.100'},{'subnet':'fd05::/64'}],"
+		"'routes':[{'dst':'192.168.0.0/16'}],'mtu':1450,'isolate':'strict','internal':false,'dnsEnabled':true,"
+		"'runtimeConfig':{'portMappings':[{'hostPort':8080,'containerPort':80},{'hostPort':53,'containerPort':53,'protocol':'udp','hostIP':'::'}],"
+		"'aliases':{'net1':['web']},'mac':'02:00:00:00:00:07','dns':{'servers':['9.9.9.9']}}}";
+	struct cni_env env = ENV_ADD("c1", "/run/netns/x", "eth0", "K8S_POD_NAME=webpod;IgnoreUnknown=1;K8S_POD_UID=x");
+	struct cni_config *cfg = NULL;
+	struct cni_params p = {0};
+	struct cni_error err = {0};
+	struct cni_store *s = cni_store_new("net1");
+	struct nd_request *req = NULL;
+	struct nd_error ne = {0};
+	struct nd_ip *ips = NULL;
+	_cleanup_free_ char *text = NULL;
+	char b[ND_ADDRSTRLEN];
+
+	tap_check_begin();
+	CHECK(parse(conf, CNI_CMD_ADD, &cfg, &err) == 0);
+	CHECK(cni_params_parse(&env, &p, &err) == 0);
+	CHECK(cfg && s && cni_ipam_allocate(s, cfg, NULL, 0, &ips, &err) == 0);
+	if (cfg && ips) {
+		text = cni_request_build(cfg, &p, ips, cfg->n_subnets);
+		CHECK(text && request_parse(text, strlen(text), &req, &ne) == 0);
+		if (ne.msg)
+			tap_diag("%s\n# %s", ne.msg, text);
+	}
+	if (req) {
+		const struct nd_network *net = req->attach[0].net;
+		CHECK(strcmp(req->container_id, "c1") == 0 && strcmp(req->container_name, "webpod") == 0);
+		CHECK(req->n_attach == 1 && strcmp(req->attach[0].interface_name, "eth0") == 0);
+		CHECK(req->attach[0].n_addrs == 2);
+		CHECK(strcmp(nd_prefix_str(&req->attach[0].addrs[0].addr, b), "10.5.0.100/24") == 0);
+		CHECK(strcmp(nd_prefix_str(&req->attach[0].addrs[1].addr, b), "fd05::2/64") == 0);
+		CHECK(req->attach[0].has_mac && req->attach[0].mac[5] == 7);
+		CHECK(req->attach[0].n_aliases == 1);
+		CHECK(strcmp(net->network_interface, "cni5") == 0 && net->driver == ND_DRIVER_BRIDGE);
+		CHECK(net->has_mtu && net->mtu == 1450 && net->isolate == ND_ISOLATE_STRICT);
+		CHECK(net->dns_enabled && net->ipv6_enabled && !net->internal);
+		CHECK(net->n_routes == 1 && net->routes[0].has_gateway);
+		CHECK(net->subnets[0].has_lease_range);
+		CHECK(req->n_ports == 2 && req->ports[1].proto == ND_PROTO_UDP &&
+		      req->ports[1].host_ip_kind == ND_HOSTIP_ALL_V6);
+		CHECK(req->n_dns_servers == 1);
+		CHECK(strlen(net->id) == 64);
+	}
+	tap_result(tap_check_ok(), NULL, "netavark request from a CNI config, accepted by request_parse()");
+	nd_request_free(req);
+	nd_error_clear(&ne);
+	free(ips);
+	cni_store_free(s);
+	cni_config_free(cfg);
+	cni_params_done(&p);
+	cni_error_clear(&err);
+}
+
+static void test_names(void)
+{
+	char br[IFNAMSIZ], id[65], id2[65];
+
+	tap_check_begin();
+	cni_default_bridge("podman", br);
+	CHECK(strcmp(br, "netd-podman") == 0);
+	cni_default_bridge("0123456789", br);
+	CHECK(strcmp(br, "netd-0123456789") == 0);
+	cni_default_bridge("01234567890", br);
+	CHECK(strncmp(br, "netd-", 5) == 0 && strlen(br) == 15 && strcmp(br, "netd-0123456789") != 0);
+	cni_network_id("a", id);
+	cni_network_id("b", id2);
+	CHECK(strlen(id) == 64 && strcmp(id, id2) != 0);
+	CHECK(cni_container_id_valid("abc_1.2-3") && !cni_container_id_valid("") &&
+	      !cni_container_id_valid("_abc") && !cni_container_id_valid("a b"));
+	tap_result(tap_check_ok(), NULL, "default bridge name, network id, container ids");
+}
+
+int main(void)
+{
+	test_versions();
+	test_env();
+	test_env_values();
+	test_config_errors();
+	test_config_defaults();
+	test_config_values();
+	test_peek();
+	test_result_versions();
+	test_result_append();
+	test_from_netavark();
+	test_ipam();
+	test_store_errors();
+	test_request();
+	test_names();
+	return tap_finish();
+}
