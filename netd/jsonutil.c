@@ -10,7 +10,8 @@
 
 #include "shared/cleanup.h"
 
-int ju_parse(const char *buf, size_t len, json_object **ret, struct nd_error *err)
+int ju_parse_value(const char *buf, size_t len, const char *noun, json_object **ret,
+		   struct nd_error *err)
 {
 	struct json_tokener *tok;
 	json_object *o;
@@ -18,9 +19,9 @@ int ju_parse(const char *buf, size_t len, json_object **ret, struct nd_error *er
 	size_t off;
 
 	if (len == 0)
-		return nd_error_set(err, -EINVAL, "invalid JSON: empty input");
+		return nd_error_set(err, -EINVAL, "invalid JSON: empty %s", noun);
 	if (len > INT32_MAX)
-		return nd_error_set(err, -EFBIG, "invalid JSON: input too large");
+		return nd_error_set(err, -EFBIG, "invalid JSON: %s too large", noun);
 	tok = json_tokener_new_ex(64);
 	if (!tok)
 		return nd_error_set(err, -ENOMEM, "out of memory");
@@ -37,27 +38,33 @@ int ju_parse(const char *buf, size_t len, json_object **ret, struct nd_error *er
 		if (!o && jerr != json_tokener_success)
 			jerr = json_tokener_continue;	/* really truncated */
 	}
-	if (!o && jerr == json_tokener_success) {
-		json_tokener_free(tok);
-		return nd_error_set(err, -EINVAL, "request: expected an object, got null");
-	}
-	if (!o || jerr != json_tokener_success) {
-		if (jerr == json_tokener_continue)
-			nd_error_set(err, -EINVAL, "invalid JSON: unexpected end of input");
-		else
-			nd_error_set(err, -EINVAL, "invalid JSON at byte %zu: %s", off,
-				     json_tokener_error_desc(jerr));
-		json_object_put(o);
-		json_tokener_free(tok);
-		return -EINVAL;
-	}
 	json_tokener_free(tok);
+	if (jerr != json_tokener_success) {
+		json_object_put(o);
+		if (jerr == json_tokener_continue)
+			return nd_error_set(err, -EINVAL, "invalid JSON: unexpected end of %s", noun);
+		return nd_error_set(err, -EINVAL, "invalid JSON at byte %zu: %s", off,
+				    json_tokener_error_desc(jerr));
+	}
 	for (; off < len; off++)
 		if (!isspace((unsigned char)buf[off])) {
 			json_object_put(o);
 			return nd_error_set(err, -EINVAL,
 					    "invalid JSON: trailing data at byte %zu", off);
 		}
+	*ret = o;	/* NULL for a JSON null */
+	return 0;
+}
+
+int ju_parse(const char *buf, size_t len, json_object **ret, struct nd_error *err)
+{
+	json_object *o = NULL;
+	int r = ju_parse_value(buf, len, "input", &o, err);
+
+	if (r < 0)
+		return r;
+	if (!o)
+		return nd_error_set(err, -EINVAL, "request: expected an object, got null");
 	*ret = o;
 	return 0;
 }

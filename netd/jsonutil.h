@@ -16,6 +16,9 @@
 
 /* Parse a whole buffer as one JSON value; trailing non-space is an error. */
 int ju_parse(const char *buf, size_t len, json_object **ret, struct nd_error *err);
+/* The same for any value (*ret NULL for JSON null); @noun names the text in messages. */
+int ju_parse_value(const char *buf, size_t len, const char *noun, json_object **ret,
+		   struct nd_error *err);
 
 const char *ju_type_name(json_object *o);
 

@@ -13,10 +13,9 @@
 /* One JSON value filling the buffer (white space around it allowed). */
 static int parse_value(const char *buf, size_t len, json_object **ret, struct nd_error *err)
 {
-	struct json_tokener *tok;
-	enum json_tokener_error jerr;
-	json_object *o;
-	size_t off, k;
+	json_object *o = NULL;
+	size_t k;
+	int r;
 
 	for (k = 0; k < len && isspace((unsigned char)buf[k]); k++)
 		;
@@ -24,35 +23,9 @@ static int parse_value(const char *buf, size_t len, json_object **ret, struct nd
 		return nd_error_set(err, -EINVAL, "empty output");
 	if (len > PLUGIN_OUTPUT_MAX)
 		return nd_error_set(err, -EFBIG, "output larger than %u bytes", PLUGIN_OUTPUT_MAX);
-	tok = json_tokener_new_ex(32);
-	if (!tok)
-		return nd_error_set(err, -ENOMEM, "out of memory");
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8 |
-				    JSON_TOKENER_ALLOW_TRAILING_CHARS);
-	o = json_tokener_parse_ex(tok, buf, (int)len);
-	jerr = json_tokener_get_error(tok);
-	off = json_tokener_get_parse_end(tok);
-	if (!o && jerr == json_tokener_continue) {
-		/* A bare number or literal at the very end: one more byte completes it. */
-		o = json_tokener_parse_ex(tok, "", 1);
-		jerr = json_tokener_get_error(tok);
-		if (!o && jerr != json_tokener_success)
-			jerr = json_tokener_continue;
-	}
-	json_tokener_free(tok);
-	if (jerr != json_tokener_success) {
-		json_object_put(o);
-		if (jerr == json_tokener_continue)
-			return nd_error_set(err, -EINVAL, "invalid JSON: unexpected end of output");
-		return nd_error_set(err, -EINVAL, "invalid JSON at byte %zu: %s", off,
-				    json_tokener_error_desc(jerr));
-	}
-	for (; off < len; off++)
-		if (!isspace((unsigned char)buf[off])) {
-			json_object_put(o);
-			return nd_error_set(err, -EINVAL, "invalid JSON: trailing data at byte %zu",
-					    off);
-		}
+	r = ju_parse_value(buf, len, "output", &o, err);
+	if (r < 0)
+		return r;
 	if (!json_object_is_type(o, json_type_object)) {
 		const char *t = o ? ju_type_name(o) : "null";
 		json_object_put(o);
