@@ -22,7 +22,7 @@ struct chan;
 
 struct ares_ev {
 	struct ev ev;
-	int fd;
+	int fd;			/* -1 once c-ares closed the socket */
 	struct chan *ch;
 	struct ares_ev *next;
 };
@@ -78,6 +78,7 @@ struct fwd {
 	size_t ring_cap, ring_pos, n_cached;
 	struct bad bad[MAX_BAD_SERVERS];
 	struct fwd_stats st;
+	struct ares_ev *graveyard;	/* closed sockets' events, freed by fwd_reap() */
 };
 
 static time_t now_s(void)
@@ -164,6 +165,7 @@ void fwd_free(struct fwd *f)
 		}
 		free(c);
 	}
+	fwd_reap(f);
 	for (size_t i = 0; i < f->ring_cap; i++)
 		if (f->ring && f->ring[i])
 			centry_free(f->ring[i]);
@@ -186,7 +188,10 @@ static void sock_state(void *data, ares_socket_t fd, int readable, int writable)
 		if (e) {
 			(void)epoll_ctl(c->f->epfd, EPOLL_CTL_DEL, fd, NULL);
 			*pp = e->next;
-			free(e);
+			/* The current epoll batch may still point at it: free it after the batch. */
+			e->fd = -1;
+			e->next = c->f->graveyard;
+			c->f->graveyard = e;
 		}
 		return;
 	}
@@ -486,12 +491,24 @@ void fwd_foreach_arg(struct fwd *f, void (*fn)(void *arg, void *data), void *dat
 			fn(r->arg, data);
 }
 
+void fwd_reap(struct fwd *f)
+{
+	while (f->graveyard) {
+		struct ares_ev *e = f->graveyard;
+		f->graveyard = e->next;
+		free(e);
+	}
+}
+
 void fwd_on_event(struct fwd *f, void *evp, uint32_t events)
 {
 	struct ares_ev *e = evp;
-	ares_channel ch = e->ch->ch;
+	ares_channel ch;
 	int fd = e->fd;
 
+	if (fd < 0)
+		return;		/* closed earlier in this batch */
+	ch = e->ch->ch;
 	ares_process_fd(ch, (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) ? fd : ARES_SOCKET_BAD,
 			(events & EPOLLOUT) ? fd : ARES_SOCKET_BAD);
 }

@@ -39,6 +39,8 @@ int fwd_query(struct fwd *f, const uint8_t *query, size_t len, const struct dns_
 /* Call @fn(arg, data) for the @arg of every forward in flight. */
 void fwd_foreach_arg(struct fwd *f, void (*fn)(void *arg, void *data), void *data);
 
+/* Free what sockets c-ares closed during the last epoll batch. */
+void fwd_reap(struct fwd *f);
 /* An epoll event on one of the forwarder's sockets (data = the struct ev). */
 void fwd_on_event(struct fwd *f, void *ev, uint32_t events);
 /* Milliseconds until the next upstream timeout (-1 = none). */

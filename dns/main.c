@@ -20,6 +20,7 @@
 #include <json-c/json.h>
 
 #include "config.h"
+#include "sandbox.h"
 #include "server.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
@@ -271,6 +272,17 @@ int main(int argc, char **argv)
 	if (!foreground) {
 		(void)setsid();
 		detach_stdio();
+	}
+	/* Bound and detached: drop privileges before the first query (sandbox.c). */
+	r = sandbox_apply(&err);
+	if (r < 0) {
+		log_error("Error starting server: sandbox: %s", err.msg ? err.msg : strerror(-r));
+		nd_error_clear(&err);
+		server_free(srv);
+		remove_pid_file(o.config_dir);
+		return 1;
+	}
+	if (!foreground) {
 		if (write(pipefd[1], &ok, 1) != 1)
 			log_warn("could not tell the parent we are ready");
 		(void)close(pipefd[1]);

@@ -46,7 +46,7 @@ struct listener {
 
 struct conn {
 	struct ev ev;			/* kind EV_TCP_CONN */
-	int fd;
+	int fd;				/* -1 once closed (freed after the epoll batch) */
 	struct server *srv;
 	struct listener *l;
 	struct nd_ip peer;
@@ -82,6 +82,8 @@ struct server {
 	unsigned n_conns;
 	struct fwd *fwd;
 	struct resolv rv;
+	struct conn *closed_conns;	/* freed after the epoll batch */
+	bool reload_pending;
 	bool stop;
 	int exit_code;
 	uint8_t buf[MAX_MSG + 2];
@@ -387,6 +389,11 @@ static int handle_query(struct server *s, const uint8_t *msg, size_t len, const 
 	int r;
 
 	*out_len = 0;
+	/* A query is small; the biggest we take is the largest EDNS size we honour. */
+	if (len > 4096) {
+		log_debug("dropping a %zu byte message: too large for a query", len);
+		return -EMSGSIZE;
+	}
 	r = dnspkt_parse_query(msg, len, &q);
 	if (r < 0) {
 		log_debug("dropping a malformed message (%zu bytes): %s", len, strerror(-r));
@@ -462,10 +469,14 @@ static void forget_conn(void *arg, void *data)
 		p->conn = NULL;
 }
 
+/* Close @c now; its memory goes after the epoll batch, which may still name it. */
 static void conn_free(struct server *s, struct conn *c)
 {
+	if (c->fd < 0)
+		return;
 	(void)epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	(void)close(c->fd);
+	c->fd = -1;
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -476,9 +487,19 @@ static void conn_free(struct server *s, struct conn *c)
 	/* Forwards still in flight must not write to freed memory. */
 	if (c->pending)
 		fwd_foreach_arg(s->fwd, forget_conn, c);
-	free(c->in);
-	free(c->out);
-	free(c);
+	c->next = s->closed_conns;
+	s->closed_conns = c;
+}
+
+static void reap_conns(struct server *s)
+{
+	while (s->closed_conns) {
+		struct conn *c = s->closed_conns;
+		s->closed_conns = c->next;
+		free(c->in);
+		free(c->out);
+		free(c);
+	}
 }
 
 static void conn_update_events(struct server *s, struct conn *c)
@@ -574,6 +595,8 @@ static void on_accept(struct server *s, struct listener *l)
 
 static void on_conn(struct server *s, struct conn *c, uint32_t events)
 {
+	if (c->fd < 0)
+		return;		/* closed earlier in this batch */
 	if (events & EPOLLOUT)
 		conn_flush(c);
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
@@ -638,7 +661,7 @@ static void on_signal(struct server *s)
 
 	while (read(s->sigfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP)
-			reload(s);
+			s->reload_pending = true;	/* after the batch: listeners may go */
 		else {
 			log_info("signal %u: exiting", si.ssi_signo);
 			s->stop = true;
@@ -758,6 +781,12 @@ int server_run(struct server *s)
 		}
 		fwd_process_timeouts(s->fwd);
 		expire_conns(s, now_ms());
+		fwd_reap(s->fwd);
+		reap_conns(s);
+		if (s->reload_pending) {
+			s->reload_pending = false;
+			reload(s);
+		}
 	}
 	return s->exit_code;
 }
@@ -768,6 +797,7 @@ void server_free(struct server *s)
 		return;
 	while (s->conns)
 		conn_free(s, s->conns);
+	reap_conns(s);
 	fwd_free(s->fwd);
 	while (s->listeners) {
 		struct listener *l = s->listeners;

@@ -10,6 +10,7 @@
 #include "jsonutil.h"
 #include "state.h"
 #include "shared/cleanup.h"
+#include "shared/log.h"
 
 #define MAX_STATE (16u << 20)
 
@@ -22,7 +23,9 @@ json_object *ctrstate_load(const char *config_dir, const char *id)
 	if (!path || state_read_file(path, MAX_STATE, &buf, &len) < 0)
 		return NULL;
 	st = json_tokener_parse(buf);
-	if (st && !json_object_is_type(st, json_type_object)) {
+	if (!st || !json_object_is_type(st, json_type_object)) {
+		/* Teardown still cleans up from the request; say why the record was ignored. */
+		log_warn("state file %s is corrupt (not a JSON object); ignoring it", path);
 		json_object_put(st);
 		return NULL;
 	}
