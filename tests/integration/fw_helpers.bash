@@ -2,7 +2,8 @@
 # shellcheck shell=bash
 #
 # Helpers for firewall.bats: netd's nftables driver tested with real traffic
-# (bats >= 1.5, root). Self-contained: does not load helpers.bash.
+# (bats >= 1.5, root). Loads helpers.bash for the shared assertions and the
+# namespace clean-up; its own setup/teardown (defined below) replace those.
 #
 # Every test gets its own namespaces, named after a prefix unique per bats
 # process and test number ("nfw<pid>t<n>"):
@@ -20,6 +21,8 @@
 # Environment: NETD (path to the binary, default $REPO/build/netd/netd).
 
 bats_require_minimum_version 1.5.0
+
+load helpers
 
 REPO=${REPO:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 NETD=${NETD:-$REPO/build/netd/netd}
@@ -105,43 +108,20 @@ wait_oper_up() {
 }
 
 teardown() {
-	local i ns
+	local i
 	for i in "${BG_PIDS[@]}"; do
 		kill "$i" 2>/dev/null || true
 	done
 	for i in "${BG_PIDS[@]}"; do
 		wait "$i" 2>/dev/null || true
 	done
-	for ((i = ${#NS_CREATED[@]} - 1; i >= 0; i--)); do
-		ns=${NS_CREATED[i]}
-		if [[ -e /run/netns/$ns ]]; then ip netns del "$ns" 2>/dev/null || true; fi
-	done
-	if [[ -n ${PFX:-} ]]; then
-		for ns in /run/netns/"$PFX"*; do
-			if [[ -e $ns ]]; then ip netns del "${ns##*/}" 2>/dev/null || true; fi
-		done
-	fi
-	return 0
+	ns_cleanup
 }
 
 # ---------------------------------------------------------------------------
 # assertions
 
-die() {
-	printf '# %s\n' "$@" >&2
-	return 1
-}
-
-show_run() {
-	printf '# status: %s\n# stdout: %s\n# stderr: %s\n' "${status:-}" "${output:-}" \
-		"${stderr:-}" >&2
-}
-
-assert_eq() {
-	if [[ "$1" != "$2" ]]; then
-		die "${3:-value}: expected '$2'" "${3:-value}: actual   '$1'"
-	fi
-}
+# die, show_run, assert_eq: from helpers.bash.
 
 assert_contains() {
 	if [[ "$1" != *"$2"* ]]; then

@@ -49,25 +49,31 @@ setup() {
 	ns_add "$HOST" "$C1" "$C2"
 }
 
-teardown() {
+# ns_cleanup: delete every namespace the test made (newest first, so containers
+# go before the host), and anything else carrying the test's prefix $PFX.
+# Shared by the other helper files' teardown().
+ns_cleanup() {
 	local i ns
-	# Background jobs a test may have left (only our own children).
-	for i in $(jobs -p); do
-		kill "$i" 2>/dev/null || true
-	done
-	wait 2>/dev/null || true
-	# Containers first, then the host namespace.
 	for ((i = ${#NS_CREATED[@]} - 1; i >= 0; i--)); do
 		ns=${NS_CREATED[i]}
 		if [[ -e /run/netns/$ns ]]; then ip netns del "$ns" 2>/dev/null || true; fi
 	done
-	# Anything else with this test's prefix (created by hand in a test).
 	if [[ -n ${PFX:-} ]]; then
 		for ns in /run/netns/"$PFX"*; do
 			if [[ -e $ns ]]; then ip netns del "${ns##*/}" 2>/dev/null || true; fi
 		done
 	fi
 	return 0
+}
+
+teardown() {
+	local i
+	# Background jobs a test may have left (only our own children).
+	for i in $(jobs -p); do
+		kill "$i" 2>/dev/null || true
+	done
+	wait 2>/dev/null || true
+	ns_cleanup
 }
 
 # ---------------------------------------------------------------------------
