@@ -190,23 +190,12 @@ static char *dns_file(const struct admin_ctx *ctx, const struct nd_network *n)
 			n->internal ? "%int" : "") < 0 ? NULL : p;
 }
 
-/* Whether the DNS server of the config dir runs (its pid file names a live process). */
+/* Whether the DNS server of the config dir runs (dns-conf.c decides what counts). */
 static bool dns_server_running(const struct admin_ctx *ctx)
 {
-	_cleanup_free_ char *path = NULL, *buf = NULL, *stat = NULL, *sbuf = NULL;
-	size_t len;
-	long pid;
-	char *p;
+	_cleanup_free_ char *dir = NULL;
 
-	if (asprintf(&path, "%s/aardvark-dns/aardvark.pid", ctx->opts.config_dir) < 0 ||
-	    state_read_file(path, 64, &buf, &len) < 0)
-		return false;
-	pid = strtol(buf, &p, 10);
-	if (pid <= 1 || asprintf(&stat, "/proc/%ld/stat", pid) < 0 ||
-	    state_read_file(stat, 4096, &sbuf, &len) < 0)
-		return false;
-	p = strrchr(sbuf, ')');
-	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+	return asprintf(&dir, "%s/aardvark-dns", ctx->opts.config_dir) >= 0 && dns_server_pid(dir) > 0;
 }
 
 static bool has_gateway(const struct nd_network *n)

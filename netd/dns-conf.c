@@ -215,8 +215,7 @@ static int rewrite(const char *path, const char *id, const char *header, const c
 	return r;
 }
 
-/* The pid of the running server, or 0: a stale pid file or a zombie does not count. */
-static pid_t server_pid(const char *dir)
+pid_t dns_server_pid(const char *dir)
 {
 	_cleanup_free_ char *path = NULL, *buf = NULL, *stat = NULL, *sbuf = NULL;
 	size_t len;
@@ -309,7 +308,7 @@ static int start_server(const struct netd_opts *opts, const char *dir, struct nd
 static int reload_server(const struct netd_opts *opts, const char *dir, bool may_start,
 			 struct nd_error *err)
 {
-	pid_t pid = server_pid(dir);
+	pid_t pid = dns_server_pid(dir);
 
 	if (pid && kill(pid, SIGHUP) == 0) {
 		log_debug("sent SIGHUP to DNS server %d", (int)pid);

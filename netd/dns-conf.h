@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include <sys/types.h>
+
 #include "exec.h"
 
 /* Whether attachment @a gets a DNS entry (bridge network with dns_enabled). */
@@ -19,6 +21,10 @@ int dns_setup(struct exec_ctx *c);
 
 /* Remove the container's entries and signal the server; errors are collected. */
 int dns_teardown(struct exec_ctx *c, struct nd_error *err);
+
+/* The pid of the DNS server serving @dir (<config>/aardvark-dns), or 0: a
+ * missing or stale pid file, or a zombie, does not count as running. */
+pid_t dns_server_pid(const char *dir);
 
 /* netd update NETWORK --network-dns-servers ...: rewrite line 1 and reload. */
 int dns_update(const struct netd_opts *opts, const char *network, char *const *servers, size_t n,

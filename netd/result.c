@@ -68,33 +68,6 @@ json_object *result_setup(const struct nd_request *req, const struct attach_rt *
 	return o;
 }
 
-json_object *result_state(const struct nd_request *req, const struct attach_rt *rt,
-			  const char *netns_path, const char *raw_request, uint16_t dns_port)
-{
-	json_object *o = json_object_new_object();
-	json_object *links = json_object_new_object();
-	json_object *raw = json_tokener_parse(raw_request);
-
-	json_object_object_add(o, "version", json_object_new_int(1));
-	json_object_object_add(o, "container_id", json_object_new_string(req->container_id));
-	json_object_object_add(o, "container_name", json_object_new_string(req->container_name));
-	json_object_object_add(o, "netns", json_object_new_string(netns_path));
-	json_object_object_add(o, "dns_port", json_object_new_int(dns_port));
-	for (size_t i = 0; i < req->n_attach; i++) {
-		json_object *l = json_object_new_object();
-		json_object_object_add(l, "interface",
-				       json_object_new_string(req->attach[i].interface_name));
-		json_object_object_add(l, "host_interface", json_object_new_string(rt[i].host_name));
-		if (req->attach[i].net->network_interface)
-			json_object_object_add(l, "bridge",
-					       json_object_new_string(req->attach[i].net->network_interface));
-		json_object_object_add(links, req->attach[i].net->name, l);
-	}
-	json_object_object_add(o, "links", links);
-	json_object_object_add(o, "request", raw);
-	return o;
-}
-
 int result_print(json_object *o)
 {
 	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
