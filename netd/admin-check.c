@@ -130,56 +130,34 @@ static void check_net_fw(struct report *rp, const struct nd_network *n, long att
 	}
 }
 
-/*
- * The published ports of an attachment: the keys fw-nft.c's port maps use
- * (nftables concatenations, each field padded to 4 bytes):
- * [host ip .] proto . port.
- */
+struct ports_ctx {
+	struct report *rp;
+	long att;
+	const char *nsname, *network;
+};
+
+static int check_port(const struct fwnft_port *p, void *arg)
+{
+	struct ports_ctx *c = arg;
+
+	if (nft_elem_exists(FW_TABLE, p->map, p->elem) != 1)
+		report(c->rp, FIX_FIREWALL, c->att,
+		       "%s on %s: published port %u/%s (IPv%d) is missing from nftables map %s",
+		       c->nsname, c->network, p->host_port,
+		       p->proto == IPPROTO_TCP ? "tcp" : p->proto == IPPROTO_UDP ? "udp" : "sctp",
+		       p->family == AF_INET ? 4 : 6, p->map);
+	return 0;
+}
+
+/* The published ports of an attachment: the elements fw-nft.c's port maps hold. */
 static void check_ports(struct report *rp, const struct nd_request *req, long att,
 			const char *nsname)
 {
-	static const struct { int family; const char *any, *one; } fam[] = {
-		{ AF_INET, "pf4", "pf4ip" }, { AF_INET6, "pf6", "pf6ip" },
-	};
 	const struct nd_attach *a = fwnft_port_attach(req);
+	struct ports_ctx c = { rp, att, nsname, a ? a->net->name : NULL };
 
-	if (!a)
-		return;
-	for (size_t f = 0; f < ELEMENTSOF(fam); f++) {
-		bool has = false;
-		for (size_t k = 0; k < a->n_addrs; k++)
-			has |= a->addrs[k].addr.addr.family == fam[f].family;
-		if (!has)
-			continue;
-		for (size_t i = 0; i < req->n_ports; i++) {
-			const struct nd_port *p = &req->ports[i];
-			bool any = p->host_ip_kind == ND_HOSTIP_ALL ||
-				   (p->host_ip_kind == ND_HOSTIP_ALL_V4 && fam[f].family == AF_INET) ||
-				   (p->host_ip_kind == ND_HOSTIP_ALL_V6 && fam[f].family == AF_INET6);
-			bool one = p->host_ip_kind == ND_HOSTIP_ONE && p->host_ip.family == fam[f].family;
-			unsigned alen = one ? nd_ip_bytes(fam[f].family) : 0;
-
-			if (!any && !one)
-				continue;
-			for (uint32_t r = 0; r < p->range; r++) {
-				struct nftb_elem e = {0};
-				uint16_t hp = htons((uint16_t)(p->host_port + r));
-
-				if (one)
-					memcpy(e.key, p->host_ip.b, alen);
-				e.key[alen] = p->proto == ND_PROTO_TCP ? IPPROTO_TCP :
-					      p->proto == ND_PROTO_UDP ? IPPROTO_UDP : IPPROTO_SCTP;
-				memcpy(e.key + alen + 4, &hp, 2);
-				e.key_len = alen + 8;
-				if (nft_elem_exists(FW_TABLE, one ? fam[f].one : fam[f].any, &e) == 1)
-					continue;
-				report(rp, FIX_FIREWALL, att,
-				       "%s on %s: published port %u/%s (IPv%d) is missing from nftables map %s",
-				       nsname, a->net->name, p->host_port + r, nd_proto_name(p->proto),
-				       fam[f].family == AF_INET ? 4 : 6, one ? fam[f].one : fam[f].any);
-			}
-		}
-	}
+	if (a)
+		(void)fwnft_foreach_port(req, a, check_port, &c);
 }
 
 static char *dns_file(const struct admin_ctx *ctx, const struct nd_network *n)

@@ -589,8 +589,8 @@ int fwnft_ports(struct nftb *b, bool add, bool excl, const struct nd_request *re
 	return r;
 }
 
-int fwnft_port_conflict(const struct nd_request *req, const struct nd_attach *a, char *msg,
-			size_t size)
+int fwnft_foreach_port(const struct nd_request *req, const struct nd_attach *a,
+		       int (*fn)(const struct fwnft_port *p, void *arg), void *arg)
 {
 	static const struct { int family; const char *any, *one; } fam[] = {
 		{ AF_INET, "pf4", "pf4ip" }, { AF_INET6, "pf6", "pf6ip" },
@@ -603,33 +603,56 @@ int fwnft_port_conflict(const struct nd_request *req, const struct nd_attach *a,
 		if (port_family(req, a, fam[f].family, &any, &n_any, &one, &n_one) < 0)
 			return -ENOMEM;
 		for (int which = 0; which < 2; which++) {
-			struct nftb_elem *v = which ? one : any;
-			size_t n = which ? n_one : n_any;
-			for (size_t i = 0; i < n; i++) {
-				char ip[ND_ADDRSTRLEN] = "";
-				uint16_t port;
-				size_t off = which ? nd_ip_bytes(fam[f].family) : 0;
-				uint8_t proto = v[i].key[off];
+			const struct nftb_elem *v = which ? one : any;
+			size_t n = which ? n_one : n_any, off = which ? nd_ip_bytes(fam[f].family) : 0;
 
-				if (nft_elem_exists(FW_TABLE, which ? fam[f].one : fam[f].any, &v[i]) != 1)
-					continue;
+			for (size_t i = 0; i < n; i++) {
+				struct fwnft_port p = { .map = which ? fam[f].one : fam[f].any,
+							.elem = &v[i], .family = fam[f].family };
+				uint16_t port;
+				int r;
+
 				memcpy(&port, v[i].key + off + 4, 2);
+				p.host_port = ntohs(port);
+				p.proto = v[i].key[off];
 				if (which) {
-					struct nd_ip hip = { .family = fam[f].family };
-					memcpy(hip.b, v[i].key, off);
-					nd_ip_str(&hip, ip);
+					p.host_ip.family = fam[f].family;
+					memcpy(p.host_ip.b, v[i].key, off);
 				}
-				snprintf(msg, size,
-					 "host port %u/%s%s%s is already forwarded to another container",
-					 ntohs(port),
-					 proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" : "sctp",
-					 which ? " on host IP " : (fam[f].family == AF_INET ?
-								   " on all IPv4 addresses" :
-								   " on all IPv6 addresses"),
-					 ip);
-				return 1;
+				if ((r = fn(&p, arg)) != 0)
+					return r;
 			}
 		}
 	}
 	return 0;
+}
+
+struct conflict_ctx {
+	char *msg;
+	size_t size;
+};
+
+static int conflict_one(const struct fwnft_port *p, void *arg)
+{
+	struct conflict_ctx *c = arg;
+	char ip[ND_ADDRSTRLEN] = "";
+
+	if (nft_elem_exists(FW_TABLE, p->map, p->elem) != 1)
+		return 0;
+	if (p->host_ip.family)
+		nd_ip_str(&p->host_ip, ip);
+	snprintf(c->msg, c->size, "host port %u/%s%s%s is already forwarded to another container",
+		 p->host_port,
+		 p->proto == IPPROTO_TCP ? "tcp" : p->proto == IPPROTO_UDP ? "udp" : "sctp",
+		 p->host_ip.family ? " on host IP " :
+		 (p->family == AF_INET ? " on all IPv4 addresses" : " on all IPv6 addresses"), ip);
+	return 1;
+}
+
+int fwnft_port_conflict(const struct nd_request *req, const struct nd_attach *a, char *msg,
+			size_t size)
+{
+	struct conflict_ctx c = { msg, size };
+
+	return fwnft_foreach_port(req, a, conflict_one, &c);
 }

@@ -27,6 +27,20 @@ const struct nd_attach *fwnft_port_attach(const struct nd_request *req);
 /* Name of a network's isolation chain. */
 void fwnft_iso_chain(const struct nd_network *net, char out[32]);
 
+/* One published-port element: its map, its key, and what the key says. */
+struct fwnft_port {
+	const char *map;		/* pf4, pf6, pf4ip or pf6ip */
+	const struct nftb_elem *elem;
+	int family;
+	struct nd_ip host_ip;		/* family 0 when the map is for all addresses */
+	uint16_t host_port;
+	uint8_t proto;			/* IPPROTO_* */
+};
+
+/* Call @fn for each element attachment @a's ports need; a non-zero return stops it. */
+int fwnft_foreach_port(const struct nd_request *req, const struct nd_attach *a,
+		       int (*fn)(const struct fwnft_port *p, void *arg), void *arg);
+
 /* Find which element of a refused port message exists; writes a message. */
 int fwnft_port_conflict(const struct nd_request *req, const struct nd_attach *a, char *msg,
 			size_t size);
