@@ -53,14 +53,21 @@ int answer_query(const struct store *st, const struct resolv *rv, const char *se
 {
 	char name[DNS_MAX_TEXT + 1];
 	struct dns_rr rrs[MAX_RRS];
-	size_t n_nets = 0, n_rr = 0;
-	const uint32_t *nets = store_client_networks(st, client, &n_nets);
-	uint32_t recv = recv_net >= 0 ? (uint32_t)recv_net : 0;
-	bool known = nets != NULL, all_internal = known;
+	struct store_client c;
+	size_t n_rr = 0;
 	const char *qn = q->has_question ? q->name : "";
 	uint16_t qtype = q->has_question ? q->qtype : DNS_TYPE_A;
 
 	memset(ret, 0, sizeof(*ret));
+	if (recv_net < 0)
+		return -ENOENT;
+	/*
+	 * Only a registered client of the network whose gateway got the query
+	 * is served: not the host, not another network's containers, not an
+	 * address on the bridge that no container of this network has.
+	 */
+	if (!store_client_of(st, (uint32_t)recv_net, client, &c))
+		return reply(out, cap, query, qlen, q, DNS_RCODE_REFUSED, NULL, 0, max, ret);
 	if (q->hdr.qdcount > 1 || DNS_OPCODE(q->hdr.flags) != 0) {
 		int len = dnspkt_build_error(out, cap, q->hdr.id, q->hdr.flags,
 					     DNS_OPCODE(q->hdr.flags) ? DNS_RCODE_NOTIMP : DNS_RCODE_FORMERR);
@@ -70,15 +77,9 @@ int answer_query(const struct store *st, const struct resolv *rv, const char *se
 		ret->len = (size_t)len;
 		return 0;
 	}
-	/* A client we do not know sees only the network it asked through. */
-	if (!known) {
-		if (recv_net < 0)
-			return -ENOENT;
-		nets = &recv;
-		n_nets = 1;
-	}
 	dnspkt_lower(qn, name, sizeof(name));
 
+	/* Names of every network of the client's container. */
 	if (q->has_question && q->qclass == DNS_CLASS_IN &&
 	    (qtype == DNS_TYPE_A || qtype == DNS_TYPE_AAAA)) {
 		int family = qtype == DNS_TYPE_A ? AF_INET : AF_INET6;
@@ -87,9 +88,9 @@ int answer_query(const struct store *st, const struct resolv *rv, const char *se
 
 		memcpy(bare, name, sizeof(bare));
 		strip_domain(bare, search_domain);
-		for (size_t i = 0; i < n_nets; i++) {
+		for (size_t i = 0; i < c.n_nets; i++) {
 			size_t n;
-			const struct nd_ip *ips = store_lookup_name(st, nets[i], bare, &n);
+			const struct nd_ip *ips = store_lookup_name(st, c.nets[i], bare, &n);
 			if (!ips)
 				continue;
 			found = true;
@@ -99,13 +100,13 @@ int answer_query(const struct store *st, const struct resolv *rv, const char *se
 		}
 		if (found)
 			return reply(out, cap, query, qlen, q, DNS_RCODE_NOERROR, rrs, n_rr, max, ret);
-	} else if (q->has_question && q->qclass == DNS_CLASS_IN && qtype == DNS_TYPE_PTR && known) {
+	} else if (q->has_question && q->qclass == DNS_CLASS_IN && qtype == DNS_TYPE_PTR) {
 		struct nd_ip ip;
 
 		if (dnspkt_reverse_name(name, &ip) == 0)
-			for (size_t i = 0; i < n_nets; i++) {
+			for (size_t i = 0; i < c.n_nets; i++) {
 				size_t n;
-				char *const *names = store_lookup_ptr(st, nets[i], &ip, &n);
+				char *const *names = store_lookup_ptr(st, c.nets[i], &ip, &n);
 				if (!names)
 					continue;
 				for (size_t k = 0; k < n && n_rr < MAX_RRS; k++)
@@ -116,21 +117,17 @@ int answer_query(const struct store *st, const struct resolv *rv, const char *se
 			}
 	}
 
-	for (size_t i = 0; i < n_nets; i++)
-		all_internal &= store_network(st, nets[i])->internal;
-	if (no_proxy || all_internal || in_domain(name, search_domain))
+	/* A query that came in through an internal network never leaves it. */
+	if (no_proxy || store_network(st, (size_t)recv_net)->internal ||
+	    in_domain(name, search_domain))
 		return reply(out, cap, query, qlen, q, DNS_RCODE_NXDOMAIN, NULL, 0, max, ret);
 
 	/* Upstreams: the container's own, else its networks', else the host's. */
-	{
-		size_t n;
-		const struct nd_ip *own = known ? store_client_servers(st, client, &n) : NULL;
-		for (size_t k = 0; own && k < n; k++)
-			add_upstream(ret, &own[k]);
-	}
+	for (size_t k = 0; k < c.n_servers; k++)
+		add_upstream(ret, &c.servers[k]);
 	if (!ret->n_upstreams)
-		for (size_t i = 0; i < n_nets; i++) {
-			const struct store_net *sn = store_network(st, nets[i]);
+		for (size_t i = 0; i < c.n_nets; i++) {
+			const struct store_net *sn = store_network(st, c.nets[i]);
 			if (sn->internal)
 				continue;
 			for (size_t k = 0; k < sn->n_servers; k++)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * What to do with one query: answer it from the store, refuse it locally
- * (NXDOMAIN), or forward it and to which upstream servers. Pure: no I/O.
+ * What to do with one query: refuse it (REFUSED: the sender is not a
+ * registered client of the network that received it), answer it from the
+ * store, refuse it locally (NXDOMAIN), or forward it and to which upstream
+ * servers. Pure: no I/O.
  */
 #pragma once
 
@@ -29,7 +31,7 @@ struct answer {
 /**
  * answer_query() - decide and, for local answers, build the response
  * @client:	source address of the query
- * @recv_net:	index of the network whose listener got it (-1 if gone)
+ * @recv_net:	index of the network whose listener got it (-1 if gone: dropped)
  * @max:	largest response the client accepts
  */
 int answer_query(const struct store *st, const struct resolv *rv, const char *search_domain,

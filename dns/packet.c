@@ -525,6 +525,57 @@ int dnspkt_build_error(uint8_t *out, size_t cap, uint16_t id, uint16_t qflags, i
 	return (int)w.offset;
 }
 
+/**
+ * dnspkt_truncate() - fit a response into a client's UDP limit
+ * @buf:	the response, rewritten in place
+ * @len:	its length
+ * @max:	the client's limit (512, or its EDNS size)
+ *
+ * A response longer than @max keeps its header, its questions and as many
+ * whole records (answer, then authority, then additional) as fit in @max;
+ * the section counts are rewritten and TC is set, so the client asks again
+ * over TCP. Records are never cut: compression pointers only point
+ * backwards, so the kept prefix stays a valid message. When the questions
+ * themselves do not fit, or the message is malformed before the limit, what
+ * remains is the header alone (counts 0, TC set). A response that fits is
+ * left alone.
+ *
+ * Return: the new length (@len when it fit; 0 only for @len under a header).
+ */
+size_t dnspkt_truncate(uint8_t *buf, size_t len, size_t max)
+{
+	struct dns_cursor c = { .buf = buf, .size = len, .offset = 0 };
+	struct dns_wcursor hw = { .buf = buf, .size = DNS_HEADER_SIZE, .offset = 0 };
+	struct dns_header h, out;
+	uint16_t *counts[3] = { &out.ancount, &out.nscount, &out.arcount };
+	size_t end;
+
+	if (len <= max)
+		return len;
+	if (!buf || max < DNS_HEADER_SIZE || read_header(&c, &h) < 0)
+		return 0;
+	out = (struct dns_header){ .id = h.id, .flags = h.flags | DNS_FLAG_TC };
+	end = DNS_HEADER_SIZE;
+	for (unsigned i = 0; i < h.qdcount; i++)
+		if (skip_question(&c) < 0 || c.offset > max)
+			goto done;
+	out.qdcount = h.qdcount;
+	end = c.offset;
+	for (unsigned sec = 0; sec < 3; sec++) {
+		unsigned n = sec == 0 ? h.ancount : sec == 1 ? h.nscount : h.arcount;
+		for (unsigned i = 0; i < n; i++) {
+			struct dns_rr_head rr;
+			if (read_rr(&c, &rr) < 0 || c.offset > max)
+				goto done;
+			(*counts[sec])++;
+			end = c.offset;
+		}
+	}
+done:
+	(void)put_header(&hw, &out);
+	return end;
+}
+
 static char ascii_lower(char ch)
 {
 	return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;

@@ -92,6 +92,12 @@ int dnspkt_build_answer(uint8_t *out, size_t cap, const uint8_t *query, size_t q
 			const struct dns_query *q, int rcode, bool aa, const struct dns_rr *rrs,
 			size_t n, size_t max);
 
+/*
+ * Cut a response longer than @max down to whole records that fit, rewrite
+ * the counts and set TC (see packet.c). Return: the new length.
+ */
+size_t dnspkt_truncate(uint8_t *buf, size_t len, size_t max);
+
 /* A header-only error response (FORMERR etc.) for a message whose id could be read. */
 int dnspkt_build_error(uint8_t *out, size_t cap, uint16_t id, uint16_t qflags, int rcode);
 

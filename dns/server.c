@@ -37,6 +37,7 @@ struct listener {
 	struct ev tcp_ev;		/* kind EV_TCP_LISTEN */
 	int udp, tcp;
 	char *net;			/* network name */
+	int net_idx;			/* its index in the current store, -1 if gone */
 	struct nd_ip ip;
 	bool keep;			/* reload bookkeeping */
 	unsigned refs;			/* pending forwards replying through it */
@@ -241,7 +242,7 @@ static void listener_unref(struct listener *l)
 	}
 }
 
-static int listener_open(struct server *s, const char *net, const struct nd_ip *ip,
+static int listener_open(struct server *s, const char *net, int net_idx, const struct nd_ip *ip,
 			 struct nd_error *err)
 {
 	struct listener *l = calloc(1, sizeof(*l));
@@ -253,6 +254,7 @@ static int listener_open(struct server *s, const char *net, const struct nd_ip *
 		return -ENOMEM;
 	}
 	l->ip = *ip;
+	l->net_idx = net_idx;
 	l->udp_ev.kind = EV_UDP;
 	l->tcp_ev.kind = EV_TCP_LISTEN;
 	l->refs = 1;
@@ -298,6 +300,7 @@ static int sync_listeners(struct server *s, bool fatal, struct nd_error *err)
 			for (struct listener *l = s->listeners; l && !found; l = l->next)
 				if (strcmp(l->net, sn->name) == 0 && nd_ip_equal(&l->ip, &sn->binds[k])) {
 					l->keep = true;
+					l->net_idx = (int)i;
 					found = true;
 				}
 			(void)found;
@@ -324,7 +327,7 @@ static int sync_listeners(struct server *s, bool fatal, struct nd_error *err)
 				found = strcmp(l->net, sn->name) == 0 && nd_ip_equal(&l->ip, &sn->binds[k]);
 			if (found)
 				continue;
-			if (listener_open(s, sn->name, &sn->binds[k], &e) < 0) {
+			if (listener_open(s, sn->name, (int)i, &sn->binds[k], &e) < 0) {
 				if (fatal) {
 					nd_error_move(err, &e);
 					return -EADDRNOTAVAIL;
@@ -338,11 +341,6 @@ static int sync_listeners(struct server *s, bool fatal, struct nd_error *err)
 	return ret;
 }
 
-static int recv_network(struct server *s, const struct listener *l)
-{
-	return store_find_network(s->store, l->net);
-}
-
 /* Answer one message; a forward replies later through @p. */
 static int handle_query(struct server *s, const uint8_t *msg, size_t len, const struct nd_ip *client,
 			struct listener *l, bool tcp, const struct pending *tmpl, size_t *out_len);
@@ -351,8 +349,14 @@ static void udp_reply_done(void *arg, const uint8_t *resp, size_t len)
 {
 	struct pending *p = arg;
 
-	if (resp && !p->l->closed)
-		(void)sendto(p->l->udp, resp, len > p->max ? p->max : len, MSG_DONTWAIT,
+	if (resp && len > p->max && len <= sizeof(p->srv->out)) {
+		/* Too big for the client: whole records only, TC set (it retries over TCP). */
+		memcpy(p->srv->out, resp, len);
+		len = dnspkt_truncate(p->srv->out, len, p->max);
+		resp = p->srv->out;
+	}
+	if (resp && len && len <= p->max && !p->l->closed)
+		(void)sendto(p->l->udp, resp, len, MSG_DONTWAIT,
 			     (struct sockaddr *)&p->peer, p->peer_len);
 	listener_unref(p->l);
 	free(p);
@@ -403,7 +407,7 @@ static int handle_query(struct server *s, const uint8_t *msg, size_t len, const 
 	/* Picks up an edited resolv.conf; looks at most once a second. */
 	resolv_refresh(&s->rv, time(NULL), 0);
 	r = answer_query(s->store, &s->rv, s->search, s->o.no_proxy, msg, len, &q, client,
-			 recv_network(s, l), max, s->out, sizeof(s->out), &a);
+			 l->net_idx, max, s->out, sizeof(s->out), &a);
 	if (r < 0)
 		return r;
 	if (a.kind == ANSWER_REPLY) {

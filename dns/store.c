@@ -23,6 +23,7 @@ struct name_rec {
 struct ptr_rec {
 	uint32_t net;
 	struct nd_ip ip;
+	uint32_t ctr;		/* the container that has @ip on @net (the first listed) */
 	char **names;		/* borrowed */
 	size_t n, cap;
 };
@@ -233,7 +234,7 @@ static int add_entry(struct store *s, uint32_t net, const struct dnsconf_entry *
 		TABLE_FIND(&s->t_ptrs, h,
 			   s->ptrs[idx].net == net && nd_ip_equal(&s->ptrs[idx].ip, &e->ips[a]), slot);
 		if (!s->t_ptrs.slots[slot]) {
-			s->ptrs[s->n_ptrs] = (struct ptr_rec){ .net = net, .ip = e->ips[a] };
+			s->ptrs[s->n_ptrs] = (struct ptr_rec){ .net = net, .ip = e->ips[a], .ctr = ci };
 			s->t_ptrs.slots[slot] = (uint32_t)++s->n_ptrs;
 		}
 		pr = &s->ptrs[s->t_ptrs.slots[slot] - 1];
@@ -361,12 +362,27 @@ const uint32_t *store_client_networks(const struct store *s, const struct nd_ip 
 	return c ? c->nets : NULL;
 }
 
-const struct nd_ip *store_client_servers(const struct store *s, const struct nd_ip *ip, size_t *n)
+static const struct ptr_rec *ptr_find(const struct store *s, uint32_t net, const struct nd_ip *ip)
 {
-	const struct ctr *c = client_ctr(s, ip);
+	size_t slot;
 
-	*n = c ? c->n_servers : 0;
-	return c ? c->servers : NULL;
+	TABLE_FIND(&s->t_ptrs, hash_ip(ip) ^ net,
+		   s->ptrs[idx].net == net && nd_ip_equal(&s->ptrs[idx].ip, ip), slot);
+	return s->t_ptrs.slots[slot] ? &s->ptrs[s->t_ptrs.slots[slot] - 1] : NULL;
+}
+
+bool store_client_of(const struct store *s, uint32_t net, const struct nd_ip *ip,
+		     struct store_client *ret)
+{
+	const struct ptr_rec *pr = net < s->n_conf ? ptr_find(s, net, ip) : NULL;
+	const struct ctr *c;
+
+	if (!pr)
+		return false;
+	c = &s->ctrs[pr->ctr];
+	*ret = (struct store_client){ .nets = c->nets, .n_nets = c->n_nets,
+				      .servers = c->servers, .n_servers = c->n_servers };
+	return true;
 }
 
 const struct nd_ip *store_lookup_name(const struct store *s, uint32_t net, const char *name,
@@ -388,14 +404,8 @@ const struct nd_ip *store_lookup_name(const struct store *s, uint32_t net, const
 char *const *store_lookup_ptr(const struct store *s, uint32_t net, const struct nd_ip *ip,
 			      size_t *n)
 {
-	size_t slot;
+	const struct ptr_rec *pr = ptr_find(s, net, ip);
 
-	TABLE_FIND(&s->t_ptrs, hash_ip(ip) ^ net,
-		   s->ptrs[idx].net == net && nd_ip_equal(&s->ptrs[idx].ip, ip), slot);
-	if (!s->t_ptrs.slots[slot] || !s->ptrs[s->t_ptrs.slots[slot] - 1].n) {
-		*n = 0;
-		return NULL;
-	}
-	*n = s->ptrs[s->t_ptrs.slots[slot] - 1].n;
-	return s->ptrs[s->t_ptrs.slots[slot] - 1].names;
+	*n = pr ? pr->n : 0;
+	return pr && pr->n ? pr->names : NULL;
 }

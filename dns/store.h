@@ -33,10 +33,24 @@ const struct store_net *store_network(const struct store *s, size_t i);
 /* Index of the network called @name, or -1. */
 int store_find_network(const struct store *s, const char *name);
 
+/* A registered client of a network: the container that has the address there. */
+struct store_client {
+	const uint32_t *nets;		/* every network of that container */
+	size_t n_nets;
+	const struct nd_ip *servers;	/* its own DNS servers */
+	size_t n_servers;
+};
+
+/*
+ * Whether @ip is an address that network @net's file lists for one of its
+ * containers; if so, fill @ret with that container. One hash lookup, no
+ * allocation: this is the per-query access check.
+ */
+bool store_client_of(const struct store *s, uint32_t net, const struct nd_ip *ip,
+		     struct store_client *ret);
+
 /* The networks of the container that owns @ip: NULL (and *n = 0) if none. */
 const uint32_t *store_client_networks(const struct store *s, const struct nd_ip *ip, size_t *n);
-/* Per-container DNS servers of the container that owns @ip. */
-const struct nd_ip *store_client_servers(const struct store *s, const struct nd_ip *ip, size_t *n);
 
 /* Addresses of @name (lower-case) in network @net; NULL if the name is unknown there. */
 const struct nd_ip *store_lookup_name(const struct store *s, uint32_t net, const char *name,

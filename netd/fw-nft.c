@@ -8,7 +8,9 @@
  *   nets                                         bridge → jump nw_<bridge>
  *   pf4, pf6 (proto . port), pf4ip, pf6ip (ip . proto . port)
  *                                                → container ip . port (DNAT)
- *   dnsgw4/6                                     gateway → gateway . dns port
+ *   dnsgw4/6                                     gateway → gateway . dns port (checked
+ *                                                before the port maps: DNS on a gateway
+ *                                                always reaches netd-dns)
  */
 #include "fw-nft.h"
 
@@ -220,7 +222,7 @@ static int base_hostports(struct nftb *b)
 	set_mark_bit(r);
 	k |= add(b, r);
 
-	/* DNS on port 53 of a gateway → the resolver's port (NETAVARK_DNS_PORT). */
+	/* DNS on port 53 of a gateway → the resolver's port (NETAVARK_DNS_PORT, or 53 itself), before any published port. */
 	for (size_t i = 0; i < ELEMENTSOF(protos); i++) {
 		r = nftr_new(FW_TABLE, "hostports");
 		match_nfproto(r, NFPROTO_IPV4);
@@ -467,8 +469,14 @@ int fwnft_network(struct nftb *b, bool add, const struct nd_network *net, uint16
 				return r;
 		}
 	}
-	/* The redirect is keyed by gateway only: remove it whatever port this run was given. */
-	if (net->dns_enabled && (!add || dns_port != 53)) {
+	/*
+	 * Every DNS gateway gets its redirect, to port 53 itself too: the rule
+	 * comes before the published-port maps in hostports, so a container
+	 * publishing 53 on all host addresses never answers the queries other
+	 * networks' containers send to their gateway. Keyed by gateway only:
+	 * removed whatever port this run was given.
+	 */
+	if (net->dns_enabled) {
 		for (size_t s = 0; s < net->n_subnets; s++) {
 			const struct nd_subnet *sn = &net->subnets[s];
 			struct nftb_elem e = {0};

@@ -133,6 +133,24 @@ static void test_store(void)
 	check(cn && n == 1 && cn[0] == 0, "a container on one network sees one", NULL);
 	nd_ip_parse("10.9.9.9", &ip);
 	check(!store_client_networks(s, &ip, &n) && n == 0, "unknown client", NULL);
+	{
+		struct store_client c;
+		nd_ip_parse("10.1.0.2", &ip);
+		check(store_client_of(s, 0, &ip, &c) && c.n_nets == 2 && !c.n_servers,
+		      "client_of: a container's address on its network", NULL);
+		check(!store_client_of(s, 1, &ip, &c),
+		      "client_of: not through another network of the same container", NULL);
+		nd_ip_parse("10.2.0.2", &ip);
+		check(store_client_of(s, 1, &ip, &c) && c.n_nets == 2,
+		      "client_of: the same container's address on the other network", NULL);
+		nd_ip_parse("10.1.0.3", &ip);
+		check(!store_client_of(s, 1, &ip, &c), "client_of: a container of another network", NULL);
+		nd_ip_parse("10.1.0.1", &ip);
+		check(!store_client_of(s, 0, &ip, &c), "client_of: the gateway is no client", NULL);
+		nd_ip_parse("10.1.0.9", &ip);
+		check(!store_client_of(s, 0, &ip, &c) && !store_client_of(s, 7, &ip, &c),
+		      "client_of: an unlisted address of the subnet; a network index out of range", NULL);
+	}
 	ips = store_lookup_name(s, 0, "shared", &n);
 	check(ips && n == 3, "duplicate name across containers accumulates", NULL);
 	ips = store_lookup_name(s, 0, "web", &n);

@@ -1147,6 +1147,104 @@ static void test_round_trip(void)
 	tap_result(tap_check_ok(), NULL, "round trip: a built answer reads back with response_ttl");
 }
 
+/* An upstream-style response: 40 A records, an SOA in authority, an OPT in additional. */
+static struct msg big_response(size_t *question_end)
+{
+	struct msg m;
+
+	m_header(&m, 0xbeef, DNS_FLAG_QR | DNS_FLAG_RD | DNS_FLAG_RA | DNS_RCODE_NOERROR, 1, 40, 1, 1);
+	m_question(&m, "big.example.test", DNS_TYPE_A);
+	*question_end = m.n;
+	for (unsigned i = 0; i < 40; i++)
+		m_rr_a(&m, 300, (uint8_t)i);
+	m_rr_soa(&m, 60, 30);
+	m_opt(&m, 1232);
+	return m;
+}
+
+static void test_truncate(void)
+{
+	size_t qend, len, soa_end;
+	struct msg full, m;
+	uint32_t ttl;
+	int rcode;
+
+	full = big_response(&qend);
+	soa_end = full.n - 11;		/* the OPT record is 11 bytes */
+
+	/* Fits: not a byte changes. */
+	m = full;
+	len = dnspkt_truncate(m.b, m.n, m.n);
+	tap_check_begin();
+	CHECK(len == full.n && memcmp(m.b, full.b, full.n) == 0);
+	len = dnspkt_truncate(m.b, m.n, 4096);
+	CHECK(len == full.n && memcmp(m.b, full.b, full.n) == 0);
+	tap_result(tap_check_ok(), NULL, "truncate: a response within the limit is left alone");
+
+	/* 512 without EDNS: whole A records only, TC, counts rewritten, id and rcode kept. */
+	m = full;
+	len = dnspkt_truncate(m.b, m.n, 512);
+	tap_check_begin();
+	CHECK(len == qend + (512 - qend) / 16 * 16);
+	CHECK(rd16(m.b) == 0xbeef);
+	CHECK(rd16(m.b + 2) == (DNS_FLAG_QR | DNS_FLAG_RD | DNS_FLAG_RA | DNS_FLAG_TC));
+	CHECK(rd16(m.b + 4) == 1 && rd16(m.b + 6) == (512 - qend) / 16);
+	CHECK(rd16(m.b + 8) == 0 && rd16(m.b + 10) == 0);
+	CHECK(memcmp(m.b + DNS_HEADER_SIZE, full.b + DNS_HEADER_SIZE, len - DNS_HEADER_SIZE) == 0);
+	CHECK(dnspkt_response_ttl(m.b, len, &ttl, &rcode) == 0 && ttl == 300 && rcode == 0);
+	tap_result(tap_check_ok(), NULL,
+		   "truncate: to 512 at an A record boundary, TC set, a valid message");
+
+	/* A limit inside a record drops that record whole. */
+	m = full;
+	len = dnspkt_truncate(m.b, m.n, qend + 5 * 16 + 15);
+	tap_check_begin();
+	CHECK(len == qend + 5 * 16 && rd16(m.b + 6) == 5 && (rd16(m.b + 2) & DNS_FLAG_TC));
+	tap_result(tap_check_ok(), NULL, "truncate: a record cut by the limit is dropped whole");
+
+	/* One byte short: only the OPT record goes; the sections before it stay. */
+	m = full;
+	len = dnspkt_truncate(m.b, m.n, full.n - 1);
+	tap_check_begin();
+	CHECK(len == soa_end);
+	CHECK(rd16(m.b + 6) == 40 && rd16(m.b + 8) == 1 && rd16(m.b + 10) == 0);
+	CHECK(rd16(m.b + 2) & DNS_FLAG_TC);
+	CHECK(dnspkt_response_ttl(m.b, len, &ttl, &rcode) == 0 && ttl == 60);
+	tap_result(tap_check_ok(), NULL, "truncate: authority and additional count as records too");
+
+	/* The question does not fit: the header alone, counts 0. */
+	m = full;
+	len = dnspkt_truncate(m.b, m.n, qend - 1);
+	tap_check_begin();
+	CHECK(len == DNS_HEADER_SIZE && rd16(m.b) == 0xbeef && (rd16(m.b + 2) & DNS_FLAG_TC));
+	CHECK(rd16(m.b + 4) == 0 && rd16(m.b + 6) == 0 && rd16(m.b + 8) == 0 && rd16(m.b + 10) == 0);
+	m = full;
+	CHECK(dnspkt_truncate(m.b, m.n, DNS_HEADER_SIZE - 1) == 0);
+	CHECK(dnspkt_truncate(m.b, DNS_HEADER_SIZE - 1, 0) == 0);
+	tap_result(tap_check_ok(), NULL, "truncate: no room for the question leaves the header alone");
+
+	/* Malformed after some records (rdlength past the end): the good prefix is kept. */
+	m = full;
+	m.b[qend + 3 * 16 + 10] = 0xff;	/* 4th record's rdlength high byte */
+	len = dnspkt_truncate(m.b, m.n, 512);
+	tap_check_begin();
+	CHECK(len == qend + 3 * 16 && rd16(m.b + 6) == 3 && (rd16(m.b + 2) & DNS_FLAG_TC));
+	CHECK(dnspkt_response_ttl(m.b, len, &ttl, &rcode) == 0);
+	tap_result(tap_check_ok(), NULL, "truncate: a malformed record ends the kept prefix");
+
+	/* Every limit from the header to the full size gives a valid message within it. */
+	tap_check_begin();
+	for (size_t max = DNS_HEADER_SIZE; max <= full.n; max++) {
+		m = full;
+		len = dnspkt_truncate(m.b, m.n, max);
+		CHECK(len <= max && len >= DNS_HEADER_SIZE);
+		if (len > qend)
+			CHECK(dnspkt_response_ttl(m.b, len, &ttl, &rcode) == 0);
+		CHECK((max == full.n) == !(rd16(m.b + 2) & DNS_FLAG_TC));
+	}
+	tap_result(tap_check_ok(), NULL, "truncate: every limit gives a valid message that fits");
+}
+
 int main(void)
 {
 	test_parse_a();
@@ -1183,6 +1281,7 @@ int main(void)
 	test_ttl_negative();
 	test_ttl_malformed();
 	test_round_trip();
+	test_truncate();
 
 	return tap_finish();
 }
