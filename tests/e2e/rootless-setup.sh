@@ -64,7 +64,7 @@ cleanup() {
 	done
 	# The user's vfs layers belong to subordinate ids: root removes them,
 	# never crossing into a mount.
-	rm -rf --one-file-system "$RL_HOME" "$RL_XDG" "$E2E_TMP/bin" "$E2E_TMP/etc" "$E2E_TMP/dev"
+	rm -rf --one-file-system "${RL_HOME:?}" "${RL_XDG:?}" "${E2E_TMP:?}/bin" "${E2E_TMP:?}/etc" "${E2E_TMP:?}/dev"
 	exit "$rc"
 }
 trap cleanup EXIT
