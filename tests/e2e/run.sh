@@ -4,6 +4,7 @@
 # Podman end-to-end tests: real Podman using netd and netd-dns. Run as root.
 #
 #   tests/e2e/run.sh [bats options, e.g. -f REGEX]
+#   tests/e2e/rootless.sh [bats options]   the rootless tier (NETD_E2E_SUITE=rootless)
 #
 # Builds netd from this tree and installs it into a private prefix (or uses
 # NETD_E2E_PREFIX, an existing install), then runs tests/e2e/podman.bats in a
@@ -79,11 +80,14 @@ done
 echo "# netd under test: $prefix ($("$prefix/libexec/netd/netd" version | jq -r '"version " + .version + ", commit " + .commit'))" >&2
 echo "# podman: $(podman --version)" >&2
 
+# The rootless tier adds its unprivileged user on top (rootless-setup.sh).
+suite=(podman.bats)
+[[ ${NETD_E2E_SUITE:-} != rootless ]] || suite=(rootless.bats "$here/rootless-setup.sh")
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 start=$SECONDS
 unshare --mount --net --propagation private -- \
-	"$here/setup.sh" "$prefix" bats --tap "$@" "$here/podman.bats" | tee "$log"
+	"$here/setup.sh" "$prefix" "${suite[@]:1}" bats --tap "$@" "$here/${suite[0]}" | tee "$log"
 rc=${PIPESTATUS[0]}
 
 total=$(grep -cE '^(not )?ok ' "$log")

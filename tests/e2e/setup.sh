@@ -62,7 +62,7 @@ cleanup() {
 	done
 	ip netns del "$E2E_OUT" 2>/dev/null
 	umount -l /etc/resolv.conf 2>/dev/null
-	rm -rf "$E2E_TMP"
+	rm -rf --one-file-system "$E2E_TMP"
 	# The (empty) cgroups Podman's cgroupfs manager made, if this run made them.
 	local d
 	for d in /sys/fs/cgroup/*/libpod_parent; do
