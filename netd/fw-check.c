@@ -55,6 +55,7 @@ struct expect {
 	char (*done)[IFNAMSIZ];		/* bridges already handled */
 	size_t n_done, cap_done;
 	size_t containers;
+	bool quiet;			/* broken records were reported already */
 };
 
 static bool seen_bridge(struct expect *x, const char *br)
@@ -152,21 +153,20 @@ static int expect_dir(struct expect *x, const char *config, struct nd_error *err
 
 		if (r == 0 && asprintf(&path, "%s/%s", dir, list[i]->d_name) < 0)
 			r = -ENOMEM;
-		if (r == 0 && expect_one(x, path, &one) < 0) {
-			/* One broken record must not keep every other container offline. */
+		/* One broken record must not keep every other container offline. */
+		if (r == 0 && expect_one(x, path, &one) < 0 && !x->quiet)
 			log_error("firewall: skipping %s: %s", path, one.msg ? one.msg : "error");
-			nd_error_clear(&one);
-		}
+		nd_error_clear(&one);
 		free(list[i]);
 	}
 	free(list);
 	return r;
 }
 
-static int expect_build(struct nftb *b, const struct fw_dirs *dirs, size_t *containers,
+static int expect_build(struct nftb *b, const struct fw_dirs *dirs, bool quiet, size_t *containers,
 			struct nd_error *err)
 {
-	struct expect x = { .b = b };
+	struct expect x = { .b = b, .quiet = quiet };
 	int r = fwnft_base(b);
 
 	for (size_t i = 0; r >= 0 && i < dirs->n; i++)
@@ -231,7 +231,8 @@ static int rebuild(const struct fw_dirs *dirs, size_t *containers, struct nd_err
 		goto out;
 	if (exists && (r = nftb_del_table(b)) < 0)
 		goto out;
-	if ((r = expect_build(b, dirs, containers, err)) < 0)
+	/* The comparison just before reported the broken records. */
+	if ((r = expect_build(b, dirs, true, containers, err)) < 0)
 		goto out;
 	if (*containers == 0 && !exists)
 		goto out;	/* nothing recorded, nothing there: leave the kernel alone */
@@ -579,7 +580,7 @@ static int compare(const struct fw_dirs *dirs, void (*diff)(const char *line, vo
 	size_t i = 0, j = 0, containers;
 	int r, n = 0;
 
-	if ((r = nftb_new(FW_TABLE, &b)) < 0 || (r = expect_build(b, dirs, &containers, err)) < 0)
+	if ((r = nftb_new(FW_TABLE, &b)) < 0 || (r = expect_build(b, dirs, false, &containers, err)) < 0)
 		goto out;
 	if ((r = dump_table(&have)) < 0) {
 		nd_error_set(err, r, "nftables: cannot read table inet %s: %s", FW_TABLE, strerror(-r));
