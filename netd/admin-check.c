@@ -3,10 +3,10 @@
  * netd check [--repair]: compare what netd recorded for its attachments with
  * the kernel and the files the DNS server reads, and say every difference in
  * plain words. Per network with something attached: the bridge (present, a
- * bridge, up, with the gateways) and netd's nftables elements for it. Per
+ * bridge, up, with the gateways). Per
  * attachment: the namespace, the host veth on the bridge, the interface and
  * addresses inside the namespace, the state record firewall-reload needs,
- * the published ports' map elements, the DNS line and the DNS server.
+ * the DNS line and the DNS server. The nftables table as a whole: fw-check.c.
  *
  * --repair then fixes what can be fixed, with the pipeline's own steps:
  * links, addresses or records missing → teardown of the remains and setup
@@ -28,6 +28,7 @@
 #include "commands.h"
 #include "dns-conf.h"
 #include "exec.h"
+#include "fw-check.h"
 #include "fw-nft.h"
 #include "link-veth.h"
 #include "state.h"
@@ -37,12 +38,15 @@ static const char check_help[] =
 	"Usage: netd check [--repair]\n"
 	"\n"
 	"Compare the kernel with netd's state: bridges with their gateways, each\n"
-	"attachment's veth and addresses, netd's nftables elements for networks and\n"
-	"published ports, and the DNS entries. Prints every difference; exit status 1\n"
-	"if there is any.\n"
+	"attachment's veth and addresses, the DNS entries, and the whole nftables\n"
+	"table inet netd (chains, rules, set and map elements) against what the\n"
+	"state records of --config ask for (with the default /run/netd, those of\n"
+	"/run/containers/networks too). Prints every difference; exit status 1 if\n"
+	"there is any.\n"
 	"\n"
 	"  --repair   restore what is missing (re-attach from the stored request,\n"
-	"             firewall-reload, rewrite DNS entries), then check again\n"
+	"             the firewall table in one transaction, DNS entries), then\n"
+	"             check again\n"
 	"\n"
 	"Example:\n"
 	"  netd check || netd check --repair\n";
@@ -85,79 +89,30 @@ static void report(struct report *rp, enum fix fix, long att, const char *fmt, .
 	putchar('\n');
 }
 
-static void ifname_key(const char *name, struct nftb_elem *e)
+/* The dirs whose records share the table: the admin's, and the engine's when --config is the default. */
+static void fw_dirs_of(const struct admin_ctx *ctx, struct fw_dirs *d)
 {
-	memset(e, 0, sizeof(*e));
-	memcpy(e->key, name, strnlen(name, IFNAMSIZ - 1));
-	e->key_len = IFNAMSIZ;
+	*d = (struct fw_dirs){ .v = { ctx->opts.config_dir }, .n = 1 };
+	if (strcmp(ctx->opts.config_dir, ADMIN_DEFAULT_CONFIG) == 0)
+		d->v[d->n++] = FW_ENGINE_CONFIG;
 }
 
-static bool has_family(const struct nd_network *n, int family)
+static void fw_diff(const char *line, void *arg)
 {
-	for (size_t s = 0; s < n->n_subnets; s++)
-		if (n->subnets[s].subnet.addr.family == family)
-			return true;
-	return false;
+	report(arg, FIX_FIREWALL, -1, "%s", line);
 }
 
-/* netd's elements for one network (the sets fw-nft.c's fwnft_network() fills). */
-static void check_net_fw(struct report *rp, const struct nd_network *n, long att)
+/* The whole table inet netd against what every record wants (fw-check.c). */
+static void check_fw(struct report *rp, const struct admin_ctx *ctx)
 {
-	const char *br = n->network_interface;
-	const char *sets[8];
-	size_t k = 0;
-	char chain[32];
+	struct nd_error e = {0};
+	struct fw_dirs d;
 
-	sets[k++] = "br_all";
-	sets[k++] = n->internal ? "br_internal" : "br_fwd";
-	sets[k++] = "br_dns";
-	sets[k++] = "nets";
-	if (n->isolate != ND_ISOLATE_FALSE)
-		sets[k++] = "br_iso";
-	if (!n->internal && has_family(n, AF_INET))
-		sets[k++] = n->has_outbound_addr4 ? "snat4" : "masq4";
-	if (!n->internal && has_family(n, AF_INET6))
-		sets[k++] = n->has_outbound_addr6 ? "snat6" : "masq6";
-	fwnft_iso_chain(n, chain);
-	if (nft_chain_exists(FW_TABLE, chain) != 1)
-		report(rp, FIX_FIREWALL, att, "network %s: nftables chain %s is missing", n->name, chain);
-	for (size_t i = 0; i < k; i++) {
-		struct nftb_elem e;
-		ifname_key(br, &e);
-		if (nft_elem_exists(FW_TABLE, sets[i], &e) != 1)
-			report(rp, FIX_FIREWALL, att, "network %s: bridge %s is missing from nftables set %s",
-			       n->name, br, sets[i]);
-	}
-}
-
-struct ports_ctx {
-	struct report *rp;
-	long att;
-	const char *nsname, *network;
-};
-
-static int check_port(const struct fwnft_port *p, void *arg)
-{
-	struct ports_ctx *c = arg;
-
-	if (nft_elem_exists(FW_TABLE, p->map, p->elem) != 1)
-		report(c->rp, FIX_FIREWALL, c->att,
-		       "%s on %s: published port %u/%s (IPv%d) is missing from nftables map %s",
-		       c->nsname, c->network, p->host_port,
-		       p->proto == IPPROTO_TCP ? "tcp" : p->proto == IPPROTO_UDP ? "udp" : "sctp",
-		       p->family == AF_INET ? 4 : 6, p->map);
-	return 0;
-}
-
-/* The published ports of an attachment: the elements fw-nft.c's port maps hold. */
-static void check_ports(struct report *rp, const struct nd_request *req, long att,
-			const char *nsname)
-{
-	const struct nd_attach *a = fwnft_port_attach(req);
-	struct ports_ctx c = { rp, att, nsname, a ? a->net->name : NULL };
-
-	if (a)
-		(void)fwnft_foreach_port(req, a, check_port, &c);
+	fw_dirs_of(ctx, &d);
+	if (fw_expect_compare(&d, fw_diff, rp, &e) < 0)
+		report(rp, FIX_NONE, -1, "cannot compare the nftables ruleset: %s",
+		       e.msg ? e.msg : "error");
+	nd_error_clear(&e);
 }
 
 static char *dns_file(const struct admin_ctx *ctx, const struct nd_network *n)
@@ -211,7 +166,7 @@ static void check_dns(struct report *rp, const struct admin_ctx *ctx, const stru
 }
 
 static void check_att(struct report *rp, const struct admin_ctx *ctx, struct nlx *host,
-		      const struct admin_att *a, long att, int br_ifindex, bool fw)
+		      const struct admin_att *a, long att, int br_ifindex)
 {
 	const char *ns = admin_att_nsname(a);
 	const struct nd_attach *at = &a->req->attach[0];
@@ -270,8 +225,6 @@ static void check_att(struct report *rp, const struct admin_ctx *ctx, struct nlx
 	if (state && access(state, F_OK) < 0)
 		report(rp, FIX_REATTACH, att, "%s on %s: state record %s is missing", ns, a->network,
 		       state);
-	if (fw)
-		check_ports(rp, a->req, att, ns);
 }
 
 /* Index of the first attachment to @network in a ready state, or -1. */
@@ -286,14 +239,10 @@ static long first_att(const struct admin_atts *atts, const char *network)
 static void check_all(struct report *rp, const struct admin_ctx *ctx, const struct admin_nets *nets,
 		      const struct admin_atts *atts, struct nlx *host)
 {
-	bool fw = strcasecmp(ctx->opts.fw_driver, "nftables") == 0;
-	bool table = fw && nft_table_exists(FW_TABLE) == 1, server_checked = false;
-	bool any = false;
+	bool server_checked = false;
 
-	for (size_t i = 0; i < atts->n; i++)
-		any |= atts->v[i].state == ADMIN_ATT_ATTACHED;
-	if (any && fw && !table)
-		report(rp, FIX_FIREWALL, -1, "nftables table inet %s is missing", FW_TABLE);
+	if (strcasecmp(ctx->opts.fw_driver, "nftables") == 0)
+		check_fw(rp, ctx);
 	/* Networks of the attachments (the definition in the request: that is what setup used). */
 	for (size_t i = 0; i < atts->n; i++) {
 		const struct nd_network *n = atts->v[i].req->attach[0].net;
@@ -329,15 +278,13 @@ static void check_all(struct report *rp, const struct admin_ctx *ctx, const stru
 					       "network %s: bridge %s lacks gateway address %s", n->name, br,
 					       nd_prefix_str(&gw, b));
 			}
-			if (table && fw && n->mode == ND_MODE_MANAGED)
-				check_net_fw(rp, n, (long)i);
 		}
 		if (nlx_link_by_name(host, br, &l) == 0)
 			ifindex = l.ifindex;
 		if (!netstore_find(nets, atts->v[i].network) && first_att(atts, n->name) == (long)i)
 			report(rp, FIX_NONE, (long)i, "network %s: its definition is gone from the network directory (attachments keep working; detach them)",
 			       n->name);
-		check_att(rp, ctx, host, &atts->v[i], (long)i, ifindex, fw && table);
+		check_att(rp, ctx, host, &atts->v[i], (long)i, ifindex);
 		if (atts->v[i].state == ADMIN_ATT_ATTACHED)
 			check_dns(rp, ctx, &atts->v[i], (long)i, &server_checked);
 	}
@@ -430,8 +377,12 @@ static int repair(struct admin_ctx *ctx, const struct report *rp, const struct a
 	}
 	if (fw) {
 		struct nd_error e = {0};
+		struct fw_dirs d;
+		size_t n;
+
 		printf("repair: firewall-reload\n");
-		if (cmd_firewall_reload(&ctx->opts, &e) < 0) {
+		fw_dirs_of(ctx, &d);
+		if (fw_expect_rebuild(&d, &n, &e) < 0) {
 			printf("repair failed: %s\n", e.msg ? e.msg : "error");
 			(*failed)++;
 		}

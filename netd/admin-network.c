@@ -400,7 +400,10 @@ static int network_create(struct admin_ctx *ctx, int argc, char **argv, struct n
 	cc.used_subnets = used;
 	cc.n_used_subnets = n_used;
 	if ((r = create_complete(net, &cc, err)) < 0) {
-		nd_error_prefix(err, "network \"%s\"", pos[0]);
+		char quoted[300];
+		snprintf(quoted, sizeof(quoted), "\"%s\"", pos[0]);
+		if (!err->msg || !strstr(err->msg, quoted))	/* name it once, not twice */
+			nd_error_prefix(err, "network %s", quoted);
 		goto out;
 	}
 	/* The bridge and subnets create picked, against the same list (belt and braces). */
@@ -644,6 +647,7 @@ int admin_cmd_network(struct admin_ctx *ctx, int argc, char **argv, struct nd_er
 	}
 	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
 		fputs(network_help, stdout);
+		fputs(admin_common_help, stdout);
 		return 0;
 	}
 	if (strcmp(sub, "create") == 0)

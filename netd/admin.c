@@ -20,6 +20,7 @@
 #include "fw.h"
 #include "jsonutil.h"
 #include "netns.h"
+#include "result.h"
 #include "shared/cleanup.h"
 
 int admin_usage_error(const char *cmd, const char *fmt, ...)
@@ -33,6 +34,17 @@ int admin_usage_error(const char *cmd, const char *fmt, ...)
 	fprintf(stderr, "\nTry 'netd %s --help'.\n", cmd);
 	return 2;
 }
+
+/* What every admin command accepts besides its own options (printed after each --help). */
+const char admin_common_help[] =
+	"\n"
+	"Options of every admin command:\n"
+	"  --network-dir DIR    network definitions (default $NETD_NETWORK_DIR, else\n"
+	"                       " ADMIN_DEFAULT_NETWORK_DIR "); also before the command\n"
+	"  --json               errors as JSON on stdout instead of one line on stderr\n"
+	"  --help               this text\n"
+	"Global options before the command: --config DIR (default " ADMIN_DEFAULT_CONFIG "),\n"
+	"--firewall-driver NAME, --aardvark-binary PATH.\n";
 
 int admin_getopt(const char *cmd, const char *help, int argc, char **argv,
 		 const struct option *longopts, const char *shortopts,
@@ -59,9 +71,18 @@ int admin_getopt(const char *cmd, const char *help, int argc, char **argv,
 			break;
 		if (opt == 'h') {
 			fputs(help, stdout);
+			fputs(admin_common_help, stdout);
 			return 1;
 		}
 		if (opt == '?') {
+			const char *tok = NULL;
+			/* "-bad" is never an option here (no short options but -h): a name. */
+			for (int i = 1; optopt && optopt < 256 && i <= argc && !tok; i++)
+				if (av[i][0] == '-' && av[i][1] == optopt)
+					tok = av[i];
+			if (max_pos > 0 && tok)
+				return admin_usage_error(cmd, "\"%s\" is not a valid name: names start with a letter or digit",
+							 tok);
 			if (optopt && optopt < 256)
 				return admin_usage_error(cmd, "unknown option '-%c'", optopt);
 			return admin_usage_error(cmd, "unknown option '%s'", av[optind - 1]);
@@ -327,32 +348,54 @@ static const char usage_text[] =
 	"Example:\n"
 	"  netd network create blue && netd attach web --network blue && netd status\n";
 
-/* Take --network-dir DIR / --network-dir=DIR out of the arguments, wherever it is. */
-static int take_network_dir(const char *cmd, int *argc, char **argv, const char **ret)
+/*
+ * Filter the arguments before "--": @take(argv, argc, i, data) returns how many
+ * arguments from i on it took out (0: keep argv[i]), or a usage error (> 0).
+ */
+static int take_args(int *argc, char **argv, int (*take)(char **, int, int, void *), void *data)
 {
 	int out = 0;
 
-	for (int i = 0; i < *argc; i++) {
+	for (int i = 0; i < *argc;) {
+		int n;
 		if (strcmp(argv[i], "--") == 0) {
 			while (i < *argc)
 				argv[out++] = argv[i++];
 			break;
 		}
-		if (strcmp(argv[i], "--network-dir") == 0) {
-			if (i + 1 >= *argc || !argv[i + 1][0])
-				return admin_usage_error(cmd, "option '--network-dir' needs a value");
-			*ret = argv[++i];
-			continue;
-		}
-		if (strncmp(argv[i], "--network-dir=", 14) == 0) {
-			if (!argv[i][14])
-				return admin_usage_error(cmd, "option '--network-dir' needs a value");
-			*ret = argv[i] + 14;
-			continue;
-		}
-		argv[out++] = argv[i];
+		n = take(argv, *argc, i, data);
+		if (n < 0)
+			return -n;
+		if (n == 0)
+			argv[out++] = argv[i++];
+		i += n;
 	}
 	*argc = out;
+	return 0;
+}
+
+struct netdir_arg {
+	const char *cmd;
+	const char **ret;
+};
+
+/* --network-dir DIR / --network-dir=DIR, wherever it is. */
+static int take_network_dir(char **argv, int argc, int i, void *data)
+{
+	struct netdir_arg *a = data;
+
+	if (strcmp(argv[i], "--network-dir") == 0) {
+		if (i + 1 >= argc || !argv[i + 1][0])
+			return -admin_usage_error(a->cmd, "option '--network-dir' needs a value");
+		*a->ret = argv[i + 1];
+		return 2;
+	}
+	if (strncmp(argv[i], "--network-dir=", 14) == 0) {
+		if (!argv[i][14])
+			return -admin_usage_error(a->cmd, "option '--network-dir' needs a value");
+		*a->ret = argv[i] + 14;
+		return 1;
+	}
 	return 0;
 }
 
@@ -373,15 +416,31 @@ static int dns_port_from_env(uint16_t *ret, struct nd_error *err)
 	return 0;
 }
 
-int cmd_admin(const struct netd_opts *opts, const char *cmd, int argc, char **argv,
-	      struct nd_error *err)
+struct json_arg {
+	bool own, json;
+};
+
+/* --json: noted; taken out for commands that have no --json of their own. */
+static int take_json(char **argv, int argc, int i, void *data)
+{
+	struct json_arg *a = data;
+
+	if (strcmp(argv[i], "--json") != 0)
+		return 0;
+	a->json = true;
+	return a->own ? 0 : 1;
+}
+
+static int cmd_admin_run(const struct netd_opts *opts, const char *cmd, int argc, char **argv,
+			 struct nd_error *err)
 {
 	struct admin_ctx ctx = { .opts = *opts };
 	const char *env = getenv("NETD_NETWORK_DIR");
 	int r;
 
-	ctx.network_dir = env && *env ? env : ADMIN_DEFAULT_NETWORK_DIR;
-	r = take_network_dir(cmd, &argc, argv, &ctx.network_dir);
+	ctx.network_dir = opts->network_dir ? opts->network_dir :
+			  env && *env ? env : ADMIN_DEFAULT_NETWORK_DIR;
+	r = take_args(&argc, argv, take_network_dir, &(struct netdir_arg){ cmd, &ctx.network_dir });
 	if (r)
 		return r;
 	if (!ctx.opts.config_dir)
@@ -407,4 +466,71 @@ int cmd_admin(const struct netd_opts *opts, const char *cmd, int argc, char **ar
 	if (r < 0 && !err->msg)
 		nd_error_set(err, r, "netd %s failed: %s", cmd, strerror(-r));
 	return r;
+}
+
+/*
+ * The message as an administrator reads it: no field paths of the JSON model
+ * ("network.name: ", "network.subnets[0].gateway: "), which nobody typed.
+ */
+static void plain_message(const char *msg, char *out, size_t size)
+{
+	static const char bad_name[] = "network.name: ";
+	size_t o = 0;
+
+	for (const char *p = msg; *p && o + 1 < size;) {
+		const char *q = p;
+		bool path = false;
+
+		/* a path: identifier, then at least one ".ident" or "[N]", then ": " */
+		if ((p == msg || p[-1] == ' ') && islower((unsigned char)*q)) {
+			while (islower((unsigned char)*q) || *q == '_' || isdigit((unsigned char)*q) ||
+			       *q == '.' || *q == '[' || *q == ']')
+				q++;
+			path = q > p && q[0] == ':' && q[1] == ' ' && memchr(p, '.', (size_t)(q - p));
+		}
+		if (path) {
+			if (strncmp(p, bad_name, sizeof(bad_name) - 1) == 0 && strstr(q + 2, " is invalid: ")) {
+				/* network.name: "x" is invalid: why  ->  invalid network name "x": why */
+				const char *end = strstr(q + 2, " is invalid: ");
+				o += (size_t)snprintf(out + o, size - o, "invalid network name %.*s: ",
+						      (int)(end - (q + 2)), q + 2);
+				p = end + strlen(" is invalid: ");
+			} else {
+				p = q + 2;
+			}
+			continue;
+		}
+		out[o++] = *p == '\n' ? ' ' : *p;
+		p++;
+	}
+	out[o < size ? o : size - 1] = 0;
+}
+
+int cmd_admin(const struct netd_opts *opts, const char *cmd, int argc, char **argv,
+	      struct nd_error *err)
+{
+	struct json_arg j = {
+		.own = strcmp(cmd, "attach") == 0 || strcmp(cmd, "status") == 0 ||
+		       (strcmp(cmd, "network") == 0 && argc > 0 &&
+			(strcmp(argv[0], "ls") == 0 || strcmp(argv[0], "list") == 0)),
+	};
+	char msg[2048];
+	int r;
+
+	(void)take_args(&argc, argv, take_json, &j);
+	r = cmd_admin_run(opts, cmd, argc, argv, err);
+	if (r >= 0)
+		return r;
+	/* Reported here, once: one line on stderr for people, JSON with --json. */
+	if (j.json) {
+		result_print_error(err);
+	} else {
+		plain_message(err->msg ? err->msg : strerror(-r), msg, sizeof(msg));
+		if (strcmp(cmd, "network") == 0 && argc > 0 && argv[0][0] != '-')
+			fprintf(stderr, "netd network %s: %s\n", argv[0], msg);
+		else
+			fprintf(stderr, "netd %s: %s\n", cmd, msg);
+	}
+	nd_error_clear(err);
+	return 1;
 }

@@ -43,6 +43,9 @@ struct admin_ctx {
 
 /* ---- admin.c: helpers ---- */
 
+/* The options every admin command accepts, printed after each --help. */
+extern const char admin_common_help[];
+
 /**
  * admin_usage_error() - report a command-line mistake
  * @cmd:	the command, e.g. "network create"

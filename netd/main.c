@@ -176,13 +176,14 @@ int main(int argc, char **argv)
 	if (getenv("CNI_COMMAND"))
 		return cni_main(argc, argv);
 
-	enum { OPT_FW = 0x100, OPT_PLUGIN_DIR };
+	enum { OPT_FW = 0x100, OPT_PLUGIN_DIR, OPT_NETWORK_DIR };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "rootless", required_argument, NULL, 'r' },
 		{ "aardvark-binary", required_argument, NULL, 'a' },
 		{ "firewall-driver", required_argument, NULL, OPT_FW },
 		{ "plugin-directory", required_argument, NULL, OPT_PLUGIN_DIR },
+		{ "network-dir", required_argument, NULL, OPT_NETWORK_DIR },	/* admin commands */
 		{ "file", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -228,6 +229,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_FW:
 			opts.fw_driver = optarg;
+			break;
+		case OPT_NETWORK_DIR:
+			opts.network_dir = optarg;
 			break;
 		case OPT_PLUGIN_DIR:
 			if (opts.n_plugin_dirs == NETD_MAX_PLUGIN_DIRS)

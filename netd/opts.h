@@ -10,6 +10,7 @@
 
 struct netd_opts {
 	const char *config_dir;		/* --config; NULL if not given */
+	const char *network_dir;	/* --network-dir before an admin command; NULL if not given */
 	bool rootless;			/* --rootless true */
 	const char *aardvark_binary;	/* --aardvark-binary */
 	const char *fw_driver;		/* --firewall-driver / NETAVARK_FW */

@@ -109,7 +109,24 @@ nd_ok() {
 	fi
 }
 
-# nd_err ARGS...: netd must fail with a JSON error (exit 1); message in $ERRMSG.
+# assert_admin_error WANT...: the last `run` failed as an admin command fails:
+# exit 1, nothing on stdout, one line "netd COMMAND: MESSAGE" on stderr (besides
+# log lines "[level netd] ...") that contains every WANT; the message in $ERRMSG.
+assert_admin_error() {
+	local s line
+	assert_status 1
+	line=$(grep -v '^\[[a-z]* *netd\] ' <<<"$stderr" || true)
+	if [[ -n $output || $(printf '%s\n' "$line" | wc -l) -ne 1 || $line != "netd "*": "* ]]; then
+		show_run
+		die "not one line 'netd COMMAND: MESSAGE' on stderr (and nothing on stdout)"
+	fi
+	ERRMSG=${line#netd *: }
+	for s in "$@"; do
+		assert_contains "$line" "$s" "error message"
+	done
+}
+
+# nd_err ARGS...: netd must fail with one error line on stderr (exit 1); message in $ERRMSG.
 nd_err() {
 	local want=()
 	while [[ $1 != -- ]]; do
@@ -118,7 +135,7 @@ nd_err() {
 	done
 	shift
 	nd "$@"
-	assert_netd_error "${want[@]}"
+	assert_admin_error "${want[@]}"
 }
 
 # nd_usage ARGS...: netd must refuse the command line (exit 2, text on stderr).
@@ -131,6 +148,13 @@ nd_usage() {
 
 hnft() {
 	ip netns exec "$HOST" nft "$@"
+}
+
+# admin_ping_fails NS ADDR: no answer (one ping, 1 s).
+admin_ping_fails() {
+	if ip netns exec "$1" ping -4 -c 1 -W 1 "$2" >/dev/null 2>&1; then
+		die "ping $2 from $1 got through, it must not"
+	fi
 }
 
 # ipv4_of NS IFNAME → its global IPv4 address (no prefix length).
@@ -248,7 +272,7 @@ serve() {
 	nd_err '--ip-range 10.71.1.0/28: not inside any --subnet' -- \
 		network create two --subnet 10.71.0.0/24 --ip-range 10.71.1.0/28
 	nd_err 'is not a valid MTU' -- network create two --mtu 12
-	nd_err 'is invalid' -- network create -- -bad
+	nd_err 'netd network create: invalid network name "-bad": names start with a letter or digit' -- network create -- -bad
 	nd_err '--bridge averyveryverylongname: an interface name that is longer than 15 characters' -- \
 		network create two --bridge averyveryverylongname
 	# nothing was written for the refused ones
@@ -718,7 +742,7 @@ ok: 1 network, 2 attachments, all as recorded" "after repair"
 	nd_ok network create n2 --subnet 10.98.0.0/24
 	run --separate-stderr in_host env NETD_NETWORK_DIR="$NETS" NETD_TEST_FAIL_AFTER=firewall \
 		"$NETD" --config "$CFG" --firewall-driver "$FW" -a "$DNSBIN" attach "$C1" --network n2
-	assert_netd_error "injected failure after step firewall"
+	assert_admin_error "injected failure after step firewall"
 	assert_no_link "$C1" eth0
 	assert_eq "$(records)" 0 "reservation released"
 	nd_ok attach "$C1" --network n2
@@ -770,11 +794,84 @@ ok: 1 network, 2 attachments, all as recorded" "after repair"
 		attach "$BATS_TEST_TMPDIR/resolv.conf" --network n4
 	nd_err "namespace $C1 is not attached to network \"n4\"" -- detach "$C1" --network n4
 	nd_err '--mac zz: not a MAC address' -- attach "$C1" --network n4 --mac zz
-	nd_err 'static_mac: "01:00:00:00:00:01" is a multicast address' -- \
+	nd_err 'netd attach: "01:00:00:00:00:01" is a multicast address' -- \
 		attach "$C1" --network n4 --mac 01:00:00:00:00:01
 	assert_no_link "$C1" eth0
 	FW=bogus
 	nd_err "Must provide a valid firewall backend, got bogus" -- status
+}
+
+@test "errors of admin commands: one readable line on stderr, JSON only with --json" {
+	nd network create "bad name"
+	assert_admin_error
+	assert_eq "$stderr" "netd network create: invalid network name \"bad name\": names start with a letter or digit and contain only letters, digits, '_', '.' and '-'" "bad name"
+	nd network create "bad name" --json
+	assert_netd_error '"bad name" is invalid'
+	assert_eq "$stderr" "" "stderr with --json"
+	nd network inspect nope
+	assert_admin_error
+	assert_eq "$stderr" "netd network inspect: network \"nope\" not found in $NETS" "unknown network"
+	nd detach "$C1"
+	assert_admin_error
+	assert_eq "$stderr" "netd detach: namespace $C1 is not attached to any netd network" "detach"
+	# a name starting with '-' is a bad name, not an unknown option
+	nd network create -bad
+	assert_status 2
+	assert_eq "$(head -1 <<<"$stderr")" 'netd network create: "-bad" is not a valid name: names start with a letter or digit' "-bad"
+	nd attach -x --network n
+	assert_status 2
+	assert_eq "$(head -1 <<<"$stderr")" 'netd attach: "-x" is not a valid name: names start with a letter or digit' "-x"
+	[[ -z $(compgen -G "$NETS/*.json") ]] || die "a network file was written: $(ls "$NETS")"
+}
+
+@test "--network-dir: listed in every --help, accepted before and after the command" {
+	local other=$BATS_TEST_TMPDIR/other
+	# (--help lists it: the test of every command's --help below)
+	run --separate-stderr in_host "$NETD" --config "$CFG" --firewall-driver "$FW" -a "$DNSBIN" \
+		--network-dir "$other" network create n8 --subnet 10.94.0.0/24
+	assert_status 0
+	[[ -f $other/n8.json ]] || die "network file not in $other: $(ls "$other")"
+	run --separate-stderr in_host "$NETD" --config "$CFG" --firewall-driver "$FW" -a "$DNSBIN" \
+		--network-dir "$other" attach "$C1" --network n8
+	assert_status 0
+	assert_addrs "$C1" eth0 10.94.0.2/24
+	run --separate-stderr in_host "$NETD" --config "$CFG" --firewall-driver "$FW" -a "$DNSBIN" \
+		detach "$C1" --network-dir "$other"
+	assert_status 0
+	assert_no_link "$C1" eth0
+}
+
+@test "check: a flushed table and a stray element are named; --repair restores them in one transaction" {
+	local before mon g
+	nd_ok network create a --subnet 10.93.0.0/24
+	nd_ok network create b --subnet 10.93.1.0/24
+	nd_ok attach "$C1" --network a
+	nd_ok attach "$C2" --network b
+	admin_ping_fails "$C1" 10.93.1.2
+	before=$(hnft list ruleset)
+	mon=$BATS_TEST_TMPDIR/monitor.log
+	ip netns exec "$HOST" nft monitor >"$mon" 2>&1 3>&- </dev/null &
+	BG_PIDS+=($!)
+	sleep 0.5
+
+	hnft flush table inet netd
+	hnft add element inet netd br_fwd '{ "stray0" }'
+	ping_ok "$C1" 10.93.1.2		# isolation gone
+	nd check
+	assert_status 1
+	assert_contains "$output" "nftables: missing rule in chain forward: "
+	assert_contains "$output" 'nftables: not expected element "stray0" of br_fwd'
+	[[ $output != *"missing chain"* ]] || die "chains were kept: $output"
+	g=$(grep -c '^# new generation' "$mon" || true)
+	nd_ok check --repair
+	assert_contains "$output" "repair: firewall-reload"
+	assert_eq "$(tail -1 <<<"$output")" "ok: 2 networks, 2 attachments, all as recorded" "after repair"
+	sleep 0.3
+	assert_eq "$(($(grep -c '^# new generation' "$mon") - g))" 1 "generations of the repair"
+	# the same lines (the nw_ chains come back in the order of the records' names)
+	assert_eq "$(hnft list ruleset | sort)" "$(sort <<<"$before")" "ruleset after the repair"
+	admin_ping_fails "$C1" 10.93.1.2	# isolation back
+	nd_ok check
 }
 
 @test "--help of every admin command shows an example; usage errors exit 2" {
@@ -786,6 +883,8 @@ ok: 1 network, 2 attachments, all as recorded" "after repair"
 		assert_status 0
 		assert_contains "$output" "Usage: netd $c"
 		assert_contains "$output" "Example:"
+		assert_contains "$output" "  --network-dir DIR    network definitions"
+		assert_contains "$output" "  --json               errors as JSON"
 	done
 	nd_usage attach
 	nd_usage attach "$C1"

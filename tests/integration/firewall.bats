@@ -473,8 +473,10 @@ two_containers() {
 	assert_same_text "$before" "$(ruleset)" "nft list ruleset after the last teardown"
 }
 
-@test "firewall-reload: re-creates the rules after nft flush ruleset; no-op when nothing is lost" {
-	local n2 j1 j2 before
+# two_with_ports: C1 on n1 (strict, nfbr0) publishing 8080, C2 on n2 (nfbr1,
+# isolate false) publishing 8090, both serving port 80; requests in $j1 $j2.
+two_with_ports() {
+	local n2
 	mkctr C1 C2
 	n2=$(net_opt "$(fw_net n2 nfbr1 10.92.0.0/24 fd92::/64)" isolate false)
 	j1=$(fw_req 1 "[$(pm "" 8080 80 1 tcp)]" "$(net1)" "$(att1 2)")
@@ -484,6 +486,11 @@ two_containers() {
 	serve "$C1" tcp 4 80 c1
 	serve "$C1" tcp 6 80 c1
 	serve "$C2" tcp 4 80 c2
+}
+
+@test "firewall-reload: re-creates the rules after nft flush ruleset; no-op when nothing is lost" {
+	local before
+	two_with_ports
 	serve "$OUT" tcp 4 9000 out
 	expect_tcp "$OUT" "$HOST4" 8080 "c1 $OUT4"
 	expect_tcp "$OUT" "$HOST6" 8080 "c1 $(peer "$OUT6")"
@@ -518,6 +525,97 @@ two_containers() {
 	assert_eq "$(ruleset)" "" "ruleset after the last teardown"
 }
 
+# drift_repaired WHAT BEFORE: netd check reports nothing, the ruleset is BEFORE again
+# and one firewall-reload made exactly one generation.
+reload_one_gen() {
+	local g
+	g=$(gens)
+	fw_reload
+	wait_gens $((g + 1))
+	assert_eq "$(($(gens) - g))" 1 "generations for firewall-reload after: $1"
+	assert_same_text "$2" "$(ruleset)" "ruleset after firewall-reload after: $1"
+	nd check
+	assert_eq "$status" 0 "netd check after the reload after: $1 ($output)"
+}
+
+# traffic_ok: ports of C1 and C2 published, n1 (strict) isolated from n2.
+traffic_ok() {
+	expect_tcp "$OUT" "$HOST4" 8080 "c1 $OUT4"
+	expect_tcp "$OUT" "$HOST6" 8080 "c1 $(peer "$OUT6")"
+	expect_tcp "$OUT" "$HOST4" 8090 "c2 $OUT4"
+	ping_fails "$C1" 10.92.0.2
+}
+
+@test "drift: netd check names every difference; firewall-reload restores in one transaction" {
+	local before h
+	two_with_ports
+	traffic_ok
+	before=$(ruleset)
+	start_monitor
+	nd check
+	assert_eq "$status" 0 "netd check before any damage ($output)"
+
+	# 1. the table flushed: chains kept, every rule gone
+	hnft flush table inet netd
+	expect_no_tcp "$OUT" "$HOST4" 8080
+	nd check
+	assert_status 1
+	assert_contains "$output" "nftables: missing rule in chain forward: "
+	assert_contains "$output" "nftables: missing rule in chain prerouting: "
+	assert_contains "$output" "nftables: missing rule in chain nw_nfbr0: "
+	assert_not_contains "$output" "missing chain" "flushed table"
+	assert_not_contains "$output" "missing element" "flushed table"
+	assert_eq "$(tail -1 <<<"$output")" "$(grep -c '^nftables: missing rule in chain ' <<<"$output") problems found" "only missing rules"
+	reload_one_gen "nft flush table inet netd" "$before"
+	traffic_ok
+
+	# 2. one rule deleted (the first of chain prerouting: its jump to hostports)
+	h=$(hnft -a list chain inet netd prerouting | grep 'jump hostports' | grep -m1 -o 'handle [0-9]*$' | cut -d' ' -f2)
+	hnft delete rule inet netd prerouting handle "$h"
+	expect_no_tcp "$OUT" "$HOST4" 8080
+	nd check
+	assert_status 1
+	assert_match "$output" $'^nftables: missing rule in chain prerouting: [^\n]*immediate reg 0 jump -> hostports[^\n]*\n1 problem found$'
+	reload_one_gen "a deleted rule" "$before"
+	traffic_ok
+
+	# 3. a chain deleted (after flushing it)
+	hnft flush chain inet netd input
+	hnft delete chain inet netd input
+	nd check
+	assert_status 1
+	assert_contains "$output" "nftables: missing chain input (type filter hook input priority -1 policy accept)"
+	reload_one_gen "a deleted chain" "$before"
+
+	# 4. a published port's map element deleted
+	hnft delete element inet netd pf4 '{ tcp . 8080 }'
+	expect_no_tcp "$OUT" "$HOST4" 8080
+	nd check
+	assert_status 1
+	assert_match "$output" $'^nftables: missing element [0-9a-f]+ : [0-9a-f]+ of pf4\n1 problem found$'
+	reload_one_gen "a deleted map element" "$before"
+	traffic_ok
+
+	# 5. a stray element added: it must go
+	hnft add element inet netd br_fwd '{ "stray0" }'
+	nd check
+	assert_status 1
+	assert_eq "$output" 'nftables: not expected element "stray0" of br_fwd
+1 problem found' "stray element"
+	reload_one_gen "a stray element" "$before"
+
+	# nothing differs: firewall-reload makes no generation at all
+	local g
+	g=$(gens)
+	fw_reload
+	sleep 0.3
+	assert_eq "$(gens)" "$g" "generations for a reload with nothing lost"
+
+	fw_teardown "$C1" "$j1"
+	fw_teardown "$C2" "$j2"
+	assert_eq "$(ruleset)" "" "ruleset after the last teardown"
+}
+
 @test "teardown after the rules were lost (elements deleted, ruleset flushed) succeeds" {
 	local j1 j2
 	mkctr C1 C2
@@ -539,6 +637,23 @@ two_containers() {
 }
 
 # gens: "# new generation" lines nft monitor has printed so far.
+# start_monitor: nft monitor of $HOST into $MON, listening when this returns.
+start_monitor() {
+	local i
+	MON=$BATS_TEST_TMPDIR/monitor.log
+	ip netns exec "$HOST" nft monitor >"$MON" 2>&1 3>&- </dev/null &
+	BG_PIDS+=($!)
+	# wait until the monitor listens: a probe table it must report
+	for ((i = 0; i < 20; i++)); do
+		hnft add table inet nfwprobe
+		hnft delete table inet nfwprobe
+		sleep 0.1
+		grep -q 'delete table inet nfwprobe' "$MON" && break
+	done
+	grep -q 'delete table inet nfwprobe' "$MON" || die "nft monitor reports nothing"
+	sleep 0.1
+}
+
 gens() {
 	grep -c '^# new generation' "$MON" || true
 }
@@ -557,18 +672,7 @@ wait_gens() {
 @test "one nftables transaction per setup and per teardown (nft monitor)" {
 	local n2 j1 j2 g
 	mkctr C1 C2
-	MON=$BATS_TEST_TMPDIR/monitor.log
-	ip netns exec "$HOST" nft monitor >"$MON" 2>&1 3>&- </dev/null &
-	BG_PIDS+=($!)
-	# wait until the monitor listens: a probe table it must report
-	for ((g = 0; g < 20; g++)); do
-		hnft add table inet nfwprobe
-		hnft delete table inet nfwprobe
-		sleep 0.1
-		grep -q 'delete table inet nfwprobe' "$MON" && break
-	done
-	grep -q 'delete table inet nfwprobe' "$MON" || die "nft monitor reports nothing"
-	sleep 0.1
+	start_monitor
 
 	n2=$(net_opt "$(fw_net n2 nfbr1 10.92.0.0/24 fd92::/64)" isolate true)
 	j1=$(fw_req 1 "[$(pm "" 8080 80 1 tcp),$(pm "" 8000 80 3 udp),$(pm :: 8100 81 1 tcp)]" \
