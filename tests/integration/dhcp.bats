@@ -1,0 +1,140 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+#
+# ipam "dhcp": netd's own DHCPv4 client and lease keeper (netd dhcp-proxy)
+# against dnsmasq. $HOST plays the host (netd runs there); a veth pair is the
+# macvlan parent: "mvpar" in $HOST, "mvout" in $LAN, a namespace playing the
+# LAN with dnsmasq on 10.93.0.1 (DHCP server, router option, DNS server).
+# Containers are $C1 and $C2. Needs root and dnsmasq.
+
+load helpers
+
+LAN4=10.93.0.1
+
+setup() {
+	if [[ $EUID -ne 0 ]]; then
+		skip "needs root (network namespaces)"
+	fi
+	command -v dnsmasq >/dev/null || [[ -x /usr/sbin/dnsmasq ]] || skip "dnsmasq not installed"
+	PFX="ndd$$t${BATS_TEST_NUMBER}"
+	HOST="${PFX}h"
+	C1="${PFX}c1"
+	C2="${PFX}c2"
+	LAN="${PFX}l"
+	CFG="$BATS_TEST_TMPDIR/config"
+	NS_CREATED=()
+	ns_add "$HOST" "$C1" "$C2" "$LAN"
+	ip -n "$HOST" link add mvpar type veth peer name mvout netns "$LAN"
+	ip -n "$HOST" link set mvpar up
+	ip -n "$LAN" link set mvout up
+	ip -n "$LAN" link set lo up
+	ip -n "$LAN" addr add "$LAN4/24" dev mvout
+}
+
+teardown() {
+	local pid
+	# The keeper this test's netd started (pid in its instance lock file).
+	if [[ -s $CFG/netd/dhcp-proxy.lock ]]; then
+		pid=$(cat "$CFG/netd/dhcp-proxy.lock")
+		[[ $pid =~ ^[0-9]+$ ]] && kill "$pid" 2>/dev/null || true
+	fi
+	stop_dnsmasq
+	local i
+	for i in $(jobs -p); do kill "$i" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	ns_cleanup
+}
+
+# start_dnsmasq [EXTRA ARGS...]: DHCP on 10.93.0.50-99/24, 2 min leases,
+# router and DNS 10.93.0.1, domain lan.test; answers DNS for lan.test.
+start_dnsmasq() {
+	LEASES="$BATS_TEST_TMPDIR/dnsmasq.leases"
+	DNSMASQ_PID="$BATS_TEST_TMPDIR/dnsmasq.pid"
+	: >"$LEASES"
+	ip netns exec "$LAN" /usr/sbin/dnsmasq --conf-file=/dev/null --no-resolv --no-hosts \
+		--user=root --group=root \
+		--interface=mvout --bind-interfaces --pid-file="$DNSMASQ_PID" \
+		--dhcp-range=10.93.0.50,10.93.0.99,255.255.255.0,2m --dhcp-authoritative \
+		--dhcp-leasefile="$LEASES" --dhcp-option=option:router,$LAN4 \
+		--dhcp-option=option:dns-server,$LAN4 --domain=lan.test \
+		--host-record=gw.lan.test,$LAN4 --log-facility="$BATS_TEST_TMPDIR/dnsmasq.log" \
+		--log-dhcp "$@" || die "dnsmasq did not start"
+	for _ in $(seq 50); do [[ -s $DNSMASQ_PID ]] && return 0; sleep 0.1; done
+	die "dnsmasq wrote no pid file"
+}
+
+stop_dnsmasq() {
+	if [[ -s ${DNSMASQ_PID:-/nonexistent} ]]; then
+		kill "$(cat "$DNSMASQ_PID")" 2>/dev/null || true
+		rm -f "$DNSMASQ_PID"
+	fi
+}
+
+# dhcp_net NAME → a macvlan Network on mvpar with ipam dhcp, no subnets.
+dhcp_net() {
+	net_json "$1" mvpar | jq -c '.driver = "macvlan" | .ipam_options.driver = "dhcp"'
+}
+
+# dhcp_req N NETJSON → request for container N on that network, interface eth0.
+dhcp_req() {
+	req_json "$(cid "$1")" "$2" "$(att_json "$(jq -r .name <<<"$2")" eth0)" |
+		jq -c --arg n "web$1" '.container_name = $n'
+}
+
+# leased_addr NS: the IPv4 address/len on eth0.
+leased_addr() {
+	ip -n "$1" -j addr show dev eth0 | jq -r '.[0].addr_info[] | select(.family == "inet") | "\(.local)/\(.prefixlen)"'
+}
+
+lease_count() {
+	grep -c . "$LEASES" || true
+}
+
+keeper_pid() {
+	cat "$CFG/netd/dhcp-proxy.lock" 2>/dev/null
+}
+
+@test "dhcp: setup leases an address, gateway and DNS from dnsmasq; teardown releases it" {
+	start_dnsmasq
+	net=$(dhcp_net lan)
+	req=$(dhcp_req 1 "$net")
+	setup_ok "$C1" "$req"
+	addr=$(leased_addr "$C1")
+	[[ $addr =~ ^10\.93\.0\.(5[0-9]|[6-9][0-9])/24$ ]] || die "unexpected lease: '$addr'"
+	# The result reports the lease as netavark does.
+	assert_eq "$(jq -r '.lan.interfaces.eth0.subnets[0].ipnet' <<<"$RESULT")" "$addr" "result ipnet"
+	assert_eq "$(jq -r '.lan.interfaces.eth0.subnets[0].gateway' <<<"$RESULT")" "$LAN4" "result gateway"
+	assert_eq "$(jq -c '.lan.dns_server_ips' <<<"$RESULT")" "[\"$LAN4\"]" "result dns servers"
+	assert_eq "$(jq -c '.lan.dns_search_domains' <<<"$RESULT")" '["lan.test"]' "result domains"
+	mac=$(jq -r '.lan.interfaces.eth0.mac_address' <<<"$RESULT")
+	# The default route goes via the leased router.
+	assert_eq "$(ip -n "$C1" -j route show default | jq -r '.[0].gateway')" "$LAN4" "default route"
+	# dnsmasq holds the lease for the container's MAC, with its name.
+	grep -q " $mac ${addr%/*} web1 " "$LEASES" ||
+		die "lease not in dnsmasq's file:" "$(cat "$LEASES")"
+	ping_ok "$C1" "$LAN4"
+	# DNS through the leased server.
+	run ip netns exec "$C1" python3 -c 'import socket,sys
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.settimeout(3)
+q=b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x02gw\x03lan\x04test\x00\x00\x01\x00\x01"
+s.sendto(q,(sys.argv[1],53)); r=s.recv(512); print(".".join(str(b) for b in r[-4:]))' "$LAN4"
+	assert_status 0
+	assert_eq "$output" "$LAN4" "gw.lan.test through the leased DNS server"
+	# The keeper runs and holds the lease on disk.
+	[[ -n $(keeper_pid) ]] && kill -0 "$(keeper_pid)" || die "netd dhcp-proxy is not running"
+	[[ -S $CFG/netd/dhcp-proxy.sock ]] || die "no keeper socket"
+	[[ -f $CFG/netd/dhcp/$(cid 1).eth0.json ]] || die "no lease record"
+
+	teardown_ok "$C1" "$req"
+	# RELEASE: dnsmasq forgets the lease.
+	for _ in $(seq 30); do [[ $(lease_count) == 0 ]] && break; sleep 0.1; done
+	assert_eq "$(lease_count)" 0 "dnsmasq leases after teardown"
+	grep -q "DHCPRELEASE(mvout) ${addr%/*} $mac" "$BATS_TEST_TMPDIR/dnsmasq.log" ||
+		die "no DHCPRELEASE in dnsmasq's log"
+	[[ ! -e $CFG/netd/dhcp/$(cid 1).eth0.json ]] || die "lease record left"
+	assert_no_state_files
+	# No lease left: the keeper exits.
+	pid=$(keeper_pid)
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	! kill -0 "$pid" 2>/dev/null || die "netd dhcp-proxy still runs without leases"
+}
