@@ -286,11 +286,17 @@ static int handle(struct keeper *k, const char *file, const char *path, int64_t 
 			 inet_ntop(AF_INET, &rec.lease.addr, b, sizeof(b)), rec.ifname,
 			 rec.container_id, rec.lease.lease);
 	} else {
+		/* RFC 2131 4.4.5 waits half the time left to T2 (or to the end of
+		 * the lease); a quarter here, between 2 s and a minute. */
 		struct retry *t = retry_of(k, file, true);
-		int64_t left = rec.lease.acquired + rec.lease.lease - now;
-		int64_t wait = left / 2 < 5 ? 5 : left / 2 > 60 ? 60 : left / 2;
+		const struct dhcp_lease *l = &rec.lease;
+		int64_t end = l->acquired + (now >= l->acquired + l->t2 ? l->lease : l->t2);
+		int64_t wait = (end - dhcp_now()) / 4;
+		wait = wait < 2 ? 2 : wait > 60 ? 60 : wait;
+		log_warn("dhcp-proxy: no answer renewing %s of container %s; next try in %lld s",
+			 rec.ifname, rec.container_id, (long long)wait);
 		if (t)
-			t->at = now + wait;
+			t->at = dhcp_now() + wait;
 	}
 	return 0;
 }
@@ -364,6 +370,9 @@ int cmd_dhcp_proxy(const struct netd_opts *opts, struct nd_error *err)
 
 	if (!opts->config_dir)
 		return nd_error_set(err, -EINVAL, "--config not specified but required for netd dhcp-proxy");
+	/* A daemon's log is its record of renewals: info unless told otherwise. */
+	if (!getenv("NETD_LOG") && !getenv("RUST_LOG"))
+		log_set_level(LOG_LVL_INFO);
 	k = calloc(1, sizeof(*k));
 	if (!k || asprintf(&lockp, "%s/netd/dhcp-proxy.lock", opts->config_dir) < 0) {
 		free(k);

@@ -138,3 +138,123 @@ s.sendto(q,(sys.argv[1],53)); r=s.recv(512); print(".".join(str(b) for b in r[-4
 	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 	! kill -0 "$pid" 2>/dev/null || die "netd dhcp-proxy still runs without leases"
 }
+
+@test "dhcp: no DHCP server: a clear error within 5 s and nothing left behind" {
+	net=$(dhcp_net lan)
+	req=$(dhcp_req 1 "$net")
+	t0=$(date +%s%N)
+	netd_setup "$C1" "$req"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	assert_netd_error 'network "lan": no DHCP lease for "eth0" within 5 s (no DHCP server answered)'
+	((ms >= 4500 && ms < 9000)) || die "setup took ${ms} ms, expected about 5 s"
+	! link_exists "$C1" eth0 || die "eth0 left in the container"
+	assert_eq "$(ip -n "$HOST" -j link show type macvlan | jq length)" 0 "macvlans on the host"
+	assert_no_state_files
+	[[ -z $(ls -A "$CFG/netd/dhcp" 2>/dev/null) ]] || die "lease records left"
+	[[ ! -e $CFG/netd/dhcp-proxy.sock ]] || die "a keeper was started"
+}
+
+@test "dhcp: two containers lease different addresses and reach each other and the LAN" {
+	start_dnsmasq
+	net=$(dhcp_net lan)
+	req1=$(dhcp_req 1 "$net")
+	req2=$(dhcp_req 2 "$net")
+	setup_ok "$C1" "$req1"
+	setup_ok "$C2" "$req2"
+	a1=$(leased_addr "$C1")
+	a2=$(leased_addr "$C2")
+	[[ -n $a1 && -n $a2 && $a1 != "$a2" ]] || die "leases: '$a1' '$a2'"
+	assert_eq "$(lease_count)" 2 "dnsmasq leases"
+	ping_ok "$C1" "${a2%/*}"
+	ping_ok "$C2" "${a1%/*}"
+	ping_ok "$C2" "$LAN4"
+	teardown_ok "$C1" "$req1"
+	for _ in $(seq 30); do [[ $(lease_count) == 1 ]] && break; sleep 0.1; done
+	assert_eq "$(lease_count)" 1 "dnsmasq leases after one teardown"
+	grep -q " ${a2%/*} web2 " "$LEASES" || die "the other lease went too"
+	# The keeper stays for the remaining lease.
+	kill -0 "$(keeper_pid)" || die "keeper gone with a lease left"
+	teardown_ok "$C2" "$req2"
+	for _ in $(seq 30); do [[ $(lease_count) == 0 ]] && break; sleep 0.1; done
+	assert_eq "$(lease_count)" 0 "dnsmasq leases after both teardowns"
+}
+
+# dnsmasq_requests ADDR: how many DHCPREQUESTs for ADDR dnsmasq has logged.
+dnsmasq_requests() {
+	grep -c "DHCPREQUEST(mvout) $1 " "$BATS_TEST_TMPDIR/dnsmasq.log" || true
+}
+
+# wait_renewals ADDR N SECONDS: until dnsmasq has seen N requests for ADDR.
+wait_renewals() {
+	for _ in $(seq $(($3 * 10))); do
+		(($(dnsmasq_requests "$1") >= $2)) && return 0
+		sleep 0.1
+	done
+	die "dnsmasq saw $(dnsmasq_requests "$1") DHCPREQUESTs for $1 in $3 s, expected $2"
+}
+
+@test "dhcp: the keeper renews at T1 (dnsmasq options 58/59) and the lease record follows" {
+	start_dnsmasq --dhcp-option=option:T1,3 --dhcp-option=option:T2,6
+	net=$(dhcp_net lan)
+	req=$(dhcp_req 1 "$net")
+	setup_ok "$C1" "$req"
+	addr=$(leased_addr "$C1")
+	rec="$CFG/netd/dhcp/$(cid 1).eth0.json"
+	acq=$(jq .acquired "$rec")
+	assert_eq "$(jq -c '[.t1, .t2, .lease]' "$rec")" "[3,6,120]" "T1, T2, lease in the record"
+	# One REQUEST at setup, then one every ~3 s.
+	wait_renewals "${addr%/*}" 3 12
+	(($(jq .acquired "$rec") > acq)) || die "lease record not renewed"
+	assert_eq "$(leased_addr "$C1")" "$addr" "address after renewals"
+	grep -q "renewed ${addr%/*} for eth0" "$CFG/netd/dhcp-proxy.log" || die "no renewal in the keeper's log"
+	teardown_ok "$C1" "$req"
+}
+
+@test "dhcp: the keeper killed and started again keeps and renews the leases" {
+	start_dnsmasq --dhcp-option=option:T1,3 --dhcp-option=option:T2,6
+	net=$(dhcp_net lan)
+	req=$(dhcp_req 1 "$net")
+	setup_ok "$C1" "$req"
+	addr=$(leased_addr "$C1")
+	pid=$(keeper_pid)
+	kill -KILL "$pid"
+	for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	n=$(dnsmasq_requests "${addr%/*}")
+	sleep 4
+	assert_eq "$(dnsmasq_requests "${addr%/*}")" "$n" "requests while no keeper runs"
+	assert_eq "$(leased_addr "$C1")" "$addr" "address without a keeper"
+	# A new keeper reloads the record from disk and renews (T1 is past).
+	ip netns exec "$HOST" "$NETD" --config "$CFG" dhcp-proxy 2>"$BATS_TEST_TMPDIR/keeper2.log" &
+	wait_renewals "${addr%/*}" $((n + 1)) 5
+	kill -0 "$(keeper_pid)" || die "the new keeper is not running"
+	[[ $(keeper_pid) != "$pid" ]] || die "keeper pid unchanged"
+	# A second keeper for the same config refuses to run next to it.
+	run ip netns exec "$HOST" "$NETD" --config "$CFG" dhcp-proxy
+	assert_status 0
+	teardown_ok "$C1" "$req"
+	for _ in $(seq 30); do [[ $(lease_count) == 0 ]] && break; sleep 0.1; done
+	assert_eq "$(lease_count)" 0 "dnsmasq leases after teardown"
+	wait
+}
+
+@test "dhcp: the server stopped mid-lease: the address stays, renewal resumes when it is back" {
+	start_dnsmasq --dhcp-option=option:T1,3 --dhcp-option=option:T2,20
+	net=$(dhcp_net lan)
+	req=$(dhcp_req 1 "$net")
+	setup_ok "$C1" "$req"
+	addr=$(leased_addr "$C1")
+	stop_dnsmasq
+	sleep 8
+	grep -q "no answer renewing eth0" "$CFG/netd/dhcp-proxy.log" || die "the keeper did not notice"
+	assert_eq "$(leased_addr "$C1")" "$addr" "address while the server is away"
+	[[ -f $CFG/netd/dhcp/$(cid 1).eth0.json ]] || die "lease record dropped"
+	kill -0 "$(keeper_pid)" || die "keeper gone"
+	# Back, with the same lease file: the next retry renews.
+	mv "$BATS_TEST_TMPDIR/dnsmasq.log" "$BATS_TEST_TMPDIR/dnsmasq.log.1"
+	cp "$LEASES" "$BATS_TEST_TMPDIR/leases.keep"
+	start_dnsmasq --dhcp-option=option:T1,3 --dhcp-option=option:T2,20
+	cp "$BATS_TEST_TMPDIR/leases.keep" "$LEASES"
+	wait_renewals "${addr%/*}" 1 20
+	assert_eq "$(leased_addr "$C1")" "$addr" "address after the server came back"
+	teardown_ok "$C1" "$req"
+}
