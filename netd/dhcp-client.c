@@ -277,8 +277,11 @@ static int tell(const struct dhcp_iface *ifc, const struct dhcp_lease *l, enum d
 		m.ciaddr = l->addr;
 	else
 		m.requested = l->addr;
-	return send_msg(fd, ifc, &m, t == DHCP_RELEASE ? l->addr : 0,
-			l->server_id ? l->server_id : INADDR_BROADCAST);
+	/* A DECLINE has no source address yet: it is broadcast (RFC 2131 4.4.1),
+	 * a unicast from 0.0.0.0 is a martian the server's kernel drops. */
+	if (t == DHCP_DECLINE)
+		return send_msg(fd, ifc, &m, 0, INADDR_BROADCAST);
+	return send_msg(fd, ifc, &m, l->addr, l->server_id ? l->server_id : INADDR_BROADCAST);
 }
 
 int dhcp_release(const struct dhcp_iface *ifc, const struct dhcp_lease *l)

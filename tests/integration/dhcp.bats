@@ -8,6 +8,7 @@
 # Containers are $C1 and $C2. Needs root and dnsmasq.
 
 load helpers
+load world_snapshot
 
 LAN4=10.93.0.1
 
@@ -29,6 +30,9 @@ setup() {
 	ip -n "$LAN" link set mvout up
 	ip -n "$LAN" link set lo up
 	ip -n "$LAN" addr add "$LAN4/24" dev mvout
+	# setup brings the container's loopback up (and 127.0.0.1 with it): do it
+	# first, so that snapshots compare what a failed DHCP setup leaves.
+	ip -n "$C1" link set lo up
 }
 
 teardown() {
@@ -92,6 +96,36 @@ lease_count() {
 
 keeper_pid() {
 	cat "$CFG/netd/dhcp-proxy.lock" 2>/dev/null
+}
+
+# lease_one [DNSMASQ ARGS...]: dnsmasq up, container 1 set up on network
+# "lan"; sets $net, $req, $addr (address/len on eth0).
+lease_one() {
+	start_dnsmasq "$@"
+	net=$(dhcp_net lan)
+	req=$(dhcp_req 1 "$net")
+	setup_ok "$C1" "$req"
+	addr=$(leased_addr "$C1")
+	[[ -n $addr ]] || die "no address leased"
+}
+
+# start_fake MODE: dhcp_fake_server.py in $LAN (see its header for MODE).
+start_fake() {
+	mkdir -p "$BATS_TEST_TMPDIR/fake"
+	FAKE_LOG="$BATS_TEST_TMPDIR/fake/log"
+	ip netns exec "$LAN" python3 "$BATS_TEST_DIRNAME/dhcp_fake_server.py" mvout "$1" >"$FAKE_LOG" 2>&1 &
+	FAKE_PID=$!
+	for _ in $(seq 50); do grep -q ready "$FAKE_LOG" && return 0; sleep 0.1; done
+	die "fake DHCP server did not start:" "$(cat "$FAKE_LOG")"
+}
+
+stop_fake() {
+	kill "$FAKE_PID" 2>/dev/null || true
+	wait "$FAKE_PID" 2>/dev/null || true
+}
+
+snap() {
+	world_snapshot --ns "$HOST" --ns "$C1"
 }
 
 @test "dhcp: setup leases an address, gateway and DNS from dnsmasq; teardown releases it" {
@@ -194,11 +228,7 @@ wait_renewals() {
 }
 
 @test "dhcp: the keeper renews at T1 (dnsmasq options 58/59) and the lease record follows" {
-	start_dnsmasq --dhcp-option=option:T1,3 --dhcp-option=option:T2,6
-	net=$(dhcp_net lan)
-	req=$(dhcp_req 1 "$net")
-	setup_ok "$C1" "$req"
-	addr=$(leased_addr "$C1")
+	lease_one --dhcp-option=option:T1,3 --dhcp-option=option:T2,6
 	rec="$CFG/netd/dhcp/$(cid 1).eth0.json"
 	acq=$(jq .acquired "$rec")
 	assert_eq "$(jq -c '[.t1, .t2, .lease]' "$rec")" "[3,6,120]" "T1, T2, lease in the record"
@@ -211,11 +241,7 @@ wait_renewals() {
 }
 
 @test "dhcp: the keeper killed and started again keeps and renews the leases" {
-	start_dnsmasq --dhcp-option=option:T1,3 --dhcp-option=option:T2,6
-	net=$(dhcp_net lan)
-	req=$(dhcp_req 1 "$net")
-	setup_ok "$C1" "$req"
-	addr=$(leased_addr "$C1")
+	lease_one --dhcp-option=option:T1,3 --dhcp-option=option:T2,6
 	pid=$(keeper_pid)
 	kill -KILL "$pid"
 	for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -238,11 +264,7 @@ wait_renewals() {
 }
 
 @test "dhcp: the server stopped mid-lease: the address stays, renewal resumes when it is back" {
-	start_dnsmasq --dhcp-option=option:T1,3 --dhcp-option=option:T2,20
-	net=$(dhcp_net lan)
-	req=$(dhcp_req 1 "$net")
-	setup_ok "$C1" "$req"
-	addr=$(leased_addr "$C1")
+	lease_one --dhcp-option=option:T1,3 --dhcp-option=option:T2,20
 	stop_dnsmasq
 	sleep 8
 	grep -q "no answer renewing eth0" "$CFG/netd/dhcp-proxy.log" || die "the keeper did not notice"
@@ -257,4 +279,90 @@ wait_renewals() {
 	wait_renewals "${addr%/*}" 1 20
 	assert_eq "$(leased_addr "$C1")" "$addr" "address after the server came back"
 	teardown_ok "$C1" "$req"
+}
+
+@test "dhcp: offers of 0.0.0.0, 255.255.255.255, 127.0.0.5 and 224.0.0.9 are refused; nothing changes" {
+	net=$(dhcp_net lan)
+	req=$(dhcp_req 1 "$net")
+	# One world snapshot around all four (snapshots are slow on a busy machine).
+	before=$(snap)
+	for a in 0.0.0.0 255.255.255.255 127.0.0.5 224.0.0.9; do
+		start_fake "offer:$a"
+		netd_setup "$C1" "$req"
+		assert_netd_error "network \"lan\": no DHCP lease for \"eth0\" within 5 s: the server offered the unusable address $a"
+		! link_exists "$C1" eth0 || die "eth0 left in the container after the offer of $a"
+		grep -q "^got 1 " "$FAKE_LOG" || die "the fake server heard no DISCOVER"
+		! grep -q "^got 3 " "$FAKE_LOG" || die "netd requested the unusable $a"
+		stop_fake
+	done
+	after=$(snap)
+	world_assert_same "$before" "$after"
+	assert_no_state_files
+	[[ -z $(ls -A "$CFG/netd/dhcp" 2>/dev/null) ]] || die "lease records left"
+}
+
+@test "dhcp: malformed replies are ignored, the error says so, nothing changes" {
+	net=$(dhcp_net lan)
+	req=$(dhcp_req 1 "$net")
+	start_fake garbage
+	before=$(snap)
+	netd_setup "$C1" "$req"
+	assert_netd_error 'network "lan": no DHCP lease for "eth0" within 5 s: a malformed DHCP reply was ignored'
+	after=$(snap)
+	world_assert_same "$before" "$after"
+	(($(grep -c "^got 1 " "$FAKE_LOG") >= 2)) || die "DISCOVER was not retransmitted:" "$(cat "$FAKE_LOG")"
+	assert_no_state_files
+}
+
+@test "dhcp: a renewal that hands out another address moves the container to it" {
+	start_fake "move:10.93.0.70,10.93.0.71"
+	net=$(dhcp_net lan)
+	req=$(dhcp_req 1 "$net")
+	setup_ok "$C1" "$req"
+	# The result shows the first lease (the renewal may already have moved it).
+	assert_eq "$(jq -r '.lan.interfaces.eth0.subnets[0].ipnet' <<<"$RESULT")" "10.93.0.70/24" "first lease"
+	for _ in $(seq 80); do [[ $(leased_addr "$C1") == 10.93.0.71/24 ]] && break; sleep 0.1; done
+	assert_eq "$(leased_addr "$C1")" "10.93.0.71/24" "address after the renewal"
+	assert_eq "$(ip -n "$C1" -j route show default | jq -r '.[0].gateway')" "$LAN4" "default route after the move"
+	assert_eq "$(jq -r .address "$CFG/netd/dhcp/$(cid 1).eth0.json")" 10.93.0.71 "lease record"
+	teardown_ok "$C1" "$req"
+	grep -q "^got 7 10.93.0.71" "$FAKE_LOG" || die "no RELEASE of the new address:" "$(cat "$FAKE_LOG")"
+}
+
+@test "dhcp: an offered address someone on the LAN already uses is declined" {
+	# dnsmasq does not ping before a fixed dhcp-host address; the LAN holds it.
+	ip -n "$LAN" addr add 10.93.0.77/24 dev mvout
+	start_dnsmasq --dhcp-host=02:00:00:00:00:77,10.93.0.77
+	net=$(dhcp_net lan)
+	req=$(req_json "$(cid 1)" "$net" "$(att_json lan eth0 | jq -c '.static_mac = "02:00:00:00:00:77"')")
+	netd_setup "$C1" "$req"
+	assert_netd_error 'network "lan": DHCP lease 10.93.0.77 for "eth0" is already in use on the link (declined)'
+	grep -q "DHCPDECLINE(mvout) 10.93.0.77 02:00:00:00:00:77" "$BATS_TEST_TMPDIR/dnsmasq.log" ||
+		die "no DHCPDECLINE in dnsmasq's log:" "$(cat "$BATS_TEST_TMPDIR/dnsmasq.log")"
+	! link_exists "$C1" eth0 || die "eth0 left in the container"
+	assert_no_state_files
+}
+
+@test "dhcp: a managed bridge refuses dhcp with netavark's message; an unmanaged one leases" {
+	net=$(net_json lanbr br0 | jq -c '.ipam_options.driver = "dhcp"')
+	req=$(req_json "$(cid 1)" "$net" "$(att_json lanbr eth0)")
+	netd_setup "$C1" "$req"
+	assert_netd_error 'networks.lanbr: network "lanbr": cannot use dhcp ipam driver without using the option mode=unmanaged'
+
+	# Unmanaged: the bridge exists with the LAN's veth in it.
+	ip -n "$HOST" link add br0 type bridge
+	ip -n "$HOST" link set mvpar master br0
+	ip -n "$HOST" link set br0 up
+	start_dnsmasq
+	net=$(jq -c '.options.mode = "unmanaged"' <<<"$net")
+	req=$(req_json "$(cid 1)" "$net" "$(att_json lanbr eth0)" | jq -c '.container_name = "web1"')
+	setup_ok "$C1" "$req"
+	addr=$(leased_addr "$C1")
+	[[ $addr =~ ^10\.93\.0\.[0-9]+/24$ ]] || die "unexpected lease: '$addr'"
+	assert_eq "$(jq -r '.lanbr.interfaces.eth0.subnets[0].ipnet' <<<"$RESULT")" "$addr" "result ipnet"
+	ping_ok "$C1" "$LAN4"
+	teardown_ok "$C1" "$req"
+	for _ in $(seq 30); do [[ $(lease_count) == 0 ]] && break; sleep 0.1; done
+	assert_eq "$(lease_count)" 0 "dnsmasq leases after teardown"
+	link_exists "$HOST" br0 || die "the unmanaged bridge was removed"
 }
