@@ -27,10 +27,9 @@ int ipam_assign(struct nd_attach *a, const struct nd_ip *ips, size_t n, const ch
 			return nd_error_set(err, -EINVAL,
 					    "%s: network \"%s\": cannot use dhcp ipam driver without using the option mode=unmanaged",
 					    path, net->name);
+		/* A plugin gets the network as it is and does its own IPAM. */
 		if (net->driver == ND_DRIVER_PLUGIN)
-			return nd_error_set(err, -EINVAL,
-					    "%s: network \"%s\": ipam driver dhcp is for bridge (unmanaged), macvlan and ipvlan networks; plugin %s does its own IPAM",
-					    path, net->name, net->driver_name);
+			return 0;
 		if (n > 0)
 			return nd_error_set(err, -EINVAL,
 					    "%s.static_ips: network \"%s\" uses dhcp; static IPs cannot be used",

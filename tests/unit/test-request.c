@@ -394,6 +394,8 @@ static const struct bad_case bad_cases[] = {
 	  NETPATH ".ipam_options.driver: expected a string, got number" },
 	{ "dhcp ipam on a managed bridge", REQ_NET_PLUS("'ipam_options':{'driver':'dhcp'}"),
 	  "networks.podman: network \"podman\": cannot use dhcp ipam driver without using the option mode=unmanaged" },
+	{ "dhcp ipam with static IPs", REQ_NET_PLUS("'options':{'mode':'unmanaged'},'ipam_options':{'driver':'dhcp'}"),
+	  "networks.podman.static_ips: network \"podman\" uses dhcp; static IPs cannot be used" },
 	{ "empty networks map", "{" TOP ",'networks':{},'network_info':{'podman':{" NET_BODY "}}}",
 	  "networks: no network given" },
 	{ "empty networks array", "{" TOP ",'networks':[],'network_info':{'podman':{" NET_BODY "}}}",
