@@ -261,7 +261,7 @@ static int fill_subnets(json_object *net, const struct create_ctx *u, struct nd_
 
 int create_complete(json_object *net, const struct create_ctx *ctx, struct nd_error *err)
 {
-	bool vlan;
+	bool vlan, dhcp;
 	struct nd_network check = {0};
 	json_object *o, *ipam;
 	const char *driver;
@@ -302,8 +302,18 @@ int create_complete(json_object *net, const struct create_ctx *ctx, struct nd_er
 		ipam = json_object_new_object();
 		json_object_object_add(net, "ipam_options", ipam);
 	}
-	if (!ju_get(ipam, "driver"))
-		set_str(ipam, "driver", "host-local");
+	if (!ju_get(ipam, "driver")) {
+		/* netavark/Podman: a macvlan or ipvlan network without subnets uses dhcp. */
+		json_object *sn = ju_get(net, "subnets");
+		set_str(ipam, "driver", vlan && (!sn || !json_object_is_type(sn, json_type_array) ||
+						 json_object_array_length(sn) == 0)
+					 ? "dhcp" : "host-local");
+	}
+	dhcp = strcmp(json_object_get_string(ju_get(ipam, "driver")), "dhcp") == 0;
+	if (!vlan && dhcp && strcmp(json_object_get_string(ju_get(ju_get(net, "options"), "mode")) ?: "",
+				    "unmanaged") != 0)
+		return nd_error_set(err, -EINVAL,
+				    "network.ipam_options.driver: cannot use dhcp ipam driver without using the option mode=unmanaged");
 	if (strcmp(json_object_get_string(ju_get(ipam, "driver")), "none") == 0)
 		json_object_object_add(net, "dns_enabled", json_object_new_boolean(0));
 	if (!json_object_get_boolean(ju_get(net, "dns_enabled")) && ju_get(net, "network_dns_servers") &&
@@ -328,7 +338,7 @@ int create_complete(json_object *net, const struct create_ctx *ctx, struct nd_er
 		    (r = fill_interface(net, ctx, ctx->default_interface_name ?
 					ctx->default_interface_name : "podman", err)) < 0)
 			return r;
-		if (strcmp(json_object_get_string(ju_get(ipam, "driver")), "none") != 0 &&
+		if (strcmp(json_object_get_string(ju_get(ipam, "driver")), "none") != 0 && !dhcp &&
 		    (r = fill_subnets(net, ctx, err)) < 0)
 			return r;
 	}

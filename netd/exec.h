@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <stdbool.h>
 
+#include "dhcp-client.h"
 #include "model.h"
 #include "nl.h"
 #include "opts.h"
@@ -30,6 +31,8 @@ struct attach_rt {
 	struct nd_ip dns_binds[8];
 	size_t n_dns_binds;
 	struct plugin_attach *plugin;	/* plugin drivers: what plugin.c keeps (owned) */
+	bool has_dhcp;			/* ipam dhcp: the lease acquired (dhcp-setup.c) */
+	struct dhcp_lease dhcp;
 };
 
 struct exec_ctx;

@@ -22,9 +22,19 @@ int ipam_assign(struct nd_attach *a, const struct nd_ip *ips, size_t n, const ch
 	case ND_IPAM_NONE:
 		return 0;
 	case ND_IPAM_DHCP:
-		return nd_error_set(err, -EOPNOTSUPP,
-				    "%s: ipam driver \"dhcp\" of network \"%s\" (network_info.%s.ipam_options.driver) is not supported by netd yet; use host-local or none",
-				    path, net->name, net->name);
+		/* The address comes from the DHCP server at setup time (dhcp-setup.c). */
+		if (net->driver == ND_DRIVER_BRIDGE && net->mode != ND_MODE_UNMANAGED)
+			return nd_error_set(err, -EINVAL,
+					    "%s: network \"%s\": cannot use dhcp ipam driver without using the option mode=unmanaged",
+					    path, net->name);
+		/* A plugin gets the network as it is and does its own IPAM. */
+		if (net->driver == ND_DRIVER_PLUGIN)
+			return 0;
+		if (n > 0)
+			return nd_error_set(err, -EINVAL,
+					    "%s.static_ips: network \"%s\" uses dhcp; static IPs cannot be used",
+					    path, net->name);
+		return 0;
 	case ND_IPAM_HOST_LOCAL:
 		break;
 	}

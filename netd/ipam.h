@@ -14,7 +14,8 @@
  * host-local: every IP must sit inside one of the network's subnets (it gets
  * that subnet's prefix length), must not be a gateway, a network or broadcast
  * address, or repeat; with subnets present at least one IP is required.
- * none: no addresses. dhcp: not supported yet, a clear error.
+ * none: no addresses. dhcp: no addresses here (the lease comes at setup,
+ * dhcp-setup.h); bridges only in unmanaged mode, no static IPs.
  */
 int ipam_assign(struct nd_attach *a, const struct nd_ip *ips, size_t n, const char *path,
 		struct nd_error *err);

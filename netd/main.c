@@ -21,6 +21,7 @@
 #include "dns-conf.h"
 #include "shared/cleanup.h"
 #include "fw.h"
+#include "dhcp-proxy.h"
 #include "opts.h"
 #include "result.h"
 #include "shared/log.h"
@@ -37,6 +38,7 @@ static const char usage_text[] =
 	"  validate              check a request without touching anything\n"
 	"  firewall-reload       re-create netd's nftables rules from the state in --config\n"
 	"  update NETWORK --network-dns-servers IP ...   change a network's DNS servers\n"
+	"  dhcp-proxy            keep the DHCP leases of --config renewed (started by setup)\n"
 	"\n"
 	"Admin commands (without an engine; see docs/admin.md, each has --help):\n"
 	"  network create|ls|inspect|rm   define networks\n"
@@ -274,6 +276,14 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "update") == 0)
 		return cmd_update_main(&opts, argc, argv);
+	if (strcmp(cmd, "dhcp-proxy") == 0) {
+		if (optind != argc)
+			return usage_error("unexpected argument '%s'", argv[optind]);
+		r = cmd_dhcp_proxy(&opts, &err);
+		if (r >= 0)
+			return 0;
+		goto fail;
+	}
 	if (strcmp(cmd, "network") == 0 || strcmp(cmd, "attach") == 0 ||
 	    strcmp(cmd, "detach") == 0 || strcmp(cmd, "status") == 0 || strcmp(cmd, "check") == 0) {
 		if (!opts.fw_driver || !opts.fw_driver[0])

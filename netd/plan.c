@@ -18,6 +18,7 @@ static const char *const step_names[] = {
 	[STEP_FIREWALL] = "firewall",
 	[STEP_DNS] = "dns",
 	[STEP_STATE] = "state",
+	[STEP_DHCP] = "dhcp",
 };
 
 const char *plan_step_name(enum step_kind k)
@@ -44,7 +45,7 @@ int plan_setup(const struct nd_request *req, const struct netd_opts *opts, struc
 			return r;
 		services |= d->host_services;
 	}
-	p.steps = calloc(4 + req->n_attach * DRIVER_MAX_STEPS, sizeof(*p.steps));
+	p.steps = calloc(4 + req->n_attach * (DRIVER_MAX_STEPS + 1), sizeof(*p.steps));
 	if (!p.steps)
 		return -ENOMEM;
 	add(&p, STEP_LOOPBACK, 0);
@@ -52,6 +53,9 @@ int plan_setup(const struct nd_request *req, const struct netd_opts *opts, struc
 		const struct driver_ops *d = driver_of(req->attach[i].net);
 		for (size_t k = 0; k < d->n_steps; k++)
 			add(&p, d->steps[k], i);
+		/* ipam dhcp: the lease is asked for once the interface is up. */
+		if (req->attach[i].net->ipam == ND_IPAM_DHCP && req->attach[i].net->driver != ND_DRIVER_PLUGIN)
+			add(&p, STEP_DHCP, i);
 	}
 	if (services) {
 		/* The firewall of the whole request: one transaction. */

@@ -24,6 +24,7 @@ enum step_kind {
 	STEP_FIREWALL,		/* firewall rules of all attachments, one transaction */
 	STEP_DNS,		/* DNS entries, start or reload the DNS server */
 	STEP_STATE,		/* state record in the config dir */
+	STEP_DHCP,		/* ipam dhcp: lease, address, default route (dhcp-setup.c) */
 };
 
 struct step {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dhcp-setup.h"
 #include "plugin.h"
 
 static json_object *ip_string(const struct nd_ip *ip)
@@ -12,6 +13,32 @@ static json_object *ip_string(const struct nd_ip *ip)
 	char b[ND_ADDRSTRLEN];
 
 	return json_object_new_string(nd_ip_str(ip, b));
+}
+
+/* ipam dhcp: the lease's address, router, DNS servers and domains (as netavark reports them). */
+static void dhcp_status(const struct dhcp_lease *l, json_object *domains, json_object *servers,
+			json_object *subnets)
+{
+	json_object *sn = json_object_new_object();
+	struct nd_prefix p;
+	struct nd_ip gw = { .family = AF_INET };
+	char b[ND_ADDRSTRLEN];
+
+	if (dhcp_lease_prefix(l, &p) < 0)
+		return;
+	memcpy(gw.b, &l->router, 4);
+	json_object_object_add(sn, "gateway", l->router ? ip_string(&gw) : NULL);
+	json_object_object_add(sn, "ipnet", json_object_new_string(nd_prefix_str(&p, b)));
+	json_object_array_add(subnets, sn);
+	for (size_t i = 0; i < l->n_dns; i++) {
+		struct nd_ip d = { .family = AF_INET };
+		memcpy(d.b, &l->dns[i], 4);
+		json_object_array_add(servers, ip_string(&d));
+	}
+	if (l->domain[0])
+		json_object_array_add(domains, json_object_new_string(l->domain));
+	for (size_t i = 0; i < l->n_search; i++)
+		json_object_array_add(domains, json_object_new_string(l->search[i]));
 }
 
 static json_object *status_block(const struct nd_request *req, const struct nd_attach *a,
@@ -34,6 +61,8 @@ static json_object *status_block(const struct nd_request *req, const struct nd_a
 		for (size_t s = 0; s < req->n_dns_servers; s++)
 			json_object_array_add(servers, ip_string(&req->dns_servers[s]));
 	}
+	if (rt->has_dhcp)
+		dhcp_status(&rt->dhcp, domains, servers, subnets);
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", rt->mac[0], rt->mac[1],
 		 rt->mac[2], rt->mac[3], rt->mac[4], rt->mac[5]);
 	for (size_t k = 0; k < a->n_addrs; k++) {

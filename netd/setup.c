@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "ctrnet.h"
 #include "ctrstate.h"
+#include "dhcp-setup.h"
 #include "dns-conf.h"
 #include "exec.h"
 #include "fw.h"
@@ -124,6 +125,8 @@ static int run_step(struct exec_ctx *c, const struct fw_driver *fw, const struct
 		return dns_setup(c);
 	case STEP_STATE:
 		return write_state(c, raw);
+	case STEP_DHCP:
+		return dhcp_setup_step(c, s->attach);
 	}
 	return -EINVAL;
 }

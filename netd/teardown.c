@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "ctrstate.h"
 #include "dns-conf.h"
+#include "dhcp-setup.h"
 #include "driver.h"
 #include "fw-nft.h"
 #include "exec.h"
@@ -65,6 +66,8 @@ static void teardown_all(struct exec_ctx *c, const struct fw_driver *fw, const c
 		size_t ports = 1;
 
 		services |= d->host_services;
+		if (net->ipam == ND_IPAM_DHCP && dhcp_teardown(c, i, &e) < 0)
+			collect(list, &e);
 		if (d->teardown(c, i, raw, &e) < 0)
 			collect(list, &e);
 		if (net->driver != ND_DRIVER_BRIDGE)

@@ -23,14 +23,7 @@
 #include "cni-request.h"
 #include "cni-result.h"
 #include "request.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(cond)			\
-	do {				\
-		if (!(cond))		\
-			abort();	\
-	} while (0)
+#include "fuzz.h"
 
 static void check_error(int r, const struct cni_error *err)
 {

@@ -17,14 +17,7 @@
 #include <string.h>
 
 #include "packet.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(cond)			\
-	do {				\
-		if (!(cond))		\
-			abort();	\
-	} while (0)
+#include "fuzz.h"
 
 static void check_name(const char *name)
 {

@@ -13,14 +13,7 @@
 #include <string.h>
 
 #include "plugin-output.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(cond)			\
-	do {				\
-		if (!(cond))		\
-			abort();	\
-	} while (0)
+#include "fuzz.h"
 
 /* A pointer no parser returns: json_object is opaque, so any static object will do. */
 static char sentinel;

@@ -11,14 +11,7 @@
 #include <string.h>
 
 #include "request.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(cond)			\
-	do {				\
-		if (!(cond))		\
-			abort();	\
-	} while (0)
+#include "fuzz.h"
 
 static void walk_network(const struct nd_network *net)
 {

@@ -69,7 +69,16 @@ refuse "unknown driver without a plugin" '{"network":{"name":"a","driver":"weird
 check "macvlan with a subnet: gateway and IPAM filled, no bridge name" \
 	'{"network":{"name":"m","driver":"macvlan","network_interface":"eth9","subnets":[{"subnet":"10.5.0.0/24"}]}}' \
 	'.driver=="macvlan" and .network_interface=="eth9" and .subnets[0].gateway=="10.5.0.1" and .ipam_options.driver=="host-local"'
-refuse "macvlan without subnets" '{"network":{"name":"m","driver":"ipvlan"}}' "needs at least one subnet"
+check "ipvlan without subnets: dhcp, as in netavark" '{"network":{"name":"m","driver":"ipvlan"}}' \
+	'.ipam_options.driver=="dhcp" and (.subnets // []) == []'
+check "macvlan without subnets: dhcp" '{"network":{"name":"m","driver":"macvlan","network_interface":"eth9"}}' \
+	'.ipam_options.driver=="dhcp" and (.subnets // []) == []'
+refuse "macvlan with host-local but no subnets" '{"network":{"name":"m","driver":"macvlan","ipam_options":{"driver":"host-local"}}}' "needs at least one subnet"
+refuse "bridge with dhcp, managed" '{"network":{"name":"b","driver":"bridge","ipam_options":{"driver":"dhcp"}}}' \
+	"cannot use dhcp ipam driver without using the option mode=unmanaged"
+check "bridge with dhcp, unmanaged: no subnet allocated" \
+	'{"network":{"name":"b","driver":"bridge","network_interface":"br9","options":{"mode":"unmanaged"},"ipam_options":{"driver":"dhcp"}}}' \
+	'.ipam_options.driver=="dhcp" and (.subnets // []) == []'
 refuse "bad mtu" '{"network":{"name":"a","options":{"mtu":"x"}}}' "MTU"
 refuse "not JSON" 'nope' "invalid JSON"
 
