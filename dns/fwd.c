@@ -77,7 +77,6 @@ struct fwd {
 	struct centry **ring;
 	size_t ring_cap, ring_pos, n_cached;
 	struct bad bad[MAX_BAD_SERVERS];
-	struct fwd_stats st;
 	struct ares_ev *graveyard;	/* closed sockets' events, freed by fwd_reap() */
 };
 
@@ -351,10 +350,6 @@ static void finish(struct req *r, const uint8_t *resp, size_t len)
 	struct fwd *f = r->f;
 
 	req_unlink(r);
-	if (resp)
-		f->st.answered++;
-	else
-		f->st.failed++;
 	if (r->done)
 		r->done(r->arg, resp, len);
 	free(r->query);
@@ -442,7 +437,6 @@ int fwd_query(struct fwd *f, const uint8_t *query, size_t len, const struct dns_
 	hit = cache_find(f, r->key, now);
 	if (hit) {
 		uint8_t *resp = malloc(hit->len);
-		f->st.cache_hits++;
 		if (resp) {
 			memcpy(resp, hit->resp, hit->len);
 			resp[0] = (uint8_t)(q->hdr.id >> 8);
@@ -479,7 +473,6 @@ int fwd_query(struct fwd *f, const uint8_t *query, size_t len, const struct dns_
 		f->reqs->prev = r;
 	f->reqs = r;
 	f->pending++;
-	f->st.forwarded++;
 	try_next(r);
 	return 0;
 }
@@ -534,11 +527,4 @@ void fwd_process_timeouts(struct fwd *f)
 {
 	for (struct chan *c = f->chans; c; c = c->next)
 		ares_process_fd(c->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-}
-
-void fwd_get_stats(const struct fwd *f, struct fwd_stats *st)
-{
-	*st = f->st;
-	st->pending = f->pending;
-	st->cache_entries = f->n_cached;
 }

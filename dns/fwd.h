@@ -19,11 +19,6 @@ struct fwd;
 /* @resp NULL: every server failed or timed out. */
 typedef void (*fwd_done_fn)(void *arg, const uint8_t *resp, size_t len);
 
-struct fwd_stats {
-	uint64_t forwarded, answered, failed, cache_hits, cache_entries;
-	size_t pending;
-};
-
 int fwd_new(int epfd, unsigned budget_ms, unsigned cache_size, unsigned max_pending,
 	    struct fwd **ret);
 void fwd_free(struct fwd *f);
@@ -46,4 +41,3 @@ void fwd_on_event(struct fwd *f, void *ev, uint32_t events);
 /* Milliseconds until the next upstream timeout (-1 = none). */
 int fwd_next_timeout_ms(struct fwd *f);
 void fwd_process_timeouts(struct fwd *f);
-void fwd_get_stats(const struct fwd *f, struct fwd_stats *st);

@@ -295,16 +295,13 @@ static int sync_listeners(struct server *s, bool fatal, struct nd_error *err)
 		l->keep = false;
 	for (size_t i = 0; i < store_n_networks(s->store); i++) {
 		const struct store_net *sn = store_network(s->store, i);
-		for (size_t k = 0; k < sn->n_binds; k++) {
-			bool found = false;
-			for (struct listener *l = s->listeners; l && !found; l = l->next)
+		for (size_t k = 0; k < sn->n_binds; k++)
+			for (struct listener *l = s->listeners; l; l = l->next)
 				if (strcmp(l->net, sn->name) == 0 && nd_ip_equal(&l->ip, &sn->binds[k])) {
 					l->keep = true;
 					l->net_idx = (int)i;
-					found = true;
+					break;
 				}
-			(void)found;
-		}
 	}
 	/* Close first, so an address can move to another network. */
 	for (pp = &s->listeners; *pp;) {

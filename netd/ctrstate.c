@@ -39,16 +39,6 @@ const char *ctrstate_ports_network(json_object *st)
 	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
-static json_object *networks_of(json_object *st)
-{
-	return ju_get(ju_get(st, "request"), "networks");
-}
-
-bool ctrstate_has_network(json_object *st, const char *name)
-{
-	return ju_get(networks_of(st), name) != NULL;
-}
-
 /* netavark's "networks" in either form, as a name → options map. */
 static json_object *networks_as_map(json_object *nets)
 {

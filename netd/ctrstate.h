@@ -19,8 +19,6 @@ json_object *ctrstate_load(const char *config_dir, const char *id);
 
 /* The network that carries the container's published ports, or NULL. */
 const char *ctrstate_ports_network(json_object *st);
-/* Whether the record has network @name. */
-bool ctrstate_has_network(json_object *st, const char *name);
 
 /**
  * ctrstate_merge() - the record after a setup of @c's request

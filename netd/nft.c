@@ -91,6 +91,12 @@ size_t nftb_count(const struct nftb *b)
 	return b->n_msgs;
 }
 
+const void *nftb_data(const struct nftb *b, size_t *len)
+{
+	*len = mnl_nlmsg_batch_size(b->batch);
+	return mnl_nlmsg_batch_head(b->batch);
+}
+
 void nftb_set_tolerant(struct nftb *b, bool on)
 {
 	b->tolerant = on;

@@ -41,6 +41,8 @@ static inline void nftb_freep(struct nftb **b)
 	nftb_free(*b);
 }
 size_t nftb_count(const struct nftb *b);
+/* The batch's messages so far (without the batch end): for tests, nothing is sent. */
+const void *nftb_data(const struct nftb *b, size_t *len);
 /* Deletions skip what does not exist (one lookup each): for repairs after damage. */
 void nftb_set_tolerant(struct nftb *b, bool on);
 

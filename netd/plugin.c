@@ -370,24 +370,3 @@ int plugin_create(const struct netd_opts *opts, const char *name, json_object *n
 	*ret = out;
 	return 0;
 }
-
-int plugin_info(const struct netd_opts *opts, const char *name, json_object **ret,
-		struct nd_error *err)
-{
-	_cleanup_free_ char *path = NULL;
-	struct nd_error why = {0};
-	struct plugin_proc p;
-	int r;
-
-	if ((r = found(opts, name, &path, err)) < 0 ||
-	    (r = call(path, name, "info", NULL, NULL, &p, err)) < 0)
-		return r;
-	r = plugin_output_info(p.out, p.len, ret, &why);
-	pluginx_done(&p);
-	if (r < 0) {
-		nd_error_set(err, r, "plugin \"%s\" failed: exit code 0, parse error: %s", name,
-			     why.msg ? why.msg : "invalid output");
-		nd_error_clear(&why);
-	}
-	return r;
-}

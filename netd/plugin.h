@@ -52,7 +52,3 @@ void plugin_rt_done(struct attach_rt *rt, size_t n);
  */
 int plugin_create(const struct netd_opts *opts, const char *name, json_object *network,
 		  json_object **ret, struct nd_error *err);
-
-/* plugin_info() - "<plugin> info": {"version", "api_version", ...} in @ret. */
-int plugin_info(const struct netd_opts *opts, const char *name, json_object **ret,
-		struct nd_error *err);
