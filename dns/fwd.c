@@ -347,8 +347,6 @@ static void cache_put(struct fwd *f, const char *key, const uint8_t *resp, size_
 
 static void finish(struct req *r, const uint8_t *resp, size_t len)
 {
-	struct fwd *f = r->f;
-
 	req_unlink(r);
 	if (r->done)
 		r->done(r->arg, resp, len);
