@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# ramp: how netd's setup time grows with the containers on one network, next
+# to the kernel floor (the same kernel objects made with ip/nft), in one run.
+#
+#   sudo NETD=/tmp/build-bench/netd/netd bench/ramp.sh
+#   sudo RAMP_POINTS="1 100 1000" RAMP_REPS=7 RAMP_TRACE=1 NETD=... bench/ramp.sh
+#
+# Containers 1..N are set up by netd on one dual-stack bridge network
+# (isolate, 10 published tcp ports each, static IPv4+IPv6), all in a fresh
+# host namespace (see new_host). At each probe point P (RAMP_POINTS) the bridge
+# has P netd containers and the script times, interleaved, RAMP_REPS times:
+#
+#   netd   one more container (same request shape), `netd setup`; it is torn
+#          down again (untimed) so that the network stays at P containers;
+#   floor  the same kernel objects for one more container made by the standard
+#          tools, in three processes:
+#            1. `ip -batch` in the host: veth pair (peer into the container's
+#               namespace), bridge port, host end up;
+#            2. `ip -n CONTAINER -batch`: IPv4 and IPv6 (nodad) address, lo
+#               and eth0 up, IPv4 and IPv6 default routes via the gateways;
+#            3. `nft -f`: the 10 ports as 20 elements (IPv4 and IPv6) of two
+#               maps of the same type as netd's pf4/pf6, in a table of the
+#               floor's own that holds P*10 elements per map, like netd's.
+#          Then removed (untimed).
+#
+# The floor does not include what netd does besides (sysctls, state file,
+# firewall rules per network, the request parsing, lock, process start of one
+# process instead of three). Its *growth* from P=1 to P=N is what the kernel
+# must do more for a bigger bridge and bigger maps; netd's growth should be no
+# more than that (ratio of growths, printed at the end).
+#
+# Environment [defaults]:
+#   NETD          netd binary [build/netd/netd]
+#   RAMP_POINTS   probe points, ascending [1 100 250 500 750 1000]
+#   RAMP_REPS     interleaved repetitions per probe point [5]
+#   RAMP_TRACE    1: also run one untimed netd setup per probe point under
+#                 strace and print load-independent counts (syscalls,
+#                 netlink messages, bytes received, files opened) [0]
+#   RAMP_OUT      results, TSV [/tmp/netd-ramp.tsv]
+#   RAMP_CONFIG_BASE  where netd's --config goes, a tmpfs [/dev/shm]
+#
+# Needs root, iproute2, nftables, a C compiler; strace for RAMP_TRACE.
+set -euo pipefail
+export LC_ALL=C
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NETD=${NETD:-$REPO/build/netd/netd}
+read -r -a POINTS <<<"${RAMP_POINTS:-1 100 250 500 750 1000}"
+REPS=${RAMP_REPS:-5}
+TRACE=${RAMP_TRACE:-0}
+OUT=${RAMP_OUT:-/tmp/netd-ramp.tsv}
+CONFIG_BASE=${RAMP_CONFIG_BASE:-/dev/shm}
+
+PREFIX=ramp$$-
+HOST=${PREFIX}h
+WORK="" CFG=""
+
+die() { printf 'ramp: %s\n' "$*" >&2; exit 1; }
+note() { printf '%s\n' "$*" >&2; }
+
+delete_namespaces() {
+	local list
+	list=$(ip netns list 2>/dev/null | awk -v p="^$PREFIX" '$1 ~ p {print "netns delete " $1}')
+	[ -z "$list" ] || printf '%s\n' "$list" | ip -force -batch - >/dev/null 2>&1 || true
+}
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	delete_namespaces
+	[ -z "$WORK" ] || rm -rf --one-file-system -- "${WORK:?}"
+	[ -z "$CFG" ] || rm -rf --one-file-system -- "${CFG:?}"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+[ "$(id -u)" -eq 0 ] || die "run me as root (I create network namespaces)"
+for t in ip nft cc awk sort; do command -v "$t" >/dev/null || die "'$t' is missing"; done
+[ "$TRACE" = 0 ] || command -v strace >/dev/null || die "RAMP_TRACE=1 needs strace"
+[ -x "$NETD" ] || die "no netd at $NETD"
+MAXP=${POINTS[-1]}
+[ "$MAXP" -le 4000 ] || die "probe points up to 4000"
+
+WORK=$(mktemp -d /tmp/netd-ramp.XXXXXX)
+CFG=$(mktemp -d "$CONFIG_BASE/netd-ramp.XXXXXX")
+cc -O2 -Wall -o "$WORK/ntime" "$REPO/bench/ntime.c" || die "cannot compile bench/ntime.c"
+mkdir -p "$WORK/logs"
+
+# --- the host, the network, the requests ------------------------------------
+
+new_host() {	# the "host": lo up, v4+v6 default routes via a veth to HOST-up
+	local p=${HOST}-up
+	ip netns add "$HOST"
+	ip netns add "$p"
+	ip -n "$HOST" link set lo up
+	ip -n "$p" link set lo up
+	ip link add rup netns "$HOST" type veth peer name rdn netns "$p"
+	ip -n "$HOST" addr add 192.0.2.2/24 dev rup
+	ip -n "$p" addr add 192.0.2.1/24 dev rdn
+	ip -n "$HOST" -6 addr add 2001:db8:ffff::2/64 dev rup nodad
+	ip -n "$p" -6 addr add 2001:db8:ffff::1/64 dev rdn nodad
+	ip -n "$HOST" link set rup up
+	ip -n "$p" link set rdn up
+	ip -n "$HOST" route add default via 192.0.2.1
+	ip -n "$HOST" -6 route add default via 2001:db8:ffff::1
+}
+
+NET_ID=$(printf '%064x' 0x4a3b)
+NETWORK_INFO='"ramp":{"name":"ramp","id":"'$NET_ID'","driver":"bridge","network_interface":"rbr0","subnets":[{"subnet":"10.90.0.0/16","gateway":"10.90.0.1"},{"subnet":"fd90::/64","gateway":"fd90::1"}],"ipv6_enabled":true,"internal":false,"dns_enabled":false,"options":{"isolate":"true"},"ipam_options":{"driver":"host-local"}}'
+
+v4() { printf '10.90.%d.%d' "$((($1 + 1) / 250))" "$((($1 + 1) % 250 + 2))"; }
+v6() { printf 'fd90::%x' "$(($1 + 1))"; }
+hport() { echo $((10000 + ($1 - 1) * 10)); }	# first host port of container i
+
+request() {	# request I: container I, 10 tcp ports
+	local i=$1 k ports="" sep="" hp
+	hp=$(hport "$i")
+	for ((k = 0; k < 10; k++)); do
+		ports+=$sep'{"host_ip":"","container_port":'$((1000 + k))',"host_port":'$((hp + k))',"range":1,"protocol":"tcp"}'
+		sep=,
+	done
+	printf '{"container_id":"%064x","container_name":"ramp-%d","networks":{"ramp":{"interface_name":"eth0","static_ips":["%s","%s"]}},"network_info":{%s},"port_mappings":[%s]}\n' \
+		"$((0xc0 << 32 | i))" "$i" "$(v4 "$i")" "$(v6 "$i")" "$NETWORK_INFO" "$ports"
+}
+
+floor_elems() {	# floor_elems I: the nft elements of container I's 10 ports
+	local i=$1 k hp e4="" e6="" sep=""
+	hp=$(hport "$i")
+	for ((k = 0; k < 10; k++)); do
+		e4+="$sep tcp . $((hp + k)) : $(v4 "$i") . $((1000 + k))"
+		e6+="$sep tcp . $((hp + k)) : $(v6 "$i") . $((1000 + k))"
+		sep=,
+	done
+	printf 'add element inet rampfloor pf4 {%s }\nadd element inet rampfloor pf6 {%s }\n' "$e4" "$e6"
+}
+
+# Files for the floor's probe container I (namespace $PREFIX.cI, host veth rfI)
+floor_files() {
+	local i=$1 ns=${PREFIX}c$1
+	printf 'link add rf%d type veth peer name eth0 netns %s\nlink set rf%d master rbr0\nlink set rf%d up\n' \
+		"$i" "$ns" "$i" "$i" >"$WORK/f$i.host"
+	printf 'link set lo up\naddr add %s/16 dev eth0\naddr add %s/64 dev eth0 nodad\nlink set eth0 up\nroute add default via 10.90.0.1\nroute add default via fd90::1\n' \
+		"$(v4 "$i")" "$(v6 "$i")" >"$WORK/f$i.ctr"
+	floor_elems "$i" >"$WORK/f$i.nft"
+	printf 'delete element inet rampfloor pf4 {%s }\ndelete element inet rampfloor pf6 {%s }\n' \
+		"$(sed -n '1s/^[^{]*{\(.*\) }$/\1/p' "$WORK/f$i.nft" | sed 's/ : [^,]*//g')" \
+		"$(sed -n '2s/^[^{]*{\(.*\) }$/\1/p' "$WORK/f$i.nft" | sed 's/ : [^,]*//g')" >"$WORK/f$i.undo"
+}
+
+# --- running -----------------------------------------------------------------
+
+# jobs FILE -> ntime output on stdout (tag ns status); failures are fatal
+run_jobs() {
+	local out=$WORK/jobs.out
+	ip netns exec "$HOST" "$WORK/ntime" -l "$WORK/logs" "$1" >"$out" || true
+	if awk '$3 != 0 {bad=1} END {exit !bad}' "$out"; then
+		note "a job failed:"; awk '$3 != 0' "$out" >&2
+		cat "$WORK"/logs/*.log >&2 2>/dev/null || true
+		exit 1
+	fi
+	cat "$out"
+}
+
+grow_to() {	# grow_to N: netd containers 1..N (from the current count), floor map too
+	local from=$1 to=$2 i
+	[ "$to" -gt "$from" ] || return 0
+	for ((i = from + 1; i <= to; i++)); do
+		printf 'netns add %sc%d\n' "$PREFIX" "$i"
+	done | ip -batch -
+	for ((i = from + 1; i <= to; i++)); do
+		request "$i" >"$WORK/r$i.json"
+		echo "g$i $WORK/r$i.json $NETD --config $CFG setup /run/netns/${PREFIX}c$i"
+	done >"$WORK/grow.jobs"
+	run_jobs "$WORK/grow.jobs" >/dev/null
+	for ((i = from + 1; i <= to; i++)); do floor_elems "$i"; done >"$WORK/grow.nft"
+	ip netns exec "$HOST" nft -f "$WORK/grow.nft"
+	rm -f "$WORK"/r*.json
+}
+
+median() { sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
+
+# trace_one P: one untimed netd setup under strace; prints the counts
+trace_one() {
+	local i=$((4000 + 99)) t=$WORK/trace
+	ip netns add "${PREFIX}c$i"
+	request "$i" >"$WORK/t.json"
+	ip netns exec "$HOST" strace -f -qq -o "$t" -e trace=all -e abbrev=none -s 0 \
+		"$NETD" --config "$CFG" setup "/run/netns/${PREFIX}c$i" <"$WORK/t.json" >/dev/null
+	ip netns exec "$HOST" "$NETD" --config "$CFG" teardown "/run/netns/${PREFIX}c$i" <"$WORK/t.json" >/dev/null
+	ip netns delete "${PREFIX}c$i"
+	awk '
+		{ n++ }
+		/^[0-9]+ +(sendmsg|sendto)\(/ { snd++ }
+		/^[0-9]+ +recvmsg\(/ { rcv++; if (match($0, /= [0-9]+$/)) rb += substr($0, RSTART + 2) }
+		/^[0-9]+ +openat\(/ { op++ }
+		/^[0-9]+ +(read|pread64)\(/ { rd++; if (match($0, /= [0-9]+$/)) rdb += substr($0, RSTART + 2) }
+		/^[0-9]+ +(write|pwrite64)\(/ { wr++; if (match($0, /= [0-9]+$/)) wrb += substr($0, RSTART + 2) }
+		END { printf "%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", n, snd, rcv, rb, op, rd, rdb, wrb }' "$t"
+}
+
+# --- main --------------------------------------------------------------------
+
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+printf 'ramp: netd %s (checkout %s), %s CPUs, kernel %s, load average %s\n' \
+	"$("$NETD" --version 2>/dev/null || echo '?')" "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')" \
+	"$(nproc)" "$(uname -r)" "$LOAD_START"
+new_host
+ip netns exec "$HOST" nft -f - <<'EOF'
+table inet rampfloor {
+	map pf4 { type inet_proto . inet_service : ipv4_addr . inet_service; }
+	map pf6 { type inet_proto . inet_service : ipv6_addr . inet_service; }
+}
+EOF
+# container 1 makes the bridge; the floor's probes need it
+: >"$OUT"
+printf '%6s %7s %9s %9s %8s %8s %-22s  %s\n' P load netd_ms floor_ms netd/flr n "floor: host ctr nft" "trace: syscalls sendmsg recvmsg nl_bytes_in openat reads read_bytes write_bytes"
+have=0
+for p in "${POINTS[@]}"; do
+	grow_to "$have" "$p"
+	have=$p
+	: >"$WORK/probe.jobs"
+	for ((r = 1; r <= REPS; r++)); do
+		ni=$((4000 + r)) fi=$((4500 + r))
+		ip netns add "${PREFIX}c$ni"
+		ip netns add "${PREFIX}c$fi"
+		request "$ni" >"$WORK/n$r.json"
+		floor_files "$fi"
+		netd_job="n$r $WORK/n$r.json $NETD --config $CFG setup /run/netns/${PREFIX}c$ni"
+		undo_n="u$r $WORK/n$r.json $NETD --config $CFG teardown /run/netns/${PREFIX}c$ni"
+		floor_jobs="fh$r /dev/null ip -batch $WORK/f$fi.host
+fc$r /dev/null ip -n ${PREFIX}c$fi -batch $WORK/f$fi.ctr
+fn$r /dev/null nft -f $WORK/f$fi.nft"
+		undo_f="v$r /dev/null ip link del rf$fi
+v$r /dev/null nft -f $WORK/f$fi.undo"
+		if ((r % 2)); then
+			printf '%s\n%s\n%s\n%s\n' "$netd_job" "$undo_n" "$floor_jobs" "$undo_f"
+		else
+			printf '%s\n%s\n%s\n%s\n' "$floor_jobs" "$undo_f" "$netd_job" "$undo_n"
+		fi >>"$WORK/probe.jobs"
+	done
+	load=$(cut -d' ' -f1 /proc/loadavg)
+	run_jobs "$WORK/probe.jobs" >"$WORK/probe.out"
+	for ((r = 1; r <= REPS; r++)); do
+		ip netns delete "${PREFIX}c$((4000 + r))"
+		ip netns delete "${PREFIX}c$((4500 + r))"
+	done
+	nmed=$(awk '$1 ~ /^n/ {printf "%.3f\n", $2/1e6}' "$WORK/probe.out" | median)
+	fmed=$(awk '$1 ~ /^f/ {s[substr($1, 3)] += $2} END {for (k in s) printf "%.3f\n", s[k]/1e6}' "$WORK/probe.out" | median)
+	parts=""
+	for k in fh fc fn; do
+		parts+=" $(awk -v k="$k" 'substr($1, 1, 2) == k {printf "%.3f\n", $2/1e6}' "$WORK/probe.out" | median)"
+	done
+	tr="-"
+	[ "$TRACE" = 0 ] || tr=$(trace_one "$p")
+	printf '%6d %7s %9.2f %9.2f %8.2f %8d %-22s  %s\n' "$p" "$load" "$nmed" "$fmed" \
+		"$(awk -v a="$nmed" -v b="$fmed" 'BEGIN {print a / b}')" "$REPS" "$parts" "$tr"
+	printf '%d\t%s\t%s\t%s\t%s\n' "$p" "$load" "$nmed" "$fmed" "$tr" >>"$OUT"
+done
+awk -F'\t' 'NR == 1 {n1 = $3; f1 = $4} {nl = $3; fl = $4; pl = $1}
+	END {printf "\ngrowth from P=%d to P=%d: netd %+.2f ms, floor %+.2f ms; netd growth / floor growth = %.2f\n",
+		p1, pl, nl - n1, fl - f1, (fl - f1 != 0 ? (nl - n1) / (fl - f1) : 0)}' p1="${POINTS[0]}" "$OUT"
+printf 'load average at the start %s, at the end %s; results in %s\n' "$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)" "$OUT"
