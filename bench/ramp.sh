@@ -27,7 +27,9 @@
 # firewall rules per network, the request parsing, lock, process start of one
 # process instead of three). Its *growth* from P=1 to P=N is what the kernel
 # must do more for a bigger bridge and bigger maps; netd's growth should be no
-# more than that (ratio of growths, printed at the end).
+# more than that (ratio of growths, printed at the end). Wall-clock times on a
+# loaded machine follow the load (and the floor has three process starts to
+# netd's one), so the CPU time of each side (wait4) is printed too.
 #
 # Environment [defaults]:
 #   NETD          netd binary [build/netd/netd]
@@ -36,7 +38,8 @@
 #   RAMP_TRACE    1: also run one untimed netd setup per probe point under
 #                 strace and print load-independent counts (syscalls,
 #                 netlink messages, bytes received, files opened) [0]
-#   RAMP_OUT      results, TSV [/tmp/netd-ramp.tsv]
+#   RAMP_OUT      results, TSV: P load netd floor ip+ip netd_cpu floor_cpu
+#                 (medians, ms) then the trace counts [/tmp/netd-ramp.tsv]
 #   RAMP_CONFIG_BASE  where netd's --config goes, a tmpfs [/dev/shm]
 #
 # Needs root, iproute2, nftables, a C compiler; strace for RAMP_TRACE.
@@ -214,7 +217,9 @@ table inet rampfloor {
 EOF
 # container 1 makes the bridge; the floor's probes need it
 : >"$OUT"
-printf '%6s %7s %9s %9s %8s %8s %-22s  %s\n' P load netd_ms floor_ms netd/flr n "floor: host ctr nft" "trace: syscalls sendmsg recvmsg nl_bytes_in openat reads read_bytes write_bytes"
+printf '%6s %6s %8s %8s %8s %8s %8s %-22s  %s\n' P load netd floor ip+ip netd_cpu flr_cpu "floor parts: host ctr nft" \
+	"trace of one netd setup: syscalls sendmsg recvmsg nl_bytes_in openat reads read_bytes write_bytes"
+printf '%6s %6s %8s %8s %8s %8s %8s\n' "" "" "ms" "ms" "ms" "ms" "ms"
 have=0
 for p in "${POINTS[@]}"; do
 	grow_to "$have" "$p"
@@ -245,19 +250,29 @@ v$r /dev/null nft -f $WORK/f$fi.undo"
 		ip netns delete "${PREFIX}c$((4000 + r))"
 		ip netns delete "${PREFIX}c$((4500 + r))"
 	done
+	# wall-clock ms and CPU ms (user+system, from wait4) of netd and of the floor
 	nmed=$(awk '$1 ~ /^n/ {printf "%.3f\n", $2/1e6}' "$WORK/probe.out" | median)
+	ncpu=$(awk '$1 ~ /^n/ {printf "%.3f\n", $4/1e6}' "$WORK/probe.out" | median)
 	fmed=$(awk '$1 ~ /^f/ {s[substr($1, 3)] += $2} END {for (k in s) printf "%.3f\n", s[k]/1e6}' "$WORK/probe.out" | median)
+	fcpu=$(awk '$1 ~ /^f/ {s[substr($1, 3)] += $4} END {for (k in s) printf "%.3f\n", s[k]/1e6}' "$WORK/probe.out" | median)
+	fip=$(awk '$1 ~ /^f[hc]/ {s[substr($1, 3)] += $2} END {for (k in s) printf "%.3f\n", s[k]/1e6}' "$WORK/probe.out" | median)
 	parts=""
 	for k in fh fc fn; do
 		parts+=" $(awk -v k="$k" 'substr($1, 1, 2) == k {printf "%.3f\n", $2/1e6}' "$WORK/probe.out" | median)"
 	done
 	tr="-"
 	[ "$TRACE" = 0 ] || tr=$(trace_one "$p")
-	printf '%6d %7s %9.2f %9.2f %8.2f %8d %-22s  %s\n' "$p" "$load" "$nmed" "$fmed" \
-		"$(awk -v a="$nmed" -v b="$fmed" 'BEGIN {print a / b}')" "$REPS" "$parts" "$tr"
-	printf '%d\t%s\t%s\t%s\t%s\n' "$p" "$load" "$nmed" "$fmed" "$tr" >>"$OUT"
+	printf '%6d %6s %8.2f %8.2f %8.2f %8.2f %8.2f %-22s  %s\n' "$p" "$load" "$nmed" "$fmed" "$fip" \
+		"$ncpu" "$fcpu" "$parts" "$tr"
+	printf '%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$p" "$load" "$nmed" "$fmed" "$fip" "$ncpu" "$fcpu" "$tr" >>"$OUT"
 done
-awk -F'\t' 'NR == 1 {n1 = $3; f1 = $4} {nl = $3; fl = $4; pl = $1}
-	END {printf "\ngrowth from P=%d to P=%d: netd %+.2f ms, floor %+.2f ms; netd growth / floor growth = %.2f\n",
-		p1, pl, nl - n1, fl - f1, (fl - f1 != 0 ? (nl - n1) / (fl - f1) : 0)}' p1="${POINTS[0]}" "$OUT"
+growth() {	# growth LABEL NETD_COLUMN FLOOR_COLUMN
+	awk -F'\t' -v l="$1" -v a="$2" -v b="$3" 'NR == 1 {n1 = $a; f1 = $b; p1 = $1} {nl = $a; fl = $b; pl = $1}
+		END {printf "  %-34s netd %+8.2f ms, floor %+8.2f ms: netd growth / floor growth = %.2f\n",
+			l " P=" p1 "->" pl ":", nl - n1, fl - f1, (fl - f1 != 0 ? (nl - n1) / (fl - f1) : 0)}' "$OUT"
+}
+printf '\ngrowth of the medians from the first to the last probe point:\n'
+growth "wall, floor = ip+ip+nft" 3 4
+growth "wall, floor = ip+ip (no nft)" 3 5
+growth "CPU time, floor = ip+ip+nft" 6 7
 printf 'load average at the start %s, at the end %s; results in %s\n' "$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)" "$OUT"
