@@ -35,11 +35,13 @@
 #   NETD          netd binary [build/netd/netd]
 #   RAMP_POINTS   probe points, ascending [1 100 250 500 750 1000]
 #   RAMP_REPS     interleaved repetitions per probe point [5]
+#   NETD_B        optional second netd binary (e.g. a build before a change):
+#                 timed at every probe point too, interleaved, columns "b" []
 #   RAMP_TRACE    1: also run one untimed netd setup per probe point under
 #                 strace and print load-independent counts (syscalls,
 #                 netlink messages, bytes received, files opened) [0]
 #   RAMP_OUT      results, TSV: P load netd floor ip+ip netd_cpu floor_cpu
-#                 (medians, ms) then the trace counts [/tmp/netd-ramp.tsv]
+#                 b b_cpu (medians, ms) then the trace counts [/tmp/netd-ramp.tsv]
 #   RAMP_CONFIG_BASE  where netd's --config goes, a tmpfs [/dev/shm]
 #
 # Needs root, iproute2, nftables, a C compiler; strace for RAMP_TRACE.
@@ -82,6 +84,7 @@ trap 'exit 143' TERM
 for t in ip nft cc awk sort; do command -v "$t" >/dev/null || die "'$t' is missing"; done
 [ "$TRACE" = 0 ] || command -v strace >/dev/null || die "RAMP_TRACE=1 needs strace"
 [ -x "$NETD" ] || die "no netd at $NETD"
+[ -z "${NETD_B:-}" ] || [ -x "$NETD_B" ] || die "no netd at NETD_B=$NETD_B"
 MAXP=${POINTS[-1]}
 [ "$MAXP" -le 4000 ] || die "probe points up to 4000"
 
@@ -217,9 +220,9 @@ table inet rampfloor {
 EOF
 # container 1 makes the bridge; the floor's probes need it
 : >"$OUT"
-printf '%6s %6s %8s %8s %8s %8s %8s %-22s  %s\n' P load netd floor ip+ip netd_cpu flr_cpu "floor parts: host ctr nft" \
+printf '%6s %6s %8s %8s %8s %8s %8s %8s %8s %-22s  %s\n' P load netd floor ip+ip netd_cpu flr_cpu b b_cpu "floor parts: host ctr nft" \
 	"trace of one netd setup: syscalls sendmsg recvmsg nl_bytes_in openat reads read_bytes write_bytes"
-printf '%6s %6s %8s %8s %8s %8s %8s\n' "" "" "ms" "ms" "ms" "ms" "ms"
+printf '%6s %6s %8s %8s %8s %8s %8s %8s %8s\n' "" "" "ms" "ms" "ms" "ms" "ms" "ms" "ms"
 have=0
 for p in "${POINTS[@]}"; do
 	grow_to "$have" "$p"
@@ -229,6 +232,7 @@ for p in "${POINTS[@]}"; do
 		ni=$((4000 + r)) fi=$((4500 + r))
 		ip netns add "${PREFIX}c$ni"
 		ip netns add "${PREFIX}c$fi"
+		[ -z "${NETD_B:-}" ] || ip netns add "${PREFIX}c$((4200 + r))"
 		request "$ni" >"$WORK/n$r.json"
 		floor_files "$fi"
 		netd_job="n$r $WORK/n$r.json $NETD --config $CFG setup /run/netns/${PREFIX}c$ni"
@@ -238,6 +242,11 @@ fc$r /dev/null ip -n ${PREFIX}c$fi -batch $WORK/f$fi.ctr
 fn$r /dev/null nft -f $WORK/f$fi.nft"
 		undo_f="v$r /dev/null ip link del rf$fi
 v$r /dev/null nft -f $WORK/f$fi.undo"
+		if [ -n "${NETD_B:-}" ]; then
+			request $((4200 + r)) >"$WORK/b$r.json"
+			printf 'b%d %s %s --config %s setup /run/netns/%sc%d\n' "$r" "$WORK/b$r.json" "$NETD_B" "$CFG" "$PREFIX" $((4200 + r))
+			printf 'w%d %s %s --config %s teardown /run/netns/%sc%d\n' "$r" "$WORK/b$r.json" "$NETD_B" "$CFG" "$PREFIX" $((4200 + r))
+		fi >>"$WORK/probe.jobs"
 		if ((r % 2)); then
 			printf '%s\n%s\n%s\n%s\n' "$netd_job" "$undo_n" "$floor_jobs" "$undo_f"
 		else
@@ -249,6 +258,7 @@ v$r /dev/null nft -f $WORK/f$fi.undo"
 	for ((r = 1; r <= REPS; r++)); do
 		ip netns delete "${PREFIX}c$((4000 + r))"
 		ip netns delete "${PREFIX}c$((4500 + r))"
+		[ -z "${NETD_B:-}" ] || ip netns delete "${PREFIX}c$((4200 + r))"
 	done
 	# wall-clock ms and CPU ms (user+system, from wait4) of netd and of the floor
 	nmed=$(awk '$1 ~ /^n/ {printf "%.3f\n", $2/1e6}' "$WORK/probe.out" | median)
@@ -256,15 +266,18 @@ v$r /dev/null nft -f $WORK/f$fi.undo"
 	fmed=$(awk '$1 ~ /^f/ {s[substr($1, 3)] += $2} END {for (k in s) printf "%.3f\n", s[k]/1e6}' "$WORK/probe.out" | median)
 	fcpu=$(awk '$1 ~ /^f/ {s[substr($1, 3)] += $4} END {for (k in s) printf "%.3f\n", s[k]/1e6}' "$WORK/probe.out" | median)
 	fip=$(awk '$1 ~ /^f[hc]/ {s[substr($1, 3)] += $2} END {for (k in s) printf "%.3f\n", s[k]/1e6}' "$WORK/probe.out" | median)
+	bmed=$(awk '$1 ~ /^b/ {printf "%.3f\n", $2/1e6}' "$WORK/probe.out" | median)
+	bcpu=$(awk '$1 ~ /^b/ {printf "%.3f\n", $4/1e6}' "$WORK/probe.out" | median)
 	parts=""
 	for k in fh fc fn; do
 		parts+=" $(awk -v k="$k" 'substr($1, 1, 2) == k {printf "%.3f\n", $2/1e6}' "$WORK/probe.out" | median)"
 	done
 	tr="-"
 	[ "$TRACE" = 0 ] || tr=$(trace_one "$p")
-	printf '%6d %6s %8.2f %8.2f %8.2f %8.2f %8.2f %-22s  %s\n' "$p" "$load" "$nmed" "$fmed" "$fip" \
-		"$ncpu" "$fcpu" "$parts" "$tr"
-	printf '%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$p" "$load" "$nmed" "$fmed" "$fip" "$ncpu" "$fcpu" "$tr" >>"$OUT"
+	printf '%6d %6s %8.2f %8.2f %8.2f %8.2f %8.2f %8s %8s %-22s  %s\n' "$p" "$load" "$nmed" "$fmed" "$fip" \
+		"$ncpu" "$fcpu" "${bmed:--}" "${bcpu:--}" "$parts" "$tr"
+	printf '%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$p" "$load" "$nmed" "$fmed" "$fip" "$ncpu" "$fcpu" \
+		"${bmed:-nan}" "${bcpu:-nan}" "$tr" >>"$OUT"
 done
 growth() {	# growth LABEL NETD_COLUMN FLOOR_COLUMN
 	awk -F'\t' -v l="$1" -v a="$2" -v b="$3" 'NR == 1 {n1 = $a; f1 = $b; p1 = $1} {nl = $a; fl = $b; pl = $1}
@@ -275,4 +288,6 @@ printf '\ngrowth of the medians from the first to the last probe point:\n'
 growth "wall, floor = ip+ip+nft" 3 4
 growth "wall, floor = ip+ip (no nft)" 3 5
 growth "CPU time, floor = ip+ip+nft" 6 7
+[ -z "${NETD_B:-}" ] || growth "NETD_B wall, floor = ip+ip+nft" 8 4
+[ -z "${NETD_B:-}" ] || growth "NETD_B CPU, floor = ip+ip+nft" 9 7
 printf 'load average at the start %s, at the end %s; results in %s\n' "$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)" "$OUT"
