@@ -2,11 +2,13 @@
 #include "link-veth.h"
 
 #include <errno.h>
+#include <linux/ip.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ctrnet.h"
+#include "shared/cleanup.h"
 #include "shared/log.h"
 
 void veth_host_name(const char *container_id, const char *network, char out[IFNAMSIZ])
@@ -52,17 +54,16 @@ static int ctr_sysctls(struct exec_ctx *c, void *arg)
 		if ((r = sysctl_write(key, "0")) < 0)
 			goto fail;
 	}
-	snprintf(key, sizeof(key), "net/ipv4/conf/%s/arp_notify", s->ifname);
-	if ((r = sysctl_write(key, "1")) < 0)
-		goto fail;
-	snprintf(key, sizeof(key), "net/ipv4/conf/%s/rp_filter", s->ifname);
-	if ((r = sysctl_write(key, "2")) < 0)
-		goto fail;
 	return 0;
 fail:
 	return nd_error_set(c->err, r, "failed to set sysctl %s in the container: %s", key,
 			    strerror(-r));
 }
+
+static const struct nlx_inet_conf ctr_inet_conf[] = {
+	{ IPV4_DEVCONF_ARP_NOTIFY, 1 },
+	{ IPV4_DEVCONF_RP_FILTER, 2 },
+};
 
 int veth_create(struct exec_ctx *c, size_t i)
 {
@@ -132,6 +133,13 @@ int veth_create(struct exec_ctx *c, size_t i)
 		r = exec_in_container(c, ctr_sysctls, &sa);
 		if (r < 0)
 			return r;
+		/* arp_notify=1, rp_filter=2 by netlink: no O(namespaces) /proc/sys walk */
+		r = nlx_link_set_inet_conf(c->ctr, rt->ctr_ifindex, ctr_inet_conf,
+					   ELEMENTSOF(ctr_inet_conf));
+		if (r < 0)
+			return exec_nl_error(c, c->ctr, r,
+					     "network \"%s\": set arp_notify and rp_filter of \"%s\" in the container",
+					     net->name, a->interface_name);
 		if (sa.v6) {
 			char key[128];
 			snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_dad", rt->host_name);

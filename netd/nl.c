@@ -10,6 +10,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/bridge.h>
+#include <netlink/route/link/inet.h>
 #include <netlink/route/link/veth.h>
 #include <netlink/route/route.h>
 #include <netlink/socket.h>
@@ -250,6 +251,24 @@ int nlx_link_set_down(struct nlx *h, int ifindex)
 int nlx_link_set_mac(struct nlx *h, int ifindex, const uint8_t mac[6])
 {
 	return link_change(h, ifindex, mac, LINK_KEEP);
+}
+
+int nlx_link_set_inet_conf(struct nlx *h, int ifindex, const struct nlx_inet_conf *conf, size_t n)
+{
+	struct rtnl_link *l = rtnl_link_alloc();
+	int r = 0;
+
+	if (!l)
+		return -ENOMEM;
+	rtnl_link_set_ifindex(l, ifindex);
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = rtnl_link_inet_set_conf(l, conf[i].id, conf[i].value) < 0 ? -EINVAL : 0;
+	if (r == 0) {
+		begin(h);
+		r = finish(h, rtnl_link_change(h->sk, l, l, 0));
+	}
+	rtnl_link_put(l);
+	return r;
 }
 
 int nlx_bridge_create(struct nlx *h, const char *name, unsigned mtu, int vrf_ifindex,

@@ -52,6 +52,16 @@ int nlx_link_del(struct nlx *h, int ifindex);
 int nlx_link_set_up(struct nlx *h, int ifindex);
 int nlx_link_set_down(struct nlx *h, int ifindex);
 int nlx_link_set_mac(struct nlx *h, int ifindex, const uint8_t mac[6]);
+/*
+ * Per-interface IPv4 settings (IPV4_DEVCONF_* ids of <linux/ip.h>) in one
+ * RTM_NEWLINK (IFLA_AF_SPEC/AF_INET/IFLA_INET_CONF): the same as writing
+ * net/ipv4/conf/IF/..., without a walk through /proc/sys/net.
+ */
+struct nlx_inet_conf {
+	int id;
+	uint32_t value;
+};
+int nlx_link_set_inet_conf(struct nlx *h, int ifindex, const struct nlx_inet_conf *conf, size_t n);
 
 /* A bridge; @mtu 0 = kernel default, @vrf_ifindex 0 = none. */
 int nlx_bridge_create(struct nlx *h, const char *name, unsigned mtu, int vrf_ifindex,
