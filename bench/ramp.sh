@@ -39,7 +39,9 @@
 #                 timed at every probe point too, interleaved, columns "b" []
 #   RAMP_TRACE    1: also run one untimed netd setup per probe point under
 #                 strace and print load-independent counts (syscalls,
-#                 netlink messages, bytes received, files opened) [0]
+#                 netlink messages, bytes received, files opened), and
+#                 (strace -T, load-dependent) the time spent in sendmsg, in
+#                 opening /proc/sys files and in all system calls [0]
 #   RAMP_OUT      results, TSV: P load netd floor ip+ip netd_cpu floor_cpu
 #                 b b_cpu (medians, ms) then the trace counts [/tmp/netd-ramp.tsv]
 #   RAMP_CONFIG_BASE  where netd's --config goes, a tmpfs [/dev/shm]
@@ -184,25 +186,26 @@ grow_to() {	# grow_to N: netd containers 1..N (from the current count), floor ma
 	rm -f "$WORK"/r*.json
 }
 
-median() { sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
+median() { sort -g | awk '{v[NR]=$1} END {if (NR == 0) print "-"; else if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
 
 # trace_one P: one untimed netd setup under strace; prints the counts
 trace_one() {
 	local i=$((4000 + 99)) t=$WORK/trace
 	ip netns add "${PREFIX}c$i"
 	request "$i" >"$WORK/t.json"
-	ip netns exec "$HOST" strace -f -qq -o "$t" -e trace=all -e abbrev=none -s 0 \
+	ip netns exec "$HOST" strace -f -T -qq -o "$t" -e trace=all -e abbrev=none -s 0 \
 		"$NETD" --config "$CFG" setup "/run/netns/${PREFIX}c$i" <"$WORK/t.json" >/dev/null
 	ip netns exec "$HOST" "$NETD" --config "$CFG" teardown "/run/netns/${PREFIX}c$i" <"$WORK/t.json" >/dev/null
 	ip netns delete "${PREFIX}c$i"
 	awk '
-		{ n++ }
+		{ n++; if (match($0, /<[0-9.]+>$/)) { d = substr($0, RSTART + 1, RLENGTH - 2) * 1000; tot += d
+			if ($0 ~ /^[0-9]+ +sendmsg\(/) tsnd += d; if ($0 ~ /openat\(.*"\/proc\/sys\//) tsys += d } }
 		/^[0-9]+ +(sendmsg|sendto)\(/ { snd++ }
-		/^[0-9]+ +recvmsg\(/ { rcv++; if (match($0, /= [0-9]+$/)) rb += substr($0, RSTART + 2) }
+		/^[0-9]+ +recvmsg\(/ { rcv++; if (match($0, /= [0-9]+ </)) rb += substr($0, RSTART + 2) + 0 }
 		/^[0-9]+ +openat\(/ { op++ }
-		/^[0-9]+ +(read|pread64)\(/ { rd++; if (match($0, /= [0-9]+$/)) rdb += substr($0, RSTART + 2) }
-		/^[0-9]+ +(write|pwrite64)\(/ { wr++; if (match($0, /= [0-9]+$/)) wrb += substr($0, RSTART + 2) }
-		END { printf "%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", n, snd, rcv, rb, op, rd, rdb, wrb }' "$t"
+		/^[0-9]+ +(read|pread64)\(/ { rd++; if (match($0, /= [0-9]+ </)) rdb += substr($0, RSTART + 2) + 0 }
+		/^[0-9]+ +(write|pwrite64)\(/ { wr++; if (match($0, /= [0-9]+ </)) wrb += substr($0, RSTART + 2) + 0 }
+		END { printf "%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\n", n, snd, rcv, rb, op, rd, rdb, wrb, tsnd, tsys, tot }' "$t"
 }
 
 # --- main --------------------------------------------------------------------
@@ -221,7 +224,7 @@ EOF
 # container 1 makes the bridge; the floor's probes need it
 : >"$OUT"
 printf '%6s %6s %8s %8s %8s %8s %8s %8s %8s %-22s  %s\n' P load netd floor ip+ip netd_cpu flr_cpu b b_cpu "floor parts: host ctr nft" \
-	"trace of one netd setup: syscalls sendmsg recvmsg nl_bytes_in openat reads read_bytes write_bytes"
+	"trace of one netd setup: syscalls sendmsg recvmsg nl_bytes_in openat reads read_bytes write_bytes ms_in_sendmsg ms_in_procsys_open ms_in_syscalls"
 printf '%6s %6s %8s %8s %8s %8s %8s %8s %8s\n' "" "" "ms" "ms" "ms" "ms" "ms" "ms" "ms"
 have=0
 for p in "${POINTS[@]}"; do
