@@ -37,6 +37,20 @@ two_on_a() {
 # ---------------------------------------------------------------------------
 # local answers
 
+@test "network_info key differs from the network's name: accepted; DNS file and result use the name" {
+	local id j
+	id=$(dcid 1)
+	# as netavark's own test files write it: key "k1", name "dnsa"
+	j=$(dreq "$id" web "$(neta)" "$(datt dnsa eth0 10.89.0.2)" |
+		jq -c '.network_info = {k1: .network_info.dnsa} | .networks = {k1: .networks.dnsa}')
+	dsetup "$C1" "$j"
+	assert_eq "$(jq -c 'keys' <<<"$RESULT")" '["dnsa"]' "result keys"
+	assert_eq "$(ls "$DNSDIR" | grep -v '^aardvark.pid$' | tr '\n' ' ')" "dnsa " "DNS files"
+	expect_rr "$C1" "$GW4A" web A 10.89.0.2
+	dteardown "$C1" "$j"
+	assert_eq "$(sed 1d "$DNSDIR/dnsa" 2>/dev/null)" "" "entries after teardown"
+}
+
 @test "A and AAAA: names, aliases, short id, any case, with and without dns.podman, TTL 0, NODATA" {
 	two_on_a
 
