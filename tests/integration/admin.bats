@@ -536,6 +536,20 @@ serve() {
 # ---------------------------------------------------------------------------
 # DNS
 
+@test "DNS without a DNS server binary: attach warns, status and check say it is not running" {
+	nd_ok network create dnsnet --subnet 10.86.0.0/24
+	nd_ok attach "$C1" --network dnsnet
+	assert_eq "$stderr" "[warn  netd] network dnsnet has dns_enabled, but the DNS server $DNSBIN cannot be run (No such file or directory): container names on it are not resolved; install netd-dns beside netd or pass --aardvark-binary" "attach warning"
+	assert_contains "$output" " (not served: no DNS server runs)" "attach summary"
+	nd_ok status
+	assert_match "$(grep '^dnsnet ' <<<"$output")" ' yes \(not running\) ' "status table"
+	nd_ok status --json
+	assert_eq "$(jq -c '.networks[] | select(.name == "dnsnet") | [.dns_enabled, .dns_running]' <<<"$output")" \
+		'[true,false]' "status --json"
+	nd_ok check
+	assert_contains "$output" "note: DNS on dnsnet is not running: the DNS server $DNSBIN cannot be run (No such file or directory)" "check"
+}
+
 @test "DNS: names and aliases answered by netd-dns on the gateway, per network" {
 	command -v dig >/dev/null || skip "dig is not installed"
 	[[ -x $NETD_DNS ]] || skip "netd-dns not found at $NETD_DNS"
