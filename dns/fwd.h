@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "packet.h"
+#include "resolv.h"
 #include "shared/ipaddr.h"
 
 struct fwd;
@@ -47,3 +48,10 @@ void fwd_on_event(struct fwd *f, void *ev, uint32_t events);
 int fwd_next_timeout_ms(struct fwd *f);
 void fwd_process_timeouts(struct fwd *f);
 void fwd_get_stats(const struct fwd *f, struct fwd_stats *st);
+
+/*
+ * fwd_set_zones() - remember the interfaces of link-local upstreams
+ * (resolv.conf's "nameserver fe80::1%eth0"): queries to such a server leave
+ * through that interface (SO_BINDTODEVICE on c-ares's sockets).
+ */
+void fwd_set_zones(struct fwd *f, const struct resolv *rv);
