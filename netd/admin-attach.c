@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "dns-conf.h"
 #include "commands.h"
 #include "ipalloc.h"
 #include "jsonutil.h"
@@ -329,7 +330,8 @@ static json_object *build_request(const char *id, const char *name, const struct
 	return req;
 }
 
-static void print_summary(const struct admin_att *a, const struct nd_network *net, FILE *f)
+static void print_summary(const struct admin_att *a, const struct nd_network *net, bool dns_runs,
+			  FILE *f)
 {
 	const struct nd_request *req = a->req;
 	const struct nd_attach *at = &req->attach[0];
@@ -349,7 +351,7 @@ static void print_summary(const struct admin_att *a, const struct nd_network *ne
 		fprintf(f, "  dns        %s", req->container_name);
 		for (size_t k = 0; k < at->n_aliases; k++)
 			fprintf(f, ", %s", at->aliases[k]);
-		fprintf(f, " (search domain dns.podman)\n");
+		fprintf(f, dns_runs ? " (search domain dns.podman)\n" : " (not served: no DNS server runs)\n");
 	}
 	for (size_t k = 0; k < req->n_ports; k++) {
 		const struct nd_port *p = &req->ports[k];
@@ -471,7 +473,7 @@ static int complete(struct admin_ctx *ctx, const char *path, const char *network
 		if (!a.netns || !a.network || !a.container_id || !a.request)
 			r = -ENOMEM;
 		else if ((r = admin_att_parse(&a, err)) == 0) {
-			print_summary(&a, a.req->attach[0].net, stdout);
+			print_summary(&a, a.req->attach[0].net, dns_server_runs(ctx->opts.config_dir), stdout);
 			r = fflush(stdout) == 0 ? 0 : -EIO;
 		}
 	}

@@ -215,6 +215,13 @@ static int rewrite(const char *path, const char *id, const char *header, const c
 	return r;
 }
 
+bool dns_server_runs(const char *config_dir)
+{
+	_cleanup_free_ char *dir = dns_dir(config_dir);
+
+	return dir && dns_server_pid(dir) > 0;
+}
+
 pid_t dns_server_pid(const char *dir)
 {
 	_cleanup_free_ char *path = NULL, *buf = NULL, *stat = NULL, *sbuf = NULL;
@@ -345,7 +352,11 @@ int dns_setup(struct exec_ctx *c)
 		    (r = check_loop(req, req->attach[i].net, c->err)) < 0)
 			return r;
 	if (access(c->opts->aardvark_binary, X_OK) < 0) {
-		log_info("DNS server %s not found; no DNS for this container", c->opts->aardvark_binary);
+		int e = errno;
+		for (size_t i = 0; i < req->n_attach; i++)
+			if (dnsconf_wants(&req->attach[i]))
+				log_warn("network %s has dns_enabled, but the DNS server %s cannot be run (%s): container names on it are not resolved; install netd-dns beside netd or pass --aardvark-binary",
+					 req->attach[i].net->name, c->opts->aardvark_binary, strerror(e));
 		return 0;
 	}
 	dir = dns_dir(c->opts->config_dir);

@@ -195,6 +195,10 @@ int bridge_ensure(struct exec_ctx *c, size_t i)
 			for (size_t k = 0; k < n; k++)
 				if (!nd_ip_is_linklocal(&addrs[k].addr))
 					rt->dns_binds[rt->n_dns_binds++] = addrs[k].addr;
+		if (net->dns_enabled && rt->n_dns_binds == 0)
+			return nd_error_set(c->err, -EADDRNOTAVAIL,
+					    "network \"%s\": dns_enabled, but the unmanaged bridge \"%s\" has no address for the DNS server to bind; add an IP address to \"%s\" or disable DNS for the network",
+					    net->name, br, br);
 	} else {
 		for (size_t s = 0; s < net->n_subnets && rt->n_dns_binds < ELEMENTSOF(rt->dns_binds); s++)
 			if (net->subnets[s].has_gateway)

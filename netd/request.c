@@ -48,9 +48,12 @@ void nd_request_free(struct nd_request *r)
 	free(r->container_id);
 	free(r->container_name);
 	free(r->container_hostname);
-	for (size_t i = 0; i < r->n_networks; i++)
+	for (size_t i = 0; i < r->n_networks; i++) {
 		network_done(&r->networks[i]);
+		free(r->network_keys[i]);
+	}
 	free(r->networks);
+	free(r->network_keys);
 	for (size_t i = 0; i < r->n_attach; i++)
 		attach_done(&r->attach[i]);
 	free(r->attach);
@@ -80,22 +83,40 @@ static int parse_network_info(json_object *root, struct nd_request *req, struct 
 	if (n == 0)
 		return 0;
 	req->networks = calloc(n, sizeof(*req->networks));
-	if (!req->networks)
+	req->network_keys = calloc(n, sizeof(*req->network_keys));
+	if (!req->networks || !req->network_keys)
 		return -ENOMEM;
+	/*
+	 * As in netavark, the key only pairs an entry with its "networks"
+	 * options; it may differ from "name", which names everything netd
+	 * makes (DNS files, state). Two entries with one name would share those.
+	 */
 	json_object_object_foreach(info, key, val) {
 		_cleanup_free_ char *p = ju_path_key("network_info", key);
-		struct nd_network *net = &req->networks[i++];
+		struct nd_network *net = &req->networks[i];
 
-		req->n_networks = i;
+		req->network_keys[i] = strdup(key);
+		req->n_networks = ++i;
+		if (!req->network_keys[i - 1])
+			return -ENOMEM;
 		r = network_parse(val, p, net, err);
 		if (r < 0)
 			return r;
-		if (strcmp(net->name, key) != 0)
-			return nd_error_set(err, -EINVAL,
-					    "%s.name: \"%s\" does not match its key \"%s\"",
-					    p, net->name, key);
+		for (size_t j = 0; j + 1 < i; j++)
+			if (strcmp(req->networks[j].name, net->name) == 0)
+				return nd_error_set(err, -EINVAL,
+						    "%s.name: \"%s\" is also the name of network_info entry \"%s\"",
+						    p, net->name, req->network_keys[j]);
 	}
 	return 0;
+}
+
+static const struct nd_network *network_by_key(const struct nd_request *r, const char *key)
+{
+	for (size_t i = 0; i < r->n_networks; i++)
+		if (strcmp(r->network_keys[i], key) == 0)
+			return &r->networks[i];
+	return NULL;
 }
 
 static int parse_attach(json_object *o, const char *netname, const char *path,
@@ -111,7 +132,7 @@ static int parse_attach(json_object *o, const char *netname, const char *path,
 	r = ju_expect_type(o, json_type_object, path, err);
 	if (r < 0)
 		return r;
-	a->net = request_network(req, netname);
+	a->net = network_by_key(req, netname);
 	if (!a->net)
 		return nd_error_set(err, -EINVAL,
 				    "%s: network info for network \"%s\" not found in network_info",

@@ -216,7 +216,7 @@ int netd_setup(const struct netd_opts *opts, const char *netns_path, const char 
 			if (!err->msg)
 				nd_error_set(err, r, "setup step %s failed: %s",
 					     plan_step_name(s->kind), strerror(-r));
-			log_error("setup of container %s failed, rolling back: %s",
+			log_info("setup of container %s failed, rolling back: %s",
 				  req->container_id, err->msg);
 			exec_unwind(&c);
 			goto out;

@@ -383,9 +383,10 @@ static const struct bad_case bad_cases[] = {
 	{ "empty network_info",
 	  "{" TOP ",'networks':{'podman':{" ATT_BODY "}},'network_info':{}}",
 	  "networks.podman: network info for network \"podman\" not found in network_info" },
-	{ "name does not match its key",
-	  REQ_NET("'name':'other'," NET_ID ",'driver':'bridge','network_interface':'podman0'," NET_FLAGS),
-	  NETPATH ".name: \"other\" does not match its key \"podman\"" },
+	{ "two network_info entries with one name",
+	  "{" TOP ",'networks':{'podman':{" ATT_BODY "}},'network_info':{'podman':{" NET_BODY "},"
+	  "'other':{" NET2_BODY ",'name':'podman'}}}",
+	  "network_info.other.name: \"podman\" is also the name of network_info entry \"podman\"" },
 	{ "empty driver", REQ_NET("'name':'podman'," NET_ID ",'driver':''," NET_FLAGS),
 	  NETPATH ".driver: is empty" },
 	{ "unknown ipam driver", REQ_NET_PLUS("'ipam_options':{'driver':'magic'}"),
@@ -1052,6 +1053,23 @@ static void test_multi(void)
 	tap_result(tap_check_ok(), NULL, "several networks, attachments in request order");
 }
 
+/* netavark pairs networks and network_info by key; "name" may differ. */
+static void test_key_differs_from_name(void)
+{
+	_cleanup_free_ char *json = json_text(
+		"{" TOP ",'networks':{'key1':{" ATT_BODY "}},'network_info':{'key1':{" NET_BODY "}}}", 0);
+	struct nd_request *req = NULL;
+	struct nd_error err = {0};
+	int r = request_parse(json, strlen(json), &req, &err);
+
+	tap_result(r == 0 && req->n_attach == 1 && strcmp(req->attach[0].net->name, "podman") == 0,
+		   NULL, "network_info key \"key1\" differs from its name \"podman\"");
+	if (r < 0)
+		tap_diag("got: %s", err.msg);
+	nd_request_free(req);
+	nd_error_clear(&err);
+}
+
 static void test_internal_no_gateway(void)
 {
 	struct nd_request *req;
@@ -1144,8 +1162,32 @@ static void test_buffer_bounds(void)
 	nd_error_clear(&err);
 }
 
-int main(void)
+/*
+ * --dump DIR: write every malformed request of the table to DIR/NNN.json
+ * so that the integration suite can feed
+ * them to the real binary and check that each error is printed once.
+ */
+static int dump_cases(const char *dir)
 {
+	for (size_t i = 0; i < ELEMENTSOF(bad_cases); i++) {
+		_cleanup_free_ char *json = json_text(bad_cases[i].json, bad_cases[i].flags);
+		char path[4096];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%03zu.json", dir, i);
+		f = fopen(path, "wx");
+		if (!f || fputs(json, f) < 0 || fclose(f) != 0) {
+			perror(path);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "--dump") == 0)
+		return dump_cases(argv[2]);
 	for (size_t i = 0; i < ELEMENTSOF(bad_cases); i++)
 		expect_error(&bad_cases[i]);
 	test_container_id_length();
@@ -1164,6 +1206,7 @@ int main(void)
 	test_routes();
 	test_multi();
 	test_internal_no_gateway();
+	test_key_differs_from_name();
 
 	nd_request_free(NULL);
 	return tap_finish();
