@@ -54,7 +54,7 @@ static const char usage_text[] =
 static int write_pid_file(const char *dir)
 {
 	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	char buf[32], tmp[40];
+	char buf[32], tmp[48];
 	int fd = -1, n, r = 0;
 
 	if (dfd < 0)
@@ -63,7 +63,7 @@ static int write_pid_file(const char *dir)
 		uint64_t rnd;
 		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
 			return -EIO;
-		snprintf(tmp, sizeof(tmp), ".aardvark.pid.%016" PRIx64, rnd);
+		snprintf(tmp, sizeof(tmp), ".aardvark.pid.tmp.%016" PRIx64, rnd);
 		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (fd < 0 && errno != EEXIST)
 			return -errno;

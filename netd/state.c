@@ -59,7 +59,7 @@ int state_open_dir(const char *base, const char *sub, unsigned mode)
 			return -errno;
 		next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (next < 0)
-			return errno == ENOTDIR ? -ELOOP : -errno;
+			return -errno;
 		(void)close(fd);
 		fd = next;
 	}
