@@ -137,7 +137,7 @@ static void open_log_file(void)
 
 	if (!path || !*path)
 		return;
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return;
 	(void)dup2(fd, STDERR_FILENO);
@@ -273,7 +273,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Error starting server: %s\n", err.msg ? err.msg : strerror(-r));
 		if (lf && *lf) {
 			/* The log file gets it too: that is where an admin looks. */
-			FILE *f = fopen(lf, "ae");
+			int lfd = open(lf, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
+			FILE *f = lfd >= 0 ? fdopen(lfd, "a") : NULL;
+			if (!f && lfd >= 0)
+				(void)close(lfd);
 			if (f) {
 				fprintf(f, "[error netd-dns] Error starting server: %s\n",
 					err.msg ? err.msg : strerror(-r));
