@@ -58,8 +58,13 @@ int state_open_dir(const char *base, const char *sub, unsigned mode)
 		if (mkdirat(fd, c, mode) < 0 && errno != EEXIST)
 			return -errno;
 		next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (next < 0)
+		if (next < 0) {
+			struct stat st;
+			/* A planted symlink says so (O_DIRECTORY would call it ENOTDIR). */
+			if (fstatat(fd, c, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+				return -ELOOP;
 			return -errno;
+		}
 		(void)close(fd);
 		fd = next;
 	}

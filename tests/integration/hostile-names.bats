@@ -156,11 +156,12 @@ web_on_a() {
 	web_on_a
 	local before after pid
 	pid=$(dns_pid)
-	before=$(world --ns "$C2" --file "$DNSDIR/aardvark.pid" --pid "$pid")
+	# the live bridge's timers tick between the two snapshots: left out
+	before=$(world --ns "$C2" --file "$DNSDIR/aardvark.pid" --pid "$pid" | grep -v '_timer"')
 	dnetd setup "/run/netns/$C2" <<<"$(dreq "$(dcid 2)" db "$(dnet aardvark.pid ndsbr1 10.90.0.0/24)" "$(datt aardvark.pid eth0 10.90.0.2)")"
 	assert_netd_error
 	assert_eq "$ERRMSG" "network_info: \"aardvark.pid\" is not a valid network name: it is reserved for the DNS server's pid file"
-	after=$(world --ns "$C2" --file "$DNSDIR/aardvark.pid" --pid "$pid")
+	after=$(world --ns "$C2" --file "$DNSDIR/aardvark.pid" --pid "$pid" | grep -v '_timer"')
 	world_assert_same "$before" "$after"
 	assert_eq "$(cat "$DNSDIR/aardvark.pid")" "$pid" "pid file"
 	expect_rr "$C1" "$GW4" web A 10.89.0.2
