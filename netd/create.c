@@ -24,6 +24,7 @@
 #include "network.h"
 #include "result.h"
 #include "shared/cleanup.h"
+#include "shared/names.h"
 
 #define MAX_USED 4096
 #define MAX_POOLS 256
@@ -32,16 +33,6 @@ static const char *const bridge_options[] = {
 	"mtu", "isolate", "metric", "no_default_route", "vrf", "vlan", "mode",
 	"outbound_addr4", "outbound_addr6", NULL,
 };
-
-static bool name_valid(const char *n)
-{
-	if (!isalnum((unsigned char)n[0]))
-		return false;
-	for (const char *c = n; *c; c++)
-		if (!isalnum((unsigned char)*c) && *c != '_' && *c != '.' && *c != '-')
-			return false;
-	return true;
-}
 
 static bool in_list(const char *const *v, size_t n, const char *s)
 {
@@ -310,10 +301,8 @@ int create_complete(json_object *net, const struct create_ctx *ctx, struct nd_er
 	o = ju_get(net, "name");
 	if (!o || !json_object_get_string_len(o))
 		return nd_error_set(err, -EINVAL, "Network name must be supplied");
-	if (!name_valid(json_object_get_string(o)))
-		return nd_error_set(err, -EINVAL,
-				    "network.name: \"%s\" is invalid: names start with a letter or digit and contain only letters, digits, '_', '.' and '-'",
-				    json_object_get_string(o));
+	if (nd_network_name_check("network.name", json_object_get_string(o), err) < 0)
+		return -EINVAL;
 	if (in_list(ctx->used_names, ctx->n_used_names, json_object_get_string(o)))
 		return nd_error_set(err, -EEXIST, "network name %s already used",
 				    json_object_get_string(o));

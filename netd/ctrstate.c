@@ -173,7 +173,7 @@ int ctrstate_write(const char *config_dir, const char *id, json_object *st)
 
 	if (!path || asprintf(&dir, "%s/netd/containers", config_dir) < 0)
 		return -ENOMEM;
-	r = state_mkdir_p(dir, 0700);
+	r = state_mkdir_under(config_dir, "netd/containers", 0700);
 	if (r < 0)
 		return r;
 	s = json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN);

@@ -10,6 +10,7 @@
 #include "jsonutil.h"
 #include "network.h"
 #include "shared/cleanup.h"
+#include "shared/names.h"
 
 const char *nd_proto_name(enum nd_proto p)
 {
@@ -92,13 +93,16 @@ static int parse_network_info(json_object *root, struct nd_request *req, struct 
 	 * makes (DNS files, state). Two entries with one name would share those.
 	 */
 	json_object_object_foreach(info, key, val) {
-		_cleanup_free_ char *p = ju_path_key("network_info", key);
+		_cleanup_free_ char *p = NULL;
 		struct nd_network *net = &req->networks[i];
 
 		req->network_keys[i] = strdup(key);
 		req->n_networks = ++i;
 		if (!req->network_keys[i - 1])
 			return -ENOMEM;
+		if ((r = nd_network_name_check("network_info", key, err)) < 0)
+			return r;
+		p = ju_path_key("network_info", key);
 		r = network_parse(val, p, net, err);
 		if (r < 0)
 			return r;
@@ -224,8 +228,11 @@ static int parse_networks(json_object *root, struct nd_request *req, struct nd_e
 
 	if (json_object_is_type(nets, json_type_object)) {
 		json_object_object_foreach(nets, key, val) {
-			_cleanup_free_ char *p = ju_path_key("networks", key);
+			_cleanup_free_ char *p = NULL;
 			req->n_attach = i + 1;
+			if ((r = nd_network_name_check("networks", key, err)) < 0)
+				return r;
+			p = ju_path_key("networks", key);
 			r = parse_attach(val, key, p, req, &req->attach[i], err);
 			if (r == 0)
 				r = check_attach_unique(req, i, p, err);
@@ -244,6 +251,10 @@ static int parse_networks(json_object *root, struct nd_request *req, struct nd_e
 		r = ju_expect_type(val, json_type_object, p, err);
 		if (r == 0)
 			r = ju_string(val, "name", true, p, &name, err);
+		if (r == 0) {
+			_cleanup_free_ char *np = ju_path_key(p, "name");
+			r = nd_network_name_check(np, name, err);
+		}
 		if (r == 0)
 			r = parse_attach(val, name, p, req, &req->attach[i], err);
 		if (r == 0)
@@ -331,20 +342,6 @@ static int parse_ports(json_object *root, struct nd_request *req, struct nd_erro
 	return 0;
 }
 
-static int check_container_id(const char *id, struct nd_error *err)
-{
-	if (!id[0])
-		return nd_error_set(err, -EINVAL, "container_id: is empty");
-	if (strlen(id) > 255)
-		return nd_error_set(err, -EINVAL, "container_id: longer than 255 characters");
-	for (const char *c = id; *c; c++)
-		if (*c == '/' || *c == ',' || (unsigned char)*c <= ' ' || *c == 0x7f)
-			return nd_error_set(err, -EINVAL,
-					    "container_id: \"%s\" may not contain '/', ',', white space or control characters",
-					    id);
-	return 0;
-}
-
 int request_parse(const char *buf, size_t len, struct nd_request **ret, struct nd_error *err)
 {
 	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
@@ -363,7 +360,7 @@ int request_parse(const char *buf, size_t len, struct nd_request **ret, struct n
 	if (r == 0)
 		r = ju_string(root, "container_id", true, "", &req->container_id, err);
 	if (r == 0)
-		r = check_container_id(req->container_id, err);
+		r = nd_container_id_check("container_id", req->container_id, err);
 	if (r == 0)
 		r = ju_string(root, "container_name", true, "", &req->container_name, err);
 	if (r == 0)

@@ -55,7 +55,9 @@ check "a given id is kept" \
 	'{"network":{"name":"a","id":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}}' \
 	'.id=="0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"'
 refuse "name missing" '{"network":{}}' "Network name must be supplied"
-refuse "bad name" '{"network":{"name":"-x"}}' "is invalid"
+refuse "bad name" '{"network":{"name":"-x"}}' 'network.name: "-x" is not a valid network name: it must match [a-zA-Z0-9][a-zA-Z0-9_.-]*'
+refuse "path in name" '{"network":{"name":"../../escaped"}}' 'network.name: "../../escaped" is not a valid network name: it must match [a-zA-Z0-9][a-zA-Z0-9_.-]*'
+refuse "reserved name" '{"network":{"name":"aardvark.pid"}}' "network.name: \"aardvark.pid\" is not a valid network name: it is reserved for the DNS server's pid file"
 refuse "name in use" '{"network":{"name":"a"},"used":{"names":{"a":"x"}}}' "already used"
 refuse "bridge name in use" '{"network":{"name":"a","network_interface":"br0"},"used":{"interfaces":["br0"]}}' "already in use"
 refuse "bad bridge name" '{"network":{"name":"a","network_interface":"a/b"}}' "network_interface"
