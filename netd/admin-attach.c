@@ -24,6 +24,7 @@
 #include "ipalloc.h"
 #include "jsonutil.h"
 #include "link-veth.h"
+#include "netns.h"
 #include "network.h"
 #include "state.h"
 #include "shared/cleanup.h"
@@ -391,8 +392,9 @@ static int reserve(struct admin_ctx *ctx, const char *path, const char *nsname,
 	r = admin_netns_ident(path, &dev, &ino);
 	if (r < 0) {
 		json_object_put(ips);
-		return nd_error_set(err, r, "invalid namespace %s: %s", path,
-				    r == -EINVAL ? "not a network namespace" : strerror(-r));
+		if (r == -NETNS_EHOST)
+			return netns_error(err, r, path);
+		return nd_error_set(err, r, "invalid namespace %s: %s", path, netns_strerror(r));
 	}
 	(void)admin_netns_nlx(path, dev, ino, &ns);
 	lock = state_lock(ctx->opts.config_dir, err);

@@ -152,15 +152,13 @@ int admin_netns_resolve(const char *arg, char **ret_path, char **ret_name, struc
 
 int admin_netns_ident(const char *path, uint64_t *dev, uint64_t *ino)
 {
-	_cleanup_close_ int fd = netns_open(path);
-	struct stat st;
+	struct netns_id id;
+	_cleanup_close_ int fd = netns_open_container(path, &id);
 
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	*dev = (uint64_t)st.st_dev;
-	*ino = (uint64_t)st.st_ino;
+	*dev = id.dev;
+	*ino = id.ino;
 	return 0;
 }
 
@@ -170,7 +168,7 @@ int admin_netns_nlx(const char *path, uint64_t dev, uint64_t ino, struct nlx **r
 	struct stat st;
 	int r, back;
 
-	ns = netns_open(path);
+	ns = netns_open_container(path, NULL);
 	if (ns < 0)
 		return ns;
 	if (ino && (fstat(ns, &st) < 0 || (uint64_t)st.st_ino != ino || (uint64_t)st.st_dev != dev))

@@ -156,10 +156,9 @@ int netd_setup(const struct netd_opts *opts, const char *netns_path, const char 
 	json_object *res;
 	int r;
 
-	ctr_ns = netns_open(netns_path);
+	ctr_ns = netns_open_container(netns_path, NULL);
 	if (ctr_ns < 0)
-		return nd_error_set(err, ctr_ns, "invalid namespace path %s: %s", netns_path,
-				    ctr_ns == -EINVAL ? "not a network namespace" : strerror(-ctr_ns));
+		return netns_error(err, ctr_ns, netns_path);
 	if ((r = request_parse(raw, len, &req, err)) < 0)
 		return r;
 	if (!opts->config_dir)

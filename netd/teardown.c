@@ -150,14 +150,13 @@ int netd_teardown(const struct netd_opts *opts, const char *netns_path, const ch
 	struct exec_ctx c = {0};
 	int r;
 
-	ctr_ns = netns_open(netns_path);
-	if (ctr_ns == -ENOENT) {
+	/* The host's own namespace is refused here: its links are not the container's. */
+	ctr_ns = netns_open_container(netns_path, NULL);
+	if (ctr_ns == -ENOENT)
 		log_warn("container namespace %s is gone; cleaning up the host side only",
 			 netns_path);
-	} else if (ctr_ns < 0) {
-		return nd_error_set(err, ctr_ns, "invalid namespace path %s: %s", netns_path,
-				    ctr_ns == -EINVAL ? "not a network namespace" : strerror(-ctr_ns));
-	}
+	else if (ctr_ns < 0)
+		return netns_error(err, ctr_ns, netns_path);
 	if ((r = request_parse(raw, len, &req, err)) < 0)
 		return r;
 	if (!opts->config_dir)
