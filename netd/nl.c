@@ -738,6 +738,31 @@ int nlx_link_rename(struct nlx *h, int ifindex, const char *name)
 	return send_msg(h, msg);
 }
 
+int nlx_link_set_alias(struct nlx *h, int ifindex, const char *alias)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(msg, IFLA_IFALIAS, alias) < 0) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return send_msg(h, msg);
+}
+
+int nlx_link_marked(struct nlx *h, int ifindex, const char *alias)
+{
+	char buf[256];
+	int r = nlx_link_alias(h, ifindex, buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	return strcmp(buf, alias) == 0;
+}
+
 int nlx_link_alias(struct nlx *h, int ifindex, char *buf, size_t size)
 {
 	struct rtnl_link *l = NULL;

@@ -122,3 +122,7 @@ int nlx_lower_create(struct nlx *h, const struct nlx_lower *spec);
 int nlx_link_rename(struct nlx *h, int ifindex, const char *name);
 /* The IFLA_IFALIAS of @ifindex ("" if none) into @buf. */
 int nlx_link_alias(struct nlx *h, int ifindex, char *buf, size_t size);
+/* Set the IFLA_IFALIAS of @ifindex: netd marks the links it creates with it. */
+int nlx_link_set_alias(struct nlx *h, int ifindex, const char *alias);
+/* 1 if @ifindex carries the alias @alias, 0 if not, negative on error. */
+int nlx_link_marked(struct nlx *h, int ifindex, const char *alias);

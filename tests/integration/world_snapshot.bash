@@ -48,7 +48,10 @@ _ws_ns() {
 		echo "=== namespace $ns"
 	fi
 	echo "--- links"
-	"${x[@]}" ip -d -j link show | jq -S 'map(del(.qdisc))'
+	# (a bridge's running timers are not state)
+	"${x[@]}" ip -d -j link show | jq -S 'map(del(.qdisc)) | map(if .linkinfo.info_data then
+		.linkinfo.info_data |= del(.gc_timer, .hello_timer, .tcn_timer, .topology_change_timer)
+		else . end)'
 	echo "--- addresses"
 	"${x[@]}" ip -j addr show | jq -S 'map(del(.qdisc)) | map(.addr_info |= map(del(.valid_life_time, .preferred_life_time)))'
 	echo "--- routes"
