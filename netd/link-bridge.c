@@ -232,11 +232,9 @@ int bridge_release(struct exec_ctx *c, size_t i, struct nd_error *err)
 				    net->name, br, strerror(-r));
 	if (strcmp(l.kind, "bridge") != 0)
 		return 0;
-	r = nlx_link_marked(c->host, l.ifindex, BRIDGE_ALIAS);
-	if (r < 0)
-		return nd_error_set(err, r, "network \"%s\": read bridge \"%s\": %s",
-				    net->name, br, strerror(-r));
-	if (r == 0) {
+	/* The group is set atomically at creation; the alias may be missing if
+	 * netd was killed right after creating the bridge. */
+	if (l.group != NLX_NETD_GROUP) {
 		log_debug("network %s: bridge %s was not created by netd; kept", net->name, br);
 		return 0;
 	}

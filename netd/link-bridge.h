@@ -4,8 +4,10 @@
 
 #include "exec.h"
 
-/* The interface alias (IFLA_IFALIAS) of every bridge netd creates: only a
- * bridge carrying it is ever deleted by netd. */
+/* The interface alias (IFLA_IFALIAS) of every bridge netd creates, for people
+ * and tools; netd itself tells its bridges by their link group
+ * (NLX_NETD_GROUP, set in the creating message): only a bridge in it is
+ * ever deleted by netd. */
 #define BRIDGE_ALIAS "netd: bridge"
 
 /**
@@ -17,7 +19,7 @@ int bridge_ensure(struct exec_ctx *c, size_t i);
 
 /**
  * bridge_release() - delete the bridge of attachment @i if it is managed,
- * carries BRIDGE_ALIAS (netd created it) and has no ports left. A bridge
+ * is in group NLX_NETD_GROUP (netd created it) and has no ports left. A bridge
  * netd did not create is never deleted. Missing bridges are fine.
  * Return: 1 if deleted, 0 if kept or absent, negative on error (@err set).
  */

@@ -164,6 +164,7 @@ static void fill_link(struct rtnl_link *l, struct nlx_link *ret)
 	ret->master = rtnl_link_get_master(l);
 	ret->link = rtnl_link_get_link(l);
 	ret->up = rtnl_link_get_flags(l) & IFF_UP;
+	ret->group = rtnl_link_get_group(l);
 	if (a && nl_addr_get_len(a) == 6)
 		memcpy(ret->mac, nl_addr_get_binary_addr(a), 6);
 }
@@ -262,6 +263,7 @@ int nlx_bridge_create(struct nlx *h, const char *name, unsigned mtu, int vrf_ifi
 	if (!l)
 		return -ENOMEM;
 	rtnl_link_set_name(l, name);
+	rtnl_link_set_group(l, NLX_NETD_GROUP);
 	if (mtu)
 		rtnl_link_set_mtu(l, mtu);
 	if (vrf_ifindex)
