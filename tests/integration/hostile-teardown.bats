@@ -17,9 +17,9 @@ load world_snapshot
 net1() { fw_net n1 htbr0 10.97.0.0/24 fd97::/64; }
 att1() { fw_att n1 eth0 "10.97.0.$1" "fd97::$1"; }
 
-# with_host_if ATT NAME → the attachment with host_interface_name NAME.
+# with_host_if ATT NAME → the attachment with options.host_interface_name NAME.
 with_host_if() {
-	jq -c --arg h "$2" '.host_interface_name = $h' <<<"$1"
+	jq -c --arg h "$2" '.options.host_interface_name = $h' <<<"$1"
 }
 
 # pf4: the map of published IPv4 ports, protocols as numbers (nft prints
@@ -63,7 +63,7 @@ world_but_netd() {
 	nd --firewall-driver nftables teardown "/run/netns/$C2" <<<"$jb"
 	assert_status 0
 	assert_eq "$output" "" "stdout of the teardown"
-	assert_eq "$stderr" "[WARN  netd] container $(printf '%064x' 2) has no state record: removing only its interfaces inside its namespace; left host interfaces $va, published ports and bridges as they are" "stderr of the teardown"
+	assert_eq "$stderr" "[warn  netd] container $(printf '%064x' 2) has no state record: removing only its interfaces inside its namespace; left host interfaces $va, published ports and bridges as they are" "stderr of the teardown"
 	after=$(world "$C1" "$C2")
 	world_assert_same "$before" "$after"
 	# A still talks to its gateway over its veth
