@@ -99,9 +99,11 @@ world_but_netd() {
 	local n2 ab
 	n2=$(fw_net n2 htbr1 10.98.0.0/24)
 	ab=$(fw_att n2 eth0 10.98.0.2)
+	# (B's life as a whole, setup to teardown, leaves the world as it was:
+	# its bridge htbr1 is netd's own and goes with B)
+	before=$(world_but_netd "$C1")
 	fw_setup "$C2" "$(fw_req 2 "[$(pm "" 9090 90 1 tcp)]" "$n2" "$ab")"
 	assert_contains "$(pf4)" "6 . 9090 : 10.98.0.2 . 90" "B's element"
-	before=$(world_but_netd "$C1")
 	fw_teardown "$C2" "$(fw_req 2 "[$(pm "" 8080 80 1 tcp),$(pm "" 9090 90 1 tcp)]" "$n2" "$ab")"
 	after=$(world_but_netd "$C1")
 	world_assert_same "$before" "$after"
