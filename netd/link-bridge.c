@@ -159,6 +159,9 @@ int bridge_ensure(struct exec_ctx *c, size_t i)
 						      .ifindex = rt->br_ifindex });
 		if (r < 0)
 			return r;
+		r = nlx_link_set_alias(c->host, rt->br_ifindex, BRIDGE_ALIAS);
+		if (r < 0)
+			return exec_nl_error(c, c->host, r, "mark bridge \"%s\"", br);
 		log_info("network %s: created bridge %s", net->name, br);
 		r = nlx_link_by_index(c->host, rt->br_ifindex, &l);
 		if (r < 0)
@@ -233,6 +236,12 @@ int bridge_release(struct exec_ctx *c, size_t i, struct nd_error *err)
 				    net->name, br, strerror(-r));
 	if (strcmp(l.kind, "bridge") != 0)
 		return 0;
+	/* The group is set atomically at creation; the alias may be missing if
+	 * netd was killed right after creating the bridge. */
+	if (l.group != NLX_NETD_GROUP) {
+		log_debug("network %s: bridge %s was not created by netd; kept", net->name, br);
+		return 0;
+	}
 	r = nlx_count_ports(c->host, l.ifindex, &ports);
 	if (r < 0)
 		return nd_error_set(err, r, "network \"%s\": list ports of bridge \"%s\": %s",
