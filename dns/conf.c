@@ -13,9 +13,11 @@ bool dnsconf_is_network_file(const char *f)
 {
 	size_t n = strlen(f);
 
+	/* Writers' temporaries are hidden (".netd.tmp.*", ".aardvark.pid.*"), so a
+	 * valid network name such as "db.tmp.1" is a network like any other. */
 	if (n == 0 || f[0] == '.' || strcmp(f, "aardvark.pid") == 0)
 		return false;
-	if (f[n - 1] == '~' || strstr(f, ".tmp.") || strchr(f, '/'))
+	if (f[n - 1] == '~' || strchr(f, '/'))
 		return false;
 	return true;
 }

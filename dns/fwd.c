@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "evloop.h"
@@ -31,6 +33,7 @@ struct chan {
 	struct fwd *f;
 	ares_channel ch;
 	struct nd_ip server;
+	char zone[IF_NAMESIZE];		/* interface of a link-local server, or "" */
 	bool tcp;
 	unsigned timeout_ms;
 	struct ares_ev *socks;
@@ -77,6 +80,11 @@ struct fwd {
 	struct centry **ring;
 	size_t ring_cap, ring_pos, n_cached;
 	struct bad bad[MAX_BAD_SERVERS];
+	struct {
+		struct nd_ip server;
+		char name[IF_NAMESIZE];
+	} zones[RESOLV_MAX];
+	size_t n_zones;
 	struct ares_ev *graveyard;	/* closed sockets' events, freed by fwd_reap() */
 };
 
@@ -212,21 +220,58 @@ static void sock_state(void *data, ares_socket_t fd, int readable, int writable)
 	}
 }
 
+void fwd_set_zones(struct fwd *f, const struct resolv *rv)
+{
+	f->n_zones = 0;
+	for (size_t i = 0; i < rv->n && f->n_zones < ELEMENTSOF(f->zones); i++) {
+		if (!rv->zones[i][0])
+			continue;
+		f->zones[f->n_zones].server = rv->servers[i];
+		memcpy(f->zones[f->n_zones].name, rv->zones[i], IF_NAMESIZE);
+		f->n_zones++;
+	}
+}
+
+static const char *zone_of(const struct fwd *f, const struct nd_ip *server)
+{
+	for (size_t i = 0; i < f->n_zones; i++)
+		if (nd_ip_equal(&f->zones[i].server, server))
+			return f->zones[i].name;
+	return "";
+}
+
+/* c-ares calls it before connect(): a link-local server is reached through its interface. */
+static int bind_zone(ares_socket_t fd, int type, void *data)
+{
+	const struct chan *c = data;
+	char b[ND_ADDRSTRLEN];
+
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, c->zone, (socklen_t)strlen(c->zone)) < 0) {
+		log_warn("upstream %s%%%s: cannot bind to interface %s: %s",
+			 nd_ip_str(&c->server, b), c->zone, c->zone, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static struct chan *chan_get(struct fwd *f, const struct nd_ip *server, bool tcp, unsigned ms)
 {
 	struct ares_options opts = {0};
 	struct ares_addr_port_node node = {0};
+	const char *zone = zone_of(f, server);
 	struct chan *c;
 	int mask;
 
 	for (c = f->chans; c; c = c->next)
-		if (c->tcp == tcp && c->timeout_ms == ms && nd_ip_equal(&c->server, server))
+		if (c->tcp == tcp && c->timeout_ms == ms && nd_ip_equal(&c->server, server) &&
+		    strcmp(c->zone, zone) == 0)
 			return c;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
 	c->f = f;
 	c->server = *server;
+	snprintf(c->zone, sizeof(c->zone), "%s", zone);
 	c->tcp = tcp;
 	c->timeout_ms = ms;
 	/* Relay answers as they are (NOCHECKRESP); one try; our own server order. */
@@ -254,6 +299,8 @@ static struct chan *chan_get(struct fwd *f, const struct nd_ip *server, bool tcp
 		free(c);
 		return NULL;
 	}
+	if (c->zone[0])
+		ares_set_socket_configure_callback(c->ch, bind_zone, c);
 	c->next = f->chans;
 	f->chans = c;
 	return c;

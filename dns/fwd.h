@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "packet.h"
+#include "resolv.h"
 #include "shared/ipaddr.h"
 
 struct fwd;
@@ -41,3 +42,9 @@ void fwd_on_event(struct fwd *f, void *ev, uint32_t events);
 /* Milliseconds until the next upstream timeout (-1 = none). */
 int fwd_next_timeout_ms(struct fwd *f);
 void fwd_process_timeouts(struct fwd *f);
+/*
+ * fwd_set_zones() - remember the interfaces of link-local upstreams
+ * (resolv.conf's "nameserver fe80::1%eth0"): queries to such a server leave
+ * through that interface (SO_BINDTODEVICE on c-ares's sockets).
+ */
+void fwd_set_zones(struct fwd *f, const struct resolv *rv);

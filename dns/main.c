@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,24 +46,39 @@ static const char usage_text[] =
 	"Example:\n"
 	"  netd-dns --config /run/containers/networks/aardvark-dns -p 53 run\n";
 
+/*
+ * aardvark.pid, written as a fresh hidden temporary (O_EXCL, O_NOFOLLOW, in
+ * the directory itself) renamed into place: a symlink planted under any name
+ * in the directory is never followed.
+ */
 static int write_pid_file(const char *dir)
 {
-	_cleanup_free_ char *path = NULL, *tmp = NULL;
-	char buf[32];
-	int fd, n;
+	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char buf[32], tmp[48];
+	int fd = -1, n, r = 0;
 
-	if (asprintf(&path, "%s/aardvark.pid", dir) < 0 || asprintf(&tmp, "%s/.aardvark.pid.tmp", dir) < 0)
-		return -ENOMEM;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
+	if (dfd < 0)
 		return -errno;
-	n = snprintf(buf, sizeof(buf), "%d", (int)getpid());
-	if (write(fd, buf, (size_t)n) != n) {
-		(void)close(fd);
-		return -EIO;
+	for (int tries = 0; fd < 0 && tries < 100; tries++) {
+		uint64_t rnd;
+		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+			return -EIO;
+		snprintf(tmp, sizeof(tmp), ".aardvark.pid.tmp.%016" PRIx64, rnd);
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0 && errno != EEXIST)
+			return -errno;
 	}
+	if (fd < 0)
+		return -EEXIST;
+	n = snprintf(buf, sizeof(buf), "%d", (int)getpid());
+	if (write(fd, buf, (size_t)n) != n)
+		r = -EIO;
 	(void)close(fd);
-	return rename(tmp, path) < 0 ? -errno : 0;
+	if (r == 0 && renameat(dfd, tmp, dfd, "aardvark.pid") < 0)
+		r = -errno;
+	if (r < 0)
+		(void)unlinkat(dfd, tmp, 0);
+	return r;
 }
 
 static void remove_pid_file(const char *dir)
@@ -73,7 +90,7 @@ static void remove_pid_file(const char *dir)
 	if (asprintf(&path, "%s/aardvark.pid", dir) < 0)
 		return;
 	/* Only our own: a newer instance may have replaced it. */
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0) {
 		ssize_t n = read(fd, buf, sizeof(buf) - 1);
 		(void)close(fd);
@@ -120,7 +137,7 @@ static void open_log_file(void)
 
 	if (!path || !*path)
 		return;
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return;
 	(void)dup2(fd, STDERR_FILENO);
@@ -256,7 +273,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Error starting server: %s\n", err.msg ? err.msg : strerror(-r));
 		if (lf && *lf) {
 			/* The log file gets it too: that is where an admin looks. */
-			FILE *f = fopen(lf, "ae");
+			int lfd = open(lf, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
+			FILE *f = lfd >= 0 ? fdopen(lfd, "a") : NULL;
+			if (!f && lfd >= 0)
+				(void)close(lfd);
 			if (f) {
 				fprintf(f, "[error netd-dns] Error starting server: %s\n",
 					err.msg ? err.msg : strerror(-r));

@@ -2,13 +2,16 @@
 #include "resolv.h"
 
 #include <fcntl.h>
+#include <stdio.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "shared/log.h"
 
-size_t resolv_parse(const char *text, size_t len, struct nd_ip out[RESOLV_MAX])
+size_t resolv_parse(const char *text, size_t len, struct nd_ip out[RESOLV_MAX],
+		    char zones[RESOLV_MAX][IF_NAMESIZE])
 {
 	const char *p = text, *end = text + len;
 	size_t n = 0;
@@ -29,11 +32,19 @@ size_t resolv_parse(const char *text, size_t len, struct nd_ip out[RESOLV_MAX])
 			}
 		tok = strtok_r(line, " \t\r", &save);
 		if (tok && strcmp(tok, "nameserver") == 0 && (tok = strtok_r(NULL, " \t\r", &save))) {
+			/* A link-local address names its interface: fe80::1%eth0. */
 			char *pct = strchr(tok, '%');
-			if (pct)
-				*pct = '\0';	/* zone of a link-local address: not supported */
-			if (nd_ip_parse(tok, &out[n]) == 0)
+			const char *zone = "";
+			if (pct) {
+				*pct = '\0';
+				zone = pct + 1;
+			}
+			if (nd_ip_parse(tok, &out[n]) == 0 &&
+			    (!*zone || (out[n].family == AF_INET6 && strlen(zone) < IF_NAMESIZE))) {
+				if (zones)
+					snprintf(zones[n], IF_NAMESIZE, "%s", zone);
 				n++;
+			}
 		}
 		if (!nl)
 			break;
@@ -65,7 +76,7 @@ void resolv_refresh(struct resolv *r, time_t now, int force)
 	(void)close(fd);
 	if (len < 0)
 		return;
-	r->n = resolv_parse(buf, (size_t)len, r->servers);
+	r->n = resolv_parse(buf, (size_t)len, r->servers, r->zones);
 	r->mtime = st.st_mtim;
 	log_info("read %zu upstream resolver(s) from %s", r->n, r->path);
 }

@@ -403,6 +403,7 @@ static int handle_query(struct server *s, const uint8_t *msg, size_t len, const 
 	max = tcp ? MAX_MSG : (q.has_edns ? q.edns_udp_size : DNS_UDP_MAX);
 	/* Picks up an edited resolv.conf; looks at most once a second. */
 	resolv_refresh(&s->rv, time(NULL), 0);
+	fwd_set_zones(s->fwd, &s->rv);
 	r = answer_query(s->store, &s->rv, s->search, s->o.no_proxy, msg, len, &q, client,
 			 l->net_idx, max, s->out, sizeof(s->out), &a);
 	if (r < 0)

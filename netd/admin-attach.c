@@ -19,10 +19,12 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "dns-conf.h"
 #include "commands.h"
 #include "ipalloc.h"
 #include "jsonutil.h"
 #include "link-veth.h"
+#include "netns.h"
 #include "network.h"
 #include "state.h"
 #include "shared/cleanup.h"
@@ -329,7 +331,8 @@ static json_object *build_request(const char *id, const char *name, const struct
 	return req;
 }
 
-static void print_summary(const struct admin_att *a, const struct nd_network *net, FILE *f)
+static void print_summary(const struct admin_att *a, const struct nd_network *net, bool dns_runs,
+			  FILE *f)
 {
 	const struct nd_request *req = a->req;
 	const struct nd_attach *at = &req->attach[0];
@@ -349,7 +352,7 @@ static void print_summary(const struct admin_att *a, const struct nd_network *ne
 		fprintf(f, "  dns        %s", req->container_name);
 		for (size_t k = 0; k < at->n_aliases; k++)
 			fprintf(f, ", %s", at->aliases[k]);
-		fprintf(f, " (search domain dns.podman)\n");
+		fprintf(f, dns_runs ? " (search domain dns.podman)\n" : " (not served: no DNS server runs)\n");
 	}
 	for (size_t k = 0; k < req->n_ports; k++) {
 		const struct nd_port *p = &req->ports[k];
@@ -389,8 +392,9 @@ static int reserve(struct admin_ctx *ctx, const char *path, const char *nsname,
 	r = admin_netns_ident(path, &dev, &ino);
 	if (r < 0) {
 		json_object_put(ips);
-		return nd_error_set(err, r, "invalid namespace %s: %s", path,
-				    r == -EINVAL ? "not a network namespace" : strerror(-r));
+		if (r == -NETNS_EHOST)
+			return netns_error(err, r, path);
+		return nd_error_set(err, r, "invalid namespace %s: %s", path, netns_strerror(r));
 	}
 	(void)admin_netns_nlx(path, dev, ino, &ns);
 	lock = state_lock(ctx->opts.config_dir, err);
@@ -471,7 +475,7 @@ static int complete(struct admin_ctx *ctx, const char *path, const char *network
 		if (!a.netns || !a.network || !a.container_id || !a.request)
 			r = -ENOMEM;
 		else if ((r = admin_att_parse(&a, err)) == 0) {
-			print_summary(&a, a.req->attach[0].net, stdout);
+			print_summary(&a, a.req->attach[0].net, dns_server_runs(ctx->opts.config_dir), stdout);
 			r = fflush(stdout) == 0 ? 0 : -EIO;
 		}
 	}

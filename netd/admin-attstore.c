@@ -178,7 +178,7 @@ int attstore_save(const char *config, const struct admin_atts *s, struct nd_erro
 		json_object_put(root);
 		return -ENOMEM;
 	}
-	r = state_mkdir_p(dir, 0700);
+	r = state_mkdir_under(config, "netd", 0700);
 	if (r < 0) {
 		json_object_put(root);
 		return nd_error_set(err, r, "cannot create %s: %s", dir, strerror(-r));

@@ -123,14 +123,6 @@ static char *dns_file(const struct admin_ctx *ctx, const struct nd_network *n)
 			n->internal ? "%int" : "") < 0 ? NULL : p;
 }
 
-/* Whether the DNS server of the config dir runs (dns-conf.c decides what counts). */
-static bool dns_server_running(const struct admin_ctx *ctx)
-{
-	_cleanup_free_ char *dir = NULL;
-
-	return asprintf(&dir, "%s/aardvark-dns", ctx->opts.config_dir) >= 0 && dns_server_pid(dir) > 0;
-}
-
 static bool has_gateway(const struct nd_network *n)
 {
 	for (size_t s = 0; s < n->n_subnets; s++)
@@ -147,9 +139,17 @@ static void check_dns(struct report *rp, const struct admin_ctx *ctx, const stru
 	size_t len, idlen = strlen(a->container_id);
 	bool found = false;
 
-	if (!at->net->dns_enabled || !has_gateway(at->net) ||
-	    access(ctx->opts.aardvark_binary, X_OK) < 0 || !path)
+	if (!at->net->dns_enabled || !has_gateway(at->net) || !path)
 		return;
+	if (access(ctx->opts.aardvark_binary, X_OK) < 0) {
+		/* Nothing serves the names: a note, not damage check could repair. */
+		int e = errno;
+		if (!*server_checked && !rp->quiet)
+			printf("note: DNS on %s is not running: the DNS server %s cannot be run (%s)\n",
+			       a->network, ctx->opts.aardvark_binary, strerror(e));
+		*server_checked = true;
+		return;
+	}
 	if (state_read_file(path, 16u << 20, &buf, &len) == 0) {
 		for (char *line = strchr(buf, '\n'); line && !found; line = strchr(line + 1, '\n'))
 			found = strncmp(line + 1, a->container_id, idlen) == 0 && line[1 + idlen] == ' ';
@@ -159,7 +159,7 @@ static void check_dns(struct report *rp, const struct admin_ctx *ctx, const stru
 		       a->network, a->req->container_name, path);
 	if (!*server_checked) {
 		*server_checked = true;
-		if (!dns_server_running(ctx))
+		if (!dns_server_runs(ctx->opts.config_dir))
 			report(rp, FIX_DNS, att, "the DNS server (%s) for %s/aardvark-dns is not running",
 			       ctx->opts.aardvark_binary, ctx->opts.config_dir);
 	}

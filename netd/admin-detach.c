@@ -15,6 +15,7 @@
 #include "admin.h"
 #include "commands.h"
 #include "jsonutil.h"
+#include "netns.h"
 #include "state.h"
 #include "shared/cleanup.h"
 
@@ -134,6 +135,10 @@ int admin_cmd_detach(struct admin_ctx *ctx, int argc, char **argv, struct nd_err
 		return r == 1 ? 0 : r;
 	if ((r = admin_netns_resolve(pos[0], &path, &nsname, err)) < 0)
 		return r;
+	/* The host is never a container: nothing of it is detached. */
+	r = admin_netns_ident(path, &dev, &ino);
+	if (r == -NETNS_EHOST)
+		return netns_error(err, r, path);
 	{
 		_cleanup_close_ int lock = state_lock(ctx->opts.config_dir, err);
 		if (lock < 0)
@@ -148,7 +153,7 @@ int admin_cmd_detach(struct admin_ctx *ctx, int argc, char **argv, struct nd_err
 		goto out;
 	}
 	/* The namespace by path, or (while it exists) by identity under any path. */
-	if (admin_netns_ident(path, &dev, &ino) < 0)
+	if (r < 0)
 		dev = ino = 0;
 	for (size_t i = 0; i < atts.n; i++)
 		if (admin_att_same_ns(&atts.v[i], path, dev, ino) &&

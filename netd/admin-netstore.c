@@ -16,6 +16,7 @@
 #include "network.h"
 #include "state.h"
 #include "shared/cleanup.h"
+#include "shared/names.h"
 #include "shared/log.h"
 
 #define MAX_NETWORK_FILE (1u << 20)
@@ -133,6 +134,8 @@ int netstore_save(const char *dir, json_object *net, struct nd_error *err)
 	const char *name = json_object_get_string(ju_get(net, "name")), *text;
 	int r;
 
+	if ((r = nd_network_name_check("network.name", name ? name : "", err)) < 0)
+		return r;
 	r = state_mkdir_p(dir, 0755);
 	if (r < 0)
 		return nd_error_set(err, r, "cannot create network directory %s: %s", dir,
@@ -158,7 +161,10 @@ int netstore_save(const char *dir, json_object *net, struct nd_error *err)
 int netstore_remove(const char *dir, const char *name, struct nd_error *err)
 {
 	_cleanup_free_ char *path = NULL;
+	int r;
 
+	if ((r = nd_network_name_check(NULL, name, err)) < 0)
+		return r;
 	if (asprintf(&path, "%s/%s.json", dir, name) < 0)
 		return -ENOMEM;
 	if (unlink(path) < 0)

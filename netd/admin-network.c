@@ -15,6 +15,7 @@
 #include "create.h"
 #include "jsonutil.h"
 #include "state.h"
+#include "shared/names.h"
 #include "shared/cleanup.h"
 
 #define MAX_LIST 32
@@ -360,7 +361,8 @@ static int network_create(struct admin_ctx *ctx, int argc, char **argv, struct n
 			return nd_error_set(err, -EINVAL, "--bridge %s: an interface name that %s", a.bridge,
 					    why);
 	}
-	if ((r = build_network(pos[0], &a, &net, err)) < 0)
+	if ((r = nd_network_name_check(NULL, pos[0], err)) < 0 ||
+	    (r = build_network(pos[0], &a, &net, err)) < 0)
 		return r;
 
 	lock = state_lock(ctx->network_dir, err);
@@ -509,7 +511,8 @@ static int network_inspect(struct admin_ctx *ctx, int argc, char **argv, struct 
 		return r == 1 ? 0 : r;
 	if (n_pos != 1)
 		return admin_usage_error("network inspect", "the network NAME is missing");
-	if ((r = netstore_load(ctx->network_dir, &nets, err)) < 0)
+	if ((r = nd_network_name_check(NULL, pos[0], err)) < 0 ||
+	    (r = netstore_load(ctx->network_dir, &nets, err)) < 0)
 		return r;
 	n = netstore_find(&nets, pos[0]);
 	if (!n)
@@ -584,6 +587,8 @@ static int network_rm(struct admin_ctx *ctx, int argc, char **argv, struct nd_er
 		return r == 1 ? 0 : r;
 	if (n_pos != 1)
 		return admin_usage_error("network rm", "the network NAME is missing");
+	if ((r = nd_network_name_check(NULL, pos[0], err)) < 0)
+		return r;
 	dir_lock = state_lock(ctx->network_dir, err);
 	if (dir_lock < 0)
 		return dir_lock;

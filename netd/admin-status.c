@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "dns-conf.h"
 #include "link-veth.h"
 #include "shared/cleanup.h"
 
@@ -158,7 +159,7 @@ static const char *bridge_state(const struct admin_live *live, size_t i, size_t 
 	return n_att ? "MISSING" : "absent";
 }
 
-static int print_table(const struct admin_nets *nets, const struct admin_atts *atts,
+static int print_table(bool dns_runs, const struct admin_nets *nets, const struct admin_atts *atts,
 		       const struct admin_live *live)
 {
 	struct admin_table t;
@@ -179,7 +180,7 @@ static int print_table(const struct admin_nets *nets, const struct admin_atts *a
 		snprintf(count, sizeof(count), "%zu", k);
 		r = admin_table_row(&t, (const char *[]){
 			n->name, n->network_interface, bridge_state(live, i, k), subnets,
-			n->dns_enabled ? "yes" : "no",
+			!n->dns_enabled ? "no" : dns_runs ? "yes" : "yes (not running)",
 			n->internal ? "internal" : nd_isolate_name(n->isolate), count });
 	}
 	if (r == 0 && nets->n)
@@ -240,7 +241,7 @@ static json_object *jstr(const char *s)
 	return json_object_new_string(s ? s : "");
 }
 
-static json_object *status_json(const struct admin_nets *nets, const struct admin_atts *atts,
+static json_object *status_json(bool dns_runs, const struct admin_nets *nets, const struct admin_atts *atts,
 				const struct admin_live *live)
 {
 	json_object *o = json_object_new_object(), *jn = json_object_new_array();
@@ -262,6 +263,7 @@ static json_object *status_json(const struct admin_nets *nets, const struct admi
 		json_object_object_add(x, "bridge", jstr(n->network_interface));
 		json_object_object_add(x, "subnets", sn);
 		json_object_object_add(x, "dns_enabled", json_object_new_boolean(n->dns_enabled));
+		json_object_object_add(x, "dns_running", json_object_new_boolean(n->dns_enabled && dns_runs));
 		json_object_object_add(x, "internal", json_object_new_boolean(n->internal));
 		json_object_object_add(x, "isolate", jstr(nd_isolate_name(n->isolate)));
 		json_object_object_add(x, "attachments", json_object_new_int((int)attached(atts, n->name)));
@@ -361,13 +363,13 @@ int admin_cmd_status(struct admin_ctx *ctx, int argc, char **argv, struct nd_err
 	if ((r = admin_live_read(&nets, &atts, &live)) < 0)
 		goto out;
 	if (mode == OPT_JSON) {
-		json_object *o = status_json(&nets, &atts, &live);
+		json_object *o = status_json(dns_server_runs(ctx->opts.config_dir), &nets, &atts, &live);
 		r = admin_print_json(o, true);
 		json_object_put(o);
 	} else if (mode == OPT_DOT) {
 		r = admin_print_dot(&nets, &atts, &live, stdout);
 	} else {
-		r = print_table(&nets, &atts, &live);
+		r = print_table(dns_server_runs(ctx->opts.config_dir), &nets, &atts, &live);
 	}
 out:
 	admin_live_done(&live);

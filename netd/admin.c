@@ -152,15 +152,13 @@ int admin_netns_resolve(const char *arg, char **ret_path, char **ret_name, struc
 
 int admin_netns_ident(const char *path, uint64_t *dev, uint64_t *ino)
 {
-	_cleanup_close_ int fd = netns_open(path);
-	struct stat st;
+	struct netns_id id;
+	_cleanup_close_ int fd = netns_open_container(path, &id);
 
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	*dev = (uint64_t)st.st_dev;
-	*ino = (uint64_t)st.st_ino;
+	*dev = id.dev;
+	*ino = id.ino;
 	return 0;
 }
 
@@ -170,7 +168,7 @@ int admin_netns_nlx(const char *path, uint64_t dev, uint64_t ino, struct nlx **r
 	struct stat st;
 	int r, back;
 
-	ns = netns_open(path);
+	ns = netns_open_container(path, NULL);
 	if (ns < 0)
 		return ns;
 	if (ino && (fstat(ns, &st) < 0 || (uint64_t)st.st_ino != ino || (uint64_t)st.st_dev != dev))
@@ -474,7 +472,6 @@ static int cmd_admin_run(const struct netd_opts *opts, const char *cmd, int argc
  */
 static void plain_message(const char *msg, char *out, size_t size)
 {
-	static const char bad_name[] = "network.name: ";
 	size_t o = 0;
 
 	for (const char *p = msg; *p && o + 1 < size;) {
@@ -489,15 +486,7 @@ static void plain_message(const char *msg, char *out, size_t size)
 			path = q > p && q[0] == ':' && q[1] == ' ' && memchr(p, '.', (size_t)(q - p));
 		}
 		if (path) {
-			if (strncmp(p, bad_name, sizeof(bad_name) - 1) == 0 && strstr(q + 2, " is invalid: ")) {
-				/* network.name: "x" is invalid: why  ->  invalid network name "x": why */
-				const char *end = strstr(q + 2, " is invalid: ");
-				o += (size_t)snprintf(out + o, size - o, "invalid network name %.*s: ",
-						      (int)(end - (q + 2)), q + 2);
-				p = end + strlen(" is invalid: ");
-			} else {
-				p = q + 2;
-			}
+			p = q + 2;
 			continue;
 		}
 		out[o++] = *p == '\n' ? ' ' : *p;

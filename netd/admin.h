@@ -88,7 +88,8 @@ int admin_netns_resolve(const char *arg, char **ret_path, char **ret_name, struc
 
 /**
  * admin_netns_ident() - the identity (device and inode) of the namespace at @path
- * Return: 0, -ENOENT, -EINVAL when @path is not a network namespace, or -errno.
+ * Return: 0, -ENOENT, -EINVAL when @path is not a network namespace,
+ * -NETNS_EHOST when it is the host's own (netns_open_container()), or -errno.
  */
 int admin_netns_ident(const char *path, uint64_t *dev, uint64_t *ino);
 

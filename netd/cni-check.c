@@ -191,13 +191,19 @@ static int check_in_container(const struct cni_config *cfg, const struct cni_par
 			      int *peer, struct cni_error *err)
 {
 	_cleanup_close_ int ctr = -1, host = -1;
+	struct netns_id id;
 	sigset_t all, old;
 	int r, back;
 
-	ctr = netns_open(p->netns);
+	ctr = netns_open_container(p->netns, &id);
 	if (ctr < 0)
 		return cni_error_set(err, CNI_ERR_CHECK, "container namespace %s: %s", p->netns,
-				     ctr == -EINVAL ? "not a network namespace" : strerror(-ctr));
+				     netns_strerror(ctr));
+	/* CHECK looks at the namespace ADD worked in, never at another one. */
+	if (!cni_alloc_same_ns(rec, p->netns, &id))
+		return cni_error_set(err, CNI_ERR_CHECK,
+				     "CNI_NETNS %s is not the namespace container %s was added in (%s)",
+				     p->netns, p->container_id, rec->netns);
 	host = netns_open_current();
 	if (host < 0)
 		return cni_error_set(err, CNI_ERR_CHECK, "cannot open the host namespace: %s",

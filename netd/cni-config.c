@@ -6,6 +6,7 @@
  * nothing after this looks at the JSON again. Unknown keys are refused with
  * code 2, naming key and value, so a typo does not pass silently.
  */
+#include "shared/names.h"
 #include "cni-config.h"
 
 #include <ctype.h>
@@ -504,6 +505,9 @@ static int parse_header(json_object *root, enum cni_cmd cmd, struct cni_config *
 		return cni_error_set(err, CNI_ERR_CONFIG, "name: required field is missing");
 	if (cnij_string(v, "name", &c->name, err) < 0)
 		return -1;
+	if (nd_name_reserved(c->name))
+		return cni_error_set(err, CNI_ERR_CONFIG,
+				     "name: \"%s\" is reserved: it is the DNS server's pid file", c->name);
 	if (!cni_network_name_valid(c->name))
 		return cni_error_set(err, CNI_ERR_CONFIG,
 				     "name: \"%.64s\" is not a valid network name (a letter or digit, then letters, digits, '_', '.' or '-'; at most %d characters)",

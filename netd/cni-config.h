@@ -26,7 +26,7 @@
 #define CNI_MAX_ATTACHMENTS 65536	/* cni.dev/valid-attachments, the IPAM store */
 #define CNI_MAX_RESULT_ITEMS 1024	/* interfaces, ips, routes of a prevResult */
 #define CNI_NAME_MAX 128		/* network name */
-#define CNI_CONTAINER_ID_MAX 255
+#define CNI_CONTAINER_ID_MAX 240	/* ND_NAME_MAX: <id>.json must fit NAME_MAX */
 #define CNI_MAX_PATH 1024		/* CNI_NETNS, directories, binaries */
 
 /* Error codes: 1-11 and 50/51 from the spec, 100+ netd's own. */

@@ -2,6 +2,7 @@
 #include "cni-ipam.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,13 @@ void cni_store_free(struct cni_store *s)
 	free(s->last);
 	free(s->network);
 	free(s);
+}
+
+bool cni_alloc_same_ns(const struct cni_alloc *a, const char *path, const struct netns_id *id)
+{
+	if (!a->ns_ino)
+		return a->netns && strcmp(a->netns, path) == 0;
+	return id->dev == a->ns_dev && id->ino == a->ns_ino;
 }
 
 struct cni_alloc *cni_store_find(struct cni_store *s, const char *cid, const char *ifname)
@@ -126,6 +134,17 @@ static int parse_alloc(json_object *o, const char *path, struct cni_alloc *a,
 	}
 	if (!a->netns && !(a->netns = strdup("")))
 		return cnij_oom(err);
+	{
+		static const char *const keys[] = { "netnsDev", "netnsIno" };
+		uint64_t *vals[] = { &a->ns_dev, &a->ns_ino };
+		for (size_t i = 0; i < 2; i++) {
+			_cleanup_free_ char *p = ju_path_key(path, keys[i]);
+			int64_t x;
+			if ((v = ju_get(o, keys[i])) && cnij_uint(v, p, 0, INT64_MAX, &x, err) < 0)
+				return -1;
+			*vals[i] = v ? (uint64_t)x : 0;
+		}
+	}
 	if ((v = ju_get(o, "ips"))) {
 		_cleanup_free_ char *p = ju_path_key(path, "ips");
 		if (cnij_array(v, p, CNI_MAX_SUBNETS, &n, err) < 0)
@@ -269,6 +288,10 @@ char *cni_store_format(const struct cni_store *s)
 		json_object_object_add(o, "containerID", json_object_new_string(a->container_id));
 		json_object_object_add(o, "ifname", json_object_new_string(a->ifname));
 		json_object_object_add(o, "netns", json_object_new_string(a->netns ? a->netns : ""));
+		if (a->ns_ino) {
+			json_object_object_add(o, "netnsDev", json_object_new_int64((int64_t)a->ns_dev));
+			json_object_object_add(o, "netnsIno", json_object_new_int64((int64_t)a->ns_ino));
+		}
 		json_object_object_add(o, "ips", ips);
 		json_object_object_add(o, "state", json_object_new_string(a->ready ? "ready" : "adding"));
 		if (a->request) {

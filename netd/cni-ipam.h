@@ -8,21 +8,26 @@
  *   {"version": 1, "network": "<name>",
  *    "last": {"<subnet>": "<last address given out>", ...},
  *    "attachments": [{"containerID": "...", "ifname": "eth0",
- *                     "netns": "/run/netns/x", "ips": ["10.88.0.2", ...],
+ *                     "netns": "/run/netns/x", "netnsDev": 4, "netnsIno": 4026532288,
+ *                     "ips": ["10.88.0.2", ...],
  *                     "state": "adding" | "ready",
  *                     "request": {<the netavark request netd_setup() got>}}]}
  *
  * An attachment is recorded ("adding") before netd_setup() runs, so an
- * interrupted ADD leaves a record DEL and GC can clean up.
+ * interrupted ADD leaves a record DEL and GC can clean up. netnsDev/netnsIno
+ * are the identity of the namespace ADD worked in: DEL and CHECK act on that
+ * namespace only, whatever CNI_NETNS a later call names.
  */
 #pragma once
 
 #include "cni-config.h"
+#include "netns.h"
 
 struct cni_alloc {
 	char *container_id;
 	char *ifname;
 	char *netns;
+	uint64_t ns_dev, ns_ino;	/* identity of @netns at ADD; 0 in older records */
 	struct nd_ip *ips;
 	size_t n_ips;
 	bool ready;
@@ -63,6 +68,11 @@ void cni_store_remove(struct cni_store *s, struct cni_alloc *a);
 /* Append a record, taking ownership of @a's contents. Return: the record or NULL. */
 struct cni_alloc *cni_store_add(struct cni_store *s, struct cni_alloc *a);
 void cni_alloc_done(struct cni_alloc *a);
+/*
+ * Is the namespace @id (opened at @path) the one @a was added in? By identity;
+ * a record without one (older netd) by path.
+ */
+bool cni_alloc_same_ns(const struct cni_alloc *a, const char *path, const struct netns_id *id);
 
 /**
  * cni_ipam_allocate() - one address per subnet for a new attachment

@@ -3,6 +3,7 @@
  * Shared pieces of the CNI parsers: the error object, spec versions and
  * commands, names, and the typed JSON accessors (cni-json.h).
  */
+#include "shared/names.h"
 #include "cni-json.h"
 
 #include <ctype.h>
@@ -160,7 +161,7 @@ bool cni_container_id_valid(const char *s)
 
 bool cni_network_name_valid(const char *s)
 {
-	return cni_container_id_valid(s) && strlen(s) <= CNI_NAME_MAX;
+	return cni_container_id_valid(s) && strlen(s) <= CNI_NAME_MAX && !nd_name_reserved(s);
 }
 
 static uint64_t fnv1a(const char *s, uint64_t seed)

@@ -44,6 +44,7 @@ static int lock_with_timeout(int fd)
 int cni_dir_open(const struct cni_config *cfg, struct cni_dir *d, struct cni_error *err)
 {
 	_cleanup_free_ char *lock = NULL, *path = NULL, *buf = NULL;
+	_cleanup_close_ int dfd = -1;
 	size_t len;
 	int r;
 
@@ -52,17 +53,18 @@ int cni_dir_open(const struct cni_config *cfg, struct cni_dir *d, struct cni_err
 		d->dir = NULL;
 		return cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
 	}
-	r = state_mkdir_p(d->dir, 0700);
-	if (r < 0)
+	/* data_dir is the admin's; the network's directory below it is ours (no symlink). */
+	dfd = state_open_dir(cfg->data_dir, cfg->name, 0700);
+	if (dfd < 0)
 		return cni_error_set(err, CNI_ERR_STATE, "failed to create IPAM directory %s: %s",
-				     d->dir, strerror(-r));
+				     d->dir, strerror(-dfd));
 	if (asprintf(&lock, "%s/lock", d->dir) < 0 ||
 	    asprintf(&path, "%s/allocations.json", d->dir) < 0)
 		return cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
-	d->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	d->lock_fd = state_open_lock_at(dfd, "lock");
 	if (d->lock_fd < 0)
 		return cni_error_set(err, CNI_ERR_STATE, "failed to open %s: %s", lock,
-				     strerror(errno));
+				     strerror(-d->lock_fd));
 	r = lock_with_timeout(d->lock_fd);
 	if (r == -ETIMEDOUT)
 		return cni_error_set(err, CNI_ERR_TRY_AGAIN,
@@ -71,7 +73,7 @@ int cni_dir_open(const struct cni_config *cfg, struct cni_dir *d, struct cni_err
 	if (r < 0)
 		return cni_error_set(err, CNI_ERR_STATE, "failed to lock %s: %s", lock, strerror(-r));
 
-	r = state_read_file(path, MAX_STORE, &buf, &len);
+	r = state_read_at(dfd, "allocations.json", MAX_STORE, &buf, &len);
 	if (r == -ENOENT || (r == 0 && len == 0)) {
 		d->store = cni_store_new(cfg->name);
 		return d->store ? 0 : cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");

@@ -74,6 +74,59 @@ static int cmd_version(enum cni_version v)
 }
 
 /* ------------------------------------------------------------------------ */
+/* CNI_NETNS */
+
+/* What CNI_NETNS names: its identity, or why it cannot be opened (@r). */
+struct cni_ns {
+	int r;
+	struct netns_id id;
+};
+
+/*
+ * Look at CNI_NETNS once, before anything changes: the host's own namespace
+ * (under any path) is refused for every command; a namespace that cannot be
+ * opened is left for the command to judge (DEL: it is gone).
+ */
+static int probe_netns(const struct cni_params *p, struct cni_ns *ns, struct cni_error *err)
+{
+	_cleanup_close_ int fd = -1;
+
+	*ns = (struct cni_ns){ .r = -ENOENT };
+	if (!p->netns[0])
+		return 0;
+	fd = netns_open_container(p->netns, &ns->id);
+	ns->r = fd < 0 ? fd : 0;
+	if (fd == -NETNS_EHOST)
+		return cni_error_set(err, CNI_ERR_ENV,
+				     "CNI_NETNS: namespace path %s is the host's own network namespace, not a container's",
+				     p->netns);
+	return 0;
+}
+
+/*
+ * The namespace DEL works in for @rec: CNI_NETNS when it is the namespace ADD
+ * recorded, else none ("": the host side only). A CNI_NETNS that names
+ * another namespace is never touched.
+ */
+static const char *recorded_netns(const struct cni_alloc *rec, const struct cni_params *p,
+				  const struct cni_ns *ns)
+{
+	if (!p->netns[0])
+		return "";
+	if (ns->r < 0) {
+		log_info("container namespace %s is gone (%s); cleaning up the host side", p->netns,
+			 netns_strerror(ns->r));
+		return "";
+	}
+	if (!cni_alloc_same_ns(rec, p->netns, &ns->id)) {
+		log_warn("CNI_NETNS %s is not the namespace container %s was added in (%s); nothing inside it is touched, cleaning up the host side only",
+			 p->netns, rec->container_id, rec->netns);
+		return "";
+	}
+	return p->netns;
+}
+
+/* ------------------------------------------------------------------------ */
 /* ADD */
 
 static void format_mac(const uint8_t m[6], char out[18])
@@ -118,8 +171,9 @@ static int remove_attachment(const struct netd_opts *o, struct cni_dir *d, struc
 	return 0;
 }
 
-static int cmd_add(const struct cni_config *cfg, const struct cni_params *p, struct cni_dir *d,
-		   const struct netd_opts *o, struct cni_error *err)
+static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
+		   const struct cni_ns *ns, struct cni_dir *d, const struct netd_opts *o,
+		   struct cni_error *err)
 {
 	_cleanup_(cni_result_freep) struct cni_result *res = NULL;
 	_cleanup_free_ struct nd_ip *ips = NULL;
@@ -143,7 +197,7 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p, str
 	if (rec) {
 		/* An ADD that died half way: clean up what it left. */
 		log_warn("cleaning up an interrupted ADD of container %s", p->container_id);
-		r = remove_attachment(o, d, rec, strcmp(rec->netns, p->netns) == 0 ? p->netns : "", err);
+		r = remove_attachment(o, d, rec, recorded_netns(rec, p, ns), err);
 		if (r < 0)
 			return r;
 	}
@@ -157,6 +211,8 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p, str
 	new_rec.container_id = strdup(p->container_id);
 	new_rec.ifname = strdup(p->ifname);
 	new_rec.netns = strdup(p->netns);
+	new_rec.ns_dev = ns->id.dev;
+	new_rec.ns_ino = ns->id.ino;
 	new_rec.ips = TAKE_PTR(ips);
 	new_rec.n_ips = cfg->n_subnets;
 	new_rec.request = cni_request_build(cfg, p, new_rec.ips, new_rec.n_ips);
@@ -209,28 +265,11 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p, str
 /* ------------------------------------------------------------------------ */
 /* DEL */
 
-/* The namespace to tear down in: the given one if it is one, else none (host side only). */
-static const char *usable_netns(const char *netns)
-{
-	int fd;
-
-	if (!netns[0])
-		return "";
-	fd = netns_open(netns);
-	if (fd < 0) {
-		log_info("container namespace %s is gone (%s); cleaning up the host side", netns,
-			 strerror(-fd));
-		return "";
-	}
-	(void)close(fd);
-	return netns;
-}
-
-static int cmd_del(const struct cni_config *cfg, const struct cni_params *p, struct cni_dir *d,
-		   const struct netd_opts *o, struct cni_error *err)
+static int cmd_del(const struct cni_config *cfg, const struct cni_params *p,
+		   const struct cni_ns *ns, struct cni_dir *d, const struct netd_opts *o,
+		   struct cni_error *err)
 {
 	struct cni_alloc *rec = cni_store_find(d->store, p->container_id, p->ifname);
-	const char *netns = usable_netns(p->netns);
 	_cleanup_(nlx_freep) struct nlx *h = NULL;
 	_cleanup_free_ char *req = NULL;
 	char veth[IFNAMSIZ];
@@ -238,7 +277,7 @@ static int cmd_del(const struct cni_config *cfg, const struct cni_params *p, str
 	struct nd_error ne = {0};
 
 	if (rec) {
-		if (remove_attachment(o, d, rec, netns, err) < 0)
+		if (remove_attachment(o, d, rec, recorded_netns(rec, p, ns), err) < 0)
 			return -1;
 		return cni_dir_save(d, err);
 	}
@@ -246,7 +285,8 @@ static int cmd_del(const struct cni_config *cfg, const struct cni_params *p, str
 	 * No record: never added, deleted already, or the state was lost. If
 	 * the host veth is still there, tear down what a request rebuilt from
 	 * the config can name (no addresses, no ports: nothing that could
-	 * belong to another container).
+	 * belong to another container), on the host side only: with no record
+	 * nothing says CNI_NETNS is the namespace this container was added in.
 	 */
 	veth_host_name(p->container_id, cfg->name, veth);
 	if (nlx_open(&h) < 0 || nlx_link_by_name(h, veth, &l) < 0)
@@ -261,7 +301,7 @@ static int cmd_del(const struct cni_config *cfg, const struct cni_params *p, str
 	}
 	if (!req)
 		return cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
-	if (netd_teardown(o, netns, req, strlen(req), &ne) < 0)
+	if (netd_teardown(o, "", req, strlen(req), &ne) < 0)
 		return from_netd(err, &ne, "netd teardown failed");
 	return 0;
 }
@@ -344,9 +384,12 @@ static int run(const struct cni_config *cfg, const struct cni_params *p, struct 
 {
 	struct cni_dir d;
 	struct netd_opts o;
+	struct cni_ns ns;
 	char dns_path[4096];
 	int r;
 
+	if (probe_netns(p, &ns, err) < 0)
+		return -1;
 	cni_make_opts(cfg, &o, dns_path, sizeof(dns_path));
 	if (!fw_lookup(o.fw_driver))
 		return cni_error_set(err, CNI_ERR_CONFIG, "firewallDriver: unknown driver \"%s\"",
@@ -358,10 +401,10 @@ static int run(const struct cni_config *cfg, const struct cni_params *p, struct 
 	}
 	switch (p->cmd) {
 	case CNI_CMD_ADD:
-		r = cmd_add(cfg, p, &d, &o, err);
+		r = cmd_add(cfg, p, &ns, &d, &o, err);
 		break;
 	case CNI_CMD_DEL:
-		r = cmd_del(cfg, p, &d, &o, err);
+		r = cmd_del(cfg, p, &ns, &d, &o, err);
 		break;
 	case CNI_CMD_CHECK: {
 		const struct cni_alloc *rec = cni_store_find(d.store, p->container_id, p->ifname);

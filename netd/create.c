@@ -24,6 +24,7 @@
 #include "network.h"
 #include "result.h"
 #include "shared/cleanup.h"
+#include "shared/names.h"
 
 #define MAX_USED 4096
 #define MAX_POOLS 256
@@ -32,16 +33,6 @@ static const char *const bridge_options[] = {
 	"mtu", "isolate", "metric", "no_default_route", "vrf", "vlan", "mode",
 	"outbound_addr4", "outbound_addr6", NULL,
 };
-
-static bool name_valid(const char *n)
-{
-	if (!isalnum((unsigned char)n[0]))
-		return false;
-	for (const char *c = n; *c; c++)
-		if (!isalnum((unsigned char)*c) && *c != '_' && *c != '.' && *c != '-')
-			return false;
-	return true;
-}
 
 static bool in_list(const char *const *v, size_t n, const char *s)
 {
@@ -153,41 +144,75 @@ static int fill_interface(json_object *net, const struct create_ctx *u, const ch
 	return nd_error_set(err, -ENOSPC, "no free bridge name with prefix %s", prefix);
 }
 
-static int alloc_v4(json_object *subnets, const struct create_ctx *u, struct nd_error *err)
+/* The next prefix of the same length after @p; false when it wraps around. */
+static bool prefix_next(struct nd_prefix *p)
+{
+	int bit = p->len - 1;
+
+	if (p->len == 0)
+		return false;
+	for (int byte = bit / 8, inc = 0x80 >> (bit % 8); byte >= 0; byte--, inc = 1) {
+		unsigned v = p->addr.b[byte] + (unsigned)inc;
+		p->addr.b[byte] = (uint8_t)v;
+		if (v < 0x100)
+			return true;
+	}
+	return false;
+}
+
+static bool has_pool(const struct create_ctx *u, int family)
+{
+	for (size_t i = 0; i < u->n_pools; i++)
+		if (u->pools[i].base.addr.family == family)
+			return true;
+	return false;
+}
+
+/*
+ * The first free subnet of the pools of @family, in pool order. IPv4 without
+ * an IPv4 pool uses netavark's default 10.89.0.0/16 in /24s.
+ */
+static int alloc_from_pools(json_object *subnets, const struct create_ctx *u, int family,
+			    struct nd_error *err)
 {
 	static const struct create_pool default_pool = {
 		.base = { .addr = { .family = AF_INET, .b = { 10, 89 } }, .len = 16 }, .size = 24,
 	};
-	const struct create_pool *pools = u->n_pools ? u->pools : &default_pool;
-	size_t n_pools = u->n_pools ? u->n_pools : 1;
+	bool own = has_pool(u, family);
+	const struct create_pool *pools = own ? u->pools : &default_pool;
+	size_t n_pools = own ? u->n_pools : 1;
 
 	for (size_t i = 0; i < n_pools; i++) {
-		struct nd_prefix base = pools[i].base, cand;
+		struct nd_prefix cand = pools[i].base;
 		unsigned size = pools[i].size;
 		char b[ND_ADDRSTRLEN];
 		uint64_t count;
 
-		if (base.addr.family != AF_INET || size < base.len || size > 30)
+		if (cand.addr.family != family || size < cand.len)
 			continue;
-		nd_prefix_network(&base);
-		count = 1ULL << (size - base.len);
-		cand = base;
+		nd_prefix_network(&cand);
 		cand.len = (uint8_t)size;
-		for (uint64_t k = 0; k < count && k < (1u << 20); k++) {
+		/* Every subnet of the pool, but at most 2^20 candidates. */
+		count = size - pools[i].base.len >= 20 ? 1u << 20 : 1u << (size - pools[i].base.len);
+		for (uint64_t k = 0; k < count; k++) {
 			if (!subnet_taken(u, &cand, subnets)) {
 				json_object *sn = json_object_new_object();
 				set_str(sn, "subnet", nd_prefix_str(&cand, b));
 				json_object_array_add(subnets, sn);
 				return 0;
 			}
-			nd_ip_add(&cand.addr, 1ULL << (32 - size));
+			if (!prefix_next(&cand))
+				break;
 		}
 	}
-	return nd_error_set(err, -ENOSPC, "could not find a free IPv4 subnet in the subnet pools");
+	return nd_error_set(err, -ENOSPC, "could not find a free %s subnet in the subnet pools",
+			    family == AF_INET ? "IPv4" : "IPv6");
 }
 
 static int alloc_v6(json_object *subnets, const struct create_ctx *u, struct nd_error *err)
 {
+	if (has_pool(u, AF_INET6))
+		return alloc_from_pools(subnets, u, AF_INET6, err);
 	for (int tries = 0; tries < 100; tries++) {
 		struct nd_prefix p = { .addr.family = AF_INET6, .len = 64 };
 		char b[ND_ADDRSTRLEN];
@@ -238,7 +263,7 @@ static int fill_subnets(json_object *net, const struct create_ctx *u, struct nd_
 			return nd_error_set(err, -EEXIST, "network.subnets[%zu]: subnet %s is already used on the host or by another network",
 					    i, json_object_get_string(sv));
 	}
-	if (!v4 && !v6 && (r = alloc_v4(subnets, u, err)) < 0)
+	if (!v4 && !v6 && (r = alloc_from_pools(subnets, u, AF_INET, err)) < 0)
 		return r;
 	if (v6_wanted && !v6 && (r = alloc_v6(subnets, u, err)) < 0)
 		return r;
@@ -276,10 +301,8 @@ int create_complete(json_object *net, const struct create_ctx *ctx, struct nd_er
 	o = ju_get(net, "name");
 	if (!o || !json_object_get_string_len(o))
 		return nd_error_set(err, -EINVAL, "Network name must be supplied");
-	if (!name_valid(json_object_get_string(o)))
-		return nd_error_set(err, -EINVAL,
-				    "network.name: \"%s\" is invalid: names start with a letter or digit and contain only letters, digits, '_', '.' and '-'",
-				    json_object_get_string(o));
+	if (nd_network_name_check("network.name", json_object_get_string(o), err) < 0)
+		return -EINVAL;
 	if (in_list(ctx->used_names, ctx->n_used_names, json_object_get_string(o)))
 		return nd_error_set(err, -EEXIST, "network name %s already used",
 				    json_object_get_string(o));
@@ -314,8 +337,13 @@ int create_complete(json_object *net, const struct create_ctx *ctx, struct nd_er
 				    "unmanaged") != 0)
 		return nd_error_set(err, -EINVAL,
 				    "network.ipam_options.driver: cannot use dhcp ipam driver without using the option mode=unmanaged");
-	if (strcmp(json_object_get_string(ju_get(ipam, "driver")), "none") == 0)
+	if (strcmp(json_object_get_string(ju_get(ipam, "driver")), "none") == 0) {
+		json_object *given = ju_get(net, "subnets");
+		if (given && json_object_is_type(given, json_type_array) && json_object_array_length(given) > 0)
+			return nd_error_set(err, -EINVAL,
+					    "network.subnets: None ipam driver is set but subnets are given");
 		json_object_object_add(net, "dns_enabled", json_object_new_boolean(0));
+	}
 	if (!json_object_get_boolean(ju_get(net, "dns_enabled")) && ju_get(net, "network_dns_servers") &&
 	    json_object_array_length(ju_get(net, "network_dns_servers")) > 0)
 		return nd_error_set(err, -EINVAL,
@@ -381,14 +409,22 @@ static int load_pools(json_object *pools, struct create_input *in, struct nd_err
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *p = ju_path_idx("options.subnet_pools", i);
 		json_object *pool = json_object_array_get_idx(pools, i), *bv;
-		int64_t size = 24;
-		bool present;
+		int64_t size;
+		bool present, v6;
 
 		bv = ju_get(pool, "base");
 		if (!bv || nd_prefix_parse(json_object_get_string(bv), &in->pools[i].base, NULL) < 0)
 			return nd_error_set(err, -EINVAL, "options.subnet_pools[%zu].base: not a CIDR", i);
-		if (ju_int(pool, "size", true, 1, 30, p, &size, &present, err) < 0)
+		/* IPv4 pools hand out /24s by default, IPv6 pools /64s. */
+		v6 = in->pools[i].base.addr.family == AF_INET6;
+		if (ju_int(pool, "size", false, 1, v6 ? 128 : 30, p, &size, &present, err) < 0)
 			return -EINVAL;
+		if (!present)
+			size = v6 ? 64 : 24;
+		if (size < in->pools[i].base.len)
+			return nd_error_set(err, -EINVAL,
+					    "%s.size: /%d is larger than the pool %s itself",
+					    p, (int)size, json_object_get_string(bv));
 		in->pools[i].size = (uint8_t)size;
 	}
 	in->ctx.pools = in->pools;

@@ -115,6 +115,9 @@ json_object *ctrstate_merge(json_object *old, const struct exec_ctx *c, const ch
 		json_object_object_add(l, "interface",
 				       json_object_new_string(req->attach[i].interface_name));
 		json_object_object_add(l, "host_interface", json_object_new_string(c->rt[i].host_name));
+		if (c->rt[i].host_ifindex)
+			json_object_object_add(l, "host_ifindex",
+					       json_object_new_int(c->rt[i].host_ifindex));
 		if (req->attach[i].net->network_interface)
 			json_object_object_add(l, "bridge",
 					       json_object_new_string(req->attach[i].net->network_interface));
@@ -158,6 +161,20 @@ json_object *ctrstate_remove(json_object *old, const struct nd_request *req)
 	return st;
 }
 
+int ctrstate_link(json_object *st, const char *network, char *name, int *ifindex)
+{
+	json_object *l = ju_get(ju_get(st, "links"), network);
+	json_object *n = ju_get(l, "host_interface"), *x = ju_get(l, "host_ifindex");
+
+	if (!n || !x || !json_object_is_type(n, json_type_string) ||
+	    !json_object_is_type(x, json_type_int) || json_object_get_int(x) <= 0 ||
+	    json_object_get_string_len(n) >= IFNAMSIZ)
+		return -ENOENT;
+	snprintf(name, IFNAMSIZ, "%s", json_object_get_string(n));
+	*ifindex = json_object_get_int(x);
+	return 0;
+}
+
 const char *ctrstate_request_text(json_object *st)
 {
 	json_object *r = ju_get(st, "request");
@@ -173,7 +190,7 @@ int ctrstate_write(const char *config_dir, const char *id, json_object *st)
 
 	if (!path || asprintf(&dir, "%s/netd/containers", config_dir) < 0)
 		return -ENOMEM;
-	r = state_mkdir_p(dir, 0700);
+	r = state_mkdir_under(config_dir, "netd/containers", 0700);
 	if (r < 0)
 		return r;
 	s = json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN);

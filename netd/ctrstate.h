@@ -31,6 +31,12 @@ json_object *ctrstate_merge(json_object *old, const struct exec_ctx *c, const ch
 /* The record after a teardown of @req's networks; NULL when none is left. */
 json_object *ctrstate_remove(json_object *old, const struct nd_request *req);
 
+/*
+ * The host veth setup created for network @network: its name and ifindex
+ * (into @name, IFNAMSIZ bytes, and @ifindex). -ENOENT when the record has none.
+ */
+int ctrstate_link(json_object *st, const char *network, char *name, int *ifindex);
+
 /* The request text of a record (for request_parse). Borrowed from @st. */
 const char *ctrstate_request_text(json_object *st);
 

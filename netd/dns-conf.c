@@ -15,6 +15,7 @@
 #include "state.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
+#include "shared/names.h"
 
 #define MAX_DNS_FILE (16u << 20)
 
@@ -30,36 +31,47 @@ static char *dns_dir(const char *config)
 	return asprintf(&p, "%s/aardvark-dns", config) < 0 ? NULL : p;
 }
 
-static char *net_file(const char *dir, const struct nd_network *net)
+/* The network's file name in the DNS directory (the name was validated: no '/'). */
+static char *net_file(const struct nd_network *net)
 {
 	char *p = NULL;
 
-	return asprintf(&p, "%s/%s%s", dir, net->name, net->internal ? "%int" : "") < 0 ? NULL : p;
+	return asprintf(&p, "%s%s", net->name, net->internal ? "%int" : "") < 0 ? NULL : p;
 }
 
+/* ../aardvark.lock beside the DNS directory, as netavark keeps it; never through a symlink. */
 static int take_lock(const char *config, struct nd_error *err)
 {
-	_cleanup_free_ char *path = NULL;
+	_cleanup_close_ int dir = state_open_dir(config, NULL, 0755);
 	int fd;
 
-	if (asprintf(&path, "%s/aardvark.lock", config) < 0)
-		return -ENOMEM;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (dir < 0)
+		return nd_error_set(err, dir, "failed to open %s: %s", config, strerror(-dir));
+	fd = state_open_lock_at(dir, "aardvark.lock");
 	if (fd < 0)
-		return nd_error_set(err, -errno, "failed to open %s: %s", path, strerror(errno));
+		return nd_error_set(err, fd, "failed to open %s/aardvark.lock: %s", config,
+				    strerror(-fd));
 	while (flock(fd, LOCK_EX) < 0)
 		if (errno != EINTR) {
 			int r = -errno;
 			(void)close(fd);
-			return nd_error_set(err, r, "failed to lock %s: %s", path, strerror(-r));
+			return nd_error_set(err, r, "failed to lock %s/aardvark.lock: %s", config,
+					    strerror(-r));
 		}
 	return fd;
 }
 
-/* Names as netavark writes them: no empty ones, none with ',', space or newline. */
+/* A DNS name netd-dns accepts, else one warning (netavark's wording) and it is dropped. */
 static bool name_ok(const char *n)
 {
-	return *n && !strpbrk(n, ", \n\t\r");
+	const char *why = nd_dns_name_invalid(n);
+	_cleanup_free_ char *q = NULL;
+
+	if (!why)
+		return true;
+	q = nd_quote(n, 64);
+	log_warn("invalid network alias %s: %s, ignoring this name", q ? q : "?", why);
+	return false;
 }
 
 static void append_ips(char **buf, size_t *len, FILE *f, const struct nd_attach *a, int family)
@@ -155,16 +167,16 @@ static int check_loop(const struct nd_request *req, const struct nd_network *net
 	return 0;
 }
 
-/* Rewrite @path without the lines of @id (and with @add appended). Deletes a header-only file. */
-static int rewrite(const char *path, const char *id, const char *header, const char *add)
+/* Rewrite @name in @dir without the lines of @id (and with @add appended). Deletes a header-only file. */
+static int rewrite(int dir, const char *name, const char *id, const char *header, const char *add)
 {
-	_cleanup_free_ char *old = NULL, *tmp = NULL;
+	_cleanup_free_ char *old = NULL;
 	char *buf = NULL;
 	size_t len = 0, olen = 0, idlen = strlen(id);
 	FILE *f;
 	int r;
 
-	r = state_read_file(path, MAX_DNS_FILE, &old, &olen);
+	r = state_read_at(dir, name, MAX_DNS_FILE, &old, &olen);
 	if (r < 0 && r != -ENOENT)
 		return r;
 	f = open_memstream(&buf, &len);
@@ -207,22 +219,57 @@ static int rewrite(const char *path, const char *id, const char *header, const c
 		char *nl = memchr(buf, '\n', len);
 		if (!add && (!nl || (size_t)(nl - buf) + 1 >= len)) {
 			free(buf);
-			return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+			return unlinkat(dir, name, 0) < 0 && errno != ENOENT ? -errno : 0;
 		}
 	}
-	r = state_write_atomic(path, buf, len);
+	r = state_write_at(dir, name, buf, len, 0600);
 	free(buf);
 	return r;
 }
 
+bool dns_server_runs(const char *config_dir)
+{
+	_cleanup_free_ char *dir = dns_dir(config_dir);
+
+	return dir && dns_server_pid(dir) > 0;
+}
+
+/*
+ * Whether @pid runs "... --config @dir ... run": a server of this directory,
+ * as netd and netavark start it. A pid file can outlive its server and the
+ * pid be reused by anything; only a process that serves @dir is signalled.
+ */
+static bool serves_dir(long pid, const char *dir)
+{
+	_cleanup_free_ char *path = NULL, *cmd = NULL;
+	const char *last = NULL;
+	bool config = false;
+	size_t len;
+
+	if (asprintf(&path, "/proc/%ld/cmdline", pid) < 0 ||
+	    state_read_file(path, 1u << 16, &cmd, &len) < 0 || len == 0)
+		return false;
+	for (size_t off = 0; off < len; off += strlen(cmd + off) + 1) {
+		const char *arg = cmd + off;
+		if (last && (strcmp(last, "--config") == 0 || strcmp(last, "-c") == 0) &&
+		    strcmp(arg, dir) == 0)
+			config = true;
+		if (strncmp(arg, "--config=", 9) == 0 && strcmp(arg + 9, dir) == 0)
+			config = true;
+		last = arg;
+	}
+	return config && last && strcmp(last, "run") == 0;
+}
+
 pid_t dns_server_pid(const char *dir)
 {
-	_cleanup_free_ char *path = NULL, *buf = NULL, *stat = NULL, *sbuf = NULL;
+	_cleanup_free_ char *buf = NULL, *stat = NULL, *sbuf = NULL;
+	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	size_t len;
 	long pid;
 	char *p;
 
-	if (asprintf(&path, "%s/aardvark.pid", dir) < 0 || state_read_file(path, 64, &buf, &len) < 0)
+	if (dfd < 0 || state_read_at(dfd, "aardvark.pid", 64, &buf, &len) < 0)
 		return 0;
 	pid = strtol(buf, &p, 10);
 	if (pid <= 1 || pid > 4194304)
@@ -233,6 +280,11 @@ pid_t dns_server_pid(const char *dir)
 	p = strrchr(sbuf, ')');
 	if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
 		return 0;
+	if (!serves_dir(pid, dir)) {
+		log_info("pid file %s/aardvark.pid names process %ld, which does not serve %s: stale",
+			 dir, pid, dir);
+		return 0;
+	}
 	return (pid_t)pid;
 }
 
@@ -332,7 +384,7 @@ int dns_setup(struct exec_ctx *c)
 {
 	const struct nd_request *req = c->req;
 	_cleanup_free_ char *dir = NULL;
-	_cleanup_close_ int lock = -1;
+	_cleanup_close_ int lock = -1, dfd = -1;
 	bool any = false;
 	int r;
 
@@ -345,15 +397,19 @@ int dns_setup(struct exec_ctx *c)
 		    (r = check_loop(req, req->attach[i].net, c->err)) < 0)
 			return r;
 	if (access(c->opts->aardvark_binary, X_OK) < 0) {
-		log_info("DNS server %s not found; no DNS for this container", c->opts->aardvark_binary);
+		int e = errno;
+		for (size_t i = 0; i < req->n_attach; i++)
+			if (dnsconf_wants(&req->attach[i]))
+				log_warn("network %s has dns_enabled, but the DNS server %s cannot be run (%s): container names on it are not resolved; install netd-dns beside netd or pass --aardvark-binary",
+					 req->attach[i].net->name, c->opts->aardvark_binary, strerror(e));
 		return 0;
 	}
 	dir = dns_dir(c->opts->config_dir);
 	if (!dir)
 		return -ENOMEM;
-	r = state_mkdir_p(dir, 0755);
-	if (r < 0)
-		return nd_error_set(c->err, r, "failed to create %s: %s", dir, strerror(-r));
+	dfd = state_open_dir(c->opts->config_dir, "aardvark-dns", 0755);
+	if (dfd < 0)
+		return nd_error_set(c->err, dfd, "failed to create %s: %s", dir, strerror(-dfd));
 	lock = take_lock(c->opts->config_dir, c->err);
 	if (lock < 0)
 		return lock;
@@ -362,27 +418,27 @@ int dns_setup(struct exec_ctx *c)
 		return r;
 	for (size_t i = 0; i < req->n_attach; i++) {
 		const struct nd_attach *a = &req->attach[i];
-		_cleanup_free_ char *path = NULL, *plain = NULL, *line = NULL, *hdr = NULL;
+		_cleanup_free_ char *name = NULL, *line = NULL, *hdr = NULL;
 
 		if (!dnsconf_wants(a))
 			continue;
-		path = net_file(dir, a->net);
+		name = net_file(a->net);
 		line = entry_line(req, a);
 		if (c->rt[i].n_dns_binds == 0) {
 			log_warn("network %s has no gateway address for DNS to listen on", a->net->name);
 			continue;
 		}
 		hdr = header_line(a->net, &c->rt[i]);
-		if (!path || !line || !hdr)
+		if (!name || !line || !hdr)
 			return -ENOMEM;
 		/* An internal network's file carries %int; an older plain one is renamed. */
-		if (a->net->internal && asprintf(&plain, "%s/%s", dir, a->net->name) >= 0 &&
-		    access(path, F_OK) < 0 && access(plain, F_OK) == 0)
-			(void)rename(plain, path);
-		r = rewrite(path, req->container_id, hdr, line);
+		if (a->net->internal && faccessat(dfd, name, F_OK, AT_SYMLINK_NOFOLLOW) < 0 &&
+		    faccessat(dfd, a->net->name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+			(void)renameat(dfd, a->net->name, dfd, name);
+		r = rewrite(dfd, name, req->container_id, hdr, line);
 		if (r < 0)
-			return nd_error_set(c->err, r, "failed to write DNS entries to %s: %s", path,
-					    strerror(-r));
+			return nd_error_set(c->err, r, "failed to write DNS entries to %s/%s: %s", dir,
+					    name, strerror(-r));
 	}
 	return reload_server(c->opts, dir, true, c->err);
 }
@@ -391,7 +447,7 @@ int dns_teardown(struct exec_ctx *c, struct nd_error *err)
 {
 	const struct nd_request *req = c->req;
 	_cleanup_free_ char *dir = NULL;
-	_cleanup_close_ int lock = -1;
+	_cleanup_close_ int lock = -1, dfd = -1;
 	bool any = false;
 	int r, ret = 0;
 
@@ -400,22 +456,25 @@ int dns_teardown(struct exec_ctx *c, struct nd_error *err)
 	dir = dns_dir(c->opts->config_dir);
 	if (!any || !dir || access(dir, F_OK) < 0)
 		return 0;
+	dfd = state_open_dir(c->opts->config_dir, "aardvark-dns", 0755);
+	if (dfd < 0)
+		return nd_error_set(err, dfd, "failed to open %s: %s", dir, strerror(-dfd));
 	lock = take_lock(c->opts->config_dir, err);
 	if (lock < 0)
 		return lock;
 	for (size_t i = 0; i < req->n_attach; i++) {
-		_cleanup_free_ char *path = NULL;
+		_cleanup_free_ char *name = NULL;
 		if (!dnsconf_wants(&req->attach[i]))
 			continue;
-		path = net_file(dir, req->attach[i].net);
-		if (!path)
+		name = net_file(req->attach[i].net);
+		if (!name)
 			return -ENOMEM;
-		if (access(path, F_OK) < 0)
+		if (faccessat(dfd, name, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
-		r = rewrite(path, req->container_id, NULL, NULL);
+		r = rewrite(dfd, name, req->container_id, NULL, NULL);
 		if (r < 0)
-			ret = nd_error_set(err, r, "failed to remove DNS entries from %s: %s", path,
-					   strerror(-r));
+			ret = nd_error_set(err, r, "failed to remove DNS entries from %s/%s: %s", dir,
+					   name, strerror(-r));
 	}
 	(void)reload_server(c->opts, dir, false, err);
 	return ret;
@@ -424,13 +483,16 @@ int dns_teardown(struct exec_ctx *c, struct nd_error *err)
 int dns_update(const struct netd_opts *opts, const char *network, char *const *servers, size_t n,
 	       struct nd_error *err)
 {
-	_cleanup_free_ char *dir = NULL, *path = NULL, *old = NULL, *out = NULL;
-	_cleanup_close_ int lock = -1;
+	_cleanup_free_ char *dir = NULL, *name = NULL, *old = NULL, *out = NULL;
+	_cleanup_close_ int lock = -1, dfd = -1;
 	size_t len = 0, olen;
 	FILE *f;
 	char *nl, *sp;
 	int r;
 
+	/* The name becomes a file name: validate it before anything is opened. */
+	if ((r = nd_network_name_check(NULL, network, err)) < 0)
+		return r;
 	for (size_t k = 0; k < n; k++) {
 		struct nd_ip ip;
 		if (servers[k][0] && nd_ip_parse(servers[k], &ip) < 0)
@@ -440,23 +502,29 @@ int dns_update(const struct netd_opts *opts, const char *network, char *const *s
 	dir = dns_dir(opts->config_dir);
 	if (!dir)
 		return -ENOMEM;
+	if (access(dir, F_OK) < 0)
+		return 0;	/* no DNS directory: no container on any network */
+	dfd = state_open_dir(opts->config_dir, "aardvark-dns", 0755);
+	if (dfd < 0)
+		return nd_error_set(err, dfd, "failed to open %s: %s", dir, strerror(-dfd));
 	lock = take_lock(opts->config_dir, err);
 	if (lock < 0)
 		return lock;
-	if (asprintf(&path, "%s/%s", dir, network) < 0)
+	if (!(name = strdup(network)))
 		return -ENOMEM;
-	r = state_read_file(path, MAX_DNS_FILE, &old, &olen);
+	r = state_read_at(dfd, name, MAX_DNS_FILE, &old, &olen);
 	if (r == -ENOENT) {
-		free(path);
-		path = NULL;
-		if (asprintf(&path, "%s/%s%%int", dir, network) < 0)
+		free(name);
+		if (asprintf(&name, "%s%%int", network) < 0) {
+			name = NULL;
 			return -ENOMEM;
-		r = state_read_file(path, MAX_DNS_FILE, &old, &olen);
+		}
+		r = state_read_at(dfd, name, MAX_DNS_FILE, &old, &olen);
 	}
 	if (r == -ENOENT)
 		return 0;	/* no container on that network: nothing to update */
 	if (r < 0)
-		return nd_error_set(err, r, "failed to read %s: %s", path, strerror(-r));
+		return nd_error_set(err, r, "failed to read %s/%s: %s", dir, name, strerror(-r));
 	f = open_memstream(&out, &len);
 	if (!f)
 		return -ENOMEM;
@@ -477,8 +545,8 @@ int dns_update(const struct netd_opts *opts, const char *network, char *const *s
 		fputs(nl + 1, f);
 	if (fclose(f) != 0)
 		return -ENOMEM;
-	r = state_write_atomic(path, out, len);
+	r = state_write_at(dfd, name, out, len, 0600);
 	if (r < 0)
-		return nd_error_set(err, r, "failed to write %s: %s", path, strerror(-r));
+		return nd_error_set(err, r, "failed to write %s/%s: %s", dir, name, strerror(-r));
 	return reload_server(opts, dir, false, err);
 }

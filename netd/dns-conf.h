@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include <stdbool.h>
+
 #include <sys/types.h>
 
 #include "exec.h"
@@ -25,6 +27,9 @@ int dns_teardown(struct exec_ctx *c, struct nd_error *err);
 /* The pid of the DNS server serving @dir (<config>/aardvark-dns), or 0: a
  * missing or stale pid file, or a zombie, does not count as running. */
 pid_t dns_server_pid(const char *dir);
+
+/* Whether the DNS server of the config dir @config_dir runs (status, check, attach). */
+bool dns_server_runs(const char *config_dir);
 
 /* netd update NETWORK --network-dns-servers ...: rewrite line 1 and reload. */
 int dns_update(const struct netd_opts *opts, const char *network, char *const *servers, size_t n,

@@ -75,6 +75,9 @@ struct exec_ctx {
 	bool fw_table_created;		/* this setup created the firewall table */
 	bool skip_ports;		/* another network of the container carries its ports */
 	struct json_object *prev_state;	/* the container's record before this run (owned) */
+	/* Teardown: the recorded request whose published ports go, and their attachment. */
+	const struct nd_request *ports_req;
+	const struct nd_attach *ports_attach;
 };
 
 int exec_push_undo(struct exec_ctx *c, const struct undo *u);

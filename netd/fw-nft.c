@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "shared/cleanup.h"
+#include "shared/log.h"
 
 enum {
 	T_IPADDR = 7, T_IP6ADDR = 8, T_INET_PROTO = 12, T_INET_SERVICE = 13, T_IFNAME = 41,
@@ -576,6 +577,35 @@ static int port_family(const struct nd_request *req, const struct nd_attach *a, 
 	return 0;
 }
 
+/*
+ * Before a delete: keep only the elements whose DNAT target (map data) is
+ * this container's, so another container's port on the same key stays.
+ * Elements already gone stay in the list (the tolerant commit skips them).
+ */
+static void only_owned(const char *map, struct nftb_elem *e, size_t *n)
+{
+	size_t keep = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		uint8_t data[NFTB_DATA_MAX];
+		uint32_t len = 0;
+		int r = nft_elem_data(FW_TABLE, map, &e[i], data, sizeof(data), &len);
+
+		if (r == 1 && (len != e[i].data_len || memcmp(data, e[i].data, len) != 0)) {
+			log_warn("published port in map %s forwards to another container; left it", map);
+			continue;
+		}
+		if (r < 0) {
+			log_warn("cannot read published port in map %s (%s); left it", map, strerror(-r));
+			continue;
+		}
+		if (keep != i)
+			e[keep] = e[i];
+		keep++;
+	}
+	*n = keep;
+}
+
 int fwnft_ports(struct nftb *b, bool add, bool excl, const struct nd_request *req,
 		const struct nd_attach *a)
 {
@@ -589,6 +619,10 @@ int fwnft_ports(struct nftb *b, bool add, bool excl, const struct nd_request *re
 		size_t n_any, n_one;
 
 		r = port_family(req, a, fam[f].family, &any, &n_any, &one, &n_one);
+		if (r == 0 && !add) {
+			only_owned(fam[f].any, any, &n_any);
+			only_owned(fam[f].one, one, &n_one);
+		}
 		if (r == 0)
 			r = nftb_elems(b, add, excl, fam[f].any, any, n_any, "ports");
 		if (r == 0)

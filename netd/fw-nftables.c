@@ -130,7 +130,9 @@ static bool table_would_be_empty(const struct exec_ctx *c, const bool *last)
 
 static int nft_teardown(struct exec_ctx *c, const bool *last, struct nd_error *err)
 {
-	const struct nd_attach *pa = c->skip_ports ? NULL : fwnft_port_attach(c->req);
+	/* Only the ports the record says this container's setup published. */
+	const struct nd_request *pr = c->ports_req;
+	const struct nd_attach *pa = c->skip_ports || !pr ? NULL : c->ports_attach;
 	int exists = nft_table_exists(FW_TABLE), r = 0;
 
 	if (exists < 0)
@@ -154,7 +156,7 @@ static int nft_teardown(struct exec_ctx *c, const bool *last, struct nd_error *e
 				nd_error_move(err, &e);
 			return r;
 		}
-		if (pa && c->req->n_ports && (r = fwnft_ports(b, false, false, c->req, pa)) < 0)
+		if (pa && pr->n_ports && (r = fwnft_ports(b, false, false, pr, pa)) < 0)
 			return r;
 		for (size_t i = 0; i < c->req->n_attach; i++)
 			if (fw_wants(&c->req->attach[i]) && last[i] &&

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "shared/cleanup.h"
+#include "shared/names.h"
 
 int ju_parse_value(const char *buf, size_t len, const char *noun, json_object **ret,
 		   struct nd_error *err)
@@ -156,6 +157,13 @@ static int member(json_object *obj, const char *key, bool required, json_type t,
 	return 0;
 }
 
+/* Every string of a request is bounded: nothing is copied or written at any size. */
+static int too_long(const char *path, json_object *v, struct nd_error *err)
+{
+	return nd_error_set(err, -EINVAL, "%s: %d bytes, longer than the limit of %d",
+			    path, json_object_get_string_len(v), ND_STRING_MAX);
+}
+
 int ju_string(json_object *obj, const char *key, bool required, const char *path,
 	      char **ret, struct nd_error *err)
 {
@@ -171,6 +179,10 @@ int ju_string(json_object *obj, const char *key, bool required, const char *path
 	if (strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v)) {
 		_cleanup_free_ char *p = ju_path_key(path, key);
 		return nd_error_set(err, -EINVAL, "%s: contains a NUL character", p);
+	}
+	if (json_object_get_string_len(v) > ND_STRING_MAX) {
+		_cleanup_free_ char *p = ju_path_key(path, key);
+		return too_long(p, v, err);
 	}
 	*ret = strdup(json_object_get_string(v));
 	return *ret ? 0 : -ENOMEM;
@@ -234,6 +246,8 @@ int ju_value_string(json_object *v, const char *path, const char **ret, struct n
 		return r;
 	if (strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v))
 		return nd_error_set(err, -EINVAL, "%s: contains a NUL character", path);
+	if (json_object_get_string_len(v) > ND_STRING_MAX)
+		return too_long(path, v, err);
 	*ret = json_object_get_string(v);
 	return 0;
 }

@@ -159,6 +159,9 @@ int bridge_ensure(struct exec_ctx *c, size_t i)
 						      .ifindex = rt->br_ifindex });
 		if (r < 0)
 			return r;
+		r = nlx_link_set_alias(c->host, rt->br_ifindex, BRIDGE_ALIAS);
+		if (r < 0)
+			return exec_nl_error(c, c->host, r, "mark bridge \"%s\"", br);
 		log_info("network %s: created bridge %s", net->name, br);
 		r = nlx_link_by_index(c->host, rt->br_ifindex, &l);
 		if (r < 0)
@@ -195,6 +198,10 @@ int bridge_ensure(struct exec_ctx *c, size_t i)
 			for (size_t k = 0; k < n; k++)
 				if (!nd_ip_is_linklocal(&addrs[k].addr))
 					rt->dns_binds[rt->n_dns_binds++] = addrs[k].addr;
+		if (net->dns_enabled && rt->n_dns_binds == 0)
+			return nd_error_set(c->err, -EADDRNOTAVAIL,
+					    "network \"%s\": dns_enabled, but the unmanaged bridge \"%s\" has no address for the DNS server to bind; add an IP address to \"%s\" or disable DNS for the network",
+					    net->name, br, br);
 	} else {
 		for (size_t s = 0; s < net->n_subnets && rt->n_dns_binds < ELEMENTSOF(rt->dns_binds); s++)
 			if (net->subnets[s].has_gateway)
@@ -229,6 +236,12 @@ int bridge_release(struct exec_ctx *c, size_t i, struct nd_error *err)
 				    net->name, br, strerror(-r));
 	if (strcmp(l.kind, "bridge") != 0)
 		return 0;
+	/* The group is set atomically at creation; the alias may be missing if
+	 * netd was killed right after creating the bridge. */
+	if (l.group != NLX_NETD_GROUP) {
+		log_debug("network %s: bridge %s was not created by netd; kept", net->name, br);
+		return 0;
+	}
 	r = nlx_count_ports(c->host, l.ifindex, &ports);
 	if (r < 0)
 		return nd_error_set(err, r, "network \"%s\": list ports of bridge \"%s\": %s",

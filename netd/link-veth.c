@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ctrnet.h"
+#include "ctrstate.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
 
@@ -116,6 +117,9 @@ int veth_create(struct exec_ctx *c, size_t i)
 	if (r < 0)
 		return exec_nl_error(c, c->host, r, "read host veth \"%s\"", rt->host_name);
 	rt->host_ifindex = host.ifindex;
+	r = nlx_link_set_alias(c->host, host.ifindex, VETH_ALIAS);
+	if (r < 0)
+		return exec_nl_error(c, c->host, r, "mark host veth \"%s\"", rt->host_name);
 	log_info("network %s: veth %s (host) <-> %s (container), mtu %u", net->name,
 		 rt->host_name, a->interface_name, host.mtu);
 
@@ -161,7 +165,7 @@ int veth_remove(struct exec_ctx *c, size_t i, struct nd_error *err)
 	const struct nd_network *net = a->net;
 	char host_name[IFNAMSIZ];
 	struct nlx_link l;
-	int r;
+	int ifindex, r;
 
 	if (c->ctr) {
 		/* Routes without a device (blackhole, ...) would outlive the link. */
@@ -187,20 +191,29 @@ int veth_remove(struct exec_ctx *c, size_t i, struct nd_error *err)
 			return nd_error_set(err, r, "network \"%s\": look up \"%s\": %s",
 					    net->name, a->interface_name, strerror(-r));
 	}
-	/* The container side is gone or unreachable: remove a host end left behind. */
-	if (a->host_interface_name)
-		snprintf(host_name, sizeof(host_name), "%s", a->host_interface_name);
-	else
-		veth_host_name(c->req->container_id, net->name, host_name);
-	r = nlx_link_by_name(c->host, host_name, &l);
-	if (r == -ENODEV)
+	/* The container side is gone or unreachable: the host end setup recorded, if still ours. */
+	if (!c->prev_state)
+		return 0;	/* netd_teardown() says what it left */
+	if (ctrstate_link(c->prev_state, net->name, host_name, &ifindex) < 0) {
+		log_warn("network %s: the container record names no host veth; left the host side as it is",
+			 net->name);
 		return 0;
-	if (r < 0)
+	}
+	r = nlx_link_by_index(c->host, ifindex, &l);
+	if (r < 0 && r != -ENODEV)
 		return nd_error_set(err, r, "network \"%s\": look up host veth \"%s\": %s",
 				    net->name, host_name, strerror(-r));
-	if (strcmp(l.kind, "veth") != 0)
+	if (r == 0 && strcmp(l.name, host_name) == 0 && strcmp(l.kind, "veth") == 0)
+		r = nlx_link_marked(c->host, ifindex, VETH_ALIAS);
+	else
+		r = 0;
+	if (r <= 0) {
+		if (nlx_link_by_name(c->host, host_name, &l) == 0)
+			log_warn("network %s: host interface %s (ifindex %d) is not the veth netd created (ifindex %d, alias \"%s\"); left it",
+				 net->name, host_name, l.ifindex, ifindex, VETH_ALIAS);
 		return 0;
-	r = nlx_link_del(c->host, l.ifindex);
+	}
+	r = nlx_link_del(c->host, ifindex);
 	if (r < 0 && r != -ENODEV)
 		return nd_error_set(err, r, "network \"%s\": failed to delete host veth \"%s\": %s",
 				    net->name, host_name, strerror(-r));

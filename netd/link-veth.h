@@ -6,6 +6,11 @@
 
 #include "exec.h"
 
+/* The interface alias (IFLA_IFALIAS) netd gives the host end of each veth it
+ * creates. Teardown deletes a host end only when the container record names
+ * its ifindex and name and the link still carries this mark. */
+#define VETH_ALIAS "netd: veth"
+
 /* Host-side name when the engine gives none: "veth" + 11 hex digits of a
  * hash of container id and network name, so teardown can always find it. */
 void veth_host_name(const char *container_id, const char *network, char out[IFNAMSIZ]);
@@ -19,7 +24,8 @@ int veth_create(struct exec_ctx *c, size_t i);
 
 /**
  * veth_remove() - delete attachment @i's pair: from the container side when
- * the namespace is there, else the host end if it still exists.
- * Missing interfaces are not an error.
+ * the namespace is there, else the host end the container record names, when
+ * its ifindex, name and VETH_ALIAS still match. Without a record the host side
+ * is left alone. Missing interfaces are not an error.
  */
 int veth_remove(struct exec_ctx *c, size_t i, struct nd_error *err);

@@ -74,6 +74,10 @@ int vlan_ensure(struct exec_ctx *c, size_t i, struct nlx_link *parent)
 	r = exec_push_undo(c, &(struct undo){ .kind = UNDO_LINK_DEL, .ifindex = l.ifindex });
 	if (r < 0)
 		return r;
+	/* The kernel ignores IFLA_IFALIAS in the creating message: set it now. */
+	r = nlx_link_set_alias(c->host, l.ifindex, VLAN_ALIAS);
+	if (r < 0)
+		return exec_nl_error(c, c->host, r, "network \"%s\": mark \"%s\"", net->name, name);
 	r = nlx_link_set_up(c->host, l.ifindex);
 	if (r < 0)
 		return exec_nl_error(c, c->host, r, "network \"%s\": set \"%s\" up", net->name, name);

@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "config.h"
+#include "admin.h"
 #include "cni.h"
 #include "commands.h"
 #include "dns-conf.h"
@@ -31,7 +32,7 @@ static const char usage_text[] =
 	"\n"
 	"Container network setup, compatible with netavark's command line and JSON.\n"
 	"\n"
-	"Commands:\n"
+	"Commands (netavark's; each has --help):\n"
 	"  setup NETNS_PATH      attach a container namespace to networks (request on stdin)\n"
 	"  teardown NETNS_PATH   detach it again (same request on stdin)\n"
 	"  create                complete a partial network definition (JSON on stdin)\n"
@@ -39,6 +40,8 @@ static const char usage_text[] =
 	"  firewall-reload       re-create netd's nftables rules from the state in --config\n"
 	"  update NETWORK --network-dns-servers IP ...   change a network's DNS servers\n"
 	"  dhcp-proxy            keep the DHCP leases of --config renewed (started by setup)\n"
+	"  version               print version information as JSON\n"
+	"  help                  this help\n"
 	"\n"
 	"Admin commands (without an engine; see docs/admin.md, each has --help):\n"
 	"  network create|ls|inspect|rm   define networks\n"
@@ -46,24 +49,83 @@ static const char usage_text[] =
 	"  detach NETNS                   detach it again\n"
 	"  status [--json|--dot]          what is live\n"
 	"  check [--repair]               compare the kernel with netd's state\n"
-	"  version               print version information as JSON\n"
 	"\n"
 	"Options (before the command):\n"
 	"  -c, --config DIR            state directory (required for setup/teardown)\n"
 	"  -r, --rootless BOOL         true when running rootless (default false)\n"
 	"  -a, --aardvark-binary PATH  DNS server to start for dns_enabled networks\n"
-	"                              (default: netd-dns beside netd, else aardvark-dns)\n"
-	"      --firewall-driver NAME  firewall driver (also NETAVARK_FW); default: see version\n"
+	"                              (default: netd-dns beside netd or in its build\n"
+	"                              tree, else /usr/libexec/podman/aardvark-dns)\n"
+	"      --firewall-driver NAME  firewall driver: nftables or none (default: see\n"
+	"                              version; also NETAVARK_FW)\n"
 	"      --plugin-directory DIR  directory with driver plugins (repeatable)\n"
 	"  -f, --file PATH             read the request from PATH instead of stdin\n"
 	"  -h, --help                  this help\n"
 	"  -V, --version               print the version\n"
 	"\n"
-	"Environment: NETD_LOG=error|warn|info|debug (RUST_LOG is understood too),\n"
-	"NETAVARK_DNS_PORT, NETAVARK_FW.\n"
+	"Environment:\n"
+	"  NETD_LOG=error|warn|info|debug|trace   log level on stderr (default warn;\n"
+	"                      RUST_LOG such as netavark=debug is understood too)\n"
+	"  NETAVARK_FW=NAME    firewall driver, as --firewall-driver\n"
+	"  NETAVARK_DNS_PORT=PORT   port the DNS server listens on (default 53)\n"
+	"  NETD_NETWORK_DIR=DIR     network definitions of the admin commands\n"
+	"                      (default " ADMIN_DEFAULT_NETWORK_DIR ")\n"
+	"  NETD_PLUGIN_TIMEOUT=SECONDS   how long a driver plugin may take\n"
+	"  CNI_COMMAND, CNI_CONTAINERID, CNI_NETNS, CNI_IFNAME, CNI_ARGS, CNI_PATH\n"
+	"                      set by a CNI runtime: netd then acts as a CNI plugin\n"
+	"                      (docs/cni.md)\n"
+	"\n"
+	"On success the result is JSON on stdout; on failure {\"error\": \"...\"} on\n"
+	"stdout, exit status 1, and nothing on stderr below NETD_LOG=info. A usage\n"
+	"error exits 2 with a message on stderr.\n"
 	"\n"
 	"Example:\n"
 	"  netd --config /run/containers/networks setup /run/netns/ctr1 < request.json\n";
+
+/* --help of the netavark-protocol commands. */
+static const struct {
+	const char *cmd, *text;
+} cmd_help[] = {
+	{ "setup", "Usage: netd [OPTIONS] setup NETNS_PATH\n\n"
+	  "Attach the container network namespace NETNS_PATH to the networks of the\n"
+	  "request read from stdin (or --file), netavark's setup. Prints the result:\n"
+	  "one object per network, keyed by name. Needs --config.\n" },
+	{ "teardown", "Usage: netd [OPTIONS] teardown NETNS_PATH\n\n"
+	  "Detach NETNS_PATH from the networks of the request on stdin (or --file),\n"
+	  "the same request as for setup. Prints nothing on success. Needs --config.\n" },
+	{ "create", "Usage: netd [OPTIONS] create\n\n"
+	  "Complete the partial network definition on stdin (or --file), netavark\n"
+	  "2.x's create: {\"network\": {...}, \"used\": {\"interfaces\": [...],\n"
+	  "\"names\": {...}, \"subnets\": [...]}, \"options\": {\"subnet_pools\":\n"
+	  "[{\"base\": CIDR, \"size\": N}], \"default_interface_name\": NAME,\n"
+	  "\"check_used_subnets\": BOOL}}. Prints the complete network as JSON.\n" },
+	{ "validate", "Usage: netd [OPTIONS] validate\n\n"
+	  "Check the setup request on stdin (or --file) without touching anything;\n"
+	  "prints {\"valid\": true, \"networks\": [NAME...]}.\n" },
+	{ "firewall-reload", "Usage: netd [OPTIONS] firewall-reload\n\n"
+	  "Re-create netd's firewall rules for every container recorded in --config.\n" },
+	{ "update", "Usage: netd [OPTIONS] update NETWORK --network-dns-servers IP ...\n\n"
+	  "Replace the DNS servers of NETWORK (repeat --network-dns-servers for\n"
+	  "several) and reload the DNS server. Needs --config.\n" },
+	{ "version", "Usage: netd version\n\n"
+	  "Print {\"version\", \"commit\", \"build_time\", \"target\",\n"
+	  "\"default_fw_driver\"} as JSON.\n" },
+};
+
+/* 1 when argv[optind..] asks for the help of @cmd (printed), else 0. */
+static int command_help(const char *cmd, int argc, char **argv)
+{
+	for (int k = optind; k < argc; k++) {
+		if (strcmp(argv[k], "--help") != 0 && strcmp(argv[k], "-h") != 0)
+			continue;
+		for (size_t i = 0; i < ELEMENTSOF(cmd_help); i++)
+			if (strcmp(cmd_help[i].cmd, cmd) == 0) {
+				fputs(cmd_help[i].text, stdout);
+				return 1;
+			}
+	}
+	return 0;
+}
 
 static void usage(FILE *f)
 {
@@ -202,17 +264,23 @@ int main(int argc, char **argv)
 	int opt, r;
 
 	log_setup("NETD_LOG", "netd");
-	/* Default DNS server: netd-dns installed beside this binary, else aardvark-dns. */
+	/*
+	 * Default DNS server: netd-dns installed beside this binary, or in the
+	 * build tree (build/netd/netd -> build/dns/netd-dns), else aardvark-dns.
+	 */
 	{
-		ssize_t n = readlink("/proc/self/exe", self_dns, sizeof(self_dns) - 16);
+		static const char *const near[] = { "netd-dns", "../dns/netd-dns" };
+		ssize_t n = readlink("/proc/self/exe", self_dns, sizeof(self_dns) - 32);
 		char *slash;
 		if (n > 0) {
 			self_dns[n] = '\0';
 			slash = strrchr(self_dns, '/');
-			if (slash) {
-				strcpy(slash + 1, "netd-dns");
-				if (access(self_dns, X_OK) == 0)
+			for (size_t k = 0; slash && k < ELEMENTSOF(near); k++) {
+				strcpy(slash + 1, near[k]);
+				if (access(self_dns, X_OK) == 0) {
 					opts.aardvark_binary = self_dns;
+					break;
+				}
 			}
 		}
 	}
@@ -264,6 +332,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cmd = argv[optind++];
+	if (command_help(cmd, argc, argv))
+		return 0;
 
 	if (strcmp(cmd, "version") == 0) {
 		if (optind != argc)

@@ -160,6 +160,7 @@ struct nd_request {
 	char *container_hostname;
 
 	struct nd_network *networks;	/* every entry of network_info */
+	char **network_keys;		/* its key there, which "networks" uses */
 	size_t n_networks;
 	struct nd_attach *attach;	/* in request order */
 	size_t n_attach;

@@ -1,12 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
+/*
+ * Network namespaces. Every front end (setup, teardown, attach/detach, CNI)
+ * opens a container's namespace through netns_open_container(), the one
+ * place that refuses the host's own namespace under any name: the path is
+ * not trusted, the identity (nsfs device and inode) of what it opens is.
+ */
 #include "netns.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/nsfs.h>
 #include <sched.h>
+#include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "shared/cleanup.h"
 
 int netns_open(const char *path)
 {
@@ -28,6 +38,67 @@ int netns_open_current(void)
 	int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 
 	return fd < 0 ? -errno : fd;
+}
+
+int netns_id_of(int fd, struct netns_id *ret)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	*ret = (struct netns_id){ .dev = (uint64_t)st.st_dev, .ino = (uint64_t)st.st_ino };
+	return 0;
+}
+
+bool netns_id_eq(const struct netns_id *a, const struct netns_id *b)
+{
+	return a->dev == b->dev && a->ino == b->ino;
+}
+
+/* Is @id the namespace at @path? false when @path cannot be opened. */
+static bool is_ns_at(const struct netns_id *id, const char *path)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct netns_id other;
+
+	return fd >= 0 && netns_id_of(fd, &other) == 0 && netns_id_eq(id, &other);
+}
+
+int netns_open_container(const char *path, struct netns_id *ret_id)
+{
+	_cleanup_close_ int fd = netns_open(path);
+	struct netns_id id;
+	int r;
+
+	if (fd < 0)
+		return fd;
+	r = netns_id_of(fd, &id);
+	if (r < 0)
+		return r;
+	/* netd's own namespace, and PID 1's when it can be read (not in every sandbox). */
+	if (is_ns_at(&id, "/proc/self/ns/net") || is_ns_at(&id, "/proc/1/ns/net"))
+		return -NETNS_EHOST;
+	if (ret_id)
+		*ret_id = id;
+	return TAKE_FD(fd);
+}
+
+const char *netns_strerror(int r)
+{
+	if (r == -EINVAL)
+		return "not a network namespace";
+	if (r == -NETNS_EHOST)
+		return "it is the host's own network namespace, not a container's";
+	return strerror(-r);
+}
+
+int netns_error(struct nd_error *err, int r, const char *path)
+{
+	if (r == -NETNS_EHOST)
+		return nd_error_set(err, r,
+				    "namespace path %s is the host's own network namespace, not a container's",
+				    path);
+	return nd_error_set(err, r, "invalid namespace path %s: %s", path, netns_strerror(r));
 }
 
 int netns_enter(int fd)

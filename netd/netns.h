@@ -2,8 +2,42 @@
 /* Network namespaces: open a path, run work inside one and come back. */
 #pragma once
 
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "shared/error.h"
+
+/* The error (as -NETNS_EHOST) for "this namespace is the host's own". */
+#define NETNS_EHOST EXDEV
+
+/* A namespace's identity: the nsfs device and inode of an fd opened on it. */
+struct netns_id {
+	uint64_t dev, ino;
+};
+
 /* Open @path and check that it is a network namespace. Return: fd or -errno. */
 int netns_open(const char *path);
+/*
+ * Open @path as a container's network namespace: a network namespace that is
+ * neither netd's own nor PID 1's, whatever the path is called (a bind mount
+ * of /proc/self/ns/net is the host too). Every front end opens a container
+ * namespace through this. @ret_id (may be NULL) gets its identity.
+ * Return: fd, -NETNS_EHOST for the host's namespace, -EINVAL for a file that
+ * is not a network namespace, or another -errno from open().
+ */
+int netns_open_container(const char *path, struct netns_id *ret_id);
+/* The identity of the namespace open on @fd. Return: 0 or -errno. */
+int netns_id_of(int fd, struct netns_id *ret);
+bool netns_id_eq(const struct netns_id *a, const struct netns_id *b);
+/* What went wrong, for a return of netns_open_container(). */
+const char *netns_strerror(int r);
+/*
+ * Record the error of netns_open_container(@path) in @err: "namespace path P
+ * is the host's own network namespace, not a container's" or "invalid
+ * namespace path P: <why>". Return: @r.
+ */
+int netns_error(struct nd_error *err, int r, const char *path);
 /* The namespace this process started in. Return: fd or -errno. */
 int netns_open_current(void);
 /* Switch this (single-threaded) process into @fd. Return: 0 or -errno. */

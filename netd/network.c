@@ -8,6 +8,7 @@
 
 #include "jsonutil.h"
 #include "shared/cleanup.h"
+#include "shared/names.h"
 
 int mac_parse(const char *s, uint8_t mac[6])
 {
@@ -342,10 +343,14 @@ static int parse_options(json_object *obj, const char *path, struct nd_network *
 	if (r < 0 || !opts)
 		return r;
 	json_object_object_foreach(opts, key, v) {
-		_cleanup_free_ char *kp = ju_path_key(p, key);
+		_cleanup_free_ char *kp = NULL;
 		const char *val;
 		uint32_t u;
 
+		if (strlen(key) > ND_STRING_MAX)
+			return nd_error_set(err, -EINVAL, "%s: a key of %zu bytes, longer than the limit of %d",
+					    p, strlen(key), ND_STRING_MAX);
+		kp = ju_path_key(p, key);
 		if (json_object_is_type(v, json_type_null))
 			continue;
 		r = ju_value_string(v, kp, &val, err);
@@ -478,6 +483,12 @@ int network_parse(json_object *obj, const char *path, struct nd_network *net,
 	    (r = ju_bool(obj, "internal", true, path, &net->internal, err)) < 0 ||
 	    (r = ju_bool(obj, "ipv6_enabled", true, path, &net->ipv6_enabled, err)) < 0)
 		return r;
+	{
+		/* The name becomes file names (DNS, network store): Podman's rule, bounded. */
+		_cleanup_free_ char *np = ju_path_key(path, "name");
+		if ((r = nd_network_name_check(np, net->name, err)) < 0)
+			return r;
+	}
 
 	if (strcmp(net->driver_name, "bridge") == 0)
 		net->driver = ND_DRIVER_BRIDGE;

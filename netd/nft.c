@@ -427,8 +427,9 @@ int nftb_commit(struct nftb *b, int *failed, const char **label, char *ext_msg, 
 	return 0;
 }
 
-/* One GET request; returns 1 if the object exists, 0 on ENOENT. */
-static int get_exists(uint16_t type, void (*build)(struct nlmsghdr *, const void *), const void *arg)
+/* One GET request; returns 1 if the object exists, 0 on ENOENT. @parse sees each reply. */
+static int get_one(uint16_t type, void (*build)(struct nlmsghdr *, const void *), const void *arg,
+		   void (*parse)(const struct nlmsghdr *, void *), void *parse_arg)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct mnl_socket *nl = NULL;
@@ -468,11 +469,18 @@ static int get_exists(uint16_t type, void (*build)(struct nlmsghdr *, const void
 				goto out;
 			}
 			found = 1;
+			if (parse)
+				parse(h, parse_arg);
 		}
 	}
 out:
 	mnl_socket_close(nl);
 	return r;
+}
+
+static int get_exists(uint16_t type, void (*build)(struct nlmsghdr *, const void *), const void *arg)
+{
+	return get_one(type, build, arg, NULL, NULL);
 }
 
 static void build_table(struct nlmsghdr *nlh, const void *arg)
@@ -536,6 +544,45 @@ int nft_elem_exists(const char *table, const char *set, const struct nftb_elem *
 	struct elem_arg a = { table, set, e };
 
 	return get_exists(NFT_MSG_GETSETELEM, build_elem, &a);
+}
+
+struct elem_data {
+	uint8_t *data;
+	uint32_t size, len;
+};
+
+static void parse_elem_data(const struct nlmsghdr *nlh, void *arg)
+{
+	struct elem_data *d = arg;
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nftnl_set_elems_iter *it;
+	struct nftnl_set_elem *el;
+
+	if (!s)
+		return;
+	if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0 && (it = nftnl_set_elems_iter_create(s))) {
+		if ((el = nftnl_set_elems_iter_next(it))) {
+			uint32_t len = 0;
+			const void *v = nftnl_set_elem_get(el, NFTNL_SET_ELEM_DATA, &len);
+			if (v && len <= d->size) {
+				memcpy(d->data, v, len);
+				d->len = len;
+			}
+		}
+		nftnl_set_elems_iter_destroy(it);
+	}
+	nftnl_set_free(s);
+}
+
+int nft_elem_data(const char *table, const char *set, const struct nftb_elem *e, uint8_t *data,
+		  uint32_t size, uint32_t *len)
+{
+	struct elem_arg a = { table, set, e };
+	struct elem_data d = { data, size, 0 };
+	int r = get_one(NFT_MSG_GETSETELEM, build_elem, &a, parse_elem_data, &d);
+
+	*len = d.len;
+	return r;
 }
 
 /* ---- rule expressions ---- */

@@ -70,6 +70,9 @@ int nftb_commit(struct nftb *b, int *failed, const char **label, char *ext_msg, 
 int nft_table_exists(const char *table);
 int nft_chain_exists(const char *table, const char *chain);
 int nft_elem_exists(const char *table, const char *set, const struct nftb_elem *e);
+/* Like nft_elem_exists(), and copies the element's map data (up to @size bytes) to @data. */
+int nft_elem_data(const char *table, const char *set, const struct nftb_elem *e, uint8_t *data,
+		  uint32_t size, uint32_t *len);
 /* Keys of all elements of @set (for small sets only): up to @max keys of @key_len bytes. */
 int nft_set_keys(const char *table, const char *set, uint8_t *keys, uint32_t key_len, size_t max,
 		 size_t *n);

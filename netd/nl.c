@@ -165,6 +165,7 @@ static void fill_link(struct rtnl_link *l, struct nlx_link *ret)
 	ret->master = rtnl_link_get_master(l);
 	ret->link = rtnl_link_get_link(l);
 	ret->up = rtnl_link_get_flags(l) & IFF_UP;
+	ret->group = rtnl_link_get_group(l);
 	if (a && nl_addr_get_len(a) == 6)
 		memcpy(ret->mac, nl_addr_get_binary_addr(a), 6);
 }
@@ -281,6 +282,7 @@ int nlx_bridge_create(struct nlx *h, const char *name, unsigned mtu, int vrf_ifi
 	if (!l)
 		return -ENOMEM;
 	rtnl_link_set_name(l, name);
+	rtnl_link_set_group(l, NLX_NETD_GROUP);
 	if (mtu)
 		rtnl_link_set_mtu(l, mtu);
 	if (vrf_ifindex)
@@ -755,6 +757,31 @@ int nlx_link_rename(struct nlx *h, int ifindex, const char *name)
 		return -EMSGSIZE;
 	}
 	return send_msg(h, msg);
+}
+
+int nlx_link_set_alias(struct nlx *h, int ifindex, const char *alias)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(msg, IFLA_IFALIAS, alias) < 0) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return send_msg(h, msg);
+}
+
+int nlx_link_marked(struct nlx *h, int ifindex, const char *alias)
+{
+	char buf[256];
+	int r = nlx_link_alias(h, ifindex, buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	return strcmp(buf, alias) == 0;
 }
 
 int nlx_link_alias(struct nlx *h, int ifindex, char *buf, size_t size)

@@ -25,6 +25,7 @@ struct nlx_link {
 	int link;		/* peer/parent ifindex (IFLA_LINK), 0 if none */
 	uint8_t mac[6];
 	bool up;
+	uint32_t group;		/* IFLA_GROUP */
 };
 
 struct nlx_route {
@@ -63,7 +64,14 @@ struct nlx_inet_conf {
 };
 int nlx_link_set_inet_conf(struct nlx *h, int ifindex, const struct nlx_inet_conf *conf, size_t n);
 
-/* A bridge; @mtu 0 = kernel default, @vrf_ifindex 0 = none. */
+/*
+ * The link group (IFLA_GROUP) of the bridges netd creates. Unlike the alias,
+ * the kernel takes it in the creating message itself, so a bridge is never
+ * netd's without it, even if netd is killed right after creating it.
+ */
+#define NLX_NETD_GROUP 0x6e657464u	/* "netd" */
+
+/* A bridge in group NLX_NETD_GROUP; @mtu 0 = kernel default, @vrf_ifindex 0 = none. */
 int nlx_bridge_create(struct nlx *h, const char *name, unsigned mtu, int vrf_ifindex,
 		      bool vlan_filtering, int *ifindex);
 /* Turn on VLAN filtering of an existing bridge. */
@@ -132,3 +140,7 @@ int nlx_lower_create(struct nlx *h, const struct nlx_lower *spec);
 int nlx_link_rename(struct nlx *h, int ifindex, const char *name);
 /* The IFLA_IFALIAS of @ifindex ("" if none) into @buf. */
 int nlx_link_alias(struct nlx *h, int ifindex, char *buf, size_t size);
+/* Set the IFLA_IFALIAS of @ifindex: netd marks the links it creates with it. */
+int nlx_link_set_alias(struct nlx *h, int ifindex, const char *alias);
+/* 1 if @ifindex carries the alias @alias, 0 if not, negative on error. */
+int nlx_link_marked(struct nlx *h, int ifindex, const char *alias);

@@ -10,6 +10,7 @@
 #include "jsonutil.h"
 #include "network.h"
 #include "shared/cleanup.h"
+#include "shared/names.h"
 
 const char *nd_proto_name(enum nd_proto p)
 {
@@ -48,9 +49,12 @@ void nd_request_free(struct nd_request *r)
 	free(r->container_id);
 	free(r->container_name);
 	free(r->container_hostname);
-	for (size_t i = 0; i < r->n_networks; i++)
+	for (size_t i = 0; i < r->n_networks; i++) {
 		network_done(&r->networks[i]);
+		free(r->network_keys[i]);
+	}
 	free(r->networks);
+	free(r->network_keys);
 	for (size_t i = 0; i < r->n_attach; i++)
 		attach_done(&r->attach[i]);
 	free(r->attach);
@@ -80,22 +84,43 @@ static int parse_network_info(json_object *root, struct nd_request *req, struct 
 	if (n == 0)
 		return 0;
 	req->networks = calloc(n, sizeof(*req->networks));
-	if (!req->networks)
+	req->network_keys = calloc(n, sizeof(*req->network_keys));
+	if (!req->networks || !req->network_keys)
 		return -ENOMEM;
+	/*
+	 * As in netavark, the key only pairs an entry with its "networks"
+	 * options; it may differ from "name", which names everything netd
+	 * makes (DNS files, state). Two entries with one name would share those.
+	 */
 	json_object_object_foreach(info, key, val) {
-		_cleanup_free_ char *p = ju_path_key("network_info", key);
-		struct nd_network *net = &req->networks[i++];
+		_cleanup_free_ char *p = NULL;
+		struct nd_network *net = &req->networks[i];
 
-		req->n_networks = i;
+		req->network_keys[i] = strdup(key);
+		req->n_networks = ++i;
+		if (!req->network_keys[i - 1])
+			return -ENOMEM;
+		if ((r = nd_network_name_check("network_info", key, err)) < 0)
+			return r;
+		p = ju_path_key("network_info", key);
 		r = network_parse(val, p, net, err);
 		if (r < 0)
 			return r;
-		if (strcmp(net->name, key) != 0)
-			return nd_error_set(err, -EINVAL,
-					    "%s.name: \"%s\" does not match its key \"%s\"",
-					    p, net->name, key);
+		for (size_t j = 0; j + 1 < i; j++)
+			if (strcmp(req->networks[j].name, net->name) == 0)
+				return nd_error_set(err, -EINVAL,
+						    "%s.name: \"%s\" is also the name of network_info entry \"%s\"",
+						    p, net->name, req->network_keys[j]);
 	}
 	return 0;
+}
+
+static const struct nd_network *network_by_key(const struct nd_request *r, const char *key)
+{
+	for (size_t i = 0; i < r->n_networks; i++)
+		if (strcmp(r->network_keys[i], key) == 0)
+			return &r->networks[i];
+	return NULL;
 }
 
 static int parse_attach(json_object *o, const char *netname, const char *path,
@@ -111,7 +136,7 @@ static int parse_attach(json_object *o, const char *netname, const char *path,
 	r = ju_expect_type(o, json_type_object, path, err);
 	if (r < 0)
 		return r;
-	a->net = request_network(req, netname);
+	a->net = network_by_key(req, netname);
 	if (!a->net)
 		return nd_error_set(err, -EINVAL,
 				    "%s: network info for network \"%s\" not found in network_info",
@@ -203,8 +228,11 @@ static int parse_networks(json_object *root, struct nd_request *req, struct nd_e
 
 	if (json_object_is_type(nets, json_type_object)) {
 		json_object_object_foreach(nets, key, val) {
-			_cleanup_free_ char *p = ju_path_key("networks", key);
+			_cleanup_free_ char *p = NULL;
 			req->n_attach = i + 1;
+			if ((r = nd_network_name_check("networks", key, err)) < 0)
+				return r;
+			p = ju_path_key("networks", key);
 			r = parse_attach(val, key, p, req, &req->attach[i], err);
 			if (r == 0)
 				r = check_attach_unique(req, i, p, err);
@@ -223,6 +251,10 @@ static int parse_networks(json_object *root, struct nd_request *req, struct nd_e
 		r = ju_expect_type(val, json_type_object, p, err);
 		if (r == 0)
 			r = ju_string(val, "name", true, p, &name, err);
+		if (r == 0) {
+			_cleanup_free_ char *np = ju_path_key(p, "name");
+			r = nd_network_name_check(np, name, err);
+		}
 		if (r == 0)
 			r = parse_attach(val, name, p, req, &req->attach[i], err);
 		if (r == 0)
@@ -310,20 +342,6 @@ static int parse_ports(json_object *root, struct nd_request *req, struct nd_erro
 	return 0;
 }
 
-static int check_container_id(const char *id, struct nd_error *err)
-{
-	if (!id[0])
-		return nd_error_set(err, -EINVAL, "container_id: is empty");
-	if (strlen(id) > 255)
-		return nd_error_set(err, -EINVAL, "container_id: longer than 255 characters");
-	for (const char *c = id; *c; c++)
-		if (*c == '/' || *c == ',' || (unsigned char)*c <= ' ' || *c == 0x7f)
-			return nd_error_set(err, -EINVAL,
-					    "container_id: \"%s\" may not contain '/', ',', white space or control characters",
-					    id);
-	return 0;
-}
-
 int request_parse(const char *buf, size_t len, struct nd_request **ret, struct nd_error *err)
 {
 	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
@@ -342,7 +360,7 @@ int request_parse(const char *buf, size_t len, struct nd_request **ret, struct n
 	if (r == 0)
 		r = ju_string(root, "container_id", true, "", &req->container_id, err);
 	if (r == 0)
-		r = check_container_id(req->container_id, err);
+		r = nd_container_id_check("container_id", req->container_id, err);
 	if (r == 0)
 		r = ju_string(root, "container_name", true, "", &req->container_name, err);
 	if (r == 0)

@@ -156,10 +156,9 @@ int netd_setup(const struct netd_opts *opts, const char *netns_path, const char 
 	json_object *res;
 	int r;
 
-	ctr_ns = netns_open(netns_path);
+	ctr_ns = netns_open_container(netns_path, NULL);
 	if (ctr_ns < 0)
-		return nd_error_set(err, ctr_ns, "invalid namespace path %s: %s", netns_path,
-				    ctr_ns == -EINVAL ? "not a network namespace" : strerror(-ctr_ns));
+		return netns_error(err, ctr_ns, netns_path);
 	if ((r = request_parse(raw, len, &req, err)) < 0)
 		return r;
 	if (!opts->config_dir)
@@ -216,7 +215,7 @@ int netd_setup(const struct netd_opts *opts, const char *netns_path, const char 
 			if (!err->msg)
 				nd_error_set(err, r, "setup step %s failed: %s",
 					     plan_step_name(s->kind), strerror(-r));
-			log_error("setup of container %s failed, rolling back: %s",
+			log_info("setup of container %s failed, rolling back: %s",
 				  req->container_id, err->msg);
 			exec_unwind(&c);
 			goto out;

@@ -2,11 +2,13 @@
 #include "state.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -33,21 +35,75 @@ int state_mkdir_p(const char *path, unsigned mode)
 	return 0;
 }
 
+int state_open_dir(const char *base, const char *sub, unsigned mode)
+{
+	_cleanup_free_ char *p = sub ? strdup(sub) : NULL;
+	_cleanup_close_ int fd = -1;
+	char *save = NULL;
+	int r;
+
+	if (sub && !p)
+		return -ENOMEM;
+	/* @base is the caller's own path (it may be a symlink, e.g. /var/run). */
+	if ((r = state_mkdir_p(base, mode)) < 0)
+		return r;
+	fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* Below it every component is netd's own: a symlink there is planted. */
+	for (char *c = p ? strtok_r(p, "/", &save) : NULL; c; c = strtok_r(NULL, "/", &save)) {
+		int next;
+		if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0)
+			return -EINVAL;
+		if (mkdirat(fd, c, mode) < 0 && errno != EEXIST)
+			return -errno;
+		next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0) {
+			struct stat st;
+			/* A planted symlink says so (O_DIRECTORY would call it ENOTDIR). */
+			if (fstatat(fd, c, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+				return -ELOOP;
+			return -errno;
+		}
+		(void)close(fd);
+		fd = next;
+	}
+	return TAKE_FD(fd);
+}
+
+int state_mkdir_under(const char *base, const char *sub, unsigned mode)
+{
+	int fd = state_open_dir(base, sub, mode);
+
+	if (fd < 0)
+		return fd;
+	(void)close(fd);
+	return 0;
+}
+
+int state_open_lock_at(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+	return fd < 0 ? -errno : fd;
+}
+
 int state_lock(const char *config_dir, struct nd_error *err)
 {
 	_cleanup_free_ char *path = NULL;
 	int fd, r;
 
-	r = state_mkdir_p(config_dir, 0755);
-	if (r < 0)
-		return nd_error_set(err, r, "failed to create config directory %s: %s",
-				    config_dir, strerror(-r));
+	_cleanup_close_ int dir = state_open_dir(config_dir, NULL, 0755);
+
+	if (dir < 0)
+		return nd_error_set(err, dir, "failed to create config directory %s: %s",
+				    config_dir, strerror(-dir));
 	if (asprintf(&path, "%s/netd.lock", config_dir) < 0)
 		return -ENOMEM;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	fd = state_open_lock_at(dir, "netd.lock");
 	if (fd < 0)
-		return nd_error_set(err, -errno, "failed to open lock file %s: %s", path,
-				    strerror(errno));
+		return nd_error_set(err, fd, "failed to open lock file %s: %s", path,
+				    strerror(-fd));
 	while (flock(fd, LOCK_EX) < 0) {
 		if (errno == EINTR)
 			continue;
@@ -58,43 +114,85 @@ int state_lock(const char *config_dir, struct nd_error *err)
 	return fd;
 }
 
-int state_write_atomic(const char *path, const char *data, size_t len)
+/* A fresh temporary name: hidden (no valid network name or id starts with '.'). */
+static int open_tmp(int dirfd, unsigned mode, char name[static 32])
 {
-	_cleanup_free_ char *tmp = NULL;
-	_cleanup_close_ int fd = -1;
-	size_t off = 0;
+	for (int tries = 0; tries < 100; tries++) {
+		uint64_t rnd;
+		int fd;
 
-	if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
-		return -ENOMEM;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+			return -EIO;
+		snprintf(name, 32, ".netd.tmp.%016" PRIx64, rnd);
+		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		if (fd >= 0)
+			return fd;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+int state_write_at(int dirfd, const char *name, const char *data, size_t len, unsigned mode)
+{
+	_cleanup_close_ int fd = -1;
+	char tmp[32];
+	size_t off = 0;
+	int r = 0;
+
+	if (!*name || strchr(name, '/'))
+		return -EINVAL;
+	fd = open_tmp(dirfd, mode, tmp);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	while (off < len) {
 		ssize_t n = write(fd, data + off, len - off);
 		if (n < 0) {
-			int r = errno == EINTR ? 0 : -errno;
-			if (r == 0)
+			if (errno == EINTR)
 				continue;
-			(void)unlink(tmp);
-			return r;
+			r = -errno;
+			break;
 		}
 		off += (size_t)n;
 	}
 	/* On tmpfs (/run, where engines keep this) fsync buys nothing and costs. */
-	{
+	if (r == 0) {
 		struct statfs sf;
-		if ((fstatfs(fd, &sf) < 0 || sf.f_type != TMPFS_MAGIC) && fsync(fd) < 0) {
-			int r = -errno;
-			(void)unlink(tmp);
-			return r;
-		}
+		if ((fstatfs(fd, &sf) < 0 || sf.f_type != TMPFS_MAGIC) && fsync(fd) < 0)
+			r = -errno;
 	}
-	if (rename(tmp, path) < 0) {
-		int r = -errno;
-		(void)unlink(tmp);
-		return r;
-	}
-	return 0;
+	/* rename replaces a planted symlink itself, never what it points to. */
+	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+		r = -errno;
+	if (r < 0)
+		(void)unlinkat(dirfd, tmp, 0);
+	return r;
+}
+
+int state_write_atomic(const char *path, const char *data, size_t len)
+{
+	_cleanup_free_ char *dir = strdup(path);
+	_cleanup_close_ int dfd = -1;
+	char *slash = dir ? strrchr(dir, '/') : NULL;
+
+	if (!dir)
+		return -ENOMEM;
+	if (!slash)
+		return -EINVAL;
+	*slash = '\0';
+	dfd = open(slash == dir ? "/" : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	return state_write_at(dfd, slash + 1, data, len, 0600);
+}
+
+int state_read_at(int dirfd, const char *name, size_t max, char **ret, size_t *len)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	return state_read_fd(fd, max, ret, len);
 }
 
 int state_read_file(const char *path, size_t max, char **ret, size_t *len)

@@ -3,7 +3,9 @@
  * netd's files in the config directory (--config):
  *   netd.lock                      flock held for a whole setup/teardown
  *   netd/containers/<id>.json      what setup built, for teardown, reload, status
- * Files are written to a temporary name and renamed into place.
+ * Files are written to a fresh hidden temporary (.netd.tmp.<random>, O_EXCL,
+ * O_NOFOLLOW) and renamed into place; nothing netd opens follows a symlink
+ * below --config.
  */
 #pragma once
 
@@ -11,14 +13,31 @@
 
 #include "shared/error.h"
 
-/* mkdir -p @path with @mode. Return: 0 or -errno. */
+/* mkdir -p @path with @mode (symlinks followed: the path is the caller's). Return: 0 or -errno. */
 int state_mkdir_p(const char *path, unsigned mode);
+/*
+ * Open directory @base/@sub, creating what is missing. @base is created like
+ * mkdir -p; the components of @sub are netd's own and are never followed if
+ * they are symlinks (-ELOOP). @sub may be NULL. Return: directory fd or -errno.
+ */
+int state_open_dir(const char *base, const char *sub, unsigned mode);
+/* The same, closing the descriptor. Return: 0 or -errno. */
+int state_mkdir_under(const char *base, const char *sub, unsigned mode);
+/* Open (creating) lock file @name in @dirfd; a symlink is refused. Return: fd or -errno. */
+int state_open_lock_at(int dirfd, const char *name);
 
 /* Take the exclusive lock of @config_dir (created if missing). Return: fd or -errno. */
 int state_lock(const char *config_dir, struct nd_error *err);
 
-/* Write @data to @path atomically (temp file + rename). */
+/*
+ * Write @data to @name in @dirfd atomically: a fresh hidden temporary
+ * (".netd.tmp.<random>", O_CREAT|O_EXCL|O_NOFOLLOW) renamed over @name.
+ */
+int state_write_at(int dirfd, const char *name, const char *data, size_t len, unsigned mode);
+/* The same for @path (its directory opened as given), mode 0600. */
 int state_write_atomic(const char *path, const char *data, size_t len);
+/* Read @name in @dirfd (never through a symlink), at most @max bytes. */
+int state_read_at(int dirfd, const char *name, size_t max, char **ret, size_t *len);
 
 /* Read a whole file (at most @max bytes) into a new NUL-terminated buffer. */
 int state_read_file(const char *path, size_t max, char **ret, size_t *len);

@@ -39,19 +39,9 @@ int sysctl_read(const char *key, char *buf, size_t size)
 
 int sysctl_write(const char *key, const char *value)
 {
-	char path[256];
-	_cleanup_close_ int fd = -1;
-	size_t len = strlen(value);
-	int r = sysctl_path(key, path, sizeof(path));
+	int r = sysctl_set(key, value, NULL);
 
-	if (r < 0)
-		return r;
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, value, len) != (ssize_t)len)
-		return errno ? -errno : -EIO;
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 int sysctl_set(const char *key, const char *value, char old[SYSCTL_VALUE_MAX])

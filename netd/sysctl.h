@@ -12,7 +12,10 @@
 
 int sysctl_read(const char *key, char *buf, size_t size);
 
-/* Write @value without reading first (a fresh interface's settings). */
+/*
+ * Write @value unless the sysctl already holds it, as netavark does: a
+ * read-only /proc/sys (a container's) is fine when nothing must change.
+ */
 int sysctl_write(const char *key, const char *value);
 
 /**

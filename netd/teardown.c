@@ -127,6 +127,67 @@ static void update_state(struct exec_ctx *c, const struct fw_driver *fw, struct 
 	json_object_put(rest);
 }
 
+/* The ports setup published, from the record's own request: never the caller's list. */
+static void recorded_ports(struct exec_ctx *c, const char *pn, struct nd_request **ret)
+{
+	const char *text = ctrstate_request_text(c->prev_state);
+	struct nd_error e = {0};
+
+	if (!text || request_parse(text, strlen(text), ret, &e) < 0) {
+		log_warn("container %s: its state record cannot be read (%s); left its published ports",
+			 c->req->container_id, e.msg ? e.msg : "no request");
+		nd_error_clear(&e);
+		return;
+	}
+	for (size_t i = 0; i < (*ret)->n_attach; i++)
+		if (strcmp((*ret)->attach[i].net->name, pn) == 0)
+			c->ports_attach = &(*ret)->attach[i];
+	if (c->ports_attach)
+		c->ports_req = *ret;
+}
+
+/*
+ * Without a record (a setup killed before writing it), the request's ports
+ * are taken as this container's only when every address they forward to is
+ * on the request's interface inside the container's own namespace; each map
+ * element still goes only when it forwards to that address (fw-nft.c).
+ */
+static bool ports_in_namespace(struct exec_ctx *c)
+{
+	const struct nd_attach *pa = fwnft_port_attach(c->req);
+	struct nd_prefix have[16];
+	struct nlx_link l;
+	size_t n = 0;
+
+	if (!pa || !c->req->n_ports || !c->ctr || !pa->n_addrs ||
+	    nlx_link_by_name(c->ctr, pa->interface_name, &l) < 0 ||
+	    nlx_addr_list(c->ctr, l.ifindex, have, ELEMENTSOF(have), &n) < 0)
+		return false;
+	for (size_t k = 0; k < pa->n_addrs; k++) {
+		bool found = false;
+		for (size_t j = 0; j < n && !found; j++)
+			found = nd_ip_equal(&have[j].addr, &pa->addrs[k].addr.addr);
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* Without a record only the container's own interfaces go; say once what stays. */
+static void warn_no_record(const struct nd_request *req, bool ports)
+{
+	char hosts[256] = "";
+	size_t off = 0;
+
+	for (size_t i = 0; i < req->n_attach && off < sizeof(hosts); i++)
+		if (req->attach[i].host_interface_name)
+			off += (size_t)snprintf(hosts + off, sizeof(hosts) - off, " %s",
+						req->attach[i].host_interface_name);
+	log_warn("container %s has no state record: removing only its interfaces inside its namespace%s; left host interfaces%s, %sbridges as they are",
+		 req->container_id, ports ? " and the ports forwarded to their addresses" : "",
+		 off ? hosts : " (none named)", ports ? "" : "published ports and ");
+}
+
 int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
 {
 	_cleanup_free_ char *raw = NULL;
@@ -142,7 +203,7 @@ int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd
 int netd_teardown(const struct netd_opts *opts, const char *netns_path, const char *raw, size_t len,
 		  struct nd_error *err)
 {
-	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL, *recorded = NULL;
 	_cleanup_free_ char *state = NULL;
 	_cleanup_close_ int ctr_ns = -1, host_ns = -1, lock = -1;
 	const struct fw_driver *fw = fw_lookup(opts->fw_driver);
@@ -150,14 +211,13 @@ int netd_teardown(const struct netd_opts *opts, const char *netns_path, const ch
 	struct exec_ctx c = {0};
 	int r;
 
-	ctr_ns = netns_open(netns_path);
-	if (ctr_ns == -ENOENT) {
+	/* The host's own namespace is refused here: its links are not the container's. */
+	ctr_ns = netns_open_container(netns_path, NULL);
+	if (ctr_ns == -ENOENT)
 		log_warn("container namespace %s is gone; cleaning up the host side only",
 			 netns_path);
-	} else if (ctr_ns < 0) {
-		return nd_error_set(err, ctr_ns, "invalid namespace path %s: %s", netns_path,
-				    ctr_ns == -EINVAL ? "not a network namespace" : strerror(-ctr_ns));
-	}
+	else if (ctr_ns < 0)
+		return netns_error(err, ctr_ns, netns_path);
 	if ((r = request_parse(raw, len, &req, err)) < 0)
 		return r;
 	if (!opts->config_dir)
@@ -191,6 +251,15 @@ int netd_teardown(const struct netd_opts *opts, const char *netns_path, const ch
 	if (c.prev_state) {
 		const char *pn = ctrstate_ports_network(c.prev_state);
 		c.skip_ports = !pn || !request_network(req, pn);
+		if (!c.skip_ports)
+			recorded_ports(&c, pn, &recorded);
+	} else {
+		c.skip_ports = !ports_in_namespace(&c);
+		if (!c.skip_ports) {
+			c.ports_req = req;
+			c.ports_attach = fwnft_port_attach(req);
+		}
+		warn_no_record(req, !c.skip_ports);
 	}
 
 	teardown_all(&c, fw, raw, &list);

@@ -272,7 +272,7 @@ serve() {
 	nd_err '--ip-range 10.71.1.0/28: not inside any --subnet' -- \
 		network create two --subnet 10.71.0.0/24 --ip-range 10.71.1.0/28
 	nd_err 'is not a valid MTU' -- network create two --mtu 12
-	nd_err 'netd network create: invalid network name "-bad": names start with a letter or digit' -- network create -- -bad
+	nd_err 'netd network create: "-bad" is not a valid network name: it must match [a-zA-Z0-9][a-zA-Z0-9_.-]*' -- network create -- -bad
 	nd_err '--bridge averyveryverylongname: an interface name that is longer than 15 characters' -- \
 		network create two --bridge averyveryverylongname
 	# nothing was written for the refused ones
@@ -518,6 +518,7 @@ serve() {
 	# the same host port for another namespace: the firewall refuses it, nothing is left behind
 	nd_err "host port 8080/tcp" "is already forwarded to another container" -- \
 		attach "$C2" --network pub --publish 8080:80
+	assert_eq "$stderr" "" "stderr: the conflict is printed once, as the JSON error"
 	assert_no_link "$C2" eth0
 	assert_eq "$(records)" 1 records
 
@@ -559,6 +560,20 @@ serve() {
 
 # ---------------------------------------------------------------------------
 # DNS
+
+@test "DNS without a DNS server binary: attach warns, status and check say it is not running" {
+	nd_ok network create dnsnet --subnet 10.86.0.0/24
+	nd_ok attach "$C1" --network dnsnet
+	assert_eq "$stderr" "[warn  netd] network dnsnet has dns_enabled, but the DNS server $DNSBIN cannot be run (No such file or directory): container names on it are not resolved; install netd-dns beside netd or pass --aardvark-binary" "attach warning"
+	assert_contains "$output" " (not served: no DNS server runs)" "attach summary"
+	nd_ok status
+	assert_match "$(grep '^dnsnet ' <<<"$output")" ' yes \(not running\) ' "status table"
+	nd_ok status --json
+	assert_eq "$(jq -c '.networks[] | select(.name == "dnsnet") | [.dns_enabled, .dns_running]' <<<"$output")" \
+		'[true,false]' "status --json"
+	nd_ok check
+	assert_contains "$output" "note: DNS on dnsnet is not running: the DNS server $DNSBIN cannot be run (No such file or directory)" "check"
+}
 
 @test "DNS: names and aliases answered by netd-dns on the gateway, per network" {
 	command -v dig >/dev/null || skip "dig is not installed"
@@ -604,8 +619,9 @@ serve() {
 	nd_ok attach "$C3" --network s-int
 
 	nd_ok status
-	assert_match "$(grep '^s-true ' <<<"$output")" '^s-true +netd1 +up +10\.92\.0\.0/24 +yes +true +1$' "s-true row"
-	assert_match "$(grep '^s-false2 ' <<<"$output")" '^s-false2 +netd3 +absent +10\.94\.0\.0/24 +yes +false +0$' "unused network"
+	# DNS is enabled, but this test runs no DNS server ($DNSBIN does not exist)
+	assert_match "$(grep '^s-true ' <<<"$output")" '^s-true +netd1 +up +10\.92\.0\.0/24 +yes \(not running\) +true +1$' "s-true row"
+	assert_match "$(grep '^s-false2 ' <<<"$output")" '^s-false2 +netd3 +absent +10\.94\.0\.0/24 +yes \(not running\) +false +0$' "unused network"
 	assert_match "$(grep "^$C1 .* s-true " <<<"$output")" "eth0 +10\.92\.0\.2/24 +veth[0-9a-f]{11} +8080->80/tcp +$C1 +ok$" "attachment row"
 	assert_match "$(grep "^$C1 .* s-false " <<<"$output")" "eth1 +10\.93\.0\.2/24" "second attachment row"
 	assert_contains "$output" "may talk to each other: s-false <-> s-false2, s-false <-> s-true, s-false2 <-> s-true"
@@ -804,9 +820,9 @@ ok: 1 network, 2 attachments, all as recorded" "after repair"
 @test "errors of admin commands: one readable line on stderr, JSON only with --json" {
 	nd network create "bad name"
 	assert_admin_error
-	assert_eq "$stderr" "netd network create: invalid network name \"bad name\": names start with a letter or digit and contain only letters, digits, '_', '.' and '-'" "bad name"
+	assert_eq "$stderr" "netd network create: \"bad name\" is not a valid network name: it must match [a-zA-Z0-9][a-zA-Z0-9_.-]*" "bad name"
 	nd network create "bad name" --json
-	assert_netd_error '"bad name" is invalid'
+	assert_netd_error '"bad name" is not a valid network name'
 	assert_eq "$stderr" "" "stderr with --json"
 	nd network inspect nope
 	assert_admin_error

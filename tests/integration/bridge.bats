@@ -302,6 +302,17 @@ net46() { net_json n1 "$BR" "$SUB4" "$SUB6"; }
 	assert_no_state_files
 }
 
+@test "unmanaged mode: dns_enabled on a bridge without an address is refused before anything starts" {
+	local json
+	ip -n "$HOST" link add "$BR" type bridge
+	ip -n "$HOST" link set "$BR" up
+	json=$(req_json "$(cid 1)" "$(net4 | jq -c '.options.mode = "unmanaged" | .dns_enabled = true')" \
+		"$(att_json n1 eth0 10.89.0.2)")
+	fails_cleanly "has no address for the DNS server to bind" netd_setup "$C1" "$json"
+	assert_eq "$ERRMSG" "network \"n1\": dns_enabled, but the unmanaged bridge \"$BR\" has no address for the DNS server to bind; add an IP address to \"$BR\" or disable DNS for the network" "error"
+	[[ ! -e $CFG/aardvark-dns ]] || die "a DNS configuration was written: $(ls -R "$CFG/aardvark-dns")"
+}
+
 @test "unmanaged mode: existing bridge is used and left unchanged" {
 	local json before_link before_sys hostveth
 	ip -n "$HOST" link add "$BR" address 02:00:00:00:aa:01 type bridge
@@ -357,9 +368,12 @@ net46() { net_json n1 "$BR" "$SUB4" "$SUB6"; }
 	teardown_ok "$C1" "$j1"
 	assert_eq "$(link_get "$HOST" "$BR" .ifindex)" "$idx" "bridge still there after the first teardown"
 	ping_ok "$C2" 10.89.0.1
-	# as netavark: a managed bridge without ports goes away with the last container
+	# unlike netavark: a bridge netd did not create is never deleted (issue 12),
+	# it stays with its address after the last container
 	teardown_ok "$C2" "$j2"
-	assert_no_link "$HOST" "$BR"
+	assert_eq "$(link_get "$HOST" "$BR" .ifindex)" "$idx" "the admin's bridge after the last teardown"
+	assert_addrs "$HOST" "$BR" 10.89.0.1/24
+	assert_eq "$(ports "$HOST" "$BR" | jq length)" 0 "bridge ports after the last teardown"
 }
 
 @test "a non-bridge interface with the bridge's name is an error" {
@@ -391,6 +405,76 @@ net46() { net_json n1 "$BR" "$SUB4" "$SUB6"; }
 	assert_netd_error "injected failure"
 	assert_same_snapshot "$before" "$(snapshot_all "$HOST" "$C1"; br_sysctls)"
 	assert_no_state_files
+}
+
+# fails_cleanly WANT CMD...: CMD (which `run`s netd) fails the netd way with WANT
+# in the message, prints nothing on stderr, and leaves $HOST, $C1 and the
+# state directory as they were.
+fails_cleanly() {
+	local want=$1 before
+	shift
+	before=$(snapshot_all "$HOST" "$C1")
+	"$@"
+	assert_netd_error "$want"
+	assert_eq "$stderr" "" "stderr"
+	assert_same_snapshot "$before" "$(snapshot_all "$HOST" "$C1")"
+	assert_no_state_files
+}
+
+# netd_ro_sysctl CTR_NS JSON: setup with /proc/sys mounted read-only (a private
+# mount namespace, as netavark's suite runs containers).
+netd_ro_sysctl() {
+	run --separate-stderr unshare -m sh -c 'mount --bind /proc/sys /proc/sys &&
+		mount -o remount,bind,ro /proc/sys && exec "$@"' sh \
+		ip netns exec "$HOST" "$NETD" --config "$CFG" --firewall-driver none \
+		setup "/run/netns/$1" <<<"$2"
+}
+
+@test "read-only /proc/sys: setup writes only sysctls whose value differs" {
+	local json
+	json=$(req_json "$(cid 1)" "$(net4)" "$(att_json n1 eth0 10.89.0.2)")
+	# a value that must change cannot: a clean error, nothing left behind
+	fails_cleanly "Read-only file system" netd_ro_sysctl "$C1" "$json"
+
+	# every value netd wants is already there (new interfaces inherit "default")
+	ip netns exec "$HOST" sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv4.conf.default.route_localnet=1 net.ipv4.conf.default.rp_filter=2
+	ip netns exec "$C1" sysctl -qw net.ipv4.conf.default.arp_notify=1 \
+		net.ipv4.conf.default.rp_filter=2 net.ipv6.conf.default.autoconf=0
+	netd_ro_sysctl "$C1" "$json"
+	assert_status 0
+	assert_eq "$stderr" "" "stderr"
+	assert_addrs "$C1" eth0 10.89.0.2/24
+	assert_eq "$(sysctl_get "$C1" net/ipv4/conf/eth0/arp_notify)" 1 "arp_notify"
+	assert_eq "$(sysctl_get "$C1" net/ipv4/conf/eth0/rp_filter)" 2 "rp_filter"
+	teardown_ok "$C1" "$json"
+}
+
+@test "netd --help names every command, option and environment variable; every netavark command has --help" {
+	local help w c
+	run --separate-stderr "$NETD" --help
+	assert_status 0
+	help=$output
+	for w in setup teardown create validate firewall-reload update version help network attach \
+		detach status check "-c, --config DIR" "-r, --rootless BOOL" "-a, --aardvark-binary PATH" \
+		"--firewall-driver NAME" "--plugin-directory DIR" "-f, --file PATH" "-h, --help" \
+		"-V, --version" NETD_LOG RUST_LOG NETAVARK_FW NETAVARK_DNS_PORT NETD_NETWORK_DIR \
+		NETD_PLUGIN_TIMEOUT CNI_COMMAND; do
+		assert_contains "$help" "$w" "netd --help" || return 1
+	done
+	# every long option netd's parser knows is in the help
+	for w in $(grep -o '{ "[a-z-]*", [a-z_]*_argument' "$REPO/netd/main.c" | cut -d'"' -f2); do
+		assert_contains "$help" "--$w" "netd --help" || return 1
+	done
+	for c in setup teardown create validate firewall-reload update version; do
+		run --separate-stderr "$NETD" "$c" --help
+		assert_status 0
+		assert_contains "$output" "Usage: netd" "netd $c --help" || return 1
+		assert_contains "$output" " $c" "netd $c --help" || return 1
+		assert_eq "$stderr" "" "stderr of netd $c --help" || return 1
+	done
+	run --separate-stderr "$NETD" update --help
+	assert_contains "$output" "--network-dns-servers IP" "update --help"
 }
 
 # ---------------------------------------------------------------------------
@@ -597,15 +681,50 @@ assert_container_clean() {
 
 # fail_after SPEC REQUEST: setup with NETD_TEST_FAIL_AFTER=SPEC fails cleanly.
 fail_after() {
-	local spec=$1 json=$2 before
-	before=$(snapshot_all "$HOST" "$C1")
-	netd_setup "$C1" "$json" NETD_TEST_FAIL_AFTER="$spec"
-	assert_netd_error "injected failure after step ${spec%%:*}"
-	assert_same_snapshot "$before" "$(snapshot_all "$HOST" "$C1")"
-	assert_no_state_files
+	local spec=$1 json=$2
+	# (the error printed once: nothing on stderr at the default log level)
+	fails_cleanly "injected failure after step ${spec%%:*}" \
+		netd_setup "$C1" "$json" NETD_TEST_FAIL_AFTER="$spec"
 	# and a normal setup works afterwards
 	setup_ok "$C1" "$json"
 	teardown_ok "$C1" "$json"
+}
+
+@test "a failed setup prints its error once; the rollback story is for NETD_LOG=info" {
+	local json msg
+	json=$(req_json "$(cid 1)" "$(net4)" "$(att_json n1 eth0 10.89.0.2)")
+	netd_setup "$C1" "$json" NETD_TEST_FAIL_AFTER=veth
+	assert_netd_error "injected failure after step veth"
+	assert_eq "$stderr" "" "stderr at the default log level"
+	msg=$ERRMSG
+	netd_setup "$C1" "$json" NETD_TEST_FAIL_AFTER=veth NETD_LOG=info
+	assert_netd_error "injected failure after step veth"
+	assert_contains "$stderr" "[info  netd] setup of container $(cid 1) failed, rolling back: $msg" "stderr at info"
+}
+
+# Every malformed request of the unit table (tests/unit/test-request.c, dumped
+# by test-request --dump) and every tests/data/invalid file, through the real
+# binary: exit 1, exactly one {"error": ...} line on stdout, nothing on stderr.
+@test "every malformed request: exactly one JSON error on stdout, stderr empty" {
+	local unit dir f n=0
+	unit=$(dirname "$(dirname "$NETD")")/tests/unit/test-request
+	[[ -x $unit ]] || die "$unit not built (meson -Dtests=true)"
+	dir=$BATS_TEST_TMPDIR/cases
+	mkdir "$dir"
+	"$unit" --dump "$dir"
+	for f in "$dir"/*.json "$REPO"/tests/data/invalid/*.json; do
+		run --separate-stderr ip netns exec "$HOST" "$NETD" --config "$CFG" \
+			--firewall-driver none setup "/run/netns/$C1" <"$f"
+		# (assert_netd_error's schema check costs a python start per case)
+		assert_status 1 || die "request $f"
+		[[ $output != *$'\n'* ]] || die "$f: more than one line: $output"
+		jq -e 'keys == ["error"] and (.error | type == "string" and length > 0)' \
+			<<<"$output" >/dev/null || die "$f: not one {\"error\": ...} object: $output"
+		assert_eq "$stderr" "" "stderr for $f" || return 1
+		n=$((n + 1))
+	done
+	((n > 100)) || die "only $n requests tried"
+	assert_no_state_files
 }
 
 one_net_request() {

@@ -36,6 +36,45 @@ two_on_a() {
 
 # ---------------------------------------------------------------------------
 # local answers
+@test "upstream on an IPv6 link-local address with a zone (nameserver fe80::53%up0) is used through that interface" {
+	local n
+	command -v dnsmasq >/dev/null || skip "dnsmasq is not installed (apt-get install dnsmasq-base)"
+	ip -n "$UP" addr add fe80::53/64 dev eth0 nodad
+	: >"$BATS_TEST_TMPDIR/ll.log"
+	ip netns exec "$UP" dnsmasq --conf-file=/dev/null --no-resolv --no-hosts --no-poll \
+		--keep-in-foreground --user=root --group=root --pid-file= \
+		--interface=eth0 --bind-dynamic --port 53 \
+		--address=/example.test/198.51.100.7 --address=/#/ \
+		--log-queries --log-facility="$BATS_TEST_TMPDIR/ll.log" \
+		</dev/null >"$BATS_TEST_TMPDIR/ll.out" 2>&1 3>&- &
+	BG_PIDS+=("$!")
+	for ((n = 0; n < 50; n++)); do
+		ip netns exec "$UP" ss -Hlun | grep -qF '[fe80::53]%eth0:53' && break
+		sleep 0.1
+	done
+	((n < 50)) || { cat "$BATS_TEST_TMPDIR/ll.out" >&2; die "dnsmasq did not listen on fe80::53"; }
+	# the only upstream: link-local, with the zone of $HOST's side of the link
+	printf 'nameserver fe80::53%%up0\n' >"$RESOLV"
+	ID1=$(dcid 1)
+	dsetup "$C1" "$(dreq "$ID1" web "$(neta)" "$(datt dnsa eth0 10.89.0.2)")"
+	expect_rr "$C1" "$GW4A" example.test A 198.51.100.7 || { show_dns_log; return 1; }
+	upstream_saw ll "query[A] example.test" || die "the link-local upstream saw no query"
+}
+
+
+@test "network_info key differs from the network's name: accepted; DNS file and result use the name" {
+	local id j
+	id=$(dcid 1)
+	# as netavark's own test files write it: key "k1", name "dnsa"
+	j=$(dreq "$id" web "$(neta)" "$(datt dnsa eth0 10.89.0.2)" |
+		jq -c '.network_info = {k1: .network_info.dnsa} | .networks = {k1: .networks.dnsa}')
+	dsetup "$C1" "$j"
+	assert_eq "$(jq -c 'keys' <<<"$RESULT")" '["dnsa"]' "result keys"
+	assert_eq "$(ls "$DNSDIR" | grep -v '^aardvark.pid$' | tr '\n' ' ')" "dnsa " "DNS files"
+	expect_rr "$C1" "$GW4A" web A 10.89.0.2
+	dteardown "$C1" "$j"
+	assert_eq "$(sed 1d "$DNSDIR/dnsa" 2>/dev/null)" "" "entries after teardown"
+}
 
 @test "A and AAAA: names, aliases, short id, any case, with and without dns.podman, TTL 0, NODATA" {
 	two_on_a

@@ -11,7 +11,7 @@
 #
 # What a snapshot holds (world_snapshot):
 #   - the machine's own network namespace (the one bats runs in) and every namespace
-#     named with --ns: links (ip -d, without the kernel's default qdisc),
+#     named with --ns: links (ip -d, without the kernel's default qdisc and the bridge timers),
 #     addresses, routes of every table (both families), IPv4/IPv6 rules, the
 #     net.ipv4/net.ipv6 sysctls of "all", "default" and every link, and the
 #     nftables ruleset;
@@ -48,7 +48,9 @@ _ws_ns() {
 		echo "=== namespace $ns"
 	fi
 	echo "--- links"
-	"${x[@]}" ip -d -j link show | jq -S 'map(del(.qdisc))'
+	# without the bridge timers (gc_timer, hello_timer, ...), which tick by themselves
+	"${x[@]}" ip -d -j link show | jq -S 'map(del(.qdisc)) |
+		walk(if type == "object" then with_entries(select(.key | endswith("_timer") | not)) else . end)'
 	echo "--- addresses"
 	"${x[@]}" ip -j addr show | jq -S 'map(del(.qdisc)) | map(.addr_info |= map(del(.valid_life_time, .preferred_life_time)))'
 	echo "--- routes"

@@ -679,6 +679,10 @@ static void test_store_errors(void)
 		{ "store: recorded twice", "{'version':1,'attachments':[{'containerID':'a','ifname':'eth0'},"
 		  "{'containerID':'a','ifname':'eth0'}]}", "a/eth0 is recorded twice" },
 		{ "store: last key", "{'version':1,'last':{'x':'10.0.0.1'}}", "last.x: key is not a subnet" },
+		{ "store: bad namespace inode", "{'version':1,'attachments':[{'containerID':'a','ifname':'eth0',"
+		  "'netnsIno':-1}]}", "attachments[0].netnsIno: -1 is out of range" },
+		{ "store: namespace device not a number", "{'version':1,'attachments':[{'containerID':'a',"
+		  "'ifname':'eth0','netnsDev':'4'}]}", "attachments[0].netnsDev" },
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
@@ -694,6 +698,46 @@ static void test_store_errors(void)
 		cni_store_free(s);
 		cni_error_clear(&err);
 	}
+}
+
+/* DEL and CHECK act on the namespace ADD recorded: by identity, by path in older records. */
+static void test_store_netns(void)
+{
+	static const char rec[] =
+		"{'version':1,'attachments':[{'containerID':'a','ifname':'eth0','netns':'/run/netns/x',"
+		"'netnsDev':4,'netnsIno':4026532288,'state':'ready'},"
+		"{'containerID':'old','ifname':'eth0','netns':'/run/netns/y','state':'ready'}]}";
+	_cleanup_free_ char *t = json_text(rec), *t2 = NULL;
+	struct cni_store *s = NULL;
+	struct cni_error err = {0};
+	const struct cni_alloc *a, *old;
+	struct netns_id same = { 4, 4026532288 }, other_ino = { 4, 4026532289 },
+			other_dev = { 5, 4026532288 };
+
+	tap_check_begin();
+	CHECK(cni_store_parse(t, strlen(t), &s, &err) == 0);
+	a = s ? cni_store_find(s, "a", "eth0") : NULL;
+	old = s ? cni_store_find(s, "old", "eth0") : NULL;
+	CHECK(a && a->ns_dev == 4 && a->ns_ino == 4026532288u);
+	/* the identity decides, not the path */
+	CHECK(a && cni_alloc_same_ns(a, "/run/netns/x", &same));
+	CHECK(a && cni_alloc_same_ns(a, "/run/netns/elsewhere", &same));
+	CHECK(a && !cni_alloc_same_ns(a, "/run/netns/x", &other_ino));
+	CHECK(a && !cni_alloc_same_ns(a, "/run/netns/x", &other_dev));
+	/* a record from before identities were kept: by path */
+	CHECK(old && old->ns_ino == 0 && cni_alloc_same_ns(old, "/run/netns/y", &same));
+	CHECK(old && !cni_alloc_same_ns(old, "/run/netns/x", &same));
+	/* kept when the store is written back */
+	if (s)
+		t2 = cni_store_format(s);
+	cni_store_free(s);
+	s = NULL;
+	CHECK(t2 && cni_store_parse(t2, strlen(t2), &s, &err) == 0);
+	a = s ? cni_store_find(s, "a", "eth0") : NULL;
+	CHECK(a && a->ns_dev == 4 && a->ns_ino == 4026532288u);
+	tap_result(tap_check_ok(), NULL, "store: the namespace identity recorded at ADD decides");
+	cni_store_free(s);
+	cni_error_clear(&err);
 }
 
 /* ---- the netavark request ----------------------------------------------- */
@@ -789,6 +833,7 @@ int main(void)
 	test_from_netavark();
 	test_ipam();
 	test_store_errors();
+	test_store_netns();
 	test_request();
 	test_names();
 	return tap_finish();

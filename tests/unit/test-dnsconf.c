@@ -102,8 +102,11 @@ static void test_parse(void)
 		nd_error_clear(&err);
 	}
 	check(!dnsconf_is_network_file("aardvark.pid") && !dnsconf_is_network_file(".n.tmp.1") &&
+	      !dnsconf_is_network_file(".netd.tmp.0123456789abcdef") &&
 	      !dnsconf_is_network_file("n~") && dnsconf_is_network_file("podman"),
 	      "pid, hidden, temporary and backup files are not networks", NULL);
+	check(dnsconf_is_network_file("db.tmp.1"),
+	      "a valid network name that contains .tmp. is a network", NULL);
 }
 
 static void test_store(void)

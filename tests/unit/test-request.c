@@ -14,6 +14,7 @@
 
 #include "request.h"
 #include "shared/cleanup.h"
+#include "shared/names.h"
 #include "tap.h"
 
 /* ---- building blocks of the requests ---------------------------------- */
@@ -52,6 +53,8 @@
 #define NETS_AND_INFO ",'networks':{'podman':{" ATT_BODY "}},'network_info':{'podman':{" NET_BODY "}}"
 
 #define NETPATH "network_info.podman"
+/* Why a name that is not a file name is refused. */
+#define RULE "it must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
 
 enum {
 	RAW = 1 << 0,		/* no quote translation */
@@ -383,9 +386,10 @@ static const struct bad_case bad_cases[] = {
 	{ "empty network_info",
 	  "{" TOP ",'networks':{'podman':{" ATT_BODY "}},'network_info':{}}",
 	  "networks.podman: network info for network \"podman\" not found in network_info" },
-	{ "name does not match its key",
-	  REQ_NET("'name':'other'," NET_ID ",'driver':'bridge','network_interface':'podman0'," NET_FLAGS),
-	  NETPATH ".name: \"other\" does not match its key \"podman\"" },
+	{ "two network_info entries with one name",
+	  "{" TOP ",'networks':{'podman':{" ATT_BODY "}},'network_info':{'podman':{" NET_BODY "},"
+	  "'other':{" NET2_BODY ",'name':'podman'}}}",
+	  "network_info.other.name: \"podman\" is also the name of network_info entry \"podman\"" },
 	{ "empty driver", REQ_NET("'name':'podman'," NET_ID ",'driver':''," NET_FLAGS),
 	  NETPATH ".driver: is empty" },
 	{ "unknown ipam driver", REQ_NET_PLUS("'ipam_options':{'driver':'magic'}"),
@@ -492,13 +496,43 @@ static const struct bad_case bad_cases[] = {
 
 	/* container_id */
 	{ "container_id with a comma", "{'container_id':'c0,ffee','container_name':'web'" NETS_AND_INFO "}",
-	  "container_id: \"c0,ffee\" may not contain '/', ',', white space or control characters" },
+	  "container_id: \"c0,ffee\" is not a valid container id: " RULE },
 	{ "container_id with a slash", "{'container_id':'../etc','container_name':'web'" NETS_AND_INFO "}",
-	  "container_id: \"../etc\" may not contain '/', ',', white space or control characters" },
+	  "container_id: \"../etc\" is not a valid container id: " RULE },
 	{ "container_id with a newline", "{'container_id':'c0\\nffee','container_name':'web'" NETS_AND_INFO "}",
-	  "container_id: \"c0\nffee\" may not contain '/', ',', white space or control characters" },
+	  "container_id: \"c0\\nffee\" is not a valid container id: " RULE },
+	{ "container_id with a space", "{'container_id':'c0 ffee','container_name':'web'" NETS_AND_INFO "}",
+	  "container_id: \"c0 ffee\" is not a valid container id: " RULE },
+	{ "container_id starting with a dot", "{'container_id':'.hidden','container_name':'web'" NETS_AND_INFO "}",
+	  "container_id: \".hidden\" is not a valid container id: " RULE },
+
+	/* network names: they become file names (Podman's rule, at most 240, not "aardvark.pid") */
+#define NAMED(n) "{" TOP ",'networks':{'" n "':{" ATT_BODY "}},'network_info':{'" n "':{'name':'" n "'," \
+	NET_ID ",'driver':'bridge','network_interface':'podman0'," NET_FLAGS ",'subnets':[" SUBNET4 "]}}}"
+	{ "network name climbing out", NAMED("../../escaped"),
+	  "network_info: \"../../escaped\" is not a valid network name: " RULE },
+	{ "network name with a slash", NAMED("a/b"),
+	  "network_info: \"a/b\" is not a valid network name: " RULE },
+	{ "network name starting with a dot", NAMED(".netd.tmp.1"),
+	  "network_info: \".netd.tmp.1\" is not a valid network name: " RULE },
+	{ "network name with a percent sign", NAMED("a%int"),
+	  "network_info: \"a%int\" is not a valid network name: " RULE },
+	{ "network name aardvark.pid", NAMED("aardvark.pid"),
+	  "network_info: \"aardvark.pid\" is not a valid network name: it is reserved for the DNS server's pid file" },
+	{ "network name empty", NAMED(""),
+	  "network_info: \"\" is not a valid network name: it is empty" },
+	{ "network name in networks only",
+	  "{" TOP ",'networks':{'../x':{" ATT_BODY "}},'network_info':{'podman':{" NET_BODY "}}}",
+	  "networks: \"../x\" is not a valid network name: " RULE },
+	{ "network name in the array form",
+	  "{" TOP ",'networks':[{'name':'a b'," ATT_BODY "}],'network_info':{'podman':{" NET_BODY "}}}",
+	  "networks[0].name: \"a b\" is not a valid network name: " RULE },
+	{ "network name inside differs from a valid key",
+	  "{" TOP ",'networks':{'podman':{" ATT_BODY "}},'network_info':{'podman':{'name':'../p'," NET_ID
+	  ",'driver':'bridge'," NET_FLAGS "}}}",
+	  NETPATH ".name: \"../p\" is not a valid network name: " RULE },
 	{ "container_id empty", "{'container_id':'','container_name':'web'" NETS_AND_INFO "}",
-	  "container_id: is empty" },
+	  "container_id: \"\" is not a valid container id: it is empty" },
 };
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -1052,6 +1086,23 @@ static void test_multi(void)
 	tap_result(tap_check_ok(), NULL, "several networks, attachments in request order");
 }
 
+/* netavark pairs networks and network_info by key; "name" may differ. */
+static void test_key_differs_from_name(void)
+{
+	_cleanup_free_ char *json = json_text(
+		"{" TOP ",'networks':{'key1':{" ATT_BODY "}},'network_info':{'key1':{" NET_BODY "}}}", 0);
+	struct nd_request *req = NULL;
+	struct nd_error err = {0};
+	int r = request_parse(json, strlen(json), &req, &err);
+
+	tap_result(r == 0 && req->n_attach == 1 && strcmp(req->attach[0].net->name, "podman") == 0,
+		   NULL, "network_info key \"key1\" differs from its name \"podman\"");
+	if (r < 0)
+		tap_diag("got: %s", err.msg);
+	nd_request_free(req);
+	nd_error_clear(&err);
+}
+
 static void test_internal_no_gateway(void)
 {
 	struct nd_request *req;
@@ -1075,28 +1126,87 @@ static void test_internal_no_gateway(void)
 
 static void test_container_id_length(void)
 {
-	char id[257];
+	char id[ND_NAME_MAX + 2];
 	char *json = NULL;
 	struct nd_request *req;
 
 	memset(id, 'a', sizeof(id) - 1);
-	id[256] = '\0';
+	id[ND_NAME_MAX + 1] = '\0';
 	if (asprintf(&json, "{'container_id':'%s','container_name':'web'" NETS_AND_INFO "}", id) < 0)
 		abort();
-	expect_error(&(struct bad_case){ "container_id of 256 characters", json,
-		     "container_id: longer than 255 characters" });
+	expect_error(&(struct bad_case){ "container_id of 241 characters", json,
+		     "container_id: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"... is not a valid container id: it is longer than 240 characters" });
 
 	tap_check_begin();
-	id[255] = '\0';
+	id[ND_NAME_MAX] = '\0';
 	free(json);
 	if (asprintf(&json, "{'container_id':'%s','container_name':'web'" NETS_AND_INFO "}", id) < 0)
 		abort();
 	req = parse_ok(json);
 	if (req)
-		CHECK(strlen(req->container_id) == 255);
+		CHECK(strlen(req->container_id) == ND_NAME_MAX);
 	nd_request_free(req);
 	free(json);
-	tap_result(tap_check_ok(), NULL, "container_id of 255 characters");
+	tap_result(tap_check_ok(), NULL, "container_id of 240 characters");
+}
+
+/* @tmpl with its one "%s" replaced by @s. */
+static char *subst(const char *tmpl, const char *s)
+{
+	const char *at = strstr(tmpl, "%s");
+	char *out = NULL;
+
+	if (!at || asprintf(&out, "%.*s%s%s", (int)(at - tmpl), tmpl, s, at + 2) < 0)
+		abort();
+	return out;
+}
+
+/* Every string is bounded: a huge one is refused naming its field, never copied. */
+static void test_long_strings(void)
+{
+	static const struct { const char *name, *fmt, *msg; } cases[] = {
+		{ "10 MB container_name", "{'container_id':'c0ffee','container_name':'%s'" NETS_AND_INFO "}",
+		  "container_name: 10485760 bytes, longer than the limit of 4096" },
+		{ "10 MB container_hostname", "{" TOP ",'container_hostname':'%s'" NETS_AND_INFO "}",
+		  "container_hostname: 10485760 bytes, longer than the limit of 4096" },
+		{ "10 MB alias", REQ_ATT(ATT_BODY ",'aliases':['%s']"),
+		  "networks.podman.aliases[0]: 10485760 bytes, longer than the limit of 4096" },
+		{ "10 MB option value", REQ_OPTS("'mtu':'%s'"),
+		  NETPATH ".options.mtu: 10485760 bytes, longer than the limit of 4096" },
+		{ "10 MB option key", REQ_OPTS("'%s':'1'"),
+		  NETPATH ".options: a key of 10485760 bytes, longer than the limit of 4096" },
+		{ "10 MB network id", REQ_NET("'name':'podman','id':'%s','driver':'bridge'," NET_FLAGS),
+		  NETPATH ".id: 10485760 bytes, longer than the limit of 4096" },
+		{ "10 MB network name", "{" TOP ",'networks':{'podman':{" ATT_BODY "}},'network_info':{'%s':{}}}",
+		  "network_info: \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"... is not a valid network name: it is longer than 240 characters" },
+	};
+	size_t big = 10u << 20;
+	char *s = malloc(big + 1);
+
+	if (!s)
+		abort();
+	memset(s, 'x', big);
+	s[big] = '\0';
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		_cleanup_free_ char *tmpl = json_text(cases[i].fmt, 0), *json = NULL;
+		json = subst(tmpl, s);
+		expect_error_len(cases[i].name, json, strlen(json), cases[i].msg, false, NULL);
+	}
+	/* 4096 bytes is still accepted. */
+	{
+		_cleanup_free_ char *tmpl = json_text("{'container_id':'c0ffee','container_name':'%s'" NETS_AND_INFO "}", 0);
+		_cleanup_free_ char *json = NULL;
+		struct nd_request *req;
+		s[ND_STRING_MAX] = '\0';
+		json = subst(tmpl, s);
+		tap_check_begin();
+		req = parse_ok(json);
+		if (req)
+			CHECK(strlen(req->container_name) == ND_STRING_MAX);
+		nd_request_free(req);
+		tap_result(tap_check_ok(), NULL, "container_name of 4096 bytes");
+	}
+	free(s);
 }
 
 static void test_buffer_bounds(void)
@@ -1144,11 +1254,36 @@ static void test_buffer_bounds(void)
 	nd_error_clear(&err);
 }
 
-int main(void)
+/*
+ * --dump DIR: write every malformed request of the table to DIR/NNN.json
+ * so that the integration suite can feed
+ * them to the real binary and check that each error is printed once.
+ */
+static int dump_cases(const char *dir)
 {
+	for (size_t i = 0; i < ELEMENTSOF(bad_cases); i++) {
+		_cleanup_free_ char *json = json_text(bad_cases[i].json, bad_cases[i].flags);
+		char path[4096];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%03zu.json", dir, i);
+		f = fopen(path, "wx");
+		if (!f || fputs(json, f) < 0 || fclose(f) != 0) {
+			perror(path);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "--dump") == 0)
+		return dump_cases(argv[2]);
 	for (size_t i = 0; i < ELEMENTSOF(bad_cases); i++)
 		expect_error(&bad_cases[i]);
 	test_container_id_length();
+	test_long_strings();
 	test_buffer_bounds();
 
 	test_map_form();
@@ -1164,6 +1299,7 @@ int main(void)
 	test_routes();
 	test_multi();
 	test_internal_no_gateway();
+	test_key_differs_from_name();
 
 	nd_request_free(NULL);
 	return tap_finish();
