@@ -1,31 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The subcommands. Each returns 0 or a negative code with @err set. */
+/*
+ * The subcommands main.c dispatches to: the core's (pipeline.h), the
+ * firewall's (fw-reload.h) and the admin front end's (admin.h).
+ */
 #pragma once
 
-#include <json-c/json.h>
-
-#include "opts.h"
-#include "shared/error.h"
-
-/* Read the request from opts->input_file or stdin (bounded). */
-int cmd_read_input(const struct netd_opts *opts, char **ret, size_t *len, struct nd_error *err);
-
-int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_error *err);
-
-/*
- * The pipeline on a request already in memory (admin commands build one).
- * netd_setup() prints the result unless @ret_result is given, then it hands
- * the result object over instead.
- */
-int netd_setup(const struct netd_opts *opts, const char *netns_path, const char *raw, size_t len,
-	       json_object **ret_result, struct nd_error *err);
-int netd_teardown(const struct netd_opts *opts, const char *netns_path, const char *raw, size_t len,
-		  struct nd_error *err);
-
-/* Admin commands (network, attach, detach, status, check): see admin.c. */
-int cmd_admin(const struct netd_opts *opts, const char *cmd, int argc, char **argv,
-	      struct nd_error *err);
-int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err);
-int cmd_validate(const struct netd_opts *opts, struct nd_error *err);
-int cmd_firewall_reload(const struct netd_opts *opts, struct nd_error *err);
-int cmd_create(const struct netd_opts *opts, struct nd_error *err);
+#include "admin.h"
+#include "fw-reload.h"
+#include "pipeline.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "ctrnet.h"
-#include "ctrstate.h"
+#include "record.h"
 #include "shared/log.h"
 
 void veth_host_name(const char *container_id, const char *network, char out[IFNAMSIZ])
