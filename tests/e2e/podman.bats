@@ -515,4 +515,5 @@ load helpers
 	# The keeper, holding nothing, exits.
 	wait_until 5 no_netd_procs || { netd_procs >&2; false; }
 	lan_down
+	expect_eq "links" "$(extra_links | tr '\n' ' ')" ""
 }

@@ -26,6 +26,9 @@ setup() {
 	NS_CREATED=()
 	ns_add "$HOST" "$C1" "$C2" "$LAN"
 	ip -n "$HOST" link add mvpar type veth peer name mvout netns "$LAN"
+	# No IPv6 DAD on the parent: its link-local address would otherwise turn
+	# from tentative to valid between a test's world snapshots.
+	echo 0 | ip netns exec "$HOST" tee /proc/sys/net/ipv6/conf/mvpar/accept_dad >/dev/null
 	ip -n "$HOST" link set mvpar up
 	ip -n "$LAN" link set mvout up
 	ip -n "$LAN" link set lo up
