@@ -427,3 +427,21 @@ os.execv(sys.argv[1], sys.argv[1:])' "$NETD" --config "$CFG" dhcp-proxy
 	assert_status 0
 	assert_contains "$output" "no lease left, exiting"
 }
+
+@test "dhcp: admin commands handle bridges only: a macvlan dhcp network file is skipped, attach says so" {
+	nets=$BATS_TEST_TMPDIR/networks
+	mkdir -p "$nets"
+	# netd create completes a macvlan network without subnets to ipam dhcp ...
+	"$NETD" create <<<'{"network":{"name":"lan","driver":"macvlan","network_interface":"mvpar"}}' >"$nets/lan.json"
+	assert_eq "$(jq -r .ipam_options.driver "$nets/lan.json")" dhcp "ipam driver"
+	before=$(snapshot_all "$HOST" "$C1")
+	# ... but netd attach does not take it (docs/dhcp.md, "CNI and admin commands").
+	run --separate-stderr ip netns exec "$HOST" "$NETD" --config "$CFG" attach "$C1" \
+		--network lan --network-dir "$nets"
+	assert_status 1
+	assert_eq "$output" "" "stdout"
+	assert_eq "$stderr" "[warn  netd] skipping network file $nets/lan.json: driver \"macvlan\" is not supported here
+netd attach: network \"lan\" not found in $nets" "stderr"
+	assert_same_snapshot "$before" "$(snapshot_all "$HOST" "$C1")"
+	[[ ! -e $CFG/netd/dhcp ]] || [[ -z $(ls -A "$CFG/netd/dhcp") ]] || die "a lease record was written"
+}
