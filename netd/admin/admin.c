@@ -472,7 +472,6 @@ static int cmd_admin_run(const struct netd_opts *opts, const char *cmd, int argc
  */
 static void plain_message(const char *msg, char *out, size_t size)
 {
-	static const char bad_name[] = "network.name: ";
 	size_t o = 0;
 
 	for (const char *p = msg; *p && o + 1 < size;) {
@@ -487,15 +486,7 @@ static void plain_message(const char *msg, char *out, size_t size)
 			path = q > p && q[0] == ':' && q[1] == ' ' && memchr(p, '.', (size_t)(q - p));
 		}
 		if (path) {
-			if (strncmp(p, bad_name, sizeof(bad_name) - 1) == 0 && strstr(q + 2, " is invalid: ")) {
-				/* network.name: "x" is invalid: why  ->  invalid network name "x": why */
-				const char *end = strstr(q + 2, " is invalid: ");
-				o += (size_t)snprintf(out + o, size - o, "invalid network name %.*s: ",
-						      (int)(end - (q + 2)), q + 2);
-				p = end + strlen(" is invalid: ");
-			} else {
-				p = q + 2;
-			}
+			p = q + 2;
 			continue;
 		}
 		out[o++] = *p == '\n' ? ' ' : *p;

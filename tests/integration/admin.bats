@@ -272,7 +272,7 @@ serve() {
 	nd_err '--ip-range 10.71.1.0/28: not inside any --subnet' -- \
 		network create two --subnet 10.71.0.0/24 --ip-range 10.71.1.0/28
 	nd_err 'is not a valid MTU' -- network create two --mtu 12
-	nd_err 'netd network create: invalid network name "-bad": names start with a letter or digit' -- network create -- -bad
+	nd_err 'netd network create: "-bad" is not a valid network name: it must match [a-zA-Z0-9][a-zA-Z0-9_.-]*' -- network create -- -bad
 	nd_err '--bridge averyveryverylongname: an interface name that is longer than 15 characters' -- \
 		network create two --bridge averyveryverylongname
 	# nothing was written for the refused ones
@@ -518,7 +518,7 @@ serve() {
 	# the same host port for another namespace: the firewall refuses it, nothing is left behind
 	nd_err "host port 8080/tcp" "is already forwarded to another container" -- \
 		attach "$C2" --network pub --publish 8080:80
-	assert_eq "$stderr" "" "stderr: the conflict is printed once, as the JSON error"
+	assert_eq "$stderr" "netd attach: $ERRMSG" "stderr: the conflict is printed once, as the one error line"
 	assert_no_link "$C2" eth0
 	assert_eq "$(records)" 1 records
 
@@ -820,9 +820,9 @@ ok: 1 network, 2 attachments, all as recorded" "after repair"
 @test "errors of admin commands: one readable line on stderr, JSON only with --json" {
 	nd network create "bad name"
 	assert_admin_error
-	assert_eq "$stderr" "netd network create: invalid network name \"bad name\": names start with a letter or digit and contain only letters, digits, '_', '.' and '-'" "bad name"
+	assert_eq "$stderr" "netd network create: \"bad name\" is not a valid network name: it must match [a-zA-Z0-9][a-zA-Z0-9_.-]*" "bad name"
 	nd network create "bad name" --json
-	assert_netd_error '"bad name" is invalid'
+	assert_netd_error '"bad name" is not a valid network name'
 	assert_eq "$stderr" "" "stderr with --json"
 	nd network inspect nope
 	assert_admin_error
