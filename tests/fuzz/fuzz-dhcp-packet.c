@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * libFuzzer harness for the DHCPv4 codec (netd/dhcp-packet.c): the raw bytes
+ * libFuzzer harness for the DHCPv4 codec (netd/sys/dhcp-packet.c): the raw bytes
  * are an IPv4 frame as netd's packet socket would receive it.
  *
  * They go to dhcp_parse_frame() and, past a 28-byte IPv4/UDP header, to

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * libFuzzer harness for the parsers of a driver plugin's stdout
- * (netd/plugin-output.c): the raw bytes are what the plugin printed. Every
+ * (netd/drivers/plugin-output.c): the raw bytes are what the plugin printed. Every
  * parser runs on every input. Besides the sanitizers it checks the contract:
  * failure leaves *ret alone and sets a message; a StatusBlock that passes has
  * exactly netavark's three keys, and printing it and parsing it again gives

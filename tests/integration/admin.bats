@@ -518,7 +518,7 @@ serve() {
 	# the same host port for another namespace: the firewall refuses it, nothing is left behind
 	nd_err "host port 8080/tcp" "is already forwarded to another container" -- \
 		attach "$C2" --network pub --publish 8080:80
-	assert_eq "$stderr" "" "stderr: the conflict is printed once, as the JSON error"
+	assert_eq "$stderr" "netd attach: $ERRMSG" "stderr: the conflict is printed once, as the one error line"
 	assert_no_link "$C2" eth0
 	assert_eq "$(records)" 1 records
 

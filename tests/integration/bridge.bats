@@ -463,7 +463,7 @@ netd_ro_sysctl() {
 		assert_contains "$help" "$w" "netd --help" || return 1
 	done
 	# every long option netd's parser knows is in the help
-	for w in $(grep -o '{ "[a-z-]*", [a-z_]*_argument' "$REPO/netd/main.c" | cut -d'"' -f2); do
+	for w in $(grep -o '{ "[a-z-]*", [a-z_]*_argument' "$REPO/netd/cli/main.c" | cut -d'"' -f2); do
 		assert_contains "$help" "--$w" "netd --help" || return 1
 	done
 	for c in setup teardown create validate firewall-reload update version; do

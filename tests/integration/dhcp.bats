@@ -26,6 +26,9 @@ setup() {
 	NS_CREATED=()
 	ns_add "$HOST" "$C1" "$C2" "$LAN"
 	ip -n "$HOST" link add mvpar type veth peer name mvout netns "$LAN"
+	# No IPv6 DAD on the parent: its link-local address would otherwise turn
+	# from tentative to valid between a test's world snapshots.
+	echo 0 | ip netns exec "$HOST" tee /proc/sys/net/ipv6/conf/mvpar/accept_dad >/dev/null
 	ip -n "$HOST" link set mvpar up
 	ip -n "$LAN" link set mvout up
 	ip -n "$LAN" link set lo up
@@ -365,4 +368,80 @@ wait_renewals() {
 	for _ in $(seq 30); do [[ $(lease_count) == 0 ]] && break; sleep 0.1; done
 	assert_eq "$(lease_count)" 0 "dnsmasq leases after teardown"
 	link_exists "$HOST" br0 || die "the unmanaged bridge was removed"
+}
+
+@test "dhcp: the keeper takes its socket from systemd (LISTEN_FDS, fd 3) and leaves it in place" {
+	command -v systemd-socket-activate >/dev/null || skip "systemd-socket-activate not installed"
+	start_dnsmasq --dhcp-option=option:T1,3 --dhcp-option=option:T2,6
+	mkdir -p "$CFG/netd"
+	sock=$CFG/netd/dhcp-proxy.sock
+	# As netd-dhcp-proxy.socket does: the listener exists before any keeper;
+	# the first connection (setup's "rescan") starts the keeper with it as fd 3.
+	ip netns exec "$HOST" systemd-socket-activate --seqpacket -l "$sock" \
+		"$NETD" --config "$CFG" dhcp-proxy 2>"$BATS_TEST_TMPDIR/keeper.log" &
+	act=$!
+	for _ in $(seq 50); do [[ -S $sock ]] && break; sleep 0.1; done
+	[[ -S $sock ]] || die "systemd-socket-activate did not listen"
+	net=$(dhcp_net lan)
+	req=$(dhcp_req 1 "$net")
+	setup_ok "$C1" "$req"
+	addr=$(leased_addr "$C1")
+	[[ -n $addr ]] || die "no address leased"
+	# The keeper is the activated process (exec'd in place), it said so, and
+	# it renews.
+	for _ in $(seq 50); do [[ -n $(keeper_pid) ]] && break; sleep 0.1; done
+	assert_eq "$(keeper_pid)" "$act" "keeper pid"
+	grep -q "socket from systemd" "$BATS_TEST_TMPDIR/keeper.log" ||
+		die "keeper did not take the socket:" "$(cat "$BATS_TEST_TMPDIR/keeper.log")"
+	[[ $(readlink "/proc/$act/fd/3") == socket:* ]] || die "fd 3 of the keeper is not a socket"
+	n=$(dnsmasq_requests "${addr%/*}")
+	wait_renewals "${addr%/*}" $((n + 1)) 5
+	# No second keeper was spawned next to it.
+	assert_eq "$(grep -c 'keeping the leases' "$CFG/netd/dhcp-proxy.log" 2>/dev/null || echo 0)" 0 \
+		"keepers spawned by setup"
+
+	teardown_ok "$C1" "$req"
+	for _ in $(seq 30); do [[ $(lease_count) == 0 ]] && break; sleep 0.1; done
+	assert_eq "$(lease_count)" 0 "dnsmasq leases after teardown"
+	# No lease left: the keeper exits, and the socket (systemd's) stays.
+	for _ in $(seq 50); do kill -0 "$act" 2>/dev/null || break; sleep 0.1; done
+	! kill -0 "$act" 2>/dev/null || die "the activated keeper still runs without leases"
+	wait "$act" || die "the activated keeper exited with status $?"
+	[[ -S $sock ]] || die "the keeper removed systemd's socket"
+}
+
+@test "dhcp: the keeper refuses a LISTEN_FDS socket that is not a listening SOCK_SEQPACKET one" {
+	mkdir -p "$CFG/netd"
+	# A datagram socket as fd 3, LISTEN_PID = the keeper (exec keeps the pid).
+	run ip netns exec "$HOST" python3 -c 'import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+os.dup2(s.fileno(), 3, inheritable=True)
+os.environ["LISTEN_PID"] = str(os.getpid()); os.environ["LISTEN_FDS"] = "1"
+os.execv(sys.argv[1], sys.argv[1:])' "$NETD" --config "$CFG" dhcp-proxy
+	assert_status 1
+	assert_contains "$output" "LISTEN_FDS: expected one listening SOCK_SEQPACKET unix socket as fd 3: Protocol wrong type for socket"
+	[[ ! -e $CFG/netd/dhcp-proxy.sock ]] || die "the keeper made a socket of its own"
+	# LISTEN_PID of another process: not ours, the keeper listens itself (and
+	# exits at once: no lease).
+	run ip netns exec "$HOST" env LISTEN_PID=1 LISTEN_FDS=1 "$NETD" --config "$CFG" dhcp-proxy
+	assert_status 0
+	assert_contains "$output" "no lease left, exiting"
+}
+
+@test "dhcp: admin commands handle bridges only: a macvlan dhcp network file is skipped, attach says so" {
+	nets=$BATS_TEST_TMPDIR/networks
+	mkdir -p "$nets"
+	# netd create completes a macvlan network without subnets to ipam dhcp ...
+	"$NETD" create <<<'{"network":{"name":"lan","driver":"macvlan","network_interface":"mvpar"}}' >"$nets/lan.json"
+	assert_eq "$(jq -r .ipam_options.driver "$nets/lan.json")" dhcp "ipam driver"
+	before=$(snapshot_all "$HOST" "$C1")
+	# ... but netd attach does not take it (docs/dhcp.md, "CNI and admin commands").
+	run --separate-stderr ip netns exec "$HOST" "$NETD" --config "$CFG" attach "$C1" \
+		--network lan --network-dir "$nets"
+	assert_status 1
+	assert_eq "$output" "" "stdout"
+	assert_eq "$stderr" "[warn  netd] skipping network file $nets/lan.json: driver \"macvlan\" is not supported here
+netd attach: network \"lan\" not found in $nets" "stderr"
+	assert_same_snapshot "$before" "$(snapshot_all "$HOST" "$C1")"
+	[[ ! -e $CFG/netd/dhcp ]] || [[ -z $(ls -A "$CFG/netd/dhcp") ]] || die "a lease record was written"
 }

@@ -311,7 +311,7 @@ host_state() {
 }
 
 # stray_tmp_files: temporary files of an interrupted atomic write
-# (<file>.tmp.<pid>, netd/state.c) under $CFG. netd never removes them; see
+# (<file>.tmp.<pid>, netd/sys/state.c) under $CFG. netd never removes them; see
 # "Known problems" in docs/security.md.
 stray_tmp_files() {
 	(cd "$CFG" && find . -type f -name '*.tmp.*' | sort)

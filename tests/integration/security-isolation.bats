@@ -6,7 +6,7 @@
 # internal), the host and an outside machine, with ICMP echo, TCP and UDP,
 # over IPv4 and IPv6. The matrix the test measures must be exactly the one
 # documented in docs/security.md (section "Isolation policy"), which is
-# derived from the rules in netd/fw-nft.c. Needs root. See sec_helpers.bash
+# derived from the rules in netd/fw/fw-nft.c. Needs root. See sec_helpers.bash
 # for the namespaces.
 
 load sec_helpers

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The container record (netd/ctrstate.c): merging a setup into it (a first
+ * The container record (netd/core/ctrstate.c): merging a setup into it (a first
  * network, a second one beside it), removing a network, the published ports
  * staying with the network that carries them, and a corrupt record on disk
  * being ignored with a warning that names it.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * netd/dhcp-packet.c: client messages as built (checked field by field
+ * netd/sys/dhcp-packet.c: client messages as built (checked field by field
  * against the RFC 2131 layout and RFC 791/768 checksums), server replies
  * parsed from hand-made frames, and every malformed case the parser must
  * refuse without touching its output.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The nftables ruleset builder (netd/fw-nft.c), built into memory and never
+ * The nftables ruleset builder (netd/fw/fw-nft.c), built into memory and never
  * sent: the batch's messages are parsed back with libnftnl and rendered as
  * one line each ("chain X", "rule CHAIN: expr; expr", "elem SET key => data"),
  * then compared with the exact lines a network and a container's published

@@ -9,6 +9,9 @@
  * renewal hands out a different one, drops the address when the lease
  * expires, and exits when no record is left.
  *
+ * Started by systemd (netd-dhcp-proxy.socket), it takes the listening socket
+ * as fd 3 (LISTEN_PID/LISTEN_FDS, no libsystemd) and never unlinks it.
+ *
  * <config>/netd/dhcp-proxy.lock is held (flock) by the running keeper and
  * holds its pid.
  *

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctrstate.h"
+#include "record.h"
 #include "request.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"

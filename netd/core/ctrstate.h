@@ -13,9 +13,7 @@
 #include <stdint.h>
 
 #include "exec.h"
-
-/* The record of @id, or NULL when there is none (or it cannot be read). */
-json_object *ctrstate_load(const char *config_dir, const char *id);
+#include "record.h"
 
 /* The network that carries the container's published ports, or NULL. */
 const char *ctrstate_ports_network(json_object *st);
@@ -30,14 +28,5 @@ json_object *ctrstate_merge(json_object *old, const struct exec_ctx *c, const ch
 
 /* The record after a teardown of @req's networks; NULL when none is left. */
 json_object *ctrstate_remove(json_object *old, const struct nd_request *req);
-
-/*
- * The host veth setup created for network @network: its name and ifindex
- * (into @name, IFNAMSIZ bytes, and @ifindex). -ENOENT when the record has none.
- */
-int ctrstate_link(json_object *st, const char *network, char *name, int *ifindex);
-
-/* The request text of a record (for request_parse). Borrowed from @st. */
-const char *ctrstate_request_text(json_object *st);
 
 int ctrstate_write(const char *config_dir, const char *id, json_object *st);

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "admin.h"
-#include "commands.h"
+#include "pipeline.h"
 #include "jsonutil.h"
 #include "netns.h"
 #include "state.h"

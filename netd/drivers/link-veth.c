@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "ctrnet.h"
-#include "ctrstate.h"
+#include "record.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
 

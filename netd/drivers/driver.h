@@ -10,7 +10,7 @@
 #include <stdbool.h>
 
 #include "exec.h"
-#include "plan.h"
+#include "step.h"
 
 #define DRIVER_MAX_STEPS 4
 

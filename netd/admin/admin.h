@@ -324,3 +324,7 @@ const char *admin_health_name(enum admin_att_health h);
 /* The topology as Graphviz DOT on @f: networks, attachments, ports, reachability. */
 int admin_print_dot(const struct admin_nets *nets, const struct admin_atts *atts,
 		    const struct admin_live *live, FILE *f);
+
+/* Admin commands (network, attach, detach, status, check): see admin.c. */
+int cmd_admin(const struct netd_opts *opts, const char *cmd, int argc, char **argv,
+	      struct nd_error *err);

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "pipeline.h"
 #include "cni-request.h"
 #include "fw.h"
 #include "link-veth.h"

@@ -7,7 +7,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/socket.h>
@@ -43,6 +45,7 @@ struct keeper {
 	const char *config_dir;
 	char *dir, *sock_path;
 	int listen_fd;
+	bool activated; /* listen_fd is systemd's (socket activation): keep it */
 	struct retry retry[MAX_TRACKED];
 	size_t n_retry;
 };
@@ -130,6 +133,58 @@ static int listen_on(struct keeper *k)
 		return r;
 	}
 	return fd;
+}
+
+/*
+ * systemd socket activation without libsystemd (sd_listen_fds(3)): the socket
+ * is fd 3 when LISTEN_PID is our pid; we take exactly one, a listening
+ * AF_UNIX SOCK_SEQPACKET socket. Return: 3, -ENOENT when not activated, or
+ * -errno.
+ */
+static int activated_fd(void)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	int type = 0, domain = 0, acc = 0;
+	socklen_t len = sizeof(int);
+	char *end;
+	long v;
+
+	if (!pid || !fds)
+		return -ENOENT;
+	errno = 0;
+	v = strtol(pid, &end, 10);
+	if (errno || *end || end == pid || v != (long)getpid())
+		return -ENOENT;
+	v = strtol(fds, &end, 10);
+	/* Not for our children (the renewals run in-process, but still). */
+	(void)unsetenv("LISTEN_PID");
+	(void)unsetenv("LISTEN_FDS");
+	(void)unsetenv("LISTEN_FDNAMES");
+	if (*end || end == fds || v != 1)
+		return -EINVAL;
+	if (getsockopt(3, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0 ||
+	    getsockopt(3, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
+	    getsockopt(3, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) < 0)
+		return errno == EBADF ? -EBADF : -ENOTSOCK;
+	if (domain != AF_UNIX || type != SOCK_SEQPACKET || !acc)
+		return -EPROTOTYPE;
+	if (fcntl(3, F_SETFD, FD_CLOEXEC) < 0 || fcntl(3, F_SETFL, O_NONBLOCK) < 0)
+		return -errno;
+	return 3;
+}
+
+/* Warn when systemd's socket is not the one setup looks for. */
+static void check_activated_path(const struct keeper *k)
+{
+	struct sockaddr_un want, got = {0};
+	socklen_t len = sizeof(got);
+
+	if (sock_addr(k->config_dir, &want, NULL) < 0 ||
+	    getsockname(k->listen_fd, (struct sockaddr *)&got, &len) < 0)
+		return;
+	if (len <= offsetof(struct sockaddr_un, sun_path) || strcmp(got.sun_path, want.sun_path) != 0)
+		log_warn("dhcp-proxy: the socket from systemd is not %s: setup will not find this keeper",
+			 want.sun_path);
 }
 
 static struct retry *retry_of(struct keeper *k, const char *file, bool add)
@@ -389,8 +444,20 @@ int cmd_dhcp_proxy(const struct netd_opts *opts, struct nd_error *err)
 		r = nd_error_set(err, -errno, "failed to open %s: %s", lockp, strerror(errno));
 		goto out;
 	}
+	r = activated_fd();
+	if (r >= 0) {
+		k->listen_fd = r;
+		k->activated = true;
+	} else if (r != -ENOENT) {
+		r = nd_error_set(err, r, "LISTEN_FDS: expected one listening SOCK_SEQPACKET unix socket as fd 3: %s",
+				 strerror(-r));
+		goto out;
+	}
 	if (flock(inst, LOCK_EX | LOCK_NB) < 0) {
 		log_info("dhcp-proxy: another keeper runs for %s", opts->config_dir);
+		/* Take what systemd queued, or it starts us again at once. */
+		if (k->activated)
+			serve(k);
 		r = 0;
 		goto out;
 	}
@@ -400,18 +467,30 @@ int cmd_dhcp_proxy(const struct netd_opts *opts, struct nd_error *err)
 		if (ftruncate(inst, 0) < 0 || write(inst, pid, (size_t)n) != n)
 			log_warn("dhcp-proxy: cannot write its pid to %s", lockp);
 	}
-	k->listen_fd = listen_on(k);
+	if (k->activated)
+		check_activated_path(k);
+	else
+		k->listen_fd = listen_on(k);
 	if (k->listen_fd < 0) {
 		r = nd_error_set(err, k->listen_fd, "failed to listen on the dhcp-proxy socket: %s",
 				 strerror(-k->listen_fd));
 		goto out;
 	}
-	log_info("dhcp-proxy: keeping the leases of %s (pid %d)", k->dir, (int)getpid());
+	log_info("dhcp-proxy: keeping the leases of %s (pid %d%s)", k->dir, (int)getpid(),
+		 k->activated ? ", socket from systemd" : "");
 	for (;;) {
 		struct pollfd pfd = { .fd = k->listen_fd, .events = POLLIN };
 		int64_t next, wait;
 		int n = scan(k, &next);
 
+		if (n == 0 && k->activated) {
+			/* systemd keeps the socket: take what is queued, look once more;
+			 * a request that comes after we exit starts us again. */
+			serve(k);
+			if (scan(k, &next) == 0)
+				break;
+			continue;
+		}
 		if (n == 0) {
 			/* Stop answering first, then look once more: a setup that found us
 			 * just before has written its record by now (it holds the lock). */

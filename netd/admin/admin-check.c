@@ -25,7 +25,7 @@
 #include <arpa/inet.h>
 
 #include "admin.h"
-#include "commands.h"
+#include "pipeline.h"
 #include "dns-conf.h"
 #include "exec.h"
 #include "fw-check.h"

@@ -59,6 +59,8 @@ static const char usage_text[] =
 	"      --firewall-driver NAME  firewall driver: nftables or none (default: see\n"
 	"                              version; also NETAVARK_FW)\n"
 	"      --plugin-directory DIR  directory with driver plugins (repeatable)\n"
+	"      --network-dir DIR       network definitions of the admin commands\n"
+	"                              (also NETD_NETWORK_DIR; default /etc/netd/networks)\n"
 	"  -f, --file PATH             read the request from PATH instead of stdin\n"
 	"  -h, --help                  this help\n"
 	"  -V, --version               print the version\n"

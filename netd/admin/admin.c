@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "pipeline.h"
 #include "fw.h"
 #include "jsonutil.h"
 #include "netns.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "pipeline.h"
 #include "ctrstate.h"
 #include "dns-conf.h"
 #include "dhcp-setup.h"

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <strings.h>
 
-#include "commands.h"
+#include "fw-reload.h"
 #include "fw-check.h"
 #include "shared/log.h"
 

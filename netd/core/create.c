@@ -17,7 +17,7 @@
 #include <sys/random.h>
 #include <time.h>
 
-#include "commands.h"
+#include "pipeline.h"
 #include "create.h"
 #include "plugin.h"
 #include "jsonutil.h"

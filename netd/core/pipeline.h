@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The subcommands. Each returns 0 or a negative code with @err set. */
+/*
+ * The core's entry points, called by every front end (cli/main.c, the CNI
+ * plugin, the admin commands). Each returns 0 or a negative code with @err set.
+ */
 #pragma once
 
 #include <json-c/json.h>
@@ -22,10 +25,6 @@ int netd_setup(const struct netd_opts *opts, const char *netns_path, const char 
 int netd_teardown(const struct netd_opts *opts, const char *netns_path, const char *raw, size_t len,
 		  struct nd_error *err);
 
-/* Admin commands (network, attach, detach, status, check): see admin.c. */
-int cmd_admin(const struct netd_opts *opts, const char *cmd, int argc, char **argv,
-	      struct nd_error *err);
 int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err);
 int cmd_validate(const struct netd_opts *opts, struct nd_error *err);
-int cmd_firewall_reload(const struct netd_opts *opts, struct nd_error *err);
 int cmd_create(const struct netd_opts *opts, struct nd_error *err);

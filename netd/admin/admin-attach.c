@@ -20,7 +20,7 @@
 
 #include "admin.h"
 #include "dns-conf.h"
-#include "commands.h"
+#include "pipeline.h"
 #include "ipalloc.h"
 #include "jsonutil.h"
 #include "link-veth.h"

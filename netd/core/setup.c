@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "pipeline.h"
 #include "ctrnet.h"
 #include "ctrstate.h"
 #include "dhcp-setup.h"
