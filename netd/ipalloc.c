@@ -2,13 +2,21 @@
 #include "ipalloc.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "shared/cleanup.h"
 
 int ipalloc_cmp(const struct nd_ip *a, const struct nd_ip *b)
 {
 	if (a->family != b->family)
 		return a->family < b->family ? -1 : 1;
 	return memcmp(a->b, b->b, nd_ip_bytes(a->family));
+}
+
+static int cmp_void(const void *a, const void *b)
+{
+	return ipalloc_cmp(a, b);
 }
 
 /* The first and last address a container may get, before the used ones. */
@@ -59,38 +67,60 @@ int ipalloc_check(const struct nd_subnet *sn, const struct nd_ip *ip, const char
 	return 0;
 }
 
-static bool taken(const struct nd_subnet *sn, const struct nd_ip *ip, const struct nd_ip *used,
-		  size_t n_used)
+void ipalloc_sort(struct nd_ip *v, size_t n)
 {
-	if (sn->has_gateway && nd_ip_equal(&sn->gateway, ip))
-		return true;
-	for (size_t i = 0; i < n_used; i++)
-		if (nd_ip_equal(&used[i], ip))
-			return true;
-	return false;
+	qsort(v, n, sizeof(*v), cmp_void);
+}
+
+bool ipalloc_is_used(const struct nd_ip *used, size_t n, const struct nd_ip *ip)
+{
+	return bsearch(ip, used, n, sizeof(*used), cmp_void) != NULL;
+}
+
+int ipalloc_pool_next(const struct ipalloc_pool *p, const struct nd_ip *after, struct nd_ip *ret)
+{
+	struct nd_ip cur = p->last;
+
+	if (p->first.family != p->last.family || ipalloc_cmp(&p->first, &p->last) > 0)
+		return -ENOSPC;
+	if (after && ipalloc_cmp(after, &p->first) >= 0 && ipalloc_cmp(after, &p->last) <= 0)
+		cur = *after;
+	/*
+	 * Among n_used + 3 distinct candidates at most n_used are taken and
+	 * one is the gateway, so a free one is among them unless the range
+	 * has no more addresses than that, in which case the loop has seen
+	 * all of it.
+	 */
+	for (size_t step = 0; step < p->n_used + 3; step++) {
+		if (nd_ip_equal(&cur, &p->last))
+			cur = p->first;
+		else
+			nd_ip_add(&cur, 1);
+		if ((p->has_gateway && nd_ip_equal(&cur, &p->gateway)) ||
+		    ipalloc_is_used(p->used, p->n_used, &cur))
+			continue;
+		*ret = cur;
+		return 0;
+	}
+	return -ENOSPC;
 }
 
 int ipalloc_next(const struct nd_subnet *sn, const struct nd_ip *used, size_t n_used,
 		 struct nd_ip *ret)
 {
-	struct nd_ip cand, last;
+	_cleanup_free_ struct nd_ip *sorted = calloc(n_used ? n_used : 1, sizeof(*sorted));
+	struct ipalloc_pool p = {
+		.has_gateway = sn->has_gateway,
+		.gateway = sn->gateway,
+		.used = sorted,
+		.n_used = n_used,
+	};
 
-	bounds(sn, &cand, &last);
-	/*
-	 * Each candidate skipped is the gateway or one of @used, so after
-	 * n_used + 1 skips the next candidate is free, if it is in range.
-	 */
-	for (size_t k = 0; k <= n_used + 1; k++) {
-		if (ipalloc_cmp(&cand, &last) > 0)
-			break;
-		if (!taken(sn, &cand, used, n_used)) {
-			*ret = cand;
-			return 0;
-		}
-		nd_ip_add(&cand, 1);
-		/* Wrapped around past the top of the address space. */
-		if (nd_ip_is_zero(&cand))
-			break;
-	}
-	return -ENOSPC;
+	if (!sorted)
+		return -ENOMEM;
+	if (n_used)
+		memcpy(sorted, used, n_used * sizeof(*sorted));
+	ipalloc_sort(sorted, n_used);
+	bounds(sn, &p.first, &p.last);
+	return ipalloc_pool_next(&p, NULL, ret);
 }
