@@ -415,9 +415,8 @@ int cni_ipam_allocate(struct cni_store *s, const struct cni_config *cfg, const s
 					     "requested IPs %s and %s are both in subnet %s; netd gives one address per subnet",
 					     nd_ip_str(&out[k], b), nd_ip_str(ip, b2),
 					     nd_prefix_str(&cfg->subnets[k].subnet, b3));
-		if (nd_ip_equal(ip, &cfg->subnets[k].gateway) ||
-		    nd_ip_equal(ip, &cfg->subnets[k].subnet.addr) ||
-		    nd_prefix_is_network_or_broadcast(&cfg->subnets[k].subnet, ip))
+		if (ipalloc_problem(&cfg->subnets[k].subnet, &cfg->subnets[k].gateway, ip) !=
+		    IPALLOC_FINE)
 			return cni_error_set(err, CNI_ERR_IPAM,
 					     "requested IP %s is the gateway, network or broadcast address of subnet %s",
 					     nd_ip_str(ip, b), nd_prefix_str(&cfg->subnets[k].subnet, b2));

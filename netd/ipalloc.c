@@ -42,18 +42,35 @@ static void bounds(const struct nd_subnet *sn, struct nd_ip *first, struct nd_ip
 	}
 }
 
+enum ipalloc_problem ipalloc_problem(const struct nd_prefix *subnet, const struct nd_ip *gateway,
+				     const struct nd_ip *ip)
+{
+	if (!nd_prefix_contains(subnet, ip))
+		return IPALLOC_OUTSIDE;
+	if (gateway && nd_ip_equal(gateway, ip))
+		return IPALLOC_GATEWAY;
+	if (nd_prefix_is_network_or_broadcast(subnet, ip))
+		return IPALLOC_NET_OR_BCAST;
+	if (nd_ip_equal(&subnet->addr, ip))
+		return IPALLOC_NETWORK;
+	return IPALLOC_FINE;
+}
+
 int ipalloc_check(const struct nd_subnet *sn, const struct nd_ip *ip, const char **why)
 {
 	struct nd_ip first, last;
 
-	if (!nd_prefix_contains(&sn->subnet, ip)) {
+	switch (ipalloc_problem(&sn->subnet, sn->has_gateway ? &sn->gateway : NULL, ip)) {
+	case IPALLOC_OUTSIDE:
 		*why = "is not inside the subnet";
 		return -EINVAL;
-	}
-	if (sn->has_gateway && nd_ip_equal(&sn->gateway, ip)) {
+	case IPALLOC_GATEWAY:
 		*why = "is the gateway";
 		return -EINVAL;
+	default:
+		break;
 	}
+	/* The network and broadcast addresses are outside these bounds too. */
 	bounds(sn, &first, &last);
 	if (ipalloc_cmp(ip, &first) < 0 || ipalloc_cmp(ip, &last) > 0) {
 		if (sn->has_lease_range) {

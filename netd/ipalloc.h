@@ -12,6 +12,26 @@
 
 #include "model.h"
 
+/* What is wrong with giving an address to a container, if anything. */
+enum ipalloc_problem {
+	IPALLOC_FINE,
+	IPALLOC_OUTSIDE,		/* not inside the subnet */
+	IPALLOC_GATEWAY,		/* the subnet's gateway */
+	IPALLOC_NET_OR_BCAST,		/* IPv4 (shorter than /31): network or broadcast address */
+	IPALLOC_NETWORK,		/* any other subnet's network address (IPv6, IPv4 /31 /32) */
+};
+
+/**
+ * ipalloc_problem() - the one check of a container address against its subnet
+ * @subnet:	the subnet, host bits clear
+ * @gateway:	the subnet's gateway, or NULL if it has none
+ *
+ * Each caller decides which problems it refuses and in which words.
+ * Return: the first problem found, in the order of the enum, or IPALLOC_FINE.
+ */
+enum ipalloc_problem ipalloc_problem(const struct nd_prefix *subnet, const struct nd_ip *gateway,
+				     const struct nd_ip *ip);
+
 /**
  * ipalloc_check() - whether @ip may be given to a container in @sn
  * @why:	on failure, what is wrong, in words ("is the gateway", ...)
