@@ -162,33 +162,24 @@ int admin_netns_ident(const char *path, uint64_t *dev, uint64_t *ino)
 	return 0;
 }
 
+static int open_nlx(void *ret)
+{
+	return nlx_open(ret);
+}
+
 int admin_netns_nlx(const char *path, uint64_t dev, uint64_t ino, struct nlx **ret)
 {
-	_cleanup_close_ int host = -1, ns = -1;
+	_cleanup_close_ int ns = -1;
 	struct stat st;
-	int r, back;
+	int r, res;
 
 	ns = netns_open_container(path, NULL);
 	if (ns < 0)
 		return ns;
 	if (ino && (fstat(ns, &st) < 0 || (uint64_t)st.st_ino != ino || (uint64_t)st.st_dev != dev))
 		return -ESTALE;
-	host = netns_open_current();
-	if (host < 0)
-		return host;
-	r = netns_enter(ns);
-	if (r < 0)
-		return r;
-	r = nlx_open(ret);
-	back = netns_enter(host);
-	if (back < 0) {
-		/* Stuck in the wrong namespace: nothing after this may run. */
-		if (r == 0)
-			nlx_free(*ret);
-		fprintf(stderr, "netd: cannot return to the host namespace: %s\n", strerror(-back));
-		abort();
-	}
-	return r;
+	r = netns_call(ns, -1, open_nlx, ret, &res);
+	return r < 0 ? r : res;
 }
 
 int admin_random_id(char out[65])

@@ -185,6 +185,22 @@ static int check_container(const struct cni_config *cfg, const struct cni_params
 	return 0;
 }
 
+struct check_args {
+	const struct cni_config *cfg;
+	const struct cni_params *p;
+	const struct cni_alloc *rec;
+	const struct cni_iface *want;
+	int *peer;
+	struct cni_error *err;
+};
+
+static int check_container_cb(void *arg)
+{
+	const struct check_args *a = arg;
+
+	return check_container(a->cfg, a->p, a->rec, a->want, a->peer, a->err);
+}
+
 /* Enter @netns, run check_container(), come back. */
 static int check_in_container(const struct cni_config *cfg, const struct cni_params *p,
 			      const struct cni_alloc *rec, const struct cni_iface *want,
@@ -193,7 +209,7 @@ static int check_in_container(const struct cni_config *cfg, const struct cni_par
 	_cleanup_close_ int ctr = -1, host = -1;
 	struct netns_id id;
 	sigset_t all, old;
-	int r, back;
+	int r, res;
 
 	ctr = netns_open_container(p->netns, &id);
 	if (ctr < 0)
@@ -210,21 +226,13 @@ static int check_in_container(const struct cni_config *cfg, const struct cni_par
 				     strerror(-host));
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
-	r = netns_enter(ctr);
-	if (r < 0) {
-		sigprocmask(SIG_SETMASK, &old, NULL);
+	r = netns_call(ctr, host, check_container_cb,
+		       &(struct check_args){ cfg, p, rec, want, peer, err }, &res);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r < 0)
 		return cni_error_set(err, CNI_ERR_CHECK, "cannot enter %s: %s", p->netns,
 				     strerror(-r));
-	}
-	r = check_container(cfg, p, rec, want, peer, err);
-	back = netns_enter(host);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (back < 0) {
-		/* Nothing sane can follow in the wrong namespace. */
-		fprintf(stderr, "netd: cannot return to the host namespace: %s\n", strerror(-back));
-		_exit(2);
-	}
-	return r;
+	return res;
 }
 
 static int check_host(const struct cni_config *cfg, const struct cni_params *p, int peer,
