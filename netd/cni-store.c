@@ -26,21 +26,6 @@
 #define LOCK_TIMEOUT_MS 60000
 #define MAX_STORE (64u << 20)
 
-static int lock_with_timeout(int fd)
-{
-	struct timespec pause = { .tv_nsec = 20 * 1000 * 1000 };
-
-	for (unsigned waited = 0;; waited += 20) {
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-			return 0;
-		if (errno != EWOULDBLOCK && errno != EINTR)
-			return -errno;
-		if (waited >= LOCK_TIMEOUT_MS)
-			return -ETIMEDOUT;
-		(void)nanosleep(&pause, NULL);
-	}
-}
-
 int cni_dir_open(const struct cni_config *cfg, struct cni_dir *d, struct cni_error *err)
 {
 	_cleanup_free_ char *lock = NULL, *path = NULL, *buf = NULL;
@@ -65,7 +50,7 @@ int cni_dir_open(const struct cni_config *cfg, struct cni_dir *d, struct cni_err
 	if (d->lock_fd < 0)
 		return cni_error_set(err, CNI_ERR_STATE, "failed to open %s: %s", lock,
 				     strerror(-d->lock_fd));
-	r = lock_with_timeout(d->lock_fd);
+	r = state_flock(d->lock_fd, LOCK_TIMEOUT_MS);
 	if (r == -ETIMEDOUT)
 		return cni_error_set(err, CNI_ERR_TRY_AGAIN,
 				     "network \"%s\" is busy: %s stayed locked for %d seconds; try again later",

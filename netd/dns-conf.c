@@ -43,7 +43,7 @@ static char *net_file(const struct nd_network *net)
 static int take_lock(const char *config, struct nd_error *err)
 {
 	_cleanup_close_ int dir = state_open_dir(config, NULL, 0755);
-	int fd;
+	int fd, r;
 
 	if (dir < 0)
 		return nd_error_set(err, dir, "failed to open %s: %s", config, strerror(-dir));
@@ -51,13 +51,12 @@ static int take_lock(const char *config, struct nd_error *err)
 	if (fd < 0)
 		return nd_error_set(err, fd, "failed to open %s/aardvark.lock: %s", config,
 				    strerror(-fd));
-	while (flock(fd, LOCK_EX) < 0)
-		if (errno != EINTR) {
-			int r = -errno;
-			(void)close(fd);
-			return nd_error_set(err, r, "failed to lock %s/aardvark.lock: %s", config,
-					    strerror(-r));
-		}
+	r = state_flock(fd, -1);
+	if (r < 0) {
+		(void)close(fd);
+		return nd_error_set(err, r, "failed to lock %s/aardvark.lock: %s", config,
+				    strerror(-r));
+	}
 	return fd;
 }
 
