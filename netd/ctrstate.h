@@ -14,8 +14,20 @@
 
 #include "exec.h"
 
+/**
+ * ctrstate_read() - read and parse the record at @path, the one reader of records
+ * @ret:	the record (a JSON object, the caller's), written only on success
+ *
+ * Return: 0, -errno when it cannot be read, or -EBADMSG when it is not a
+ * JSON object.
+ */
+int ctrstate_read(const char *path, json_object **ret);
+
 /* The record of @id, or NULL when there is none (or it cannot be read). */
 json_object *ctrstate_load(const char *config_dir, const char *id);
+
+/* The DNS port recorded in @st (the setup's), or @dflt when none is. */
+uint16_t ctrstate_dns_port(json_object *st, uint16_t dflt);
 
 /* The network that carries the container's published ports, or NULL. */
 const char *ctrstate_ports_network(json_object *st);
