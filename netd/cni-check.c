@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "dns-conf.h"
 #include "fw-nft.h"
 #include "link-veth.h"
 #include "netns.h"
@@ -320,19 +321,6 @@ static int check_firewall(const struct cni_config *cfg, const struct netd_opts *
 	return 0;
 }
 
-static bool dns_running(const struct netd_opts *o)
-{
-	_cleanup_free_ char *path = NULL, *buf = NULL;
-	size_t len;
-	long pid;
-
-	if (asprintf(&path, "%s/aardvark-dns/aardvark.pid", o->config_dir) < 0 ||
-	    state_read_file(path, 64, &buf, &len) < 0)
-		return false;
-	pid = strtol(buf, NULL, 10);
-	return pid > 1 && kill((pid_t)pid, 0) == 0;
-}
-
 int cni_check(const struct cni_config *cfg, const struct cni_params *p,
 	      const struct netd_opts *o, const struct cni_alloc *rec, struct cni_error *err)
 {
@@ -359,7 +347,7 @@ int cni_check(const struct cni_config *cfg, const struct cni_params *p,
 	if (check_in_container(cfg, p, rec, &prev->ifaces[idx], &peer, err) < 0 ||
 	    check_host(cfg, p, peer, err) < 0 || check_firewall(cfg, o, rec, err) < 0)
 		return -1;
-	if (cfg->dns_enabled && !dns_running(o))
+	if (cfg->dns_enabled && !dns_server_runs(o->config_dir))
 		return cni_error_set(err, CNI_ERR_CHECK, "netd-dns is not running for %s/aardvark-dns",
 				     o->config_dir);
 	return 0;
