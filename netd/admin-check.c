@@ -117,10 +117,12 @@ static void check_fw(struct report *rp, const struct admin_ctx *ctx)
 
 static char *dns_file(const struct admin_ctx *ctx, const struct nd_network *n)
 {
+	_cleanup_free_ char *name = dns_file_name(n->name, n->internal);
 	char *p = NULL;
 
-	return asprintf(&p, "%s/aardvark-dns/%s%s", ctx->opts.config_dir, n->name,
-			n->internal ? "%int" : "") < 0 ? NULL : p;
+	if (!name)
+		return NULL;
+	return asprintf(&p, "%s/aardvark-dns/%s", ctx->opts.config_dir, name) < 0 ? NULL : p;
 }
 
 static bool has_gateway(const struct nd_network *n)

@@ -32,11 +32,16 @@ static char *dns_dir(const char *config)
 }
 
 /* The network's file name in the DNS directory (the name was validated: no '/'). */
-static char *net_file(const struct nd_network *net)
+char *dns_file_name(const char *network, bool internal)
 {
 	char *p = NULL;
 
-	return asprintf(&p, "%s%s", net->name, net->internal ? "%int" : "") < 0 ? NULL : p;
+	return asprintf(&p, "%s%s", network, internal ? "%int" : "") < 0 ? NULL : p;
+}
+
+static char *net_file(const struct nd_network *net)
+{
+	return dns_file_name(net->name, net->internal);
 }
 
 /* ../aardvark.lock beside the DNS directory, as netavark keeps it; never through a symlink. */
@@ -514,10 +519,8 @@ int dns_update(const struct netd_opts *opts, const char *network, char *const *s
 	r = state_read_at(dfd, name, MAX_DNS_FILE, &old, &olen);
 	if (r == -ENOENT) {
 		free(name);
-		if (asprintf(&name, "%s%%int", network) < 0) {
-			name = NULL;
+		if (!(name = dns_file_name(network, true)))
 			return -ENOMEM;
-		}
 		r = state_read_at(dfd, name, MAX_DNS_FILE, &old, &olen);
 	}
 	if (r == -ENOENT)
