@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "dns-server.h"
 #include "fw.h"
 #include "jsonutil.h"
 #include "netns.h"
@@ -385,23 +386,6 @@ static int take_network_dir(char **argv, int argc, int i, void *data)
 		*a->ret = argv[i] + 14;
 		return 1;
 	}
-	return 0;
-}
-
-static int dns_port_from_env(uint16_t *ret, struct nd_error *err)
-{
-	const char *env = getenv("NETAVARK_DNS_PORT");
-	unsigned long p;
-	char *end;
-
-	if (!env || !*env)
-		return 0;
-	errno = 0;
-	p = strtoul(env, &end, 10);
-	if (errno || *end || p == 0 || p > 65535 || env[0] == '-')
-		return nd_error_set(err, -EINVAL, "Invalid NETAVARK_DNS_PORT %s: not a port number (1 to 65535)",
-				    env);
-	*ret = (uint16_t)p;
 	return 0;
 }
 

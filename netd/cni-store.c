@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dns-server.h"
 #include "state.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
@@ -101,24 +102,7 @@ void cni_make_opts(const struct cni_config *cfg, struct netd_opts *o, char *buf,
 		.config_dir = cfg->runtime_dir,
 		.fw_driver = cfg->fw_driver,
 		.dns_port = cfg->dns_port,
-		.aardvark_binary = "/usr/libexec/podman/aardvark-dns",
 	};
-	if (cfg->dns_binary) {
-		o->aardvark_binary = cfg->dns_binary;
-		return;
-	}
-	/* netd-dns installed beside this binary (as the netavark mode finds it). */
-	if (buf && size > 16) {
-		ssize_t n = readlink("/proc/self/exe", buf, size - 16);
-		char *slash;
-		if (n > 0) {
-			buf[n] = '\0';
-			slash = strrchr(buf, '/');
-			if (slash) {
-				strcpy(slash + 1, "netd-dns");
-				if (access(buf, X_OK) == 0)
-					o->aardvark_binary = buf;
-			}
-		}
-	}
+	/* Else netd-dns installed beside this binary (as the netavark mode finds it). */
+	o->aardvark_binary = cfg->dns_binary ? cfg->dns_binary : dns_server_find(buf, size, false);
 }
