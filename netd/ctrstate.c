@@ -61,21 +61,19 @@ const char *ctrstate_ports_network(json_object *st)
 	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
+static int add_to_map(const char *name, json_object *opts, size_t i, void *map)
+{
+	if (name)
+		json_object_object_add(map, name, json_object_get(opts));
+	return 0;
+}
+
 /* netavark's "networks" in either form, as a name → options map. */
 static json_object *networks_as_map(json_object *nets)
 {
 	json_object *map = json_object_new_object();
 
-	if (json_object_is_type(nets, json_type_object)) {
-		json_object_object_foreach(nets, k, v)
-			json_object_object_add(map, k, json_object_get(v));
-	} else if (json_object_is_type(nets, json_type_array)) {
-		for (size_t i = 0; i < json_object_array_length(nets); i++) {
-			json_object *o = json_object_array_get_idx(nets, i), *name = ju_get(o, "name");
-			if (name)
-				json_object_object_add(map, json_object_get_string(name), json_object_get(o));
-		}
-	}
+	(void)ju_networks_each(nets, add_to_map, map);
 	return map;
 }
 
