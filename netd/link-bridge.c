@@ -5,20 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "network.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
 
-static bool has_family(const struct nd_network *net, int family)
-{
-	for (size_t i = 0; i < net->n_subnets; i++)
-		if (net->subnets[i].subnet.addr.family == family)
-			return true;
-	return false;
-}
-
 static int bridge_sysctls(struct exec_ctx *c, const struct nd_network *net, const char *br)
 {
-	bool v6 = has_family(net, AF_INET6);
+	bool v6 = network_has_family(net, AF_INET6);
 	char key[128];
 	int r;
 
