@@ -259,7 +259,7 @@ static void check_all(struct report *rp, const struct admin_ctx *ctx, const stru
 			/* not the first of its network: the network is checked already */
 		} else if (nlx_link_by_name(host, br, &l) < 0) {
 			report(rp, FIX_REATTACH_NET, (long)i, "network %s: bridge %s is missing", n->name, br);
-		} else if (strcmp(l.kind, "bridge") != 0) {
+		} else if (!nlx_link_is_bridge(&l)) {
 			report(rp, FIX_NONE, (long)i, "network %s: %s is a %s interface, not a bridge",
 			       n->name, br, l.kind[0] ? l.kind : "plain");
 		} else {

@@ -254,7 +254,7 @@ static int check_host(const struct cni_config *cfg, const struct cni_params *p, 
 		return cni_error_set(err, CNI_ERR_CHECK, "bridge %s of network \"%s\" is missing%s%s",
 				     cfg->bridge, cfg->name, r == -ENODEV ? "" : ": ",
 				     r == -ENODEV ? "" : strerror(-r));
-	if (strcmp(br.kind, "bridge") != 0)
+	if (!nlx_link_is_bridge(&br))
 		return cni_error_set(err, CNI_ERR_CHECK, "%s is a \"%s\" link, not a bridge",
 				     cfg->bridge, br.kind);
 	if (!br.up)

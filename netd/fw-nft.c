@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fw.h"
 #include "network.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
@@ -503,8 +504,7 @@ const struct nd_attach *fwnft_port_attach(const struct nd_request *req)
 {
 	for (size_t i = 0; i < req->n_attach; i++) {
 		const struct nd_attach *a = &req->attach[i];
-		if (a->net->driver == ND_DRIVER_BRIDGE && a->net->mode == ND_MODE_MANAGED &&
-		    !a->net->internal && a->n_addrs > 0)
+		if (fw_wants(a) && !a->net->internal && a->n_addrs > 0)
 			return a;
 	}
 	return NULL;
