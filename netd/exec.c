@@ -96,6 +96,24 @@ static int in_container(void *arg)
 	return ic->fn(ic->c, ic->arg);
 }
 
+void exec_signals_hold(struct exec_signals *s)
+{
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	s->held = sigprocmask(SIG_BLOCK, &block, &s->old) == 0;
+}
+
+void exec_signals_release(struct exec_signals *s)
+{
+	if (s->held)
+		(void)sigprocmask(SIG_SETMASK, &s->old, NULL);
+	s->held = false;
+}
+
 int exec_in_container(struct exec_ctx *c, int (*fn)(struct exec_ctx *c, void *arg), void *arg)
 {
 	struct in_container ic = { c, fn, arg };
