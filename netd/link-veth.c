@@ -63,7 +63,10 @@ int veth_create(struct exec_ctx *c, size_t i)
 	const struct nd_attach *a = &c->req->attach[i];
 	const struct nd_network *net = a->net;
 	struct attach_rt *rt = &c->rt[i];
-	struct ctr_sysctl_arg sa = { .ifname = a->interface_name, .v6 = network_has_family(a->net, AF_INET6) };
+	struct ctr_sysctl_arg sa = {
+		.ifname = a->interface_name,
+		.v6 = network_has_family(a->net, AF_INET6),
+	};
 	struct nlx_link peer, host;
 	int r;
 
