@@ -258,7 +258,9 @@ static int allocate(const struct nd_network *net, const struct attach_args *args
 						    "network \"%s\": address %s is already used by %s",
 						    net->name, nd_ip_str(pick, b), admin_att_nsname(o));
 			ip = *pick;
-		} else if (ipalloc_next(sn, used, n_used, &ip) < 0) {
+		} else if ((r = ipalloc_next(sn, used, n_used, &ip)) < 0) {
+			if (r == -ENOMEM)
+				return r;
 			return nd_error_set(err, -ENOSPC, "network \"%s\": no free IPv%d address left in %s",
 					    net->name, sn->subnet.addr.family == AF_INET ? 4 : 6,
 					    nd_prefix_str(&sn->subnet, b2));

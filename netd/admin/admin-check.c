@@ -117,10 +117,12 @@ static void check_fw(struct report *rp, const struct admin_ctx *ctx)
 
 static char *dns_file(const struct admin_ctx *ctx, const struct nd_network *n)
 {
+	_cleanup_free_ char *name = dns_file_name(n->name, n->internal);
 	char *p = NULL;
 
-	return asprintf(&p, "%s/aardvark-dns/%s%s", ctx->opts.config_dir, n->name,
-			n->internal ? "%int" : "") < 0 ? NULL : p;
+	if (!name)
+		return NULL;
+	return asprintf(&p, "%s/aardvark-dns/%s", ctx->opts.config_dir, name) < 0 ? NULL : p;
 }
 
 static bool has_gateway(const struct nd_network *n)
@@ -257,7 +259,7 @@ static void check_all(struct report *rp, const struct admin_ctx *ctx, const stru
 			/* not the first of its network: the network is checked already */
 		} else if (nlx_link_by_name(host, br, &l) < 0) {
 			report(rp, FIX_REATTACH_NET, (long)i, "network %s: bridge %s is missing", n->name, br);
-		} else if (strcmp(l.kind, "bridge") != 0) {
+		} else if (!nlx_link_is_bridge(&l)) {
 			report(rp, FIX_NONE, (long)i, "network %s: %s is a %s interface, not a bridge",
 			       n->name, br, l.kind[0] ? l.kind : "plain");
 		} else {

@@ -67,7 +67,7 @@ static enum admin_att_health att_health(struct nlx *host, const struct admin_att
 	r = admin_netns_nlx(a->netns, a->ns_dev, a->ns_ino, &ns);
 	if (r == -ENOENT || r == -ESTALE || r == -EINVAL)
 		return ADMIN_NS_GONE;
-	if (!host || nlx_link_by_name(host, bridge, &br) < 0 || strcmp(br.kind, "bridge") != 0)
+	if (!host || nlx_link_by_name(host, bridge, &br) < 0 || !nlx_link_is_bridge(&br))
 		return ADMIN_BRIDGE_MISSING;
 	veth_host_name(a->container_id, a->network, name);
 	if (nlx_link_by_name(host, name, &veth) < 0 || veth.master != br.ifindex)
@@ -96,7 +96,7 @@ int admin_live_read(const struct admin_nets *nets, const struct admin_atts *atts
 	for (size_t i = 0; i < nets->n; i++) {
 		struct nlx_link br;
 		if (host && nlx_link_by_name(host, nets->v[i].net.network_interface, &br) == 0 &&
-		    strcmp(br.kind, "bridge") == 0) {
+		    nlx_link_is_bridge(&br)) {
 			l.bridge_present[i] = true;
 			l.bridge_up[i] = br.up;
 			l.bridge_ifindex[i] = br.ifindex;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "pipeline.h"
+#include "dns-server.h"
 #include "fw.h"
 #include "jsonutil.h"
 #include "netns.h"
@@ -162,33 +163,24 @@ int admin_netns_ident(const char *path, uint64_t *dev, uint64_t *ino)
 	return 0;
 }
 
+static int open_nlx(void *ret)
+{
+	return nlx_open(ret);
+}
+
 int admin_netns_nlx(const char *path, uint64_t dev, uint64_t ino, struct nlx **ret)
 {
-	_cleanup_close_ int host = -1, ns = -1;
+	_cleanup_close_ int ns = -1;
 	struct stat st;
-	int r, back;
+	int r, res;
 
 	ns = netns_open_container(path, NULL);
 	if (ns < 0)
 		return ns;
 	if (ino && (fstat(ns, &st) < 0 || (uint64_t)st.st_ino != ino || (uint64_t)st.st_dev != dev))
 		return -ESTALE;
-	host = netns_open_current();
-	if (host < 0)
-		return host;
-	r = netns_enter(ns);
-	if (r < 0)
-		return r;
-	r = nlx_open(ret);
-	back = netns_enter(host);
-	if (back < 0) {
-		/* Stuck in the wrong namespace: nothing after this may run. */
-		if (r == 0)
-			nlx_free(*ret);
-		fprintf(stderr, "netd: cannot return to the host namespace: %s\n", strerror(-back));
-		abort();
-	}
-	return r;
+	r = netns_call(ns, -1, open_nlx, ret, &res);
+	return r < 0 ? r : res;
 }
 
 int admin_random_id(char out[65])
@@ -394,23 +386,6 @@ static int take_network_dir(char **argv, int argc, int i, void *data)
 		*a->ret = argv[i] + 14;
 		return 1;
 	}
-	return 0;
-}
-
-static int dns_port_from_env(uint16_t *ret, struct nd_error *err)
-{
-	const char *env = getenv("NETAVARK_DNS_PORT");
-	unsigned long p;
-	char *end;
-
-	if (!env || !*env)
-		return 0;
-	errno = 0;
-	p = strtoul(env, &end, 10);
-	if (errno || *end || p == 0 || p > 65535 || env[0] == '-')
-		return nd_error_set(err, -EINVAL, "Invalid NETAVARK_DNS_PORT %s: not a port number (1 to 65535)",
-				    env);
-	*ret = (uint16_t)p;
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include "cni.h"
 #include "commands.h"
 #include "dns-conf.h"
+#include "dns-server.h"
 #include "shared/cleanup.h"
 #include "fw.h"
 #include "dhcp-proxy.h"
@@ -256,12 +257,11 @@ int main(int argc, char **argv)
 		{ 0 }
 	};
 	struct netd_opts opts = {
-		.aardvark_binary = "/usr/libexec/podman/aardvark-dns",
 		.fw_driver = getenv("NETAVARK_FW"),
 		.dns_port = 53,
 	};
 	struct nd_error err = {0};
-	const char *cmd, *env;
+	const char *cmd;
 	char self_dns[4096];
 	int opt, r;
 
@@ -270,22 +270,7 @@ int main(int argc, char **argv)
 	 * Default DNS server: netd-dns installed beside this binary, or in the
 	 * build tree (build/netd/netd -> build/dns/netd-dns), else aardvark-dns.
 	 */
-	{
-		static const char *const near[] = { "netd-dns", "../dns/netd-dns" };
-		ssize_t n = readlink("/proc/self/exe", self_dns, sizeof(self_dns) - 32);
-		char *slash;
-		if (n > 0) {
-			self_dns[n] = '\0';
-			slash = strrchr(self_dns, '/');
-			for (size_t k = 0; slash && k < ELEMENTSOF(near); k++) {
-				strcpy(slash + 1, near[k]);
-				if (access(self_dns, X_OK) == 0) {
-					opts.aardvark_binary = self_dns;
-					break;
-				}
-			}
-		}
-	}
+	opts.aardvark_binary = dns_server_find(self_dns, sizeof(self_dns), true);
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+c:r:a:f:hV", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -389,18 +374,8 @@ int main(int argc, char **argv)
 			     opts.fw_driver);
 		goto fail;
 	}
-	env = getenv("NETAVARK_DNS_PORT");
-	if (env && *env) {
-		char *end;
-		unsigned long p;
-		errno = 0;
-		p = strtoul(env, &end, 10);
-		if (errno || *end || p == 0 || p > 65535 || env[0] == '-') {
-			nd_error_set(&err, -EINVAL, "Invalid NETAVARK_DNS_PORT %s: not a port number (1 to 65535)", env);
-			goto fail;
-		}
-		opts.dns_port = (uint16_t)p;
-	}
+	if (dns_port_from_env(&opts.dns_port, &err) < 0)
+		goto fail;
 
 	if (strcmp(cmd, "setup") == 0)
 		r = cmd_setup(&opts, argv[optind], &err);

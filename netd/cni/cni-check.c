@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "dns-conf.h"
 #include "fw-nft.h"
 #include "link-veth.h"
 #include "netns.h"
@@ -185,6 +186,22 @@ static int check_container(const struct cni_config *cfg, const struct cni_params
 	return 0;
 }
 
+struct check_args {
+	const struct cni_config *cfg;
+	const struct cni_params *p;
+	const struct cni_alloc *rec;
+	const struct cni_iface *want;
+	int *peer;
+	struct cni_error *err;
+};
+
+static int check_container_cb(void *arg)
+{
+	const struct check_args *a = arg;
+
+	return check_container(a->cfg, a->p, a->rec, a->want, a->peer, a->err);
+}
+
 /* Enter @netns, run check_container(), come back. */
 static int check_in_container(const struct cni_config *cfg, const struct cni_params *p,
 			      const struct cni_alloc *rec, const struct cni_iface *want,
@@ -193,7 +210,7 @@ static int check_in_container(const struct cni_config *cfg, const struct cni_par
 	_cleanup_close_ int ctr = -1, host = -1;
 	struct netns_id id;
 	sigset_t all, old;
-	int r, back;
+	int r, res;
 
 	ctr = netns_open_container(p->netns, &id);
 	if (ctr < 0)
@@ -210,21 +227,13 @@ static int check_in_container(const struct cni_config *cfg, const struct cni_par
 				     strerror(-host));
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
-	r = netns_enter(ctr);
-	if (r < 0) {
-		sigprocmask(SIG_SETMASK, &old, NULL);
+	r = netns_call(ctr, host, check_container_cb,
+		       &(struct check_args){ cfg, p, rec, want, peer, err }, &res);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r < 0)
 		return cni_error_set(err, CNI_ERR_CHECK, "cannot enter %s: %s", p->netns,
 				     strerror(-r));
-	}
-	r = check_container(cfg, p, rec, want, peer, err);
-	back = netns_enter(host);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (back < 0) {
-		/* Nothing sane can follow in the wrong namespace. */
-		fprintf(stderr, "netd: cannot return to the host namespace: %s\n", strerror(-back));
-		_exit(2);
-	}
-	return r;
+	return res;
 }
 
 static int check_host(const struct cni_config *cfg, const struct cni_params *p, int peer,
@@ -245,7 +254,7 @@ static int check_host(const struct cni_config *cfg, const struct cni_params *p, 
 		return cni_error_set(err, CNI_ERR_CHECK, "bridge %s of network \"%s\" is missing%s%s",
 				     cfg->bridge, cfg->name, r == -ENODEV ? "" : ": ",
 				     r == -ENODEV ? "" : strerror(-r));
-	if (strcmp(br.kind, "bridge") != 0)
+	if (!nlx_link_is_bridge(&br))
 		return cni_error_set(err, CNI_ERR_CHECK, "%s is a \"%s\" link, not a bridge",
 				     cfg->bridge, br.kind);
 	if (!br.up)
@@ -312,19 +321,6 @@ static int check_firewall(const struct cni_config *cfg, const struct netd_opts *
 	return 0;
 }
 
-static bool dns_running(const struct netd_opts *o)
-{
-	_cleanup_free_ char *path = NULL, *buf = NULL;
-	size_t len;
-	long pid;
-
-	if (asprintf(&path, "%s/aardvark-dns/aardvark.pid", o->config_dir) < 0 ||
-	    state_read_file(path, 64, &buf, &len) < 0)
-		return false;
-	pid = strtol(buf, NULL, 10);
-	return pid > 1 && kill((pid_t)pid, 0) == 0;
-}
-
 int cni_check(const struct cni_config *cfg, const struct cni_params *p,
 	      const struct netd_opts *o, const struct cni_alloc *rec, struct cni_error *err)
 {
@@ -351,7 +347,7 @@ int cni_check(const struct cni_config *cfg, const struct cni_params *p,
 	if (check_in_container(cfg, p, rec, &prev->ifaces[idx], &peer, err) < 0 ||
 	    check_host(cfg, p, peer, err) < 0 || check_firewall(cfg, o, rec, err) < 0)
 		return -1;
-	if (cfg->dns_enabled && !dns_running(o))
+	if (cfg->dns_enabled && !dns_server_runs(o->config_dir))
 		return cni_error_set(err, CNI_ERR_CHECK, "netd-dns is not running for %s/aardvark-dns",
 				     o->config_dir);
 	return 0;

@@ -315,19 +315,7 @@ char *cni_store_format(const struct cni_store *s)
 /* ------------------------------------------------------------------------ */
 /* allocation */
 
-int cni_ip_cmp(const struct nd_ip *a, const struct nd_ip *b)
-{
-	if (a->family != b->family)
-		return a->family < b->family ? -1 : 1;
-	return memcmp(a->b, b->b, nd_ip_bytes(a->family));
-}
-
-static int cmp_qsort(const void *a, const void *b)
-{
-	return cni_ip_cmp(a, b);
-}
-
-/* Every address in use, sorted (for bsearch). */
+/* Every address in use, sorted (for ipalloc_is_used()). */
 static int used_sorted(const struct cni_store *s, struct nd_ip **ret, size_t *n)
 {
 	size_t total = 0, k = 0;
@@ -341,15 +329,10 @@ static int used_sorted(const struct cni_store *s, struct nd_ip **ret, size_t *n)
 	for (size_t i = 0; i < s->n; i++)
 		for (size_t j = 0; j < s->v[i].n_ips; j++)
 			v[k++] = s->v[i].ips[j];
-	qsort(v, k, sizeof(*v), cmp_qsort);
+	ipalloc_sort(v, k);
 	*ret = v;
 	*n = k;
 	return 0;
-}
-
-static bool is_used(const struct nd_ip *used, size_t n, const struct nd_ip *ip)
-{
-	return bsearch(ip, used, n, sizeof(*used), cmp_qsort) != NULL;
 }
 
 static struct cni_last *last_of(const struct cni_store *s, const struct nd_prefix *subnet)
@@ -360,33 +343,21 @@ static struct cni_last *last_of(const struct cni_store *s, const struct nd_prefi
 	return NULL;
 }
 
-/*
- * The next free address of @sn after the last one given out. At most
- * n_used + 3 candidates are looked at: among that many distinct addresses
- * at most n_used are taken and one is the gateway, so a free one is among
- * them unless the range has no more than that many, in which case the loop
- * has seen all of it.
- */
+/* The next free address of @sn after the last one given out (round robin). */
 static int next_free(const struct cni_store *s, const struct cni_subnet *sn,
 		     const struct nd_ip *used, size_t n_used, struct nd_ip *ret)
 {
 	const struct cni_last *l = last_of(s, &sn->subnet);
-	struct nd_ip cur = sn->range_end;
+	struct ipalloc_pool p = {
+		.first = sn->range_start,
+		.last = sn->range_end,
+		.has_gateway = sn->has_gateway,
+		.gateway = sn->gateway,
+		.used = used,
+		.n_used = n_used,
+	};
 
-	if (l && l->ip.family == sn->subnet.addr.family && cni_ip_cmp(&l->ip, &sn->range_start) >= 0 &&
-	    cni_ip_cmp(&l->ip, &sn->range_end) <= 0)
-		cur = l->ip;
-	for (size_t step = 0; step < n_used + 3; step++) {
-		if (nd_ip_equal(&cur, &sn->range_end))
-			cur = sn->range_start;
-		else
-			nd_ip_add(&cur, 1);
-		if ((sn->has_gateway && nd_ip_equal(&cur, &sn->gateway)) || is_used(used, n_used, &cur))
-			continue;
-		*ret = cur;
-		return 0;
-	}
-	return -ENOSPC;
+	return ipalloc_pool_next(&p, l ? &l->ip : NULL, ret);
 }
 
 static int set_last(struct cni_store *s, const struct nd_prefix *subnet, const struct nd_ip *ip)
@@ -444,13 +415,12 @@ int cni_ipam_allocate(struct cni_store *s, const struct cni_config *cfg, const s
 					     "requested IPs %s and %s are both in subnet %s; netd gives one address per subnet",
 					     nd_ip_str(&out[k], b), nd_ip_str(ip, b2),
 					     nd_prefix_str(&cfg->subnets[k].subnet, b3));
-		if (nd_ip_equal(ip, &cfg->subnets[k].gateway) ||
-		    nd_ip_equal(ip, &cfg->subnets[k].subnet.addr) ||
-		    nd_prefix_is_network_or_broadcast(&cfg->subnets[k].subnet, ip))
+		if (ipalloc_problem(&cfg->subnets[k].subnet, &cfg->subnets[k].gateway, ip) !=
+		    IPALLOC_FINE)
 			return cni_error_set(err, CNI_ERR_IPAM,
 					     "requested IP %s is the gateway, network or broadcast address of subnet %s",
 					     nd_ip_str(ip, b), nd_prefix_str(&cfg->subnets[k].subnet, b2));
-		if (is_used(used, n_used, ip))
+		if (ipalloc_is_used(used, n_used, ip))
 			return cni_error_set(err, CNI_ERR_IPAM,
 					     "requested IP %s is already allocated to container %s",
 					     nd_ip_str(ip, b), owner_of(s, ip));

@@ -21,6 +21,7 @@
 #pragma once
 
 #include "cni-config.h"
+#include "ipalloc.h"
 #include "netns.h"
 
 struct cni_alloc {
@@ -90,5 +91,8 @@ int cni_ipam_allocate(struct cni_store *s, const struct cni_config *cfg, const s
 /* Whether subnet @sn still has a free address (STATUS). */
 bool cni_ipam_has_free(const struct cni_store *s, const struct cni_subnet *sn);
 
-/* Compare two addresses of one family as big-endian numbers. */
-int cni_ip_cmp(const struct nd_ip *a, const struct nd_ip *b);
+/* Compare two addresses of one family as big-endian numbers (ipalloc_cmp()). */
+static inline int cni_ip_cmp(const struct nd_ip *a, const struct nd_ip *b)
+{
+	return ipalloc_cmp(a, b);
+}

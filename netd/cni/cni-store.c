@@ -19,27 +19,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dns-server.h"
 #include "state.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
 
 #define LOCK_TIMEOUT_MS 60000
 #define MAX_STORE (64u << 20)
-
-static int lock_with_timeout(int fd)
-{
-	struct timespec pause = { .tv_nsec = 20 * 1000 * 1000 };
-
-	for (unsigned waited = 0;; waited += 20) {
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-			return 0;
-		if (errno != EWOULDBLOCK && errno != EINTR)
-			return -errno;
-		if (waited >= LOCK_TIMEOUT_MS)
-			return -ETIMEDOUT;
-		(void)nanosleep(&pause, NULL);
-	}
-}
 
 int cni_dir_open(const struct cni_config *cfg, struct cni_dir *d, struct cni_error *err)
 {
@@ -65,7 +51,7 @@ int cni_dir_open(const struct cni_config *cfg, struct cni_dir *d, struct cni_err
 	if (d->lock_fd < 0)
 		return cni_error_set(err, CNI_ERR_STATE, "failed to open %s: %s", lock,
 				     strerror(-d->lock_fd));
-	r = lock_with_timeout(d->lock_fd);
+	r = state_flock(d->lock_fd, LOCK_TIMEOUT_MS);
 	if (r == -ETIMEDOUT)
 		return cni_error_set(err, CNI_ERR_TRY_AGAIN,
 				     "network \"%s\" is busy: %s stayed locked for %d seconds; try again later",
@@ -116,24 +102,7 @@ void cni_make_opts(const struct cni_config *cfg, struct netd_opts *o, char *buf,
 		.config_dir = cfg->runtime_dir,
 		.fw_driver = cfg->fw_driver,
 		.dns_port = cfg->dns_port,
-		.aardvark_binary = "/usr/libexec/podman/aardvark-dns",
 	};
-	if (cfg->dns_binary) {
-		o->aardvark_binary = cfg->dns_binary;
-		return;
-	}
-	/* netd-dns installed beside this binary (as the netavark mode finds it). */
-	if (buf && size > 16) {
-		ssize_t n = readlink("/proc/self/exe", buf, size - 16);
-		char *slash;
-		if (n > 0) {
-			buf[n] = '\0';
-			slash = strrchr(buf, '/');
-			if (slash) {
-				strcpy(slash + 1, "netd-dns");
-				if (access(buf, X_OK) == 0)
-					o->aardvark_binary = buf;
-			}
-		}
-	}
+	/* Else netd-dns installed beside this binary (as the netavark mode finds it). */
+	o->aardvark_binary = cfg->dns_binary ? cfg->dns_binary : dns_server_find(buf, size, false);
 }

@@ -14,22 +14,44 @@
 
 #define MAX_STATE (16u << 20)
 
-json_object *ctrstate_load(const char *config_dir, const char *id)
+int ctrstate_read(const char *path, json_object **ret)
 {
-	_cleanup_free_ char *path = state_container_path(config_dir, id), *buf = NULL;
+	_cleanup_free_ char *buf = NULL;
 	json_object *st;
 	size_t len;
+	int r;
 
-	if (!path || state_read_file(path, MAX_STATE, &buf, &len) < 0)
-		return NULL;
+	r = state_read_file(path, MAX_STATE, &buf, &len);
+	if (r < 0)
+		return r;
 	st = json_tokener_parse(buf);
 	if (!st || !json_object_is_type(st, json_type_object)) {
-		/* Teardown still cleans up from the request; say why the record was ignored. */
-		log_warn("state file %s is corrupt (not a JSON object); ignoring it", path);
 		json_object_put(st);
+		return -EBADMSG;
+	}
+	*ret = st;
+	return 0;
+}
+
+json_object *ctrstate_load(const char *config_dir, const char *id)
+{
+	_cleanup_free_ char *path = state_container_path(config_dir, id);
+	json_object *st = NULL;
+
+	if (!path || ctrstate_read(path, &st) == -EBADMSG) {
+		/* Teardown still cleans up from the request; say why the record was ignored. */
+		if (path)
+			log_warn("state file %s is corrupt (not a JSON object); ignoring it", path);
 		return NULL;
 	}
 	return st;
+}
+
+uint16_t ctrstate_dns_port(json_object *st, uint16_t dflt)
+{
+	json_object *v = ju_get(st, "dns_port");
+
+	return v ? (uint16_t)json_object_get_int(v) : dflt;
 }
 
 const char *ctrstate_ports_network(json_object *st)
@@ -39,21 +61,19 @@ const char *ctrstate_ports_network(json_object *st)
 	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
+static int add_to_map(const char *name, json_object *opts, size_t i, void *map)
+{
+	if (name)
+		json_object_object_add(map, name, json_object_get(opts));
+	return 0;
+}
+
 /* netavark's "networks" in either form, as a name → options map. */
 static json_object *networks_as_map(json_object *nets)
 {
 	json_object *map = json_object_new_object();
 
-	if (json_object_is_type(nets, json_type_object)) {
-		json_object_object_foreach(nets, k, v)
-			json_object_object_add(map, k, json_object_get(v));
-	} else if (json_object_is_type(nets, json_type_array)) {
-		for (size_t i = 0; i < json_object_array_length(nets); i++) {
-			json_object *o = json_object_array_get_idx(nets, i), *name = ju_get(o, "name");
-			if (name)
-				json_object_object_add(map, json_object_get_string(name), json_object_get(o));
-		}
-	}
+	(void)ju_networks_each(nets, add_to_map, map);
 	return map;
 }
 

@@ -15,8 +15,7 @@
 #include "exec.h"
 #include "record.h"
 
-/* The network that carries the container's published ports, or NULL. */
-const char *ctrstate_ports_network(json_object *st);
+
 
 /**
  * ctrstate_merge() - the record after a setup of @c's request

@@ -32,18 +32,23 @@ static char *dns_dir(const char *config)
 }
 
 /* The network's file name in the DNS directory (the name was validated: no '/'). */
-static char *net_file(const struct nd_network *net)
+char *dns_file_name(const char *network, bool internal)
 {
 	char *p = NULL;
 
-	return asprintf(&p, "%s%s", net->name, net->internal ? "%int" : "") < 0 ? NULL : p;
+	return asprintf(&p, "%s%s", network, internal ? "%int" : "") < 0 ? NULL : p;
+}
+
+static char *net_file(const struct nd_network *net)
+{
+	return dns_file_name(net->name, net->internal);
 }
 
 /* ../aardvark.lock beside the DNS directory, as netavark keeps it; never through a symlink. */
 static int take_lock(const char *config, struct nd_error *err)
 {
 	_cleanup_close_ int dir = state_open_dir(config, NULL, 0755);
-	int fd;
+	int fd, r;
 
 	if (dir < 0)
 		return nd_error_set(err, dir, "failed to open %s: %s", config, strerror(-dir));
@@ -51,13 +56,12 @@ static int take_lock(const char *config, struct nd_error *err)
 	if (fd < 0)
 		return nd_error_set(err, fd, "failed to open %s/aardvark.lock: %s", config,
 				    strerror(-fd));
-	while (flock(fd, LOCK_EX) < 0)
-		if (errno != EINTR) {
-			int r = -errno;
-			(void)close(fd);
-			return nd_error_set(err, r, "failed to lock %s/aardvark.lock: %s", config,
-					    strerror(-r));
-		}
+	r = state_flock(fd, -1);
+	if (r < 0) {
+		(void)close(fd);
+		return nd_error_set(err, r, "failed to lock %s/aardvark.lock: %s", config,
+				    strerror(-r));
+	}
 	return fd;
 }
 
@@ -515,10 +519,8 @@ int dns_update(const struct netd_opts *opts, const char *network, char *const *s
 	r = state_read_at(dfd, name, MAX_DNS_FILE, &old, &olen);
 	if (r == -ENOENT) {
 		free(name);
-		if (asprintf(&name, "%s%%int", network) < 0) {
-			name = NULL;
+		if (!(name = dns_file_name(network, true)))
 			return -ENOMEM;
-		}
 		r = state_read_at(dfd, name, MAX_DNS_FILE, &old, &olen);
 	}
 	if (r == -ENOENT)

@@ -11,6 +11,13 @@
 
 #include "exec.h"
 
+/*
+ * The name of network @network's file in the DNS directory: the network's
+ * name, with "%int" appended for an internal network (netavark's rule; the
+ * server reads it back from the name). Return: a new string, or NULL (ENOMEM).
+ */
+char *dns_file_name(const char *network, bool internal);
+
 /* Whether attachment @a gets a DNS entry (bridge network with dns_enabled). */
 bool dnsconf_wants(const struct nd_attach *a);
 

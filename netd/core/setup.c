@@ -152,7 +152,7 @@ int netd_setup(const struct netd_opts *opts, const char *netns_path, const char 
 	const struct fw_driver *fw = fw_lookup(opts->fw_driver);
 	struct plan plan = {0};
 	struct exec_ctx c = {0};
-	sigset_t block, old;
+	_cleanup_(exec_signals_release) struct exec_signals sigs = {0};
 	json_object *res;
 	int r;
 
@@ -175,11 +175,7 @@ int netd_setup(const struct netd_opts *opts, const char *netns_path, const char 
 	}
 
 	/* From here on the system changes: do not let a signal cut a step in half. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	exec_signals_hold(&sigs);
 
 	lock = state_lock(opts->config_dir, err);
 	if (lock < 0) {
@@ -242,7 +238,7 @@ out:
 	json_object_put(c.prev_state);
 	plugin_rt_done(rt, req->n_attach);
 	plan_done(&plan);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	exec_signals_release(&sigs);
 	return r;
 }
 

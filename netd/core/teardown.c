@@ -209,6 +209,7 @@ int netd_teardown(const struct netd_opts *opts, const char *netns_path, const ch
 	const struct fw_driver *fw = fw_lookup(opts->fw_driver);
 	struct nd_error list = {0};
 	struct exec_ctx c = {0};
+	_cleanup_(exec_signals_release) struct exec_signals sigs = {0};
 	int r;
 
 	/* The host's own namespace is refused here: its links are not the container's. */
@@ -228,9 +229,8 @@ int netd_teardown(const struct netd_opts *opts, const char *netns_path, const ch
 		return nd_error_set(err, host_ns, "failed to open the host namespace: %s",
 				    strerror(-host_ns));
 
-	/* An engine's teardown must finish once started (netavark ignores these too). */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
+	/* An engine's teardown must finish once started: a signal waits for its end. */
+	exec_signals_hold(&sigs);
 
 	lock = state_lock(opts->config_dir, err);
 	if (lock < 0)

@@ -298,6 +298,18 @@ static int renew_in_ns(struct dhcp_record *rec, int64_t now)
 	return ret;
 }
 
+struct renew_args {
+	struct dhcp_record *rec;
+	int64_t now;
+};
+
+static int renew_cb(void *arg)
+{
+	struct renew_args *a = arg;
+
+	return renew_in_ns(a->rec, a->now);
+}
+
 static int handle(struct keeper *k, const char *file, const char *path, int64_t now)
 {
 	_cleanup_close_ int ns = -1, home = -1, lock = -1;
@@ -321,11 +333,10 @@ static int handle(struct keeper *k, const char *file, const char *path, int64_t 
 			 rec.netns, rec.container_id);
 		res = GONE;
 	} else {
-		if ((r = netns_enter(ns)) < 0)
+		struct renew_args ra = { &rec, now };
+
+		if ((r = netns_call(ns, home, renew_cb, &ra, &res)) < 0)
 			return r;
-		res = renew_in_ns(&rec, now);
-		if (netns_enter(home) < 0)
-			abort();
 	}
 	if (res == GONE) {
 		(void)unlink(path);

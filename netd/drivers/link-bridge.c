@@ -5,20 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "network.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
 
-static bool has_family(const struct nd_network *net, int family)
-{
-	for (size_t i = 0; i < net->n_subnets; i++)
-		if (net->subnets[i].subnet.addr.family == family)
-			return true;
-	return false;
-}
-
 static int bridge_sysctls(struct exec_ctx *c, const struct nd_network *net, const char *br)
 {
-	bool v6 = has_family(net, AF_INET6);
+	bool v6 = network_has_family(net, AF_INET6);
 	char key[128];
 	int r;
 
@@ -130,7 +123,7 @@ int bridge_ensure(struct exec_ctx *c, size_t i)
 		return exec_nl_error(c, c->host, r, "network \"%s\": look up bridge \"%s\"",
 				     net->name, br);
 	if (r == 0) {
-		if (strcmp(l.kind, "bridge") != 0)
+		if (!nlx_link_is_bridge(&l))
 			return nd_error_set(c->err, -EEXIST,
 					    "network \"%s\": interface \"%s\" already exists but is a %s interface, not a bridge",
 					    net->name, br, l.kind[0] ? l.kind : "plain");
@@ -234,7 +227,7 @@ int bridge_release(struct exec_ctx *c, size_t i, struct nd_error *err)
 	if (r < 0)
 		return nd_error_set(err, r, "network \"%s\": look up bridge \"%s\": %s",
 				    net->name, br, strerror(-r));
-	if (strcmp(l.kind, "bridge") != 0)
+	if (!nlx_link_is_bridge(&l))
 		return 0;
 	/* The group is set atomically at creation; the alias may be missing if
 	 * netd was killed right after creating the bridge. */

@@ -9,6 +9,7 @@
 
 #include "ctrnet.h"
 #include "record.h"
+#include "network.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
 
@@ -22,14 +23,6 @@ void veth_host_name(const char *container_id, const char *network, char out[IFNA
 	for (const char *p = network; *p; p++)
 		h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
 	snprintf(out, IFNAMSIZ, "veth%011llx", (unsigned long long)(h & 0xfffffffffffULL));
-}
-
-static bool attach_has_v6(const struct nd_attach *a)
-{
-	for (size_t i = 0; i < a->net->n_subnets; i++)
-		if (a->net->subnets[i].subnet.addr.family == AF_INET6)
-			return true;
-	return false;
 }
 
 struct ctr_sysctl_arg {
@@ -71,7 +64,10 @@ int veth_create(struct exec_ctx *c, size_t i)
 	const struct nd_attach *a = &c->req->attach[i];
 	const struct nd_network *net = a->net;
 	struct attach_rt *rt = &c->rt[i];
-	struct ctr_sysctl_arg sa = { .ifname = a->interface_name, .v6 = attach_has_v6(a) };
+	struct ctr_sysctl_arg sa = {
+		.ifname = a->interface_name,
+		.v6 = network_has_family(a->net, AF_INET6),
+	};
 	struct nlx_link peer, host;
 	int r;
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "plugin.h"
+#include "jsonutil.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -171,19 +172,8 @@ static int build_input(const struct nd_request *req, const struct nd_attach *a, 
 		return -EINVAL;
 	if (json_object_object_get_ex(root, "network_info", &info))
 		json_object_object_get_ex(info, a->net->name, &net);
-	if (json_object_object_get_ex(root, "networks", &nets)) {
-		if (json_object_is_type(nets, json_type_array)) {
-			for (size_t k = 0; k < json_object_array_length(nets) && !pn; k++) {
-				json_object *e = json_object_array_get_idx(nets, k), *n;
-				if (json_object_object_get_ex(e, "name", &n) &&
-				    json_object_is_type(n, json_type_string) &&
-				    strcmp(json_object_get_string(n), a->net->name) == 0)
-					pn = e;
-			}
-		} else {
-			json_object_object_get_ex(nets, a->net->name, &pn);
-		}
-	}
+	if (json_object_object_get_ex(root, "networks", &nets))
+		pn = ju_networks_find(nets, a->net->name);
 	(void)json_object_object_get_ex(root, "port_mappings", &ports);
 	o = json_object_new_object();
 	if (o) {

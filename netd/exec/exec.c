@@ -83,24 +83,49 @@ void exec_unwind(struct exec_ctx *c)
 	}
 }
 
+struct in_container {
+	struct exec_ctx *c;
+	int (*fn)(struct exec_ctx *c, void *arg);
+	void *arg;
+};
+
+static int in_container(void *arg)
+{
+	struct in_container *ic = arg;
+
+	return ic->fn(ic->c, ic->arg);
+}
+
+void exec_signals_hold(struct exec_signals *s)
+{
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	s->held = sigprocmask(SIG_BLOCK, &block, &s->old) == 0;
+}
+
+void exec_signals_release(struct exec_signals *s)
+{
+	if (s->held)
+		(void)sigprocmask(SIG_SETMASK, &s->old, NULL);
+	s->held = false;
+}
+
 int exec_in_container(struct exec_ctx *c, int (*fn)(struct exec_ctx *c, void *arg), void *arg)
 {
-	int r, back;
+	struct in_container ic = { c, fn, arg };
+	int r, res;
 
 	if (c->ctr_ns < 0)
 		return -ENOENT;
-	r = netns_enter(c->ctr_ns);
+	r = netns_call(c->ctr_ns, c->host_ns, in_container, &ic, &res);
 	if (r < 0)
 		return nd_error_set(c->err, r, "failed to enter container namespace %s: %s",
 				    c->netns_path, strerror(-r));
-	r = fn(c, arg);
-	back = netns_enter(c->host_ns);
-	if (back < 0) {
-		/* Staying in the wrong namespace would corrupt everything after. */
-		log_error("failed to return to the host network namespace: %s", strerror(-back));
-		abort();
-	}
-	return r;
+	return res;
 }
 
 int exec_host_sysctl(struct exec_ctx *c, const char *key, const char *value)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <net/if.h>
+#include <signal.h>
 #include <stdbool.h>
 
 #include "dhcp-client.h"
@@ -59,6 +60,23 @@ struct undo {
 };
 
 struct exec_ctx;
+
+/*
+ * Signals held off while setup or teardown changes the system: SIGINT,
+ * SIGTERM and SIGHUP are blocked, so one arrives after the change, never in
+ * the middle of it, and the caller's mask is restored on return. Setup and
+ * teardown use it identically, whichever front end (netavark CLI, admin,
+ * CNI) calls them in-process.
+ */
+struct exec_signals {
+	sigset_t old;
+	bool held;
+};
+
+/* Block the three signals, saving the mask in @s. */
+void exec_signals_hold(struct exec_signals *s);
+/* Restore the mask exec_signals_hold() saved; nothing if it did not run (a cleanup function). */
+void exec_signals_release(struct exec_signals *s);
 
 struct exec_ctx {
 	const struct netd_opts *opts;

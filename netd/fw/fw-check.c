@@ -36,6 +36,7 @@
 #include <net/if.h>
 
 #include "fw-nft.h"
+#include "record.h"
 #include "fw.h"
 #include "request.h"
 #include "state.h"
@@ -45,7 +46,6 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
-#define MAX_STATE (16u << 20)
 #define DUMP_BUF 32768
 
 /* ---- the expected table ---- */
@@ -78,27 +78,24 @@ static bool seen_bridge(struct expect *x, const char *br)
 static int expect_one(struct expect *x, const char *path, struct nd_error *err)
 {
 	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
-	_cleanup_free_ char *buf = NULL;
 	_cleanup_free_ char *ports_net = NULL;
-	json_object *st, *raw, *v;
-	const char *text;
-	uint16_t dns_port = 53;
-	size_t len;
+	json_object *st = NULL;
+	const char *text = NULL, *pn;
+	uint16_t dns_port;
 	int r;
 
-	r = state_read_file(path, MAX_STATE, &buf, &len);
-	if (r < 0)
+	r = ctrstate_read(path, &st);
+	if (r < 0 && r != -EBADMSG)
 		return nd_error_set(err, r, "cannot read state file %s: %s", path, strerror(-r));
-	st = json_tokener_parse(buf);
-	if (!st || !json_object_object_get_ex(st, "request", &raw)) {
+	if (r == 0)
+		text = ctrstate_request_text(st);
+	if (!text) {
 		json_object_put(st);
 		return nd_error_set(err, -EINVAL, "state file %s is corrupt: no request in it", path);
 	}
-	if (json_object_object_get_ex(st, "dns_port", &v))
-		dns_port = (uint16_t)json_object_get_int(v);
-	if (json_object_object_get_ex(st, "ports_network", &v) && json_object_get_string(v))
-		ports_net = strdup(json_object_get_string(v));
-	text = json_object_to_json_string_ext(raw, JSON_C_TO_STRING_PLAIN);
+	dns_port = ctrstate_dns_port(st, 53);
+	if ((pn = ctrstate_ports_network(st)))
+		ports_net = strdup(pn);
 	r = request_parse(text, strlen(text), &req, err);
 	json_object_put(st);
 	if (r < 0) {

@@ -27,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fw.h"
+#include "network.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
 
@@ -376,14 +378,6 @@ void fwnft_iso_chain(const struct nd_network *net, char out[32])
 	snprintf(out, 32, "nw_%s", net->network_interface);
 }
 
-static bool has_family(const struct nd_network *net, int family)
-{
-	for (size_t i = 0; i < net->n_subnets; i++)
-		if (net->subnets[i].subnet.addr.family == family)
-			return true;
-	return false;
-}
-
 static int one_ifname(struct nftb *b, bool add, const char *set, const char *br, const char *jump)
 {
 	struct nftb_elem e = { .key_len = IFNAMSIZ, .jump = jump };
@@ -455,7 +449,7 @@ int fwnft_network(struct nftb *b, bool add, const struct nd_network *net, uint16
 			const struct nd_ip *out = fam[f].family == AF_INET ?
 				(net->has_outbound_addr4 ? &net->outbound_addr4 : NULL) :
 				(net->has_outbound_addr6 ? &net->outbound_addr6 : NULL);
-			if (!has_family(net, fam[f].family))
+			if (!network_has_family(net, fam[f].family))
 				continue;
 			if (out) {
 				struct nftb_elem e = { .key_len = IFNAMSIZ,
@@ -510,8 +504,7 @@ const struct nd_attach *fwnft_port_attach(const struct nd_request *req)
 {
 	for (size_t i = 0; i < req->n_attach; i++) {
 		const struct nd_attach *a = &req->attach[i];
-		if (a->net->driver == ND_DRIVER_BRIDGE && a->net->mode == ND_MODE_MANAGED &&
-		    !a->net->internal && a->n_addrs > 0)
+		if (fw_wants(a) && !a->net->internal && a->n_addrs > 0)
 			return a;
 	}
 	return NULL;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ipam.h"
+#include "ipalloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -54,16 +55,19 @@ int ipam_assign(struct nd_attach *a, const struct nd_ip *ips, size_t n, const ch
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		const struct nd_subnet *s = find_subnet(net, &ips[i]);
+		enum ipalloc_problem problem;
 
 		if (!s)
 			return nd_error_set(err, -EINVAL,
 					    "%s.static_ips[%zu]: %s is not in any subnet of network \"%s\"",
 					    path, i, nd_ip_str(&ips[i], b), net->name);
-		if (s->has_gateway && nd_ip_equal(&s->gateway, &ips[i]))
+		/* Podman allocated it: its network address of IPv6 (and IPv4 /31) is fine. */
+		problem = ipalloc_problem(&s->subnet, s->has_gateway ? &s->gateway : NULL, &ips[i]);
+		if (problem == IPALLOC_GATEWAY)
 			return nd_error_set(err, -EINVAL,
 					    "%s.static_ips[%zu]: %s is the gateway of subnet %s",
 					    path, i, nd_ip_str(&ips[i], b), nd_prefix_str(&s->subnet, b2));
-		if (nd_prefix_is_network_or_broadcast(&s->subnet, &ips[i]))
+		if (problem == IPALLOC_NET_OR_BCAST)
 			return nd_error_set(err, -EINVAL,
 					    "%s.static_ips[%zu]: %s is the network or broadcast address of %s",
 					    path, i, nd_ip_str(&ips[i], b), nd_prefix_str(&s->subnet, b2));

@@ -374,3 +374,52 @@ bool ju_ifname_valid(const char *name, const char **why)
 	}
 	return true;
 }
+
+int ju_networks_each(json_object *nets,
+		     int (*fn)(const char *name, json_object *opts, size_t i, void *arg), void *arg)
+{
+	size_t i = 0;
+	int r;
+
+	if (json_object_is_type(nets, json_type_object)) {
+		json_object_object_foreach(nets, key, val) {
+			if ((r = fn(key, val, i++, arg)) != 0)
+				return r;
+		}
+		return 0;
+	}
+	if (!json_object_is_type(nets, json_type_array))
+		return 0;
+	for (i = 0; i < json_object_array_length(nets); i++) {
+		json_object *val = json_object_array_get_idx(nets, i), *n = ju_get(val, "name");
+		const char *name = json_object_is_type(n, json_type_string) ? json_object_get_string(n)
+									     : NULL;
+
+		if ((r = fn(name, val, i, arg)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+struct find_net {
+	const char *name;
+	json_object *found;
+};
+
+static int find_net(const char *name, json_object *opts, size_t i, void *arg)
+{
+	struct find_net *f = arg;
+
+	if (!name || strcmp(name, f->name) != 0)
+		return 0;
+	f->found = opts;
+	return 1;
+}
+
+json_object *ju_networks_find(json_object *nets, const char *name)
+{
+	struct find_net f = { name, NULL };
+
+	(void)ju_networks_each(nets, find_net, &f);
+	return f.found;
+}

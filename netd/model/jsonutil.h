@@ -58,3 +58,19 @@ int ju_string_list(json_object *obj, const char *key, const char *path,
 
 /* Validate a Linux interface name; *why says what is wrong. */
 bool ju_ifname_valid(const char *name, const char **why);
+
+/**
+ * ju_networks_each() - each entry of netavark's "networks", in either form
+ * @nets:	a name → options object, or an array of options objects that
+ *		carry their "name"
+ * @fn:		called with the entry's name (NULL for an array entry without a
+ *		string "name"), its options (not checked) and its index
+ *
+ * The one reader of both forms. Stops at the first non-zero return of @fn.
+ * Return: that value, 0 when all were visited (or @nets is neither form).
+ */
+int ju_networks_each(json_object *nets,
+		     int (*fn)(const char *name, json_object *opts, size_t i, void *arg), void *arg);
+
+/* The options of network @name in @nets (either form; borrowed), or NULL. */
+json_object *ju_networks_find(json_object *nets, const char *name);

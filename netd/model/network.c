@@ -517,13 +517,19 @@ int network_parse(json_object *obj, const char *path, struct nd_network *net,
 	    (!net->network_interface || !net->network_interface[0]))
 		return nd_error_set(err, -EINVAL,
 				    "%s.network_interface: no bridge interface name given", path);
-	if (net->has_mtu && net->mtu < 1280)
-		for (size_t i = 0; i < net->n_subnets; i++)
-			if (net->subnets[i].subnet.addr.family == AF_INET6)
-				return nd_error_set(err, -EINVAL,
-						    "%s.options.mtu: %u is below 1280, the minimum for an IPv6 subnet",
-						    path, net->mtu);
+	if (net->has_mtu && net->mtu < 1280 && network_has_family(net, AF_INET6))
+		return nd_error_set(err, -EINVAL,
+				    "%s.options.mtu: %u is below 1280, the minimum for an IPv6 subnet",
+				    path, net->mtu);
 	return 0;
+}
+
+bool network_has_family(const struct nd_network *net, int family)
+{
+	for (size_t i = 0; i < net->n_subnets; i++)
+		if (net->subnets[i].subnet.addr.family == family)
+			return true;
+	return false;
 }
 
 void network_done(struct nd_network *net)

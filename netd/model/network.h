@@ -21,5 +21,8 @@ int network_parse(json_object *obj, const char *path, struct nd_network *net,
 
 void network_done(struct nd_network *net);
 
+/* Whether @net has a subnet of @family (AF_INET, AF_INET6). */
+bool network_has_family(const struct nd_network *net, int family);
+
 /* Parse an "aa:bb:cc:dd:ee:ff" or "aa-bb-..." MAC. Return: 0 or -EINVAL. */
 int mac_parse(const char *s, uint8_t mac[6]);

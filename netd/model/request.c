@@ -204,11 +204,51 @@ static int check_attach_unique(const struct nd_request *req, size_t i, const cha
 	return 0;
 }
 
+struct parse_nets {
+	struct nd_request *req;
+	bool array;
+	struct nd_error *err;
+};
+
+/* One entry of "networks" (ju_networks_each()): a map entry or an array element. */
+static int parse_network(const char *key, json_object *val, size_t i, void *arg)
+{
+	struct parse_nets *pn = arg;
+	struct nd_request *req = pn->req;
+	struct nd_error *err = pn->err;
+	_cleanup_free_ char *p = NULL, *owned = NULL;
+	const char *name = key;
+	int r;
+
+	req->n_attach = i + 1;
+	if (!pn->array) {
+		if ((r = nd_network_name_check("networks", key, err)) < 0)
+			return r;
+		p = ju_path_key("networks", key);
+	} else {
+		p = ju_path_idx("networks", i);
+		r = ju_expect_type(val, json_type_object, p, err);
+		if (r == 0)
+			r = ju_string(val, "name", true, p, &owned, err);
+		if (r == 0) {
+			_cleanup_free_ char *np = ju_path_key(p, "name");
+			r = nd_network_name_check(np, owned, err);
+		}
+		if (r < 0)
+			return r;
+		name = owned;
+	}
+	r = parse_attach(val, name, p, req, &req->attach[i], err);
+	if (r == 0)
+		r = check_attach_unique(req, i, p, err);
+	return r;
+}
+
 static int parse_networks(json_object *root, struct nd_request *req, struct nd_error *err)
 {
 	json_object *nets = ju_get(root, "networks");
-	size_t n, i = 0;
-	int r;
+	struct parse_nets pn = { req, json_object_is_type(nets, json_type_array), err };
+	size_t n;
 
 	if (!nets)
 		return nd_error_set(err, -EINVAL, "networks: required field is missing");
@@ -225,44 +265,7 @@ static int parse_networks(json_object *root, struct nd_request *req, struct nd_e
 	req->attach = calloc(n, sizeof(*req->attach));
 	if (!req->attach)
 		return -ENOMEM;
-
-	if (json_object_is_type(nets, json_type_object)) {
-		json_object_object_foreach(nets, key, val) {
-			_cleanup_free_ char *p = NULL;
-			req->n_attach = i + 1;
-			if ((r = nd_network_name_check("networks", key, err)) < 0)
-				return r;
-			p = ju_path_key("networks", key);
-			r = parse_attach(val, key, p, req, &req->attach[i], err);
-			if (r == 0)
-				r = check_attach_unique(req, i, p, err);
-			if (r < 0)
-				return r;
-			i++;
-		}
-		return 0;
-	}
-	for (i = 0; i < n; i++) {
-		_cleanup_free_ char *p = ju_path_idx("networks", i);
-		_cleanup_free_ char *name = NULL;
-		json_object *val = json_object_array_get_idx(nets, i);
-
-		req->n_attach = i + 1;
-		r = ju_expect_type(val, json_type_object, p, err);
-		if (r == 0)
-			r = ju_string(val, "name", true, p, &name, err);
-		if (r == 0) {
-			_cleanup_free_ char *np = ju_path_key(p, "name");
-			r = nd_network_name_check(np, name, err);
-		}
-		if (r == 0)
-			r = parse_attach(val, name, p, req, &req->attach[i], err);
-		if (r == 0)
-			r = check_attach_unique(req, i, p, err);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return ju_networks_each(nets, parse_network, &pn);
 }
 
 static int parse_ports(json_object *root, struct nd_request *req, struct nd_error *err)

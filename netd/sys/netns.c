@@ -11,12 +11,14 @@
 #include <fcntl.h>
 #include <linux/nsfs.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "shared/cleanup.h"
+#include "shared/log.h"
 
 int netns_open(const char *path)
 {
@@ -104,4 +106,28 @@ int netns_error(struct nd_error *err, int r, const char *path)
 int netns_enter(int fd)
 {
 	return setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
+}
+
+int netns_call(int ns, int host, int (*fn)(void *arg), void *arg, int *ret)
+{
+	_cleanup_close_ int own = -1;
+	int r;
+
+	if (host < 0) {
+		own = netns_open_current();
+		if (own < 0)
+			return own;
+		host = own;
+	}
+	r = netns_enter(ns);
+	if (r < 0)
+		return r;
+	*ret = fn(arg);
+	r = netns_enter(host);
+	if (r < 0) {
+		/* Staying in the wrong namespace would corrupt everything after. */
+		log_error("cannot return to the host network namespace: %s", strerror(-r));
+		abort();
+	}
+	return 0;
 }

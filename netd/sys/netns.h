@@ -42,3 +42,15 @@ int netns_error(struct nd_error *err, int r, const char *path);
 int netns_open_current(void);
 /* Switch this (single-threaded) process into @fd. Return: 0 or -errno. */
 int netns_enter(int fd);
+
+/**
+ * netns_call() - run @fn(@arg) inside the network namespace @ns, then come back
+ * @host:	the namespace to come back to, or -1 for the current one
+ * @ret:	@fn's return value, written only when @fn ran
+ *
+ * The one way netd enters a container's namespace and returns. If it
+ * cannot return, nothing sane can follow: it logs and aborts.
+ * Return: 0 when @fn ran, or -errno when @ns (or the current namespace)
+ * cannot be entered (opened); then @fn did not run.
+ */
+int netns_call(int ns, int host, int (*fn)(void *arg), void *arg, int *ret);

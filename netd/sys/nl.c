@@ -689,26 +689,46 @@ int nlx_default_route_link(struct nlx *h, struct nlx_link *ret)
 #define IFLA_MACVLAN_BC_CUTOFF 9	/* Linux 6.4; older uapi headers lack it */
 #endif
 
+static bool put_macvlan(struct nl_msg *msg, const struct nlx_lower *s)
+{
+	return nla_put_u32(msg, IFLA_MACVLAN_MODE, s->mode) == 0 &&
+	       (!s->has_bclim || nla_put_s32(msg, IFLA_MACVLAN_BC_CUTOFF, s->bclim) == 0);
+}
+
+static bool put_ipvlan(struct nl_msg *msg, const struct nlx_lower *s)
+{
+	return nla_put_u16(msg, IFLA_IPVLAN_MODE, (uint16_t)s->mode) == 0;
+}
+
+static bool put_vlan(struct nl_msg *msg, const struct nlx_lower *s)
+{
+	return nla_put_u16(msg, IFLA_VLAN_ID, s->vlan_id) == 0;
+}
+
+/* The link kinds nlx_lower_create() makes, each with its IFLA_INFO_DATA. */
+static const struct lower_kind {
+	const char *kind;
+	bool (*put_data)(struct nl_msg *msg, const struct nlx_lower *s);
+} lower_kinds[] = {
+	{ "macvlan", put_macvlan },
+	{ "ipvlan", put_ipvlan },
+	{ "vlan", put_vlan },
+};
+
 /* The kind-specific IFLA_INFO_DATA of nlx_lower_create(). */
 static int put_lower_data(struct nl_msg *msg, const struct nlx_lower *s)
 {
-	struct nlattr *data = nla_nest_start(msg, IFLA_INFO_DATA);
+	const struct lower_kind *k = NULL;
+	struct nlattr *data;
 
-	if (!data)
-		return -EMSGSIZE;
-	if (strcmp(s->kind, "macvlan") == 0) {
-		if (nla_put_u32(msg, IFLA_MACVLAN_MODE, s->mode) < 0 ||
-		    (s->has_bclim && nla_put_s32(msg, IFLA_MACVLAN_BC_CUTOFF, s->bclim) < 0))
-			return -EMSGSIZE;
-	} else if (strcmp(s->kind, "ipvlan") == 0) {
-		if (nla_put_u16(msg, IFLA_IPVLAN_MODE, (uint16_t)s->mode) < 0)
-			return -EMSGSIZE;
-	} else if (strcmp(s->kind, "vlan") == 0) {
-		if (nla_put_u16(msg, IFLA_VLAN_ID, s->vlan_id) < 0)
-			return -EMSGSIZE;
-	} else {
+	for (size_t i = 0; i < ELEMENTSOF(lower_kinds) && !k; i++)
+		if (strcmp(s->kind, lower_kinds[i].kind) == 0)
+			k = &lower_kinds[i];
+	if (!k)
 		return -EINVAL;
-	}
+	data = nla_nest_start(msg, IFLA_INFO_DATA);
+	if (!data || !k->put_data(msg, s))
+		return -EMSGSIZE;
 	nla_nest_end(msg, data);
 	return 0;
 }

@@ -7,6 +7,8 @@
  */
 #pragma once
 
+#include <string.h>
+
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -48,6 +50,12 @@ static inline void nlx_freep(struct nlx **h)
 const char *nlx_last_msg(const struct nlx *h);
 
 int nlx_link_by_name(struct nlx *h, const char *name, struct nlx_link *ret);
+
+/* Whether @l is a Linux bridge: the one "is this a bridge?" of the kernel side. */
+static inline bool nlx_link_is_bridge(const struct nlx_link *l)
+{
+	return strcmp(l->kind, "bridge") == 0;
+}
 int nlx_link_by_index(struct nlx *h, int ifindex, struct nlx_link *ret);
 int nlx_link_del(struct nlx *h, int ifindex);
 int nlx_link_set_up(struct nlx *h, int ifindex);

@@ -12,6 +12,7 @@
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "shared/cleanup.h"
@@ -88,6 +89,27 @@ int state_open_lock_at(int dirfd, const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
+int state_flock(int fd, int timeout_ms)
+{
+	struct timespec pause = { .tv_nsec = 20 * 1000 * 1000 };
+
+	if (timeout_ms < 0) {
+		while (flock(fd, LOCK_EX) < 0)
+			if (errno != EINTR)
+				return -errno;
+		return 0;
+	}
+	for (int waited = 0;; waited += 20) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		if (waited >= timeout_ms)
+			return -ETIMEDOUT;
+		(void)nanosleep(&pause, NULL);
+	}
+}
+
 int state_lock(const char *config_dir, struct nd_error *err)
 {
 	_cleanup_free_ char *path = NULL;
@@ -104,10 +126,8 @@ int state_lock(const char *config_dir, struct nd_error *err)
 	if (fd < 0)
 		return nd_error_set(err, fd, "failed to open lock file %s: %s", path,
 				    strerror(-fd));
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno == EINTR)
-			continue;
-		r = -errno;
+	r = state_flock(fd, -1);
+	if (r < 0) {
 		(void)close(fd);
 		return nd_error_set(err, r, "failed to lock %s: %s", path, strerror(-r));
 	}

@@ -26,6 +26,14 @@ int state_mkdir_under(const char *base, const char *sub, unsigned mode);
 /* Open (creating) lock file @name in @dirfd; a symlink is refused. Return: fd or -errno. */
 int state_open_lock_at(int dirfd, const char *name);
 
+/**
+ * state_flock() - take the exclusive flock of @fd, the one lock loop of netd
+ * @timeout_ms:	give up after about this long, or -1 to wait for ever
+ *
+ * Interruptions by signals are retried. Return: 0, -ETIMEDOUT, or -errno.
+ */
+int state_flock(int fd, int timeout_ms);
+
 /* Take the exclusive lock of @config_dir (created if missing). Return: fd or -errno. */
 int state_lock(const char *config_dir, struct nd_error *err);
 
