@@ -117,14 +117,19 @@ web_on_a() {
 	victim "$BATS_TEST_TMPDIR/escaped.json"
 	mkdir -p "$nets"
 	before=$(world --skip "$nets")
+	# an admin command fails with one line on stderr (docs/admin.md), JSON only with --json
 	for sub in create inspect rm; do
 		dnetd NETD_NETWORK_DIR="$nets" network "$sub" ../escaped
-		assert_netd_error
-		assert_eq "$ERRMSG" "\"../escaped\" is not a valid network name: $RULE"
+		assert_status 1
+		assert_eq "$output" "" "stdout of network $sub"
+		assert_eq "$stderr" "netd network $sub: \"../escaped\" is not a valid network name: $RULE" "network $sub"
 	done
 	dnetd NETD_NETWORK_DIR="$nets" network create aardvark.pid
-	assert_netd_error
-	assert_eq "$ERRMSG" "\"aardvark.pid\" is not a valid network name: it is reserved for the DNS server's pid file"
+	assert_status 1
+	assert_eq "$output" "" "stdout of network create"
+	assert_eq "$stderr" "netd network create: \"aardvark.pid\" is not a valid network name: it is reserved for the DNS server's pid file" "network create aardvark.pid"
+	dnetd NETD_NETWORK_DIR="$nets" network create aardvark.pid --json
+	assert_netd_error "\"aardvark.pid\" is not a valid network name: it is reserved for the DNS server's pid file"
 	after=$(world --skip "$nets")
 	world_assert_same "$before" "$after"
 	assert_eq "$(ls -A "$nets")" "" "network directory"

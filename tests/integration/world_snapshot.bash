@@ -52,6 +52,13 @@ _ws_ns() {
 	"${x[@]}" ip -d -j link show | jq -S 'map(del(.qdisc)) |
 		walk(if type == "object" then with_entries(select(.key | endswith("_timer") | not)) else . end)'
 	echo "--- addresses"
+	# wait (up to 3 s) until duplicate address detection has settled: a
+	# link-local address turning from tentative to valid is the kernel's own
+	# doing over time, not a change anybody made
+	for _ in {1..30}; do
+		[[ -z $("${x[@]}" ip -6 addr show tentative) ]] && break
+		sleep 0.1
+	done
 	"${x[@]}" ip -j addr show | jq -S 'map(del(.qdisc)) | map(.addr_info |= map(del(.valid_life_time, .preferred_life_time)))'
 	echo "--- routes"
 	"${x[@]}" ip -4 route show table all
