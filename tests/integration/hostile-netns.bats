@@ -83,6 +83,15 @@ refused_host() {
 		"error message"
 }
 
+# refused_host_admin CMD PATH: the last admin command CMD was refused because
+# PATH is the host: exit 1, nothing on stdout, the one error line on stderr.
+refused_host_admin() {
+	assert_status 1
+	assert_eq "$output" "" "stdout of netd $1"
+	assert_eq "$stderr" "netd $1: namespace path $2 is the host's own network namespace, not a container's" \
+		"error line of netd $1"
+}
+
 # nv CMD PATH: `run` netd's netavark command CMD (setup, teardown) on PATH, request $REQ.
 nv() {
 	run --separate-stderr ip netns exec "$HOST" "$NETD" --config "$CFG" \
@@ -200,17 +209,17 @@ assert_uplink() {
 	before=$(snap)
 	for path in $(host_paths); do
 		adm attach "$path" --network "$NETS_NAME"
-		refused_host "$path"
+		refused_host_admin attach "$path"
 		adm detach "$path"
-		refused_host "$path"
+		refused_host_admin detach "$path"
 		adm detach "$path" --network "$NETS_NAME"
-		refused_host "$path"
+		refused_host_admin detach "$path"
 	done
 	# by name in /run/netns
 	adm attach "$ALIAS" --network "$NETS_NAME"
-	refused_host "/run/netns/$ALIAS"
+	refused_host_admin attach "/run/netns/$ALIAS"
 	adm detach "$HOST"
-	refused_host "/run/netns/$HOST"
+	refused_host_admin detach "/run/netns/$HOST"
 	world_assert_same "$before" "$(snap)"
 	assert_uplink
 	assert_eq "$(jq -r '.attachments | length' "$CFG/netd/attachments.json")" 1 "attachments"
