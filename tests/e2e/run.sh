@@ -17,8 +17,12 @@
 #
 # Environment:
 #   NETD_E2E_PREFIX     use this install (<prefix>/libexec/netd/...); no build
-#   NETD_E2E_BUILD_DIR  build directory (default /tmp/build-e2e)
-#   NETD_E2E_INSTALL    prefix to install into (default /tmp/netd-e2e-prefix)
+#   NETD_E2E_BUILD_DIR  build directory (default build-e2e in this checkout)
+#   NETD_E2E_INSTALL    prefix to install into (default
+#                       /tmp/netd-e2e-prefix.<checksum of this checkout's path>,
+#                       so two checkouts on one machine never share a build or
+#                       an install; it is outside the checkout because the
+#                       rootless tier's unprivileged user must reach it)
 #
 # Output: TAP, then "# N tests, F failures, S skipped" and a plain
 # "N passed, F failed, S skipped" line. Exit status: bats's.
@@ -58,8 +62,16 @@ fi
 if [[ -n ${NETD_E2E_PREFIX:-} ]]; then
 	prefix=$NETD_E2E_PREFIX
 else
-	build=${NETD_E2E_BUILD_DIR:-/tmp/build-e2e}
-	prefix=${NETD_E2E_INSTALL:-/tmp/netd-e2e-prefix}
+	build=${NETD_E2E_BUILD_DIR:-$repo/build-e2e}
+	prefix=${NETD_E2E_INSTALL:-/tmp/netd-e2e-prefix.$(printf '%s' "$repo" | cksum | cut -d' ' -f1)}
+	# A build directory configured from another source tree (a moved or
+	# re-cloned checkout) cannot be regenerated: start it afresh.
+	if [[ -f $build/build.ninja ]] &&
+		! grep -qsF "\"source\": \"$repo\"" "$build/meson-info/meson-info.json" &&
+		! grep -qsF "\"source\": \"$(realpath "$repo")\"" "$build/meson-info/meson-info.json"; then
+		echo "# $build was configured for another source tree; setting it up again" >&2
+		rm -rf --one-file-system "${build:?}"
+	fi
 	echo "# building netd into $prefix (build dir $build)" >&2
 	{
 		if [[ ! -f $build/build.ninja ]]; then
@@ -67,9 +79,9 @@ else
 		else
 			meson configure "$build" --prefix="$prefix"
 		fi && ninja -C "$build" && meson install -C "$build" --no-rebuild
-	} >"${build%/}.log" 2>&1 || {
-		echo "run.sh: build or install failed; see ${build%/}.log" >&2
-		tail -n 30 "${build%/}.log" >&2
+	} >"$prefix.build.log" 2>&1 || {
+		echo "run.sh: build or install failed; see $prefix.build.log" >&2
+		tail -n 30 "$prefix.build.log" >&2
 		exit 1
 	}
 fi
