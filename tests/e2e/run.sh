@@ -43,6 +43,12 @@ if [[ $(id -u) -ne 0 ]]; then
 	exit 1
 fi
 command -v podman >/dev/null || skip_all "podman is not installed (apt-get install podman runc)"
+# Rootless Podman needs user namespaces. The kernel refuses to create one
+# from a chroot (as ../shared/tools/fresh-machine-check runs us) or where
+# they are disabled; the tier cannot run there at all.
+if [[ ${NETD_E2E_SUITE:-} == rootless ]] && ! userns_err=$(unshare --user --map-root-user true 2>&1); then
+	skip_all "rootless Podman needs user namespaces, and this machine cannot create one (${userns_err:-unshare --user failed}; a chroot, or user namespaces disabled)"
+fi
 missing=()
 for tool in bats runc busybox dnsmasq socat dig jq nft ip nsenter unshare; do
 	command -v "$tool" >/dev/null || missing+=("$tool")

@@ -189,6 +189,21 @@ podman import --change 'CMD ["/bin/sh"]' --change 'ENV PATH=/bin:/usr/bin' \
 rm -rf "$rootfs" "$E2E_TMP/rootfs.tar"
 
 export E2E_TMP
+# `podman exec` enters the container's mount namespace, and runc relies on the
+# namespace's root being the container's. In a chroot (as
+# ../shared/tools/fresh-machine-check runs us) it is not: the exec'd command
+# lands in the machine's root, with the machine's tools and /etc/resolv.conf.
+# Find out with a probe container; where it is so, helpers.bash's pm() runs
+# `exec` through nsenter into the container's init process, whose root is
+# the container's.
+export E2E_EXEC_VIA_NSENTER=0
+if podman run -d --pull=never --name netd-e2e-probe --network none "$E2E_IMAGE" sleep 60 >/dev/null 2>&1; then
+	if ! podman exec netd-e2e-probe test -f /www/index.html 2>/dev/null; then
+		E2E_EXEC_VIA_NSENTER=1
+		say "podman exec does not enter the container's root here (runc in a chroot); exec goes through nsenter"
+	fi
+	podman rm -f -t 0 netd-e2e-probe >/dev/null 2>&1
+fi
 say "tmp $E2E_TMP, netd from $NETD_PREFIX"
 set +e
 "$@"
