@@ -71,7 +71,7 @@ static void plan_text(const char *json, const struct netd_opts *opts, char *out,
 	out[0] = '\0';
 	for (size_t i = 0; i < p.n && off < size; i++)
 		off += (size_t)snprintf(out + off, size - off, "%s%s@%zu", i ? " " : "",
-					plan_step_name(p.steps[i].kind), p.steps[i].attach);
+					p.steps[i].op->name, p.steps[i].attach);
 	plan_done(&p);
 	nd_request_free(req);
 }
