@@ -82,9 +82,14 @@ static int ipvlan_setup(struct exec_ctx *c, size_t i, const char *raw)
 	return ipvlan_create(c, i);
 }
 
-static int lower_teardown(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *err)
+static int macvlan_teardown(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *err)
 {
-	return lower_remove(c, i, err);
+	return lower_remove(c, i, NLX_KIND_MACVLAN, err);
+}
+
+static int ipvlan_teardown(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *err)
+{
+	return lower_remove(c, i, NLX_KIND_IPVLAN, err);
 }
 
 static int lower_release_step(struct exec_ctx *c, size_t i, const char *raw,
@@ -106,10 +111,10 @@ static const struct step_op step_veth = {
 	.name = "veth", .setup = veth_setup, .teardown = veth_teardown,
 };
 static const struct step_op step_macvlan = {
-	.name = "macvlan", .setup = macvlan_setup, .teardown = lower_teardown,
+	.name = "macvlan", .setup = macvlan_setup, .teardown = macvlan_teardown,
 };
 static const struct step_op step_ipvlan = {
-	.name = "ipvlan", .setup = ipvlan_setup, .teardown = lower_teardown,
+	.name = "ipvlan", .setup = ipvlan_setup, .teardown = ipvlan_teardown,
 };
 /* The vlan sub-interface a macvlan or ipvlan parent may be: released once unused. */
 static const struct step_op step_vlan = { .name = "vlan", .teardown = lower_release_step };
