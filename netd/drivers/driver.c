@@ -138,6 +138,7 @@ static const struct driver_ops macvlan_ops = {
 	.n_steps = 3,
 	.remove = &step_macvlan,
 	.release = &step_vlan,
+	.on_parent = true,
 };
 
 static const struct driver_ops ipvlan_ops = {
@@ -146,6 +147,7 @@ static const struct driver_ops ipvlan_ops = {
 	.n_steps = 3,
 	.remove = &step_ipvlan,
 	.release = &step_vlan,
+	.on_parent = true,
 };
 
 static const struct driver_ops plugin_ops = {

@@ -28,6 +28,8 @@
  *		down) only when some attachment's driver wants them
  * @owns_bridge: its attachments are ports of a host bridge netd manages
  *		(the bridge's DNS server, gateways, firewall sets)
+ * @on_parent:	its links stack on a host parent device, which may be a
+ *		vlan sub-interface netd created and shares (link-vlan.c)
  * @own_ipam:	the driver does its own address management (an ipam "dhcp"
  *		network gets no netd DHCP step)
  * @check:	before anything changes: can attachment @i be set up with this
@@ -41,6 +43,7 @@ struct driver_ops {
 	const struct step_op *release;
 	bool host_services;
 	bool owns_bridge;
+	bool on_parent;
 	bool own_ipam;
 	int (*check)(const struct nd_request *req, size_t i, const struct netd_opts *opts,
 		     struct nd_error *err);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver.h"
 #include "record.h"
 #include "request.h"
 #include "shared/cleanup.h"
@@ -135,8 +136,8 @@ static bool vlan_in_use(struct exec_ctx *c, const char *name, const char *defaul
 			for (size_t k = 0; k < other->n_attach && !used; k++) {
 				const struct nd_network *net = other->attach[k].net;
 				char other_name[IFNAMSIZ];
-				if ((net->driver != ND_DRIVER_MACVLAN && net->driver != ND_DRIVER_IPVLAN) ||
-				    !net->has_vlan || (self && request_network(c->req, net->name)))
+				if (!driver_of(net)->on_parent || !net->has_vlan ||
+				    (self && request_network(c->req, net->name)))
 					continue;
 				recorded_name(c, net, default_parent, other_name);
 				used = strcmp(other_name, name) == 0;
