@@ -152,9 +152,6 @@ const char *nlx_last_msg(const struct nlx *h)
 	return h ? h->ext_msg : "";
 }
 
-/* The kind named @name (IFLA_INFO_KIND); below, with the table of kinds. */
-static enum nlx_kind kind_parse(const char *name);
-
 static void fill_link(struct rtnl_link *l, struct nlx_link *ret)
 {
 	struct nl_addr *a = rtnl_link_get_addr(l);
@@ -164,7 +161,7 @@ static void fill_link(struct rtnl_link *l, struct nlx_link *ret)
 	ret->ifindex = rtnl_link_get_ifindex(l);
 	snprintf(ret->name, sizeof(ret->name), "%s", rtnl_link_get_name(l) ?: "");
 	snprintf(ret->kind, sizeof(ret->kind), "%s", kind ?: "");
-	ret->type = kind_parse(kind);
+	ret->type = nlx_kind_parse(kind);
 	ret->mtu = rtnl_link_get_mtu(l);
 	ret->master = rtnl_link_get_master(l);
 	ret->link = rtnl_link_get_link(l);
@@ -729,8 +726,7 @@ const char *nlx_kind_name(enum nlx_kind k)
 	return (size_t)k < ELEMENTSOF(link_kinds) ? link_kinds[k].name : "";
 }
 
-/* The kind named @name (IFLA_INFO_KIND); NULL or "" is NLX_KIND_NONE. */
-static enum nlx_kind kind_parse(const char *name)
+enum nlx_kind nlx_kind_parse(const char *name)
 {
 	if (!name || !*name)
 		return NLX_KIND_NONE;

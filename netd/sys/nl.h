@@ -37,6 +37,8 @@ enum nlx_kind {
 
 /* The IFLA_INFO_KIND name of @k ("bridge", ...; "" for none and other). */
 const char *nlx_kind_name(enum nlx_kind k);
+/* The kind named @name (an IFLA_INFO_KIND); NULL or "" is NLX_KIND_NONE. */
+enum nlx_kind nlx_kind_parse(const char *name);
 
 struct nlx_link {
 	int ifindex;
