@@ -28,7 +28,7 @@
 #include "pipeline.h"
 #include "dns-conf.h"
 #include "exec.h"
-#include "fw-check.h"
+#include "fw.h"
 #include "fw-nft.h"
 #include "link-veth.h"
 #include "state.h"
@@ -109,7 +109,7 @@ static void check_fw(struct report *rp, const struct admin_ctx *ctx)
 	struct fw_dirs d;
 
 	fw_dirs_of(ctx, &d);
-	if (fw_expect_compare(&d, fw_diff, rp, &e) < 0)
+	if (fw_of(ctx->opts.fw_driver)->check(&d, fw_diff, rp, &e) < 0)
 		report(rp, FIX_NONE, -1, "cannot compare the nftables ruleset: %s",
 		       e.msg ? e.msg : "error");
 	nd_error_clear(&e);
@@ -243,8 +243,7 @@ static void check_all(struct report *rp, const struct admin_ctx *ctx, const stru
 {
 	bool server_checked = false;
 
-	if (strcasecmp(ctx->opts.fw_driver, "nftables") == 0)
-		check_fw(rp, ctx);
+	check_fw(rp, ctx);
 	/* Networks of the attachments (the definition in the request: that is what setup used). */
 	for (size_t i = 0; i < atts->n; i++) {
 		const struct nd_network *n = atts->v[i].req->attach[0].net;
@@ -384,7 +383,7 @@ static int repair(struct admin_ctx *ctx, const struct report *rp, const struct a
 
 		printf("repair: firewall-reload\n");
 		fw_dirs_of(ctx, &d);
-		if (fw_expect_rebuild(&d, &n, &e) < 0) {
+		if (fw_of(ctx->opts.fw_driver)->reload(&d, &n, &e) < 0) {
 			printf("repair failed: %s\n", e.msg ? e.msg : "error");
 			(*failed)++;
 		}

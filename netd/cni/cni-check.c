@@ -23,10 +23,9 @@
 #include <unistd.h>
 
 #include "dns-conf.h"
-#include "fw-nft.h"
+#include "fw.h"
 #include "link-veth.h"
 #include "netns.h"
-#include "nft.h"
 #include "nl.h"
 #include "request.h"
 #include "state.h"
@@ -284,39 +283,24 @@ static int check_host(const struct cni_config *cfg, const struct cni_params *p, 
 	return 0;
 }
 
+/* The network's rules and the container's ports, as the firewall driver finds them. */
 static int check_firewall(const struct cni_config *cfg, const struct netd_opts *o,
 			  const struct cni_alloc *rec, struct cni_error *err)
 {
-	struct nftb_elem e = { .key_len = IFNAMSIZ };
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
+	bool ports = cfg->n_ports && !cfg->internal && rec->request;
+	struct nd_error ne = {0};
 	int r;
 
-	if (strcasecmp(o->fw_driver, "nftables") != 0)
-		return 0;
-	r = nft_table_exists(FW_TABLE);
-	if (r <= 0)
-		return cni_error_set(err, CNI_ERR_CHECK, "firewall table inet %s is missing%s%s",
-				     FW_TABLE, r < 0 ? ": " : "", r < 0 ? strerror(-r) : "");
-	memcpy(e.key, cfg->bridge, strnlen(cfg->bridge, IFNAMSIZ - 1));
-	r = nft_elem_exists(FW_TABLE, "br_all", &e);
-	if (r <= 0)
-		return cni_error_set(err, CNI_ERR_CHECK,
-				     "bridge %s is missing from the firewall (set br_all of table inet %s)",
-				     cfg->bridge, FW_TABLE);
-	if (cfg->n_ports && !cfg->internal && rec->request) {
-		struct nd_request *req = NULL;
-		struct nd_error ne = {0};
-		char msg[256];
-		int found = 0;
-
-		if (request_parse(rec->request, strlen(rec->request), &req, &ne) == 0 &&
-		    fwnft_port_attach(req))
-			found = fwnft_port_conflict(req, fwnft_port_attach(req), msg, sizeof(msg));
+	/* A record whose request cannot be read: its ports are not found either. */
+	if (ports)
+		(void)request_parse(rec->request, strlen(rec->request), &req, &ne);
+	nd_error_clear(&ne);
+	r = fw_of(o->fw_driver)->check_network(cfg->bridge, rec->container_id, ports, req, &ne);
+	if (r < 0) {
+		cni_error_set(err, CNI_ERR_CHECK, "%s", ne.msg ? ne.msg : "firewall check failed");
 		nd_error_clear(&ne);
-		nd_request_free(req);
-		if (found == 0)
-			return cni_error_set(err, CNI_ERR_CHECK,
-					     "the port mappings of container %s are missing from the firewall",
-					     rec->container_id);
+		return -1;
 	}
 	return 0;
 }
@@ -356,6 +340,7 @@ int cni_check(const struct cni_config *cfg, const struct cni_params *p,
 int cni_status(const struct cni_config *cfg, const struct netd_opts *o, struct cni_dir *d,
 	       struct cni_error *err)
 {
+	const struct fw_driver *fw;
 	char b[ND_ADDRSTRLEN];
 	int r;
 
@@ -367,11 +352,10 @@ int cni_status(const struct cni_config *cfg, const struct netd_opts *o, struct c
 	if (cfg->dns_enabled && access(o->aardvark_binary, X_OK) < 0)
 		return cni_error_set(err, CNI_ERR_UNAVAILABLE, "DNS server %s cannot be run: %s",
 				     o->aardvark_binary, strerror(errno));
-	if (strcasecmp(o->fw_driver, "nftables") == 0) {
-		r = nft_table_exists(FW_TABLE);
-		if (r < 0)
-			return cni_error_set(err, CNI_ERR_UNAVAILABLE, "nftables cannot be used: %s",
-					     strerror(-r));
-	}
+	fw = fw_of(o->fw_driver);
+	r = fw->probe();
+	if (r < 0)
+		return cni_error_set(err, CNI_ERR_UNAVAILABLE, "%s cannot be used: %s", fw->name,
+				     strerror(-r));
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "driver.h"
 #include "state.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
@@ -21,7 +22,8 @@
 
 bool dnsconf_wants(const struct nd_attach *a)
 {
-	return a->net->driver == ND_DRIVER_BRIDGE && a->net->dns_enabled;
+	/* DNS is served on bridge networks: the server listens on the bridge. */
+	return driver_of(a->net)->owns_bridge && a->net->dns_enabled;
 }
 
 static char *dns_dir(const char *config)

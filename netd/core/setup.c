@@ -1,24 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 /* netd setup: request → model → plan → execute with undo → result. */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "pipeline.h"
-#include "ctrnet.h"
 #include "ctrstate.h"
-#include "dhcp-setup.h"
-#include "dns-conf.h"
 #include "exec.h"
 #include "fw.h"
-#include "link-bridge.h"
-#include "link-ipvlan.h"
-#include "link-macvlan.h"
-#include "link-veth.h"
-#include "netns.h"
 #include "plan.h"
 #include "plugin.h"
 #include "request.h"
@@ -44,21 +35,11 @@ int cmd_read_input(const struct netd_opts *opts, char **ret, size_t *len, struct
 	return 0;
 }
 
-static int open_ctr_netlink(struct exec_ctx *c, void *arg)
-{
-	int r = nlx_open(&c->ctr);
-
-	if (r < 0)
-		return nd_error_set(c->err, r, "failed to open netlink in container namespace %s: %s",
-				    c->netns_path, strerror(-r));
-	return 0;
-}
-
 /* Test hook: NETD_TEST_FAIL_AFTER=<step>[:<attachment index>] fails setup there. */
 static int injected_failure(const struct step *s, struct nd_error *err)
 {
 	const char *spec = getenv("NETD_TEST_FAIL_AFTER");
-	const char *name = plan_step_name(s->kind);
+	const char *name = s->op->name;
 	size_t n = strlen(name);
 
 	if (!spec || strncmp(spec, name, n) != 0)
@@ -84,7 +65,7 @@ static void restore_state(struct exec_ctx *c)
 	}
 }
 
-static int write_state(struct exec_ctx *c, const char *raw)
+int state_step_write(struct exec_ctx *c, size_t i, const char *raw)
 {
 	json_object *st = ctrstate_merge(c->prev_state, c, raw);
 	int r;
@@ -97,38 +78,6 @@ static int write_state(struct exec_ctx *c, const char *raw)
 		return nd_error_set(c->err, r, "failed to write the state of container %s: %s",
 				    c->req->container_id, strerror(-r));
 	return exec_push_undo(c, &(struct undo){ .kind = UNDO_CALL, .call = restore_state });
-}
-
-static int run_step(struct exec_ctx *c, const struct fw_driver *fw, const struct step *s,
-		    const char *raw)
-{
-	switch (s->kind) {
-	case STEP_LOOPBACK:
-		return ctrnet_loopback_up(c);
-	case STEP_BRIDGE:
-		return bridge_ensure(c, s->attach);
-	case STEP_VETH:
-		return veth_create(c, s->attach);
-	case STEP_ADDRESSES:
-		return ctrnet_addresses(c, s->attach);
-	case STEP_ROUTES:
-		return ctrnet_routes(c, s->attach);
-	case STEP_MACVLAN:
-		return macvlan_create(c, s->attach);
-	case STEP_IPVLAN:
-		return ipvlan_create(c, s->attach);
-	case STEP_PLUGIN:
-		return plugin_setup(c, s->attach, raw);
-	case STEP_FIREWALL:
-		return fw->setup(c);
-	case STEP_DNS:
-		return dns_setup(c);
-	case STEP_STATE:
-		return write_state(c, raw);
-	case STEP_DHCP:
-		return dhcp_setup_step(c, s->attach);
-	}
-	return -EINVAL;
 }
 
 int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
@@ -147,55 +96,28 @@ int netd_setup(const struct netd_opts *opts, const char *netns_path, const char 
 	       json_object **ret_result, struct nd_error *err)
 {
 	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
-	_cleanup_close_ int ctr_ns = -1, host_ns = -1, lock = -1;
-	_cleanup_free_ struct attach_rt *rt = NULL;
-	const struct fw_driver *fw = fw_lookup(opts->fw_driver);
 	struct plan plan = {0};
-	struct exec_ctx c = {0};
-	_cleanup_(exec_signals_release) struct exec_signals sigs = {0};
+	struct exec_ctx c;
 	json_object *res;
 	int r;
 
-	ctr_ns = netns_open_container(netns_path, NULL);
-	if (ctr_ns < 0)
-		return netns_error(err, ctr_ns, netns_path);
+	r = exec_open_netns(&c, opts, netns_path, 0, err);
+	if (r < 0)
+		goto out;
 	if ((r = request_parse(raw, len, &req, err)) < 0)
-		return r;
-	if (!opts->config_dir)
-		return nd_error_set(err, -EINVAL, "--config not specified but required for netd setup");
+		goto out;
+	if (!opts->config_dir) {
+		r = nd_error_set(err, -EINVAL, "--config not specified but required for netd setup");
+		goto out;
+	}
 	r = plan_setup(req, opts, &plan, err);
 	if (r < 0)
-		return r;
-	host_ns = netns_open_current();
-	rt = calloc(req->n_attach, sizeof(*rt));
-	if (host_ns < 0 || !rt) {
-		plan_done(&plan);
-		return nd_error_set(err, host_ns < 0 ? host_ns : -ENOMEM,
-				    "failed to prepare: %s", strerror(host_ns < 0 ? -host_ns : ENOMEM));
-	}
-
-	/* From here on the system changes: do not let a signal cut a step in half. */
-	exec_signals_hold(&sigs);
-
-	lock = state_lock(opts->config_dir, err);
-	if (lock < 0) {
-		r = lock;
 		goto out;
-	}
-	c = (struct exec_ctx){
-		.opts = opts, .req = req, .netns_path = netns_path,
-		.host_ns = host_ns, .ctr_ns = ctr_ns, .rt = rt, .err = err,
-	};
-	r = nlx_open(&c.host);
-	if (r < 0) {
-		nd_error_set(err, r, "failed to open netlink: %s", strerror(-r));
-		goto out;
-	}
-	r = exec_in_container(&c, open_ctr_netlink, NULL);
+	r = exec_open(&c, req);
 	if (r < 0)
 		goto out;
+	c.fw = fw_lookup(opts->fw_driver);
 	/* podman network connect: ports already published through another network stay there. */
-	c.prev_state = ctrstate_load(opts->config_dir, req->container_id);
 	if (c.prev_state) {
 		const char *pn = ctrstate_ports_network(c.prev_state);
 		c.skip_ports = pn && !request_network(req, pn);
@@ -203,21 +125,21 @@ int netd_setup(const struct netd_opts *opts, const char *netns_path, const char 
 
 	for (size_t k = 0; k < plan.n; k++) {
 		const struct step *s = &plan.steps[k];
-		log_debug("step %s (attachment %zu)", plan_step_name(s->kind), s->attach);
-		r = run_step(&c, fw, s, raw);
+		log_debug("step %s (attachment %zu)", s->op->name, s->attach);
+		r = s->op->setup(&c, s->attach, raw);
 		if (r == 0)
 			r = injected_failure(s, err);
 		if (r < 0) {
 			if (!err->msg)
-				nd_error_set(err, r, "setup step %s failed: %s",
-					     plan_step_name(s->kind), strerror(-r));
+				nd_error_set(err, r, "setup step %s failed: %s", s->op->name,
+					     strerror(-r));
 			log_info("setup of container %s failed, rolling back: %s",
 				  req->container_id, err->msg);
 			exec_unwind(&c);
 			goto out;
 		}
 	}
-	res = result_setup(req, rt);
+	res = result_setup(req, c.rt);
 	if (ret_result) {
 		*ret_result = res;
 		r = 0;
@@ -232,13 +154,10 @@ int netd_setup(const struct netd_opts *opts, const char *netns_path, const char 
 	}
 	log_info("container %s set up on %zu network(s)", req->container_id, req->n_attach);
 out:
-	nlx_free(c.host);
-	nlx_free(c.ctr);
-	free(c.undo);
-	json_object_put(c.prev_state);
-	plugin_rt_done(rt, req->n_attach);
+	if (req)
+		plugin_rt_done(c.rt, req->n_attach);
+	exec_close(&c);
 	plan_done(&plan);
-	exec_signals_release(&sigs);
 	return r;
 }
 

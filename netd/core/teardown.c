@@ -5,7 +5,6 @@
  * (namespace deleted, interface missing).
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,24 +12,14 @@
 
 #include "pipeline.h"
 #include "ctrstate.h"
-#include "dns-conf.h"
-#include "dhcp-setup.h"
-#include "driver.h"
 #include "fw-nft.h"
 #include "exec.h"
 #include "fw.h"
-#include "link-bridge.h"
-#include "link-veth.h"
-#include "netns.h"
+#include "plan.h"
 #include "request.h"
 #include "state.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
-
-static int open_ctr_netlink(struct exec_ctx *c, void *arg)
-{
-	return nlx_open(&c->ctr);
-}
 
 static void collect(struct nd_error *list, struct nd_error *e)
 {
@@ -39,55 +28,31 @@ static void collect(struct nd_error *list, struct nd_error *e)
 }
 
 /*
- * Per attachment its driver's teardown (links, plugins), then the firewall of
- * the whole request when a driver has one, then shared host objects (empty
- * bridges, unused vlan sub-interfaces).
+ * Every step of the teardown plan (plan.c), in order, carrying on past
+ * failures: each one's error is collected in @list.
  */
-static void teardown_all(struct exec_ctx *c, const struct fw_driver *fw, const char *raw,
-			 struct nd_error *list)
+static void teardown_all(struct exec_ctx *c, const char *raw, struct nd_error *list)
 {
-	const struct nd_request *req = c->req;
-	_cleanup_free_ bool *last = calloc(req->n_attach ? req->n_attach : 1, sizeof(bool));
+	struct plan plan = {0};
 	struct nd_error e = {0};
-	bool services = false;
 
-	if (!last) {
+	if (plan_teardown(c->req, &plan) < 0) {
 		nd_error_set(&e, -ENOMEM, "out of memory");
 		collect(list, &e);
 		return;
 	}
-	/* DNS first, as netavark: the name goes before the address does. */
-	if (dns_teardown(c, &e) < 0)
-		collect(list, &e);
-	for (size_t i = 0; i < req->n_attach; i++) {
-		const struct nd_network *net = req->attach[i].net;
-		const struct driver_ops *d = driver_of(net);
-		struct nlx_link br;
-		size_t ports = 1;
-
-		services |= d->host_services;
-		if (net->ipam == ND_IPAM_DHCP && dhcp_teardown(c, i, &e) < 0)
+	for (size_t k = 0; k < plan.n; k++) {
+		const struct step *s = &plan.steps[k];
+		log_debug("teardown step %s (attachment %zu)", s->op->name, s->attach);
+		if (s->op->teardown(c, s->attach, raw, &e) < 0)
 			collect(list, &e);
-		if (d->teardown(c, i, raw, &e) < 0)
-			collect(list, &e);
-		if (net->driver != ND_DRIVER_BRIDGE)
-			continue;
-		if (nlx_link_by_name(c->host, net->network_interface, &br) == -ENODEV)
-			last[i] = true;
-		else if (nlx_count_ports(c->host, br.ifindex, &ports) == 0)
-			last[i] = ports == 0;
+		nd_error_clear(&e);
 	}
-	if (services && fw->teardown(c, last, &e) < 0)
-		collect(list, &e);
-	for (size_t i = 0; i < req->n_attach; i++) {
-		const struct driver_ops *d = driver_of(req->attach[i].net);
-		if (d->release && d->release(c, i, &e) < 0)
-			collect(list, &e);
-	}
+	plan_done(&plan);
 }
 
 /* The record without the networks torn down; ports move if their network left. */
-static void update_state(struct exec_ctx *c, const struct fw_driver *fw, struct nd_error *list)
+int state_step_update(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *list)
 {
 	_cleanup_free_ char *path = state_container_path(c->opts->config_dir, c->req->container_id);
 	json_object *rest = ctrstate_remove(c->prev_state, c->req);
@@ -100,7 +65,7 @@ static void update_state(struct exec_ctx *c, const struct fw_driver *fw, struct 
 				     strerror(errno));
 			collect(list, &e);
 		}
-		return;
+		return list->msg ? list->code : 0;
 	}
 	if (c->prev_state && ctrstate_ports_network(c->prev_state) &&
 	    !ctrstate_ports_network(rest)) {
@@ -109,7 +74,7 @@ static void update_state(struct exec_ctx *c, const struct fw_driver *fw, struct 
 		if (text && request_parse(text, strlen(text), &remaining, &e) == 0) {
 			const struct nd_attach *pa = fwnft_port_attach(remaining);
 			if (pa && remaining->n_ports) {
-				if (fw->ports_moved(c, remaining, &e) < 0)
+				if (c->fw->ports_moved(c, remaining, &e) < 0)
 					collect(list, &e);
 				else
 					json_object_object_add(rest, "ports_network",
@@ -125,6 +90,7 @@ static void update_state(struct exec_ctx *c, const struct fw_driver *fw, struct 
 		collect(list, &e);
 	}
 	json_object_put(rest);
+	return list->msg ? list->code : 0;
 }
 
 /* The ports setup published, from the record's own request: never the caller's list. */
@@ -204,50 +170,26 @@ int netd_teardown(const struct netd_opts *opts, const char *netns_path, const ch
 		  struct nd_error *err)
 {
 	_cleanup_(nd_request_freep) struct nd_request *req = NULL, *recorded = NULL;
-	_cleanup_free_ char *state = NULL;
-	_cleanup_close_ int ctr_ns = -1, host_ns = -1, lock = -1;
-	const struct fw_driver *fw = fw_lookup(opts->fw_driver);
 	struct nd_error list = {0};
-	struct exec_ctx c = {0};
-	_cleanup_(exec_signals_release) struct exec_signals sigs = {0};
+	struct exec_ctx c;
 	int r;
 
-	/* The host's own namespace is refused here: its links are not the container's. */
-	ctr_ns = netns_open_container(netns_path, NULL);
-	if (ctr_ns == -ENOENT)
-		log_warn("container namespace %s is gone; cleaning up the host side only",
-			 netns_path);
-	else if (ctr_ns < 0)
-		return netns_error(err, ctr_ns, netns_path);
-	if ((r = request_parse(raw, len, &req, err)) < 0)
-		return r;
-	if (!opts->config_dir)
-		return nd_error_set(err, -EINVAL,
-				    "--config not specified but required for netd teardown");
-	host_ns = netns_open_current();
-	if (host_ns < 0)
-		return nd_error_set(err, host_ns, "failed to open the host namespace: %s",
-				    strerror(-host_ns));
-
-	/* An engine's teardown must finish once started: a signal waits for its end. */
-	exec_signals_hold(&sigs);
-
-	lock = state_lock(opts->config_dir, err);
-	if (lock < 0)
-		return lock;
-	c = (struct exec_ctx){
-		.opts = opts, .req = req, .netns_path = netns_path,
-		.host_ns = host_ns, .ctr_ns = ctr_ns, .err = err,
-	};
-	r = nlx_open(&c.host);
+	r = exec_open_netns(&c, opts, netns_path, EXEC_CTR_OPTIONAL, err);
 	if (r < 0)
-		return nd_error_set(err, r, "failed to open netlink: %s", strerror(-r));
-	if (ctr_ns >= 0 && exec_in_container(&c, open_ctr_netlink, NULL) < 0)
-		log_warn("cannot reach container namespace %s; cleaning up the host side only",
-			 netns_path);
+		goto out;
+	if ((r = request_parse(raw, len, &req, err)) < 0)
+		goto out;
+	if (!opts->config_dir) {
+		r = nd_error_set(err, -EINVAL,
+				 "--config not specified but required for netd teardown");
+		goto out;
+	}
+	r = exec_open(&c, req);
+	if (r < 0)
+		goto out;
+	c.fw = fw_lookup(opts->fw_driver);
 
 	/* podman network disconnect: the ports stay if another network carries them. */
-	c.prev_state = ctrstate_load(opts->config_dir, req->container_id);
 	if (c.prev_state) {
 		const char *pn = ctrstate_ports_network(c.prev_state);
 		c.skip_ports = !pn || !request_network(req, pn);
@@ -262,11 +204,7 @@ int netd_teardown(const struct netd_opts *opts, const char *netns_path, const ch
 		warn_no_record(req, !c.skip_ports);
 	}
 
-	teardown_all(&c, fw, raw, &list);
-	update_state(&c, fw, &list);
-	nlx_free(c.host);
-	nlx_free(c.ctr);
-	json_object_put(c.prev_state);
+	teardown_all(&c, raw, &list);
 	if (list.msg) {
 		if (strchr(list.msg, '\n')) {
 			nd_error_set(err, list.code, "netd encountered multiple errors:\n\t- %s", list.msg);
@@ -274,8 +212,12 @@ int netd_teardown(const struct netd_opts *opts, const char *netns_path, const ch
 		} else {
 			nd_error_move(err, &list);
 		}
-		return err->code;
+		r = err->code;
+		goto out;
 	}
 	log_info("container %s torn down from %zu network(s)", req->container_id, req->n_attach);
-	return 0;
+	r = 0;
+out:
+	exec_close(&c);
+	return r;
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Network drivers behind one small vtable: what the plan runs for an
- * attachment, what teardown removes, and which host-wide services (firewall,
- * DNS) a driver wants. bridge, macvlan and ipvlan are built in; any other
- * driver name is an external plugin (docs/plugins.md).
+ * Network drivers as vtables: the steps a driver's attachment is set up and
+ * torn down with, and what it needs of the host (firewall, DNS, a bridge).
+ * bridge, macvlan and ipvlan are built in; any other driver name is an
+ * external plugin (docs/plugins.md). The plan (core/plan.c) asks the driver
+ * of each attachment; nothing else switches on the driver kind.
  */
 #pragma once
 
@@ -19,25 +20,38 @@
  * @name:	driver name for messages ("bridge", "macvlan", "ipvlan", "plugin")
  * @steps:	the per-attachment setup steps, in order
  * @n_steps:	how many of @steps are used
+ * @remove:	teardown of an attachment: what setup built inside and for it
+ *		(its links, a plugin's teardown); its op's @teardown runs
+ * @release:	after every link of the request is gone: shared host objects
+ *		(an empty bridge, a vlan sub-interface); NULL = none
  * @host_services: the request's firewall and DNS steps are planned (and torn
  *		down) only when some attachment's driver wants them
+ * @owns_bridge: its attachments are ports of a host bridge netd manages
+ *		(the bridge's DNS server, gateways, firewall sets)
+ * @on_parent:	its links stack on a host parent device, which may be a
+ *		vlan sub-interface netd created and shares (link-vlan.c)
+ * @own_ipam:	the driver does its own address management (an ipam "dhcp"
+ *		network gets no netd DHCP step)
  * @check:	before anything changes: can attachment @i be set up with this
  *		build and these options? NULL = nothing to check
- * @teardown:	remove what setup built inside and for attachment @i; missing
- *		pieces are fine. @raw is the request text (plugins pass parts on)
- * @release:	after every link of the request is gone: release shared host
- *		objects (an empty bridge, a vlan sub-interface); NULL = none
  */
 struct driver_ops {
 	const char *name;
-	enum step_kind steps[DRIVER_MAX_STEPS];
+	const struct step_op *steps[DRIVER_MAX_STEPS];
 	size_t n_steps;
+	const struct step_op *remove;
+	const struct step_op *release;
 	bool host_services;
+	bool owns_bridge;
+	bool on_parent;
+	bool own_ipam;
 	int (*check)(const struct nd_request *req, size_t i, const struct netd_opts *opts,
 		     struct nd_error *err);
-	int (*teardown)(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *err);
-	int (*release)(struct exec_ctx *c, size_t i, struct nd_error *err);
 };
 
 /* The driver of @net (never NULL). */
 const struct driver_ops *driver_of(const struct nd_network *net);
+
+/* Steps outside any one driver: the container's loopback, and an ipam dhcp lease. */
+extern const struct step_op step_loopback;
+extern const struct step_op step_dhcp;

@@ -62,7 +62,7 @@ static int find_vrf(struct exec_ctx *c, const struct nd_network *net, int *ifind
 	if (r < 0)
 		return exec_nl_error(c, c->host, r, "network \"%s\": look up vrf \"%s\"",
 				     net->name, net->vrf);
-	if (strcmp(l.kind, "vrf") != 0)
+	if (l.type != NLX_KIND_VRF)
 		return nd_error_set(c->err, -EINVAL,
 				    "network \"%s\": option vrf names \"%s\", which is a %s interface, not a vrf",
 				    net->name, net->vrf, l.kind[0] ? l.kind : "plain");

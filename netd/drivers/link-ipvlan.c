@@ -23,7 +23,7 @@ int ipvlan_create(struct exec_ctx *c, size_t i)
 {
 	const struct nd_attach *a = &c->req->attach[i];
 	struct nlx_lower spec = {
-		.kind = "ipvlan",
+		.kind = NLX_KIND_IPVLAN,
 		.mode = kernel_mode(a->net->ipvlan_mode),
 	};
 

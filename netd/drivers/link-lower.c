@@ -130,9 +130,9 @@ static int create_error(struct exec_ctx *c, const struct nd_network *net,
 {
 	if (r == -EOPNOTSUPP)
 		return nd_error_set(c->err, r, "network \"%s\": %s: cannot create %s link \"%s\" on \"%s\"",
-				    net->name, unsupported, spec->kind, spec->name, parent);
+				    net->name, unsupported, nlx_kind_name(spec->kind), spec->name, parent);
 	return exec_nl_error(c, c->host, r, "network \"%s\": create %s interface \"%s\" on \"%s\"",
-			     net->name, spec->kind, spec->name, parent);
+			     net->name, nlx_kind_name(spec->kind), spec->name, parent);
 }
 
 int lower_create(struct exec_ctx *c, size_t i, struct nlx_lower *spec, const char *unsupported)
@@ -158,7 +158,7 @@ int lower_create(struct exec_ctx *c, size_t i, struct nlx_lower *spec, const cha
 		if (nlx_link_by_name(c->ctr, a->interface_name, &l) == 0)
 			return nd_error_set(c->err, r,
 					    "network \"%s\": create %s interface: interface \"%s\" already exists in container namespace %s",
-					    net->name, spec->kind, a->interface_name, c->netns_path);
+					    net->name, nlx_kind_name(spec->kind), a->interface_name, c->netns_path);
 		for (unsigned t = 0; t < TMP_TRIES && r == -EEXIST; t++) {
 			tmp_name(tmp);
 			spec->name = tmp;
@@ -167,9 +167,9 @@ int lower_create(struct exec_ctx *c, size_t i, struct nlx_lower *spec, const cha
 		if (r == -EEXIST)
 			return nd_error_set(c->err, r,
 					    "network \"%s\": create %s interface \"%s\": the name is taken, and so were %d temporary names",
-					    net->name, spec->kind, a->interface_name, TMP_TRIES);
+					    net->name, nlx_kind_name(spec->kind), a->interface_name, TMP_TRIES);
 		if (r == 0)
-			r = rename_tmp(c, a, spec->kind, tmp);
+			r = rename_tmp(c, a, nlx_kind_name(spec->kind), tmp);
 		else
 			return create_error(c, net, spec, parent.name, unsupported, r);
 		if (r < 0)
@@ -193,16 +193,17 @@ int lower_create(struct exec_ctx *c, size_t i, struct nlx_lower *spec, const cha
 	rt->ctr_ifindex = l.ifindex;
 	memcpy(rt->mac, l.mac, sizeof(rt->mac));
 	rt->mtu = l.mtu;
-	log_info("network %s: %s %s on %s in the container, mtu %u", net->name, spec->kind,
+	log_info("network %s: %s %s on %s in the container, mtu %u", net->name,
+		 nlx_kind_name(spec->kind),
 		 a->interface_name, parent.name, l.mtu);
 	return exec_in_container(c, ctr_autoconf_off, a->interface_name);
 }
 
-int lower_remove(struct exec_ctx *c, size_t i, struct nd_error *err)
+int lower_remove(struct exec_ctx *c, size_t i, enum nlx_kind type, struct nd_error *err)
 {
 	const struct nd_attach *a = &c->req->attach[i];
 	const struct nd_network *net = a->net;
-	const char *kind = net->driver == ND_DRIVER_IPVLAN ? "ipvlan" : "macvlan";
+	const char *kind = nlx_kind_name(type);
 	struct nlx_link l;
 	int r;
 
@@ -222,7 +223,7 @@ int lower_remove(struct exec_ctx *c, size_t i, struct nd_error *err)
 	if (r < 0)
 		return nd_error_set(err, r, "network \"%s\": look up \"%s\": %s", net->name,
 				    a->interface_name, strerror(-r));
-	if (strcmp(l.kind, kind) != 0) {
+	if (l.type != type) {
 		log_warn("network %s: container interface %s is a %s link, not %s; left alone",
 			 net->name, a->interface_name, l.kind[0] ? l.kind : "plain", kind);
 		return 0;

@@ -34,10 +34,10 @@ int lower_create(struct exec_ctx *c, size_t i, struct nlx_lower *spec, const cha
 
 /**
  * lower_remove() - delete attachment @i's static routes and its link in
- * the container. Only a link of the network's kind is deleted; a container
- * namespace that is gone took the link with it.
+ * the container. Only a link of kind @type (the driver's: macvlan or ipvlan)
+ * is deleted; a container namespace that is gone took the link with it.
  */
-int lower_remove(struct exec_ctx *c, size_t i, struct nd_error *err);
+int lower_remove(struct exec_ctx *c, size_t i, enum nlx_kind type, struct nd_error *err);
 
 /* After all links are gone: the vlan sub-interface netd created, if unused (link-vlan.h). */
 int lower_release(struct exec_ctx *c, size_t i, struct nd_error *err);

@@ -26,7 +26,7 @@ int macvlan_create(struct exec_ctx *c, size_t i)
 {
 	const struct nd_attach *a = &c->req->attach[i];
 	struct nlx_lower spec = {
-		.kind = "macvlan",
+		.kind = NLX_KIND_MACVLAN,
 		.mode = kernel_mode(a->net->macvlan_mode),
 		.has_bclim = a->net->has_bclim,
 		.bclim = a->net->bclim,

@@ -199,7 +199,7 @@ int veth_remove(struct exec_ctx *c, size_t i, struct nd_error *err)
 	if (r < 0 && r != -ENODEV)
 		return nd_error_set(err, r, "network \"%s\": look up host veth \"%s\": %s",
 				    net->name, host_name, strerror(-r));
-	if (r == 0 && strcmp(l.name, host_name) == 0 && strcmp(l.kind, "veth") == 0)
+	if (r == 0 && strcmp(l.name, host_name) == 0 && l.type == NLX_KIND_VETH)
 		r = nlx_link_marked(c->host, ifindex, VETH_ALIAS);
 	else
 		r = 0;

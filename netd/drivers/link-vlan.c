@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver.h"
 #include "record.h"
 #include "request.h"
 #include "shared/cleanup.h"
@@ -33,7 +34,7 @@ int vlan_ensure(struct exec_ctx *c, size_t i, struct nlx_link *parent)
 				    net->name, parent->name, net->vlan, IFNAMSIZ - 1);
 	r = nlx_link_by_name(c->host, name, &l);
 	if (r == 0) {
-		if (strcmp(l.kind, "vlan") != 0 || l.link != parent->ifindex)
+		if (l.type != NLX_KIND_VLAN || l.link != parent->ifindex)
 			return nd_error_set(c->err, -EEXIST,
 					    "network \"%s\": interface \"%s\" already exists but is not a vlan sub-interface of \"%s\"",
 					    net->name, name, parent->name);
@@ -54,7 +55,7 @@ int vlan_ensure(struct exec_ctx *c, size_t i, struct nlx_link *parent)
 		return exec_nl_error(c, c->host, r, "network \"%s\": look up \"%s\"", net->name, name);
 
 	r = nlx_lower_create(c->host, &(struct nlx_lower){
-		.kind = "vlan", .name = name, .parent = parent->ifindex, .ns_fd = -1,
+		.kind = NLX_KIND_VLAN, .name = name, .parent = parent->ifindex, .ns_fd = -1,
 		.vlan_id = net->vlan, .alias = VLAN_ALIAS,
 	});
 	if (r == -EOPNOTSUPP)
@@ -135,8 +136,8 @@ static bool vlan_in_use(struct exec_ctx *c, const char *name, const char *defaul
 			for (size_t k = 0; k < other->n_attach && !used; k++) {
 				const struct nd_network *net = other->attach[k].net;
 				char other_name[IFNAMSIZ];
-				if ((net->driver != ND_DRIVER_MACVLAN && net->driver != ND_DRIVER_IPVLAN) ||
-				    !net->has_vlan || (self && request_network(c->req, net->name)))
+				if (!driver_of(net)->on_parent || !net->has_vlan ||
+				    (self && request_network(c->req, net->name)))
 					continue;
 				recorded_name(c, net, default_parent, other_name);
 				used = strcmp(other_name, name) == 0;
@@ -168,7 +169,7 @@ int vlan_release(struct exec_ctx *c, size_t i, struct nd_error *err)
 	if (r < 0)
 		return nd_error_set(err, r, "network \"%s\": look up \"%s\": %s", net->name, name,
 				    strerror(-r));
-	if (strcmp(l.kind, "vlan") != 0 || nlx_link_alias(c->host, l.ifindex, alias, sizeof(alias)) < 0 ||
+	if (l.type != NLX_KIND_VLAN || nlx_link_alias(c->host, l.ifindex, alias, sizeof(alias)) < 0 ||
 	    strcmp(alias, VLAN_ALIAS) != 0)
 		return 0;	/* not created by netd */
 	if (vlan_in_use(c, name, def)) {

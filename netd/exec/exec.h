@@ -34,6 +34,8 @@ struct attach_rt {
 	struct plugin_attach *plugin;	/* plugin drivers: what plugin.c keeps (owned) */
 	bool has_dhcp;			/* ipam dhcp: the lease acquired (dhcp-setup.c) */
 	struct dhcp_lease dhcp;
+	/* Teardown: the network has no container left once this one is gone (bridges). */
+	bool net_empty;
 };
 
 struct exec_ctx;
@@ -59,8 +61,6 @@ struct undo {
 	void (*call)(struct exec_ctx *c);
 };
 
-struct exec_ctx;
-
 /*
  * Signals held off while setup or teardown changes the system: SIGINT,
  * SIGTERM and SIGHUP are blocked, so one arrives after the change, never in
@@ -77,6 +77,8 @@ struct exec_signals {
 void exec_signals_hold(struct exec_signals *s);
 /* Restore the mask exec_signals_hold() saved; nothing if it did not run (a cleanup function). */
 void exec_signals_release(struct exec_signals *s);
+
+struct fw_driver;
 
 struct exec_ctx {
 	const struct netd_opts *opts;
@@ -96,7 +98,58 @@ struct exec_ctx {
 	/* Teardown: the recorded request whose published ports go, and their attachment. */
 	const struct nd_request *ports_req;
 	const struct nd_attach *ports_attach;
+	const struct fw_driver *fw;	/* the firewall driver of this run (set by the core) */
+	int lock;			/* the config dir's lock, -1 before exec_open() */
+	struct exec_signals sigs;	/* held from exec_open() to exec_close() */
+	unsigned flags;			/* EXEC_* of exec_open_netns() */
 };
+
+/* exec_open_netns() flags. */
+enum {
+	/*
+	 * Teardown: a container namespace that is gone or cannot be entered is
+	 * not an error (only the host side is cleaned, with a warning).
+	 */
+	EXEC_CTR_OPTIONAL = 1u << 0,
+};
+
+/**
+ * exec_open_netns() - start the context of one setup or teardown
+ * @c:		context to fill (all of it is overwritten); exec_close() it
+ *		whatever this returns
+ * @flags:	EXEC_* above
+ *
+ * Opens the container's namespace at @netns_path, refusing the host's own
+ * (its links are not a container's). Done first, before the request is read,
+ * so a wrong path is the error reported. Nothing changes yet.
+ *
+ * Return: 0, or negative with @err set.
+ */
+int exec_open_netns(struct exec_ctx *c, const struct netd_opts *opts, const char *netns_path,
+		    unsigned flags, struct nd_error *err);
+
+/**
+ * exec_open() - everything else a run needs, for the validated @req
+ *
+ * Opens the host namespace, allocates one attach_rt per attachment, holds
+ * signals (exec_signals_hold(): from here on the system changes, and a
+ * signal waits for the end of the run), takes the config dir's lock, opens
+ * netlink in the host and the container namespace, and loads the container's
+ * previous record into c->prev_state. Identical for setup and teardown and
+ * for every front end; only EXEC_CTR_OPTIONAL differs.
+ *
+ * Return: 0, or negative with c->err set. exec_close() in both cases.
+ */
+int exec_open(struct exec_ctx *c, const struct nd_request *req);
+
+/*
+ * exec_close() - free what exec_open_netns() and exec_open() opened: netlink
+ * handles, the undo journal, the previous record, attach_rt (whose owners
+ * have released their parts), the lock and namespace fds; then release the
+ * signals. Safe on any context exec_open_netns() started, however far
+ * opening got, and twice.
+ */
+void exec_close(struct exec_ctx *c);
 
 int exec_push_undo(struct exec_ctx *c, const struct undo *u);
 /* Undo everything recorded, newest first; failures are logged, not returned. */

@@ -1,22 +1,37 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The kinds of plan steps. The plan (core/plan.h) orders them; the driver
- * table (drivers/driver.h) says which ones each driver needs, so the kinds
- * live here, below both.
+ * Plan steps. A step names the operation it runs: a driver's (drivers/
+ * driver.h: creating a bridge, a veth, removing a container's links), the
+ * firewall's or the core's (DNS, the state record). The plan (core/plan.h)
+ * orders the steps of a setup and of a teardown; the executors call them.
  */
 #pragma once
 
-enum step_kind {
-	STEP_LOOPBACK,		/* container lo up */
-	STEP_BRIDGE,		/* find or create the bridge, sysctls, gateways */
-	STEP_VETH,		/* veth pair, peer in the container */
-	STEP_ADDRESSES,		/* container addresses, interface up */
-	STEP_ROUTES,		/* default and static routes */
-	STEP_MACVLAN,		/* macvlan link on the parent, straight into the container */
-	STEP_IPVLAN,		/* ipvlan link on the parent, straight into the container */
-	STEP_PLUGIN,		/* external driver plugin: "setup NETNS" */
-	STEP_FIREWALL,		/* firewall rules of all attachments, one transaction */
-	STEP_DNS,		/* DNS entries, start or reload the DNS server */
-	STEP_STATE,		/* state record in the config dir */
-	STEP_DHCP,		/* ipam dhcp: lease, address, default route (dhcp-setup.c) */
+#include <stddef.h>
+
+#include "shared/error.h"
+
+struct exec_ctx;
+
+/**
+ * struct step_op - what one kind of step does
+ * @name:	its name in logs and in NETD_TEST_FAIL_AFTER ("bridge", "veth", ...)
+ * @setup:	build it for attachment @i (or the whole request); errors go to
+ *		c->err and the inverse is journalled (exec_push_undo()). @raw is
+ *		the request text (plugins pass parts of it on)
+ * @teardown:	remove it for attachment @i; missing pieces are fine; errors go
+ *		to @err, and teardown carries on with the next step
+ *
+ * A step in a setup plan runs @setup, one in a teardown plan @teardown;
+ * either is NULL when the op has no part in that plan.
+ */
+struct step_op {
+	const char *name;
+	int (*setup)(struct exec_ctx *c, size_t i, const char *raw);
+	int (*teardown)(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *err);
+};
+
+struct step {
+	const struct step_op *op;
+	size_t attach;		/* index into req->attach (0 for steps of the whole request) */
 };

@@ -193,9 +193,47 @@ static int nft_ports_moved(struct exec_ctx *c, const struct nd_request *remainin
 	return commit_error(b, "moving published ports", err);
 }
 
+static int nft_check_network(const char *bridge, const char *id, bool ports,
+			     const struct nd_request *req, struct nd_error *err)
+{
+	struct nftb_elem e = { .key_len = IFNAMSIZ };
+	int r = nft_table_exists(FW_TABLE);
+
+	if (r <= 0)
+		return nd_error_set(err, r < 0 ? r : -ENOENT, "firewall table inet %s is missing%s%s",
+				    FW_TABLE, r < 0 ? ": " : "", r < 0 ? strerror(-r) : "");
+	memcpy(e.key, bridge, strnlen(bridge, IFNAMSIZ - 1));
+	r = nft_elem_exists(FW_TABLE, "br_all", &e);
+	if (r <= 0)
+		return nd_error_set(err, r < 0 ? r : -ENOENT,
+				    "bridge %s is missing from the firewall (set br_all of table inet %s)",
+				    bridge, FW_TABLE);
+	if (ports) {
+		const struct nd_attach *pa = req ? fwnft_port_attach(req) : NULL;
+		char msg[256];
+
+		if (!pa || fwnft_port_conflict(req, pa, msg, sizeof(msg)) == 0)
+			return nd_error_set(err, -ENOENT,
+					    "the port mappings of container %s are missing from the firewall",
+					    id);
+	}
+	return 0;
+}
+
+static int nft_probe(void)
+{
+	int r = nft_table_exists(FW_TABLE);
+
+	return r < 0 ? r : 0;
+}
+
 const struct fw_driver fw_nftables = {
 	.name = "nftables",
 	.setup = nft_setup,
 	.teardown = nft_teardown,
 	.ports_moved = nft_ports_moved,
+	.check = fw_expect_compare,
+	.reload = fw_expect_rebuild,
+	.check_network = nft_check_network,
+	.probe = nft_probe,
 };

@@ -14,7 +14,7 @@
 #include <strings.h>
 
 #include "fw-reload.h"
-#include "fw-check.h"
+#include "fw.h"
 #include "shared/log.h"
 
 void fw_dirs_default(const char *config, struct fw_dirs *d)
@@ -30,14 +30,15 @@ void fw_dirs_default(const char *config, struct fw_dirs *d)
 
 int cmd_firewall_reload(const struct netd_opts *opts, struct nd_error *err)
 {
+	const struct fw_driver *fw = fw_of(opts->fw_driver);
 	struct fw_dirs dirs;
 	size_t containers;
 	int r;
 
-	if (strcasecmp(opts->fw_driver, "none") == 0)
+	if (strcasecmp(fw->name, "none") == 0)
 		return 0;
 	fw_dirs_default(opts->config_dir, &dirs);
-	r = fw_expect_rebuild(&dirs, &containers, err);
+	r = fw->reload(&dirs, &containers, err);
 	if (r < 0)
 		return r;
 	log_info("firewall-reload: table inet netd rebuilt in one transaction from %zu container record%s in %s%s%s",

@@ -161,6 +161,7 @@ static void fill_link(struct rtnl_link *l, struct nlx_link *ret)
 	ret->ifindex = rtnl_link_get_ifindex(l);
 	snprintf(ret->name, sizeof(ret->name), "%s", rtnl_link_get_name(l) ?: "");
 	snprintf(ret->kind, sizeof(ret->kind), "%s", kind ?: "");
+	ret->type = nlx_kind_parse(kind);
 	ret->mtu = rtnl_link_get_mtu(l);
 	ret->master = rtnl_link_get_master(l);
 	ret->link = rtnl_link_get_link(l);
@@ -326,7 +327,7 @@ int nlx_bridge_set_vlan_filtering(struct nlx *h, int ifindex)
 		return -ENOMEM;
 	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
 	    !(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
-	    nla_put_string(msg, IFLA_INFO_KIND, "bridge") < 0 ||
+	    nla_put_string(msg, IFLA_INFO_KIND, nlx_kind_name(NLX_KIND_BRIDGE)) < 0 ||
 	    !(data = nla_nest_start(msg, IFLA_INFO_DATA)) ||
 	    nla_put_u8(msg, IFLA_BR_VLAN_FILTERING, 1) < 0) {
 		nlmsg_free(msg);
@@ -705,29 +706,45 @@ static bool put_vlan(struct nl_msg *msg, const struct nlx_lower *s)
 	return nla_put_u16(msg, IFLA_VLAN_ID, s->vlan_id) == 0;
 }
 
-/* The link kinds nlx_lower_create() makes, each with its IFLA_INFO_DATA. */
-static const struct lower_kind {
-	const char *kind;
+/* The kinds netd knows (nl.h), each with the builder of its IFLA_INFO_DATA when nlx_lower_create() makes it. */
+static const struct link_kind {
+	const char *name;
 	bool (*put_data)(struct nl_msg *msg, const struct nlx_lower *s);
-} lower_kinds[] = {
-	{ "macvlan", put_macvlan },
-	{ "ipvlan", put_ipvlan },
-	{ "vlan", put_vlan },
+} link_kinds[] = {
+	[NLX_KIND_NONE] = { "" },
+	[NLX_KIND_OTHER] = { "" },
+	[NLX_KIND_BRIDGE] = { "bridge" },
+	[NLX_KIND_VETH] = { "veth" },
+	[NLX_KIND_MACVLAN] = { "macvlan", put_macvlan },
+	[NLX_KIND_IPVLAN] = { "ipvlan", put_ipvlan },
+	[NLX_KIND_VLAN] = { "vlan", put_vlan },
+	[NLX_KIND_VRF] = { "vrf" },
 };
+
+const char *nlx_kind_name(enum nlx_kind k)
+{
+	return (size_t)k < ELEMENTSOF(link_kinds) ? link_kinds[k].name : "";
+}
+
+enum nlx_kind nlx_kind_parse(const char *name)
+{
+	if (!name || !*name)
+		return NLX_KIND_NONE;
+	for (size_t k = NLX_KIND_OTHER + 1; k < ELEMENTSOF(link_kinds); k++)
+		if (strcmp(name, link_kinds[k].name) == 0)
+			return (enum nlx_kind)k;
+	return NLX_KIND_OTHER;
+}
 
 /* The kind-specific IFLA_INFO_DATA of nlx_lower_create(). */
 static int put_lower_data(struct nl_msg *msg, const struct nlx_lower *s)
 {
-	const struct lower_kind *k = NULL;
 	struct nlattr *data;
 
-	for (size_t i = 0; i < ELEMENTSOF(lower_kinds) && !k; i++)
-		if (strcmp(s->kind, lower_kinds[i].kind) == 0)
-			k = &lower_kinds[i];
-	if (!k)
+	if ((size_t)s->kind >= ELEMENTSOF(link_kinds) || !link_kinds[s->kind].put_data)
 		return -EINVAL;
 	data = nla_nest_start(msg, IFLA_INFO_DATA);
-	if (!data || !k->put_data(msg, s))
+	if (!data || !link_kinds[s->kind].put_data(msg, s))
 		return -EMSGSIZE;
 	nla_nest_end(msg, data);
 	return 0;
@@ -751,7 +768,7 @@ int nlx_lower_create(struct nlx *h, const struct nlx_lower *s)
 	    (s->mac && nla_put(msg, IFLA_ADDRESS, 6, s->mac) < 0) ||
 	    (s->alias && nla_put_string(msg, IFLA_IFALIAS, s->alias) < 0) ||
 	    !(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
-	    nla_put_string(msg, IFLA_INFO_KIND, s->kind) < 0) {
+	    nla_put_string(msg, IFLA_INFO_KIND, nlx_kind_name(s->kind)) < 0) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}

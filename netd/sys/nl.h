@@ -18,10 +18,33 @@
 
 struct nlx;
 
+/*
+ * The link kinds netd builds or looks for. nl.c keeps one table of them: the
+ * IFLA_INFO_KIND name, and for the kinds nlx_lower_create() makes, the
+ * builder of their IFLA_INFO_DATA. A link of any other kind reads as
+ * NLX_KIND_OTHER (its name is still in nlx_link.kind).
+ */
+enum nlx_kind {
+	NLX_KIND_NONE,		/* no IFLA_INFO_KIND (a physical device, lo) */
+	NLX_KIND_OTHER,
+	NLX_KIND_BRIDGE,
+	NLX_KIND_VETH,
+	NLX_KIND_MACVLAN,
+	NLX_KIND_IPVLAN,
+	NLX_KIND_VLAN,
+	NLX_KIND_VRF,
+};
+
+/* The IFLA_INFO_KIND name of @k ("bridge", ...; "" for none and other). */
+const char *nlx_kind_name(enum nlx_kind k);
+/* The kind named @name (an IFLA_INFO_KIND); NULL or "" is NLX_KIND_NONE. */
+enum nlx_kind nlx_kind_parse(const char *name);
+
 struct nlx_link {
 	int ifindex;
 	char name[IFNAMSIZ];
-	char kind[32];		/* "bridge", "veth", ...; "" for none */
+	char kind[32];		/* "bridge", "veth", ...; "" for none (for messages) */
+	enum nlx_kind type;	/* @kind, parsed */
 	unsigned mtu;
 	int master;		/* 0 if none */
 	int link;		/* peer/parent ifindex (IFLA_LINK), 0 if none */
@@ -54,7 +77,7 @@ int nlx_link_by_name(struct nlx *h, const char *name, struct nlx_link *ret);
 /* Whether @l is a Linux bridge: the one "is this a bridge?" of the kernel side. */
 static inline bool nlx_link_is_bridge(const struct nlx_link *l)
 {
-	return strcmp(l->kind, "bridge") == 0;
+	return l->type == NLX_KIND_BRIDGE;
 }
 int nlx_link_by_index(struct nlx *h, int ifindex, struct nlx_link *ret);
 int nlx_link_del(struct nlx *h, int ifindex);
@@ -117,7 +140,7 @@ int nlx_default_route_link(struct nlx *h, struct nlx_link *ret);
 
 /**
  * struct nlx_lower - a link stacked on a parent device (nlx_lower_create())
- * @kind:	"macvlan", "ipvlan" or "vlan"
+ * @kind:	NLX_KIND_MACVLAN, NLX_KIND_IPVLAN or NLX_KIND_VLAN
  * @name:	name of the new link
  * @parent:	ifindex of the lower device in the handle's namespace
  * @ns_fd:	create the link directly inside this namespace; -1 = the handle's
@@ -129,7 +152,7 @@ int nlx_default_route_link(struct nlx *h, struct nlx_link *ret);
  * @alias:	IFLA_IFALIAS to set, NULL = none
  */
 struct nlx_lower {
-	const char *kind;
+	enum nlx_kind kind;
 	const char *name;
 	int parent;
 	int ns_fd;

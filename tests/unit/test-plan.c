@@ -2,7 +2,8 @@
 /*
  * plan_setup(): the exact step sequence for bridge, macvlan, ipvlan, plugin
  * and multi-network requests, and the refusal of a driver this build cannot
- * honour (before any step exists).
+ * honour (before any step exists). plan_teardown(): the order teardown runs
+ * the same drivers' ops in.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +30,8 @@
 #define MACVLAN NET("mv", ID2, "macvlan", "eth0", "10.90.0.0/24", "")
 #define IPVLAN NET("iv", ID2, "ipvlan", "eth0", "10.91.0.0/24", "")
 #define PLUGIN(drv) NET("pl", ID2, drv, "", "10.92.0.0/24", "")
+#define MACVLAN_DHCP "'mvd':{'name':'mvd','id':'" ID2 "','driver':'macvlan'," \
+	"'network_interface':'eth0'," FLAGS ",'subnets':[],'ipam_options':{'driver':'dhcp'}}"
 #define ATT(name, ip) "'" name "':{'interface_name':'eth%s','static_ips':['" ip "']}"
 #define REQ(nets, info) "{'container_id':'c0ffee','container_name':'web','networks':{" nets \
 	"},'network_info':{" info "}}"
@@ -53,7 +56,8 @@ static char *json_text(const char *s)
 }
 
 /* The plan as "step@attach step@attach ...", or "error: <message>". */
-static void plan_text(const char *json, const struct netd_opts *opts, char *out, size_t size)
+static void plan_text(const char *json, const struct netd_opts *opts, bool teardown, char *out,
+		      size_t size)
 {
 	_cleanup_free_ char *text = json_text(json);
 	struct nd_request *req = NULL;
@@ -62,7 +66,7 @@ static void plan_text(const char *json, const struct netd_opts *opts, char *out,
 	size_t off = 0;
 
 	if (request_parse(text, strlen(text), &req, &err) < 0 ||
-	    plan_setup(req, opts, &p, &err) < 0) {
+	    (teardown ? plan_teardown(req, &p) : plan_setup(req, opts, &p, &err)) < 0) {
 		snprintf(out, size, "error: %s", err.msg ? err.msg : "?");
 		nd_error_clear(&err);
 		nd_request_free(req);
@@ -71,13 +75,14 @@ static void plan_text(const char *json, const struct netd_opts *opts, char *out,
 	out[0] = '\0';
 	for (size_t i = 0; i < p.n && off < size; i++)
 		off += (size_t)snprintf(out + off, size - off, "%s%s@%zu", i ? " " : "",
-					plan_step_name(p.steps[i].kind), p.steps[i].attach);
+					p.steps[i].op->name, p.steps[i].attach);
 	plan_done(&p);
 	nd_request_free(req);
 }
 
-static __attribute__((format(printf, 4, 5))) void
-expect(const char *name, const char *json, const struct netd_opts *opts, const char *fmt, ...)
+static __attribute__((format(printf, 5, 6))) void
+expect_plan(const char *name, const char *json, const struct netd_opts *opts, bool teardown,
+	    const char *fmt, ...)
 {
 	char got[1024], want[1024];
 	va_list ap;
@@ -86,11 +91,41 @@ expect(const char *name, const char *json, const struct netd_opts *opts, const c
 	vsnprintf(want, sizeof(want), fmt, ap);
 	va_end(ap);
 
-	plan_text(json, opts, got, sizeof(got));
+	plan_text(json, opts, teardown, got, sizeof(got));
 	if (!tap_result(strcmp(got, want) == 0, NULL, name)) {
 		tap_diag("want: %s", want);
 		tap_diag("got:  %s", got);
 	}
+}
+
+#define expect(name, json, opts, ...) expect_plan(name, json, opts, false, __VA_ARGS__)
+#define expect_teardown(name, json, ...) expect_plan(name, json, NULL, true, __VA_ARGS__)
+
+static void teardown_plans(void)
+{
+	expect_teardown("teardown bridge: dns, its veth, firewall, then the bridge if empty, state",
+			REQ(ATT("podman", "10.88.0.2"), BRIDGE),
+			"dns@0 veth@0 firewall@0 bridge@0 state@0");
+	expect_teardown("teardown macvlan: its link, no firewall, the vlan parent if unused",
+			REQ(ATT("mv", "10.90.0.2"), MACVLAN),
+			"dns@0 macvlan@0 vlan@0 state@0");
+	expect_teardown("teardown ipvlan: its link, no firewall, the vlan parent if unused",
+			REQ(ATT("iv", "10.91.0.2"), IPVLAN),
+			"dns@0 ipvlan@0 vlan@0 state@0");
+	expect_teardown("teardown two bridges: every veth before the firewall, bridges after",
+			REQ(ATT("podman", "10.88.0.2") "," ATT("net2", "10.89.0.2"),
+			    BRIDGE "," BRIDGE2),
+			"dns@0 veth@0 veth@1 firewall@0 bridge@0 bridge@1 state@0");
+	expect_teardown("teardown macvlan then bridge: the bridge brings the firewall",
+			REQ(ATT("mv", "10.90.0.2") "," ATT("podman", "10.88.0.2"),
+			    MACVLAN "," BRIDGE),
+			"dns@0 macvlan@0 veth@1 firewall@0 vlan@0 bridge@1 state@0");
+	expect_teardown("teardown plugin: the plugin's teardown only (no driver check)",
+			REQ(ATT("pl", "10.92.0.2"), PLUGIN("absent")),
+			"dns@0 plugin@0 state@0");
+	expect_teardown("teardown ipam dhcp: the lease goes before the link",
+			REQ("'mvd':{'interface_name':'eth%s'}", MACVLAN_DHCP),
+			"dns@0 dhcp@0 macvlan@0 vlan@0 state@0");
 }
 
 int main(void)
@@ -146,5 +181,9 @@ int main(void)
 	       "\"other\" in %s)", dir);
 	unlink(path);
 	rmdir(dir);
+	expect("ipam dhcp: the lease is asked for after the link's own steps",
+	       REQ("'mvd':{'interface_name':'eth%s'}", MACVLAN_DHCP), &none,
+	       "loopback@0 macvlan@0 addresses@0 routes@0 dhcp@0 state@0");
+	teardown_plans();
 	return tap_finish();
 }
