@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "jsonutil.h"
+#include "kv.h"
 #include "shared/cleanup.h"
 #include "shared/names.h"
 
@@ -328,6 +329,129 @@ static int parse_routes(json_object *obj, const char *path, struct nd_network *n
 	return 0;
 }
 
+void network_options_default(struct nd_network *net)
+{
+	net->isolate = ND_ISOLATE_STRICT;
+	net->mode = ND_MODE_MANAGED;
+	net->metric = net->driver == ND_DRIVER_BRIDGE ? 100 : 99;
+}
+
+/* What netd makes of option @key; @kp names it in messages. */
+static int apply_option(struct nd_network *net, const char *kp, const char *key, const char *val,
+			struct nd_error *err)
+{
+	uint32_t u;
+	int r;
+
+	if (strcmp(key, "mtu") == 0) {
+		if (parse_u32_option(val, 65535, &u) < 0 || (u != 0 && u < 68))
+			return nd_error_set(err, -EINVAL,
+					    "%s: \"%s\" is not a valid MTU (0, or 68 to 65535)",
+					    kp, val);
+		net->has_mtu = u != 0;
+		net->mtu = u;
+	} else if (strcmp(key, "metric") == 0) {
+		if (parse_u32_option(val, UINT32_MAX, &u) < 0)
+			return nd_error_set(err, -EINVAL,
+					    "%s: \"%s\" is not a valid route metric", kp, val);
+		net->metric = u;
+	} else if (strcmp(key, "isolate") == 0) {
+		if (strcmp(val, "strict") == 0)
+			net->isolate = ND_ISOLATE_STRICT;
+		else if (strcmp(val, "true") == 0)
+			net->isolate = ND_ISOLATE_TRUE;
+		else if (strcmp(val, "false") == 0 || strcmp(val, "") == 0)
+			net->isolate = ND_ISOLATE_FALSE;
+		else
+			return nd_error_set(err, -EINVAL,
+					    "%s: \"%s\" is not one of strict, true, false",
+					    kp, val);
+	} else if (strcmp(key, "no_default_route") == 0) {
+		if (parse_bool_option(val, &net->no_default_route) < 0)
+			return nd_error_set(err, -EINVAL,
+					    "%s: \"%s\" is not true or false", kp, val);
+	} else if (strcmp(key, "vrf") == 0) {
+		const char *why;
+		char *vrf;
+		if (!ju_ifname_valid(val, &why))
+			return nd_error_set(err, -EINVAL, "%s: vrf name \"%s\" %s",
+					    kp, val, why);
+		vrf = strdup(val);
+		if (!vrf)
+			return -ENOMEM;
+		free(net->vrf);
+		net->vrf = vrf;
+	} else if (strcmp(key, "vlan") == 0) {
+		if (parse_u32_option(val, 4094, &u) < 0)
+			return nd_error_set(err, -EINVAL,
+					    "%s: \"%s\" is not a VLAN id (0 to 4094)", kp, val);
+		net->has_vlan = true;
+		net->vlan = (uint16_t)u;
+	} else if (strcmp(key, "mode") == 0 && net->driver == ND_DRIVER_BRIDGE) {
+		if (strcmp(val, "") == 0 || strcmp(val, "managed") == 0)
+			net->mode = ND_MODE_MANAGED;
+		else if (strcmp(val, "unmanaged") == 0)
+			net->mode = ND_MODE_UNMANAGED;
+		else
+			return nd_error_set(err, -EINVAL,
+					    "%s: invalid bridge mode \"%s\" (expected managed or unmanaged)",
+					    kp, val);
+	} else if (strcmp(key, "mode") == 0 &&
+		   (net->driver == ND_DRIVER_MACVLAN || net->driver == ND_DRIVER_IPVLAN)) {
+		r = parse_lower_mode(net, kp, val, err);
+		if (r < 0)
+			return r;
+	} else if (strcmp(key, "bclim") == 0 &&
+		   (net->driver == ND_DRIVER_MACVLAN || net->driver == ND_DRIVER_IPVLAN)) {
+		/* netavark parses it for both kinds and uses it for macvlan only. */
+		if (parse_i32_option(val, &net->bclim) < 0)
+			return nd_error_set(err, -EINVAL,
+					    "%s: \"%s\" is not a valid broadcast cutoff (a 32-bit signed integer)",
+					    kp, val);
+		net->has_bclim = true;
+	} else if (strcmp(key, "outbound_addr4") == 0 || strcmp(key, "outbound_addr6") == 0) {
+		bool v6 = key[13] == '6';
+		struct nd_ip ip;
+		if (nd_ip_parse(val, &ip) < 0 || ip.family != (v6 ? AF_INET6 : AF_INET))
+			return nd_error_set(err, -EINVAL, "%s: \"%s\" is not an %s address",
+					    kp, val, v6 ? "IPv6" : "IPv4");
+		if (v6) {
+			net->outbound_addr6 = ip;
+			net->has_outbound_addr6 = true;
+		} else {
+			net->outbound_addr4 = ip;
+			net->has_outbound_addr4 = true;
+		}
+	}
+	/* Other keys are ignored at setup, as netavark does (a plugin gets them). */
+	return 0;
+}
+
+static int option_key_check(const char *path, const char *key, struct nd_error *err)
+{
+	if (strlen(key) > ND_STRING_MAX)
+		return nd_error_set(err, -EINVAL, "%s: a key of %zu bytes, longer than the limit of %d",
+				    path, strlen(key), ND_STRING_MAX);
+	return 0;
+}
+
+int network_option_set(struct nd_network *net, const char *path, const char *key,
+		       const char *value, struct nd_error *err)
+{
+	_cleanup_free_ char *kp = NULL;
+	int r;
+
+	if ((r = option_key_check(path, key, err)) < 0)
+		return r;
+	kp = ju_path_key(path, key);
+	if (!kp)
+		return -ENOMEM;
+	r = apply_option(net, kp, key, value, err);
+	if (r < 0)
+		return r;
+	return nd_kv_set(&net->options, &net->n_options, key, value);
+}
+
 static int parse_options(json_object *obj, const char *path, struct nd_network *net,
 			 struct nd_error *err)
 {
@@ -335,105 +459,24 @@ static int parse_options(json_object *obj, const char *path, struct nd_network *
 	json_object *opts;
 	int r;
 
-	net->isolate = ND_ISOLATE_STRICT;
-	net->mode = ND_MODE_MANAGED;
-	net->metric = net->driver == ND_DRIVER_BRIDGE ? 100 : 99;
-
+	network_options_default(net);
 	r = ju_object(obj, "options", false, path, &opts, err);
 	if (r < 0 || !opts)
 		return r;
 	json_object_object_foreach(opts, key, v) {
 		_cleanup_free_ char *kp = NULL;
 		const char *val;
-		uint32_t u;
 
-		if (strlen(key) > ND_STRING_MAX)
-			return nd_error_set(err, -EINVAL, "%s: a key of %zu bytes, longer than the limit of %d",
-					    p, strlen(key), ND_STRING_MAX);
+		if ((r = option_key_check(p, key, err)) < 0)
+			return r;
 		kp = ju_path_key(p, key);
 		if (json_object_is_type(v, json_type_null))
 			continue;
 		r = ju_value_string(v, kp, &val, err);
+		if (r == 0)
+			r = network_option_set(net, p, key, val, err);
 		if (r < 0)
 			return r;
-		if (strcmp(key, "mtu") == 0) {
-			if (parse_u32_option(val, 65535, &u) < 0 || (u != 0 && u < 68))
-				return nd_error_set(err, -EINVAL,
-						    "%s: \"%s\" is not a valid MTU (0, or 68 to 65535)",
-						    kp, val);
-			net->has_mtu = u != 0;
-			net->mtu = u;
-		} else if (strcmp(key, "metric") == 0) {
-			if (parse_u32_option(val, UINT32_MAX, &u) < 0)
-				return nd_error_set(err, -EINVAL,
-						    "%s: \"%s\" is not a valid route metric", kp, val);
-			net->metric = u;
-		} else if (strcmp(key, "isolate") == 0) {
-			if (strcmp(val, "strict") == 0)
-				net->isolate = ND_ISOLATE_STRICT;
-			else if (strcmp(val, "true") == 0)
-				net->isolate = ND_ISOLATE_TRUE;
-			else if (strcmp(val, "false") == 0 || strcmp(val, "") == 0)
-				net->isolate = ND_ISOLATE_FALSE;
-			else
-				return nd_error_set(err, -EINVAL,
-						    "%s: \"%s\" is not one of strict, true, false",
-						    kp, val);
-		} else if (strcmp(key, "no_default_route") == 0) {
-			if (parse_bool_option(val, &net->no_default_route) < 0)
-				return nd_error_set(err, -EINVAL,
-						    "%s: \"%s\" is not true or false", kp, val);
-		} else if (strcmp(key, "vrf") == 0) {
-			const char *why;
-			if (!ju_ifname_valid(val, &why))
-				return nd_error_set(err, -EINVAL, "%s: vrf name \"%s\" %s",
-						    kp, val, why);
-			net->vrf = strdup(val);
-			if (!net->vrf)
-				return -ENOMEM;
-		} else if (strcmp(key, "vlan") == 0) {
-			if (parse_u32_option(val, 4094, &u) < 0)
-				return nd_error_set(err, -EINVAL,
-						    "%s: \"%s\" is not a VLAN id (0 to 4094)", kp, val);
-			net->has_vlan = true;
-			net->vlan = (uint16_t)u;
-		} else if (strcmp(key, "mode") == 0 && net->driver == ND_DRIVER_BRIDGE) {
-			if (strcmp(val, "") == 0 || strcmp(val, "managed") == 0)
-				net->mode = ND_MODE_MANAGED;
-			else if (strcmp(val, "unmanaged") == 0)
-				net->mode = ND_MODE_UNMANAGED;
-			else
-				return nd_error_set(err, -EINVAL,
-						    "%s: invalid bridge mode \"%s\" (expected managed or unmanaged)",
-						    kp, val);
-		} else if (strcmp(key, "mode") == 0 &&
-			   (net->driver == ND_DRIVER_MACVLAN || net->driver == ND_DRIVER_IPVLAN)) {
-			r = parse_lower_mode(net, kp, val, err);
-			if (r < 0)
-				return r;
-		} else if (strcmp(key, "bclim") == 0 &&
-			   (net->driver == ND_DRIVER_MACVLAN || net->driver == ND_DRIVER_IPVLAN)) {
-			/* netavark parses it for both kinds and uses it for macvlan only. */
-			if (parse_i32_option(val, &net->bclim) < 0)
-				return nd_error_set(err, -EINVAL,
-						    "%s: \"%s\" is not a valid broadcast cutoff (a 32-bit signed integer)",
-						    kp, val);
-			net->has_bclim = true;
-		} else if (strcmp(key, "outbound_addr4") == 0 || strcmp(key, "outbound_addr6") == 0) {
-			bool v6 = key[13] == '6';
-			struct nd_ip ip;
-			if (nd_ip_parse(val, &ip) < 0 || ip.family != (v6 ? AF_INET6 : AF_INET))
-				return nd_error_set(err, -EINVAL, "%s: \"%s\" is not an %s address",
-						    kp, val, v6 ? "IPv6" : "IPv4");
-			if (v6) {
-				net->outbound_addr6 = ip;
-				net->has_outbound_addr6 = true;
-			} else {
-				net->outbound_addr4 = ip;
-				net->has_outbound_addr4 = true;
-			}
-		}
-		/* Other keys are ignored at setup, as netavark does. */
 	}
 	return 0;
 }
@@ -449,6 +492,10 @@ static int parse_ipam(json_object *obj, const char *path, struct nd_network *net
 	net->ipam = ND_IPAM_HOST_LOCAL;
 	r = ju_object(obj, "ipam_options", false, path, &ipam, err);
 	if (r < 0 || !ipam)
+		return r;
+	r = ju_string_map(obj, "ipam_options", false, path, &net->ipam_options,
+			  &net->n_ipam_options, err);
+	if (r < 0)
 		return r;
 	r = ju_string(ipam, "driver", false, p, &driver, err);
 	if (r < 0 || !driver)
@@ -482,6 +529,15 @@ int network_parse(json_object *obj, const char *path, struct nd_network *net,
 	    (r = ju_bool(obj, "dns_enabled", true, path, &net->dns_enabled, err)) < 0 ||
 	    (r = ju_bool(obj, "internal", true, path, &net->internal, err)) < 0 ||
 	    (r = ju_bool(obj, "ipv6_enabled", true, path, &net->ipv6_enabled, err)) < 0)
+		return r;
+	{
+		/* Not netd's business, kept for plugins: ignored unless of the type they have. */
+		struct nd_error ignored = {0};
+		if (json_object_is_type(ju_get(obj, "created"), json_type_string) &&
+		    ju_string(obj, "created", false, path, &net->created, &ignored) < 0)
+			nd_error_clear(&ignored);
+	}
+	if ((r = ju_string_map(obj, "labels", false, path, &net->labels, &net->n_labels, err)) < 0)
 		return r;
 	{
 		/* The name becomes file names (DNS, network store): Podman's rule, bounded. */
@@ -542,4 +598,8 @@ void network_done(struct nd_network *net)
 	free(net->routes);
 	free(net->dns_servers);
 	free(net->vrf);
+	free(net->created);
+	nd_kv_free(net->options, net->n_options);
+	nd_kv_free(net->labels, net->n_labels);
+	nd_kv_free(net->ipam_options, net->n_ipam_options);
 }

@@ -21,6 +21,20 @@ int network_parse(json_object *obj, const char *path, struct nd_network *net,
 
 void network_done(struct nd_network *net);
 
+/* The option defaults of @net's driver (set net->driver first). */
+void network_options_default(struct nd_network *net);
+
+/**
+ * network_option_set() - option @key = @value of @net, as "options" gives it
+ * @path:	the path of the options for messages, e.g. "network_info.x.options"
+ *
+ * Checks and interprets the options netd knows (mtu, metric, isolate, vrf,
+ * vlan, mode, ...) and keeps every option as given in net->options.
+ * Return: 0, or a negative code with @err naming the option and the reason.
+ */
+int network_option_set(struct nd_network *net, const char *path, const char *key,
+		       const char *value, struct nd_error *err);
+
 /* Whether @net has a subnet of @family (AF_INET, AF_INET6). */
 bool network_has_family(const struct nd_network *net, int family);
 

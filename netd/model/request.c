@@ -8,6 +8,7 @@
 
 #include "ipam.h"
 #include "jsonutil.h"
+#include "kv.h"
 #include "network.h"
 #include "shared/cleanup.h"
 #include "shared/names.h"
@@ -40,6 +41,8 @@ static void attach_done(struct nd_attach *a)
 	for (size_t i = 0; i < a->n_aliases; i++)
 		free(a->aliases[i]);
 	free(a->aliases);
+	free(a->static_ips);
+	nd_kv_free(a->options, a->n_options);
 }
 
 void nd_request_free(struct nd_request *r)
@@ -127,10 +130,8 @@ static int parse_attach(json_object *o, const char *netname, const char *path,
 			struct nd_request *req, struct nd_attach *a, struct nd_error *err)
 {
 	_cleanup_free_ char *mac = NULL;
-	_cleanup_free_ struct nd_ip *ips = NULL;
 	json_object *opts;
 	const char *why;
-	size_t n_ips = 0;
 	int r;
 
 	r = ju_expect_type(o, json_type_object, path, err);
@@ -147,7 +148,7 @@ static int parse_attach(json_object *o, const char *netname, const char *path,
 	if (!ju_ifname_valid(a->interface_name, &why))
 		return nd_error_set(err, -EINVAL, "%s.interface_name: \"%s\" %s", path,
 				    a->interface_name, why);
-	if ((r = ju_ip_list(o, "static_ips", path, &ips, &n_ips, err)) < 0 ||
+	if ((r = ju_ip_list(o, "static_ips", path, &a->static_ips, &a->n_static_ips, err)) < 0 ||
 	    (r = ju_string(o, "static_mac", false, path, &mac, err)) < 0 ||
 	    (r = ju_string_list(o, "aliases", path, &a->aliases, &a->n_aliases, err)) < 0 ||
 	    (r = ju_object(o, "options", false, path, &opts, err)) < 0)
@@ -177,8 +178,11 @@ static int parse_attach(json_object *o, const char *netname, const char *path,
 		if (a->host_interface_name && !ju_ifname_valid(a->host_interface_name, &why))
 			return nd_error_set(err, -EINVAL, "%s.host_interface_name: \"%s\" %s", op,
 					    a->host_interface_name, why);
+		r = ju_string_map(o, "options", false, path, &a->options, &a->n_options, err);
+		if (r < 0)
+			return r;
 	}
-	return ipam_assign(a, ips, n_ips, path, err);
+	return ipam_assign(a, a->static_ips, a->n_static_ips, path, err);
 }
 
 static int check_attach_unique(const struct nd_request *req, size_t i, const char *path,
