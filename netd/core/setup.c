@@ -84,9 +84,9 @@ static void restore_state(struct exec_ctx *c)
 	}
 }
 
-static int write_state(struct exec_ctx *c, const char *raw)
+static int write_state(struct exec_ctx *c)
 {
-	json_object *st = ctrstate_merge(c->prev_state, c, raw);
+	json_object *st = ctrstate_merge(c->prev_state, c);
 	int r;
 
 	if (!st)
@@ -99,8 +99,7 @@ static int write_state(struct exec_ctx *c, const char *raw)
 	return exec_push_undo(c, &(struct undo){ .kind = UNDO_CALL, .call = restore_state });
 }
 
-static int run_step(struct exec_ctx *c, const struct fw_driver *fw, const struct step *s,
-		    const char *raw)
+static int run_step(struct exec_ctx *c, const struct fw_driver *fw, const struct step *s)
 {
 	switch (s->kind) {
 	case STEP_LOOPBACK:
@@ -118,13 +117,13 @@ static int run_step(struct exec_ctx *c, const struct fw_driver *fw, const struct
 	case STEP_IPVLAN:
 		return ipvlan_create(c, s->attach);
 	case STEP_PLUGIN:
-		return plugin_setup(c, s->attach, raw);
+		return plugin_setup(c, s->attach);
 	case STEP_FIREWALL:
 		return fw->setup(c);
 	case STEP_DNS:
 		return dns_setup(c);
 	case STEP_STATE:
-		return write_state(c, raw);
+		return write_state(c);
 	case STEP_DHCP:
 		return dhcp_setup_step(c, s->attach);
 	}
@@ -204,7 +203,7 @@ int netd_setup(const struct netd_opts *opts, const char *netns_path, const char 
 	for (size_t k = 0; k < plan.n; k++) {
 		const struct step *s = &plan.steps[k];
 		log_debug("step %s (attachment %zu)", plan_step_name(s->kind), s->attach);
-		r = run_step(&c, fw, s, raw);
+		r = run_step(&c, fw, s);
 		if (r == 0)
 			r = injected_failure(s, err);
 		if (r < 0) {

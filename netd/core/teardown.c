@@ -43,8 +43,7 @@ static void collect(struct nd_error *list, struct nd_error *e)
  * the whole request when a driver has one, then shared host objects (empty
  * bridges, unused vlan sub-interfaces).
  */
-static void teardown_all(struct exec_ctx *c, const struct fw_driver *fw, const char *raw,
-			 struct nd_error *list)
+static void teardown_all(struct exec_ctx *c, const struct fw_driver *fw, struct nd_error *list)
 {
 	const struct nd_request *req = c->req;
 	_cleanup_free_ bool *last = calloc(req->n_attach ? req->n_attach : 1, sizeof(bool));
@@ -68,7 +67,7 @@ static void teardown_all(struct exec_ctx *c, const struct fw_driver *fw, const c
 		services |= d->host_services;
 		if (net->ipam == ND_IPAM_DHCP && dhcp_teardown(c, i, &e) < 0)
 			collect(list, &e);
-		if (d->teardown(c, i, raw, &e) < 0)
+		if (d->teardown(c, i, &e) < 0)
 			collect(list, &e);
 		if (net->driver != ND_DRIVER_BRIDGE)
 			continue;
@@ -262,7 +261,7 @@ int netd_teardown(const struct netd_opts *opts, const char *netns_path, const ch
 		warn_no_record(req, !c.skip_ports);
 	}
 
-	teardown_all(&c, fw, raw, &list);
+	teardown_all(&c, fw, &list);
 	update_state(&c, fw, &list);
 	nlx_free(c.host);
 	nlx_free(c.ctr);

@@ -7,7 +7,7 @@
 #include "link-veth.h"
 #include "plugin.h"
 
-static int bridge_teardown(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *err)
+static int bridge_teardown(struct exec_ctx *c, size_t i, struct nd_error *err)
 {
 	return veth_remove(c, i, err);
 }
@@ -19,7 +19,7 @@ static int bridge_release_one(struct exec_ctx *c, size_t i, struct nd_error *err
 	return r < 0 ? r : 0;
 }
 
-static int lower_teardown(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *err)
+static int lower_teardown(struct exec_ctx *c, size_t i, struct nd_error *err)
 {
 	return lower_remove(c, i, err);
 }

@@ -24,7 +24,7 @@
  * @check:	before anything changes: can attachment @i be set up with this
  *		build and these options? NULL = nothing to check
  * @teardown:	remove what setup built inside and for attachment @i; missing
- *		pieces are fine. @raw is the request text (plugins pass parts on)
+ *		pieces are fine
  * @release:	after every link of the request is gone: release shared host
  *		objects (an empty bridge, a vlan sub-interface); NULL = none
  */
@@ -35,7 +35,7 @@ struct driver_ops {
 	bool host_services;
 	int (*check)(const struct nd_request *req, size_t i, const struct netd_opts *opts,
 		     struct nd_error *err);
-	int (*teardown)(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *err);
+	int (*teardown)(struct exec_ctx *c, size_t i, struct nd_error *err);
 	int (*release)(struct exec_ctx *c, size_t i, struct nd_error *err);
 };
 
