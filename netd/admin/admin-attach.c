@@ -529,7 +529,7 @@ int admin_cmd_attach(struct admin_ctx *ctx, int argc, char **argv, struct nd_err
 		return r;
 	}
 	json_object_put(a.ports);
-	r = netd_setup(&ctx->opts, path, raw, strlen(raw), &result, err);
+	r = netd_setup_text(&ctx->opts, path, raw, &result, err);
 	if (r < 0) {
 		struct nd_error e = {0};
 		/* setup rolled itself back; the reservation goes too. */

@@ -54,7 +54,7 @@ int admin_detach_one(struct admin_ctx *ctx, const char *container_id, struct nd_
 		return r;
 	tpath = teardown_path(&a);
 	raw = json_object_to_json_string_ext(a.request, JSON_C_TO_STRING_PLAIN);
-	r = tpath ? netd_teardown(&ctx->opts, tpath, raw, strlen(raw), err) : -ENOMEM;
+	r = tpath ? netd_teardown_text(&ctx->opts, tpath, raw, err) : -ENOMEM;
 	if (r < 0) {
 		nd_error_prefix(err, "detach %s from network \"%s\"", admin_att_nsname(&a), a.network);
 		admin_att_done(&a);
@@ -81,7 +81,7 @@ int admin_reattach_one(struct admin_ctx *ctx, const char *container_id, struct n
 		goto out;
 	}
 	old = json_object_to_json_string_ext(a.request, JSON_C_TO_STRING_PLAIN);
-	if ((r = netd_teardown(&ctx->opts, tpath, old, strlen(old), err)) < 0)
+	if ((r = netd_teardown_text(&ctx->opts, tpath, old, err)) < 0)
 		goto out;
 	/* Keep the MAC the namespace had, so neighbours' caches stay right. */
 	att = ju_get(ju_get(a.request, "networks"), a.network);
@@ -92,7 +92,7 @@ int admin_reattach_one(struct admin_ctx *ctx, const char *container_id, struct n
 		r = -ENOMEM;
 		goto out;
 	}
-	if ((r = netd_setup(&ctx->opts, tpath, raw, strlen(raw), &result, err)) < 0)
+	if ((r = netd_setup_text(&ctx->opts, tpath, raw, &result, err)) < 0)
 		goto out;
 	{
 		char mac[18];

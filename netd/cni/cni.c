@@ -161,7 +161,7 @@ static int remove_attachment(const struct netd_opts *o, struct cni_dir *d, struc
 	struct nd_error ne = {0};
 
 	if (rec->request &&
-	    netd_teardown(o, netns, rec->request, strlen(rec->request), &ne) < 0) {
+	    netd_teardown_text(o, netns, rec->request, &ne) < 0) {
 		char what[400];
 		snprintf(what, sizeof(what), "teardown of container %s interface %s failed",
 			 rec->container_id, rec->ifname);
@@ -226,7 +226,7 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 		return -1;
 	log_debug("netavark request: %s", rec->request);
 
-	r = netd_setup(o, p->netns, rec->request, strlen(rec->request), &nv, &ne);
+	r = netd_setup_text(o, p->netns, rec->request, &nv, &ne);
 	if (r < 0) {
 		struct cni_error ignore = {0};
 		cni_store_remove(d->store, rec);
@@ -301,7 +301,7 @@ static int cmd_del(const struct cni_config *cfg, const struct cni_params *p,
 	}
 	if (!req)
 		return cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
-	if (netd_teardown(o, "", req, strlen(req), &ne) < 0)
+	if (netd_teardown_text(o, "", req, &ne) < 0)
 		return from_netd(err, &ne, "netd teardown failed");
 	return 0;
 }

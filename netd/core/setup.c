@@ -130,35 +130,79 @@ static int run_step(struct exec_ctx *c, const struct fw_driver *fw, const struct
 	return -EINVAL;
 }
 
-int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
+/*
+ * The request of the netavark protocol, parsed once. A namespace netd_setup()
+ * or netd_teardown() would refuse is reported before a bad request, as
+ * those report it (@gone_ok: a namespace that no longer exists is no error).
+ */
+static int cmd_request(const struct netd_opts *opts, const char *netns_path, bool gone_ok,
+		       struct nd_request **ret, struct nd_error *err)
 {
 	_cleanup_free_ char *raw = NULL;
+	_cleanup_close_ int ns = -1;
 	size_t len;
 	int r;
 
 	r = cmd_read_input(opts, &raw, &len, err);
 	if (r < 0)
 		return r;
-	return netd_setup(opts, netns_path, raw, len, NULL, err);
+	ns = netns_open_container(netns_path, NULL);
+	if (ns < 0 && !(gone_ok && ns == -ENOENT))
+		return netns_error(err, ns, netns_path);
+	return request_parse(raw, len, ret, err);
 }
 
-int netd_setup(const struct netd_opts *opts, const char *netns_path, const char *raw, size_t len,
-	       json_object **ret_result, struct nd_error *err)
+int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
 {
 	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
+	int r;
+
+	r = cmd_request(opts, netns_path, false, &req, err);
+	if (r < 0)
+		return r;
+	return netd_setup(opts, netns_path, req, NULL, err);
+}
+
+int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
+{
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
+	int r;
+
+	r = cmd_request(opts, netns_path, true, &req, err);
+	if (r < 0)
+		return r;
+	return netd_teardown(opts, netns_path, req, err);
+}
+
+/* The result on stdout, one line. Return: 0 or -EIO / -ENOMEM. */
+static int print_result(const struct nd_result *res)
+{
+	json_object *o = result_to_json(res);
+	int r;
+
+	if (!o)
+		return -ENOMEM;
+	r = result_print(o);
+	json_object_put(o);
+	return r;
+}
+
+int netd_setup(const struct netd_opts *opts, const char *netns_path, const struct nd_request *req,
+	       struct nd_result **ret, struct nd_error *err)
+{
+	_cleanup_(nd_result_freep) struct nd_result *res = NULL;
 	_cleanup_close_ int ctr_ns = -1, host_ns = -1, lock = -1;
 	_cleanup_free_ struct attach_rt *rt = NULL;
 	const struct fw_driver *fw = fw_lookup(opts->fw_driver);
 	struct plan plan = {0};
 	struct exec_ctx c = {0};
 	_cleanup_(exec_signals_release) struct exec_signals sigs = {0};
-	json_object *res;
 	int r;
 
 	ctr_ns = netns_open_container(netns_path, NULL);
 	if (ctr_ns < 0)
 		return netns_error(err, ctr_ns, netns_path);
-	if ((r = request_parse(raw, len, &req, err)) < 0)
+	if ((r = request_validate(req, err)) < 0)
 		return r;
 	if (!opts->config_dir)
 		return nd_error_set(err, -EINVAL, "--config not specified but required for netd setup");
@@ -216,19 +260,19 @@ int netd_setup(const struct netd_opts *opts, const char *netns_path, const char 
 			goto out;
 		}
 	}
-	res = result_setup(req, rt);
-	if (ret_result) {
-		*ret_result = res;
-		r = 0;
-	} else {
-		r = result_print(res);
-		json_object_put(res);
-	}
+	r = result_setup(req, rt, &res);
 	if (r < 0) {
+		nd_error_set(err, r, "failed to build the result: %s", strerror(-r));
+		exec_unwind(&c);
+		goto out;
+	}
+	if (!ret && (r = print_result(res)) < 0) {
 		nd_error_set(err, r, "failed to write the result to stdout");
 		exec_unwind(&c);
 		goto out;
 	}
+	if (ret)
+		*ret = TAKE_PTR(res);
 	log_info("container %s set up on %zu network(s)", req->container_id, req->n_attach);
 out:
 	nlx_free(c.host);

@@ -187,22 +187,10 @@ static void warn_no_record(const struct nd_request *req, bool ports)
 		 off ? hosts : " (none named)", ports ? "" : "published ports and ");
 }
 
-int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
+int netd_teardown(const struct netd_opts *opts, const char *netns_path,
+		  const struct nd_request *req, struct nd_error *err)
 {
-	_cleanup_free_ char *raw = NULL;
-	size_t len;
-	int r;
-
-	r = cmd_read_input(opts, &raw, &len, err);
-	if (r < 0)
-		return r;
-	return netd_teardown(opts, netns_path, raw, len, err);
-}
-
-int netd_teardown(const struct netd_opts *opts, const char *netns_path, const char *raw, size_t len,
-		  struct nd_error *err)
-{
-	_cleanup_(nd_request_freep) struct nd_request *req = NULL, *recorded = NULL;
+	_cleanup_(nd_request_freep) struct nd_request *recorded = NULL;
 	_cleanup_free_ char *state = NULL;
 	_cleanup_close_ int ctr_ns = -1, host_ns = -1, lock = -1;
 	const struct fw_driver *fw = fw_lookup(opts->fw_driver);
@@ -218,7 +206,7 @@ int netd_teardown(const struct netd_opts *opts, const char *netns_path, const ch
 			 netns_path);
 	else if (ctr_ns < 0)
 		return netns_error(err, ctr_ns, netns_path);
-	if ((r = request_parse(raw, len, &req, err)) < 0)
+	if ((r = request_validate(req, err)) < 0)
 		return r;
 	if (!opts->config_dir)
 		return nd_error_set(err, -EINVAL,
