@@ -204,3 +204,5 @@ static inline void nd_request_freep(struct nd_request **r)
 
 const char *nd_proto_name(enum nd_proto p);
 const char *nd_isolate_name(enum nd_isolate i);
+/* netavark's word for a route type ("unicast", "blackhole", ...). */
+const char *nd_route_type_name(enum nd_route_type t);

@@ -130,6 +130,60 @@ static int parse_bool_option(const char *val, bool *ret)
 	return 0;
 }
 
+/* Subnet @s as given (@text): no host bits, room for a gateway and a container. */
+static int check_subnet_prefix(const struct nd_subnet *s, const char *fp, const char *text,
+			       struct nd_error *err)
+{
+	char buf[ND_ADDRSTRLEN];
+
+	if (nd_prefix_has_host_bits(&s->subnet)) {
+		struct nd_prefix fixed = s->subnet;
+		nd_prefix_network(&fixed);
+		return nd_error_set(err, -EINVAL, "%s: \"%s\" has host bits set (the network is %s)",
+				    fp, text, nd_prefix_str(&fixed, buf));
+	}
+	if ((s->subnet.addr.family == AF_INET && s->subnet.len > 30) ||
+	    (s->subnet.addr.family == AF_INET6 && s->subnet.len > 126))
+		return nd_error_set(err, -EINVAL,
+				    "%s: \"%s\" is too small to hold a gateway and a container",
+				    fp, text);
+	return 0;
+}
+
+/* Address @ip (a gateway when @gateway, else a lease range end) inside subnet @s. */
+static int check_in_subnet(const struct nd_subnet *s, const struct nd_ip *ip, bool gateway,
+			   const char *ip_path, struct nd_error *err)
+{
+	char buf[ND_ADDRSTRLEN], gbuf[ND_ADDRSTRLEN];
+
+	if (!nd_prefix_contains(&s->subnet, ip))
+		return nd_error_set(err, -EINVAL, "%s: %s is not inside subnet %s", ip_path,
+				    nd_ip_str(ip, gbuf), nd_prefix_str(&s->subnet, buf));
+	if (gateway && nd_prefix_is_network_or_broadcast(&s->subnet, ip))
+		return nd_error_set(err, -EINVAL, "%s: %s is the network or broadcast address of %s",
+				    ip_path, nd_ip_str(ip, gbuf), nd_prefix_str(&s->subnet, buf));
+	return 0;
+}
+
+/* Subnet @i of @net against the ones before it: duplicate and overlapping subnets are ambiguous for IPAM. */
+static int check_subnet_unique(const struct nd_network *net, size_t i, const char *fp,
+			       struct nd_error *err)
+{
+	const struct nd_subnet *s = &net->subnets[i];
+	char buf[ND_ADDRSTRLEN], b2[ND_ADDRSTRLEN];
+
+	for (size_t j = 0; j < i; j++) {
+		if (nd_prefix_equal(&net->subnets[j].subnet, &s->subnet))
+			return nd_error_set(err, -EINVAL, "%s: duplicate subnet %s", fp,
+					    nd_prefix_str(&s->subnet, buf));
+		if (nd_prefix_overlaps(&net->subnets[j].subnet, &s->subnet))
+			return nd_error_set(err, -EINVAL, "%s: subnet %s overlaps subnet %s", fp,
+					    nd_prefix_str(&s->subnet, buf),
+					    nd_prefix_str(&net->subnets[j].subnet, b2));
+	}
+	return 0;
+}
+
 static int parse_subnets(json_object *obj, const char *path, struct nd_network *net,
 			 struct nd_error *err)
 {
@@ -153,7 +207,6 @@ static int parse_subnets(json_object *obj, const char *path, struct nd_network *
 		_cleanup_free_ char *fp = ju_path_key(sp, "subnet");
 		struct nd_subnet *s = &net->subnets[i];
 		json_object *so = json_object_array_get_idx(arr, i), *v, *lr;
-		char buf[ND_ADDRSTRLEN], gbuf[ND_ADDRSTRLEN];
 
 		r = ju_expect_type(so, json_type_object, sp, err);
 		if (r < 0)
@@ -162,37 +215,18 @@ static int parse_subnets(json_object *obj, const char *path, struct nd_network *
 		if (!v)
 			return nd_error_set(err, -EINVAL, "%s: required field is missing", fp);
 		r = ju_value_prefix(v, fp, &s->subnet, err);
+		if (r == 0)
+			r = check_subnet_prefix(s, fp, json_object_get_string(v), err);
 		if (r < 0)
 			return r;
-		if (nd_prefix_has_host_bits(&s->subnet)) {
-			struct nd_prefix fixed = s->subnet;
-			nd_prefix_network(&fixed);
-			return nd_error_set(err, -EINVAL,
-					    "%s: \"%s\" has host bits set (the network is %s)",
-					    fp, json_object_get_string(v),
-					    nd_prefix_str(&fixed, buf));
-		}
-		if ((s->subnet.addr.family == AF_INET && s->subnet.len > 30) ||
-		    (s->subnet.addr.family == AF_INET6 && s->subnet.len > 126))
-			return nd_error_set(err, -EINVAL,
-					    "%s: \"%s\" is too small to hold a gateway and a container",
-					    fp, json_object_get_string(v));
 		v = ju_get(so, "gateway");
 		if (v) {
 			_cleanup_free_ char *gp = ju_path_key(sp, "gateway");
 			r = ju_value_ip(v, gp, &s->gateway, err);
+			if (r == 0)
+				r = check_in_subnet(s, &s->gateway, true, gp, err);
 			if (r < 0)
 				return r;
-			if (!nd_prefix_contains(&s->subnet, &s->gateway))
-				return nd_error_set(err, -EINVAL,
-						    "%s: %s is not inside subnet %s", gp,
-						    nd_ip_str(&s->gateway, gbuf),
-						    nd_prefix_str(&s->subnet, buf));
-			if (nd_prefix_is_network_or_broadcast(&s->subnet, &s->gateway))
-				return nd_error_set(err, -EINVAL,
-						    "%s: %s is the network or broadcast address of %s",
-						    gp, nd_ip_str(&s->gateway, gbuf),
-						    nd_prefix_str(&s->subnet, buf));
 			s->has_gateway = true;
 		}
 		r = ju_object(so, "lease_range", false, sp, &lr, err);
@@ -209,29 +243,47 @@ static int parse_subnets(json_object *obj, const char *path, struct nd_network *
 				if (!v)
 					continue;
 				r = ju_value_ip(v, ep, ends[k].ip, err);
+				if (r == 0)
+					r = check_in_subnet(s, ends[k].ip, false, ep, err);
 				if (r < 0)
 					return r;
-				if (!nd_prefix_contains(&s->subnet, ends[k].ip))
-					return nd_error_set(err, -EINVAL,
-							    "%s: %s is not inside subnet %s", ep,
-							    nd_ip_str(ends[k].ip, gbuf),
-							    nd_prefix_str(&s->subnet, buf));
 			}
 			s->has_lease_range = true;
 		}
-		/* Duplicate and overlapping subnets are ambiguous for IPAM. */
-		for (size_t j = 0; j < i; j++) {
-			char b2[ND_ADDRSTRLEN];
-			if (nd_prefix_equal(&net->subnets[j].subnet, &s->subnet))
-				return nd_error_set(err, -EINVAL, "%s: duplicate subnet %s", fp,
-						    nd_prefix_str(&s->subnet, buf));
-			if (nd_prefix_overlaps(&net->subnets[j].subnet, &s->subnet))
-				return nd_error_set(err, -EINVAL,
-						    "%s: subnet %s overlaps subnet %s", fp,
-						    nd_prefix_str(&s->subnet, buf),
-						    nd_prefix_str(&net->subnets[j].subnet, b2));
-		}
+		r = check_subnet_unique(net, i, fp, err);
+		if (r < 0)
+			return r;
 	}
+	return 0;
+}
+
+/* A route's gateway is of its destination's family (@dst_text: the destination as given). */
+static int check_route_gateway(const struct nd_route *rt, const char *gp, const char *dst_text,
+			       struct nd_error *err)
+{
+	char buf[ND_ADDRSTRLEN];
+
+	if (rt->gateway.family != rt->dst.addr.family)
+		return nd_error_set(err, -EINVAL,
+				    "%s: gateway %s is not of the same IP family as destination %s",
+				    gp, nd_ip_str(&rt->gateway, buf), dst_text);
+	return 0;
+}
+
+/* Unicast routes have a gateway, the others none (@type_text: the type as given). */
+static int check_route_type(const struct nd_route *rt, const char *rp, const char *type_text,
+			    struct nd_error *err)
+{
+	char buf[ND_ADDRSTRLEN];
+
+	if (rt->type == ND_ROUTE_UNICAST && !rt->has_gateway)
+		return nd_error_set(err, -EINVAL,
+				    "%s: route to %s requires a gateway for type unicast",
+				    rp, nd_prefix_str(&rt->dst, buf));
+	if (rt->type != ND_ROUTE_UNICAST && rt->has_gateway)
+		return nd_error_set(err, -EINVAL,
+				    "%s: route to %s of type %s must not have a gateway",
+				    rp, nd_prefix_str(&rt->dst, buf), type_text);
 	return 0;
 }
 
@@ -264,7 +316,6 @@ static int parse_routes(json_object *obj, const char *path, struct nd_network *n
 		_cleanup_free_ char *type = NULL;
 		struct nd_route *rt = &net->routes[i];
 		json_object *ro = json_object_array_get_idx(arr, i), *v;
-		char buf[ND_ADDRSTRLEN];
 		int64_t metric;
 		bool found = false;
 
@@ -287,13 +338,11 @@ static int parse_routes(json_object *obj, const char *path, struct nd_network *n
 		if (v) {
 			_cleanup_free_ char *gp = ju_path_key(rp, "gateway");
 			r = ju_value_ip(v, gp, &rt->gateway, err);
+			if (r == 0)
+				r = check_route_gateway(rt, gp, json_object_get_string(ju_get(ro, "destination")),
+							err);
 			if (r < 0)
 				return r;
-			if (rt->gateway.family != rt->dst.addr.family)
-				return nd_error_set(err, -EINVAL,
-						    "%s: gateway %s is not of the same IP family as destination %s",
-						    gp, nd_ip_str(&rt->gateway, buf),
-						    json_object_get_string(ju_get(ro, "destination")));
 			rt->has_gateway = true;
 		}
 		r = ju_int(ro, "metric", false, 0, UINT32_MAX, rp, &metric, &rt->has_metric, err);
@@ -317,14 +366,9 @@ static int parse_routes(json_object *obj, const char *path, struct nd_network *n
 						    tp, type);
 			}
 		}
-		if (rt->type == ND_ROUTE_UNICAST && !rt->has_gateway)
-			return nd_error_set(err, -EINVAL,
-					    "%s: route to %s requires a gateway for type unicast",
-					    rp, nd_prefix_str(&rt->dst, buf));
-		if (rt->type != ND_ROUTE_UNICAST && rt->has_gateway)
-			return nd_error_set(err, -EINVAL,
-					    "%s: route to %s of type %s must not have a gateway",
-					    rp, nd_prefix_str(&rt->dst, buf), type);
+		r = check_route_type(rt, rp, type, err);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
@@ -481,6 +525,8 @@ static int parse_options(json_object *obj, const char *path, struct nd_network *
 	return 0;
 }
 
+static int set_ipam(struct nd_network *net, const char *p, const char *driver, struct nd_error *err);
+
 static int parse_ipam(json_object *obj, const char *path, struct nd_network *net,
 		      struct nd_error *err)
 {
@@ -500,6 +546,12 @@ static int parse_ipam(json_object *obj, const char *path, struct nd_network *net
 	r = ju_string(ipam, "driver", false, p, &driver, err);
 	if (r < 0 || !driver)
 		return r;
+	return set_ipam(net, p, driver, err);
+}
+
+/* ipam_options.driver (@p: the path of ipam_options). */
+static int set_ipam(struct nd_network *net, const char *p, const char *driver, struct nd_error *err)
+{
 	if (strcmp(driver, "host-local") == 0)
 		net->ipam = ND_IPAM_HOST_LOCAL;
 	else if (strcmp(driver, "none") == 0)
@@ -513,10 +565,34 @@ static int parse_ipam(json_object *obj, const char *path, struct nd_network *net
 	return 0;
 }
 
+/* The name becomes file names (DNS, network store): Podman's rule, bounded. The driver's kind. */
+static int set_name_and_driver(struct nd_network *net, const char *path, struct nd_error *err)
+{
+	_cleanup_free_ char *np = ju_path_key(path, "name");
+	int r;
+
+	if (!np)
+		return -ENOMEM;
+	if ((r = nd_network_name_check(np, net->name, err)) < 0)
+		return r;
+	if (strcmp(net->driver_name, "bridge") == 0)
+		net->driver = ND_DRIVER_BRIDGE;
+	else if (strcmp(net->driver_name, "macvlan") == 0)
+		net->driver = ND_DRIVER_MACVLAN;
+	else if (strcmp(net->driver_name, "ipvlan") == 0)
+		net->driver = ND_DRIVER_IPVLAN;
+	else if (net->driver_name[0] == '\0')
+		return nd_error_set(err, -EINVAL, "%s.driver: is empty", path);
+	else
+		net->driver = ND_DRIVER_PLUGIN;
+	return 0;
+}
+
+static int check_network(const struct nd_network *net, const char *path, struct nd_error *err);
+
 int network_parse(json_object *obj, const char *path, struct nd_network *net,
 		  struct nd_error *err)
 {
-	const char *why;
 	int r;
 
 	r = ju_expect_type(obj, json_type_object, path, err);
@@ -539,23 +615,8 @@ int network_parse(json_object *obj, const char *path, struct nd_network *net,
 	}
 	if ((r = ju_string_map(obj, "labels", false, path, &net->labels, &net->n_labels, err)) < 0)
 		return r;
-	{
-		/* The name becomes file names (DNS, network store): Podman's rule, bounded. */
-		_cleanup_free_ char *np = ju_path_key(path, "name");
-		if ((r = nd_network_name_check(np, net->name, err)) < 0)
-			return r;
-	}
-
-	if (strcmp(net->driver_name, "bridge") == 0)
-		net->driver = ND_DRIVER_BRIDGE;
-	else if (strcmp(net->driver_name, "macvlan") == 0)
-		net->driver = ND_DRIVER_MACVLAN;
-	else if (strcmp(net->driver_name, "ipvlan") == 0)
-		net->driver = ND_DRIVER_IPVLAN;
-	else if (net->driver_name[0] == '\0')
-		return nd_error_set(err, -EINVAL, "%s.driver: is empty", path);
-	else
-		net->driver = ND_DRIVER_PLUGIN;
+	if ((r = set_name_and_driver(net, path, err)) < 0)
+		return r;
 
 	if ((r = parse_subnets(obj, path, net, err)) < 0 ||
 	    (r = parse_routes(obj, path, net, err)) < 0 ||
@@ -564,6 +625,13 @@ int network_parse(json_object *obj, const char *path, struct nd_network *net,
 	    (r = parse_options(obj, path, net, err)) < 0 ||
 	    (r = parse_ipam(obj, path, net, err)) < 0)
 		return r;
+	return check_network(net, path, err);
+}
+
+/* The checks of a whole network, after all its fields are set. */
+static int check_network(const struct nd_network *net, const char *path, struct nd_error *err)
+{
+	const char *why;
 
 	if (net->network_interface && net->network_interface[0] &&
 	    !ju_ifname_valid(net->network_interface, &why))
@@ -602,4 +670,87 @@ void network_done(struct nd_network *net)
 	nd_kv_free(net->options, net->n_options);
 	nd_kv_free(net->labels, net->n_labels);
 	nd_kv_free(net->ipam_options, net->n_ipam_options);
+}
+
+/* A copy of @n items of @size bytes (NULL for none); -ENOMEM. */
+static int copy_array(void **ret, const void *src, size_t n, size_t size)
+{
+	*ret = NULL;
+	if (!n)
+		return 0;
+	*ret = malloc(n * size);
+	if (!*ret)
+		return -ENOMEM;
+	memcpy(*ret, src, n * size);
+	return 0;
+}
+
+int network_from_def(const struct nd_network_def *def, const char *path, struct nd_network *net,
+		     struct nd_error *err)
+{
+	_cleanup_free_ char *sp = ju_path_key(path, "subnets");
+	_cleanup_free_ char *rp = ju_path_key(path, "routes");
+	_cleanup_free_ char *op = ju_path_key(path, "options");
+	_cleanup_free_ char *ip = ju_path_key(path, "ipam_options");
+	char buf[ND_ADDRSTRLEN];
+	int r;
+
+	if (!sp || !rp || !op || !ip)
+		return -ENOMEM;
+	if (!def->name || !def->id || !def->driver)
+		return nd_error_set(err, -EINVAL, "%s: a network needs a name, an id and a driver", path);
+	if (!(net->name = strdup(def->name)) || !(net->id = strdup(def->id)) ||
+	    !(net->driver_name = strdup(def->driver)) ||
+	    (def->network_interface && !(net->network_interface = strdup(def->network_interface))))
+		return -ENOMEM;
+	net->dns_enabled = def->dns_enabled;
+	net->internal = def->internal;
+	net->ipv6_enabled = def->ipv6_enabled;
+	if ((r = set_name_and_driver(net, path, err)) < 0)
+		return r;
+	if ((r = copy_array((void **)&net->subnets, def->subnets, def->n_subnets,
+			    sizeof(*net->subnets))) < 0 ||
+	    (r = copy_array((void **)&net->routes, def->routes, def->n_routes,
+			    sizeof(*net->routes))) < 0 ||
+	    (r = copy_array((void **)&net->dns_servers, def->dns_servers, def->n_dns_servers,
+			    sizeof(*net->dns_servers))) < 0)
+		return r;
+	net->n_subnets = def->n_subnets;
+	net->n_routes = def->n_routes;
+	net->n_dns_servers = def->n_dns_servers;
+	for (size_t i = 0; i < net->n_subnets; i++) {
+		_cleanup_free_ char *p = ju_path_idx(sp, i), *fp = ju_path_key(p, "subnet");
+		struct nd_subnet *s = &net->subnets[i];
+		if (!fp)
+			return -ENOMEM;
+		if ((r = check_subnet_prefix(s, fp, nd_prefix_str(&s->subnet, buf), err)) < 0 ||
+		    (s->has_gateway && (r = check_in_subnet(s, &s->gateway, true, p, err)) < 0) ||
+		    (s->has_lease_range && s->lease_start.family &&
+		     (r = check_in_subnet(s, &s->lease_start, false, p, err)) < 0) ||
+		    (s->has_lease_range && s->lease_end.family &&
+		     (r = check_in_subnet(s, &s->lease_end, false, p, err)) < 0) ||
+		    (r = check_subnet_unique(net, i, fp, err)) < 0)
+			return r;
+	}
+	for (size_t i = 0; i < net->n_routes; i++) {
+		_cleanup_free_ char *p = ju_path_idx(rp, i);
+		struct nd_route *rt = &net->routes[i];
+		if (!p)
+			return -ENOMEM;
+		nd_prefix_network(&rt->dst);
+		if ((rt->has_gateway &&
+		     (r = check_route_gateway(rt, p, nd_prefix_str(&rt->dst, buf), err)) < 0) ||
+		    (r = check_route_type(rt, p, nd_route_type_name(rt->type), err)) < 0)
+			return r;
+	}
+	network_options_default(net);
+	for (size_t i = 0; i < def->n_options; i++)
+		if ((r = network_option_set(net, op, def->options[i].key, def->options[i].value, err)) < 0)
+			return r;
+	net->ipam = ND_IPAM_HOST_LOCAL;
+	if (def->ipam_driver &&
+	    ((r = set_ipam(net, ip, def->ipam_driver, err)) < 0 ||
+	     (r = nd_kv_set(&net->ipam_options, &net->n_ipam_options, "driver", def->ipam_driver)) < 0))
+		return r;
+	return check_network(net, path, err);
 }

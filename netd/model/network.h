@@ -4,6 +4,7 @@
 
 #include <json-c/json.h>
 
+#include "build.h"
 #include "model.h"
 #include "shared/error.h"
 
@@ -40,3 +41,11 @@ bool network_has_family(const struct nd_network *net, int family);
 
 /* Parse an "aa:bb:cc:dd:ee:ff" or "aa-bb-..." MAC. Return: 0 or -EINVAL. */
 int mac_parse(const char *s, uint8_t mac[6]);
+
+/**
+ * network_from_def() - fill @net (zeroed) from @def, with network_parse()'s checks
+ * @path:	its path for messages, e.g. "network_info.podman"
+ * Return: 0, or a negative code with @err; @net is then for network_done().
+ */
+int network_from_def(const struct nd_network_def *def, const char *path, struct nd_network *net,
+		     struct nd_error *err);

@@ -86,17 +86,6 @@ static json_object *subnet(struct builder *b, const struct nd_subnet *s)
 	return o;
 }
 
-static const char *route_type_name(enum nd_route_type t)
-{
-	switch (t) {
-	case ND_ROUTE_UNICAST: return "unicast";
-	case ND_ROUTE_BLACKHOLE: return "blackhole";
-	case ND_ROUTE_UNREACHABLE: return "unreachable";
-	case ND_ROUTE_PROHIBIT: return "prohibit";
-	}
-	return "unicast";
-}
-
 static json_object *route(struct builder *b, const struct nd_route *rt)
 {
 	json_object *o = json_object_new_object();
@@ -107,7 +96,7 @@ static json_object *route(struct builder *b, const struct nd_route *rt)
 	if (rt->has_metric)
 		put(b, o, "metric", json_object_new_int64(rt->metric));
 	if (rt->type != ND_ROUTE_UNICAST)
-		put(b, o, "route_type", str(route_type_name(rt->type)));
+		put(b, o, "route_type", str(nd_route_type_name(rt->type)));
 	return o;
 }
 

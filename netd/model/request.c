@@ -23,6 +23,17 @@ const char *nd_proto_name(enum nd_proto p)
 	return "?";
 }
 
+const char *nd_route_type_name(enum nd_route_type t)
+{
+	switch (t) {
+	case ND_ROUTE_UNICAST: return "unicast";
+	case ND_ROUTE_BLACKHOLE: return "blackhole";
+	case ND_ROUTE_UNREACHABLE: return "unreachable";
+	case ND_ROUTE_PROHIBIT: return "prohibit";
+	}
+	return "?";
+}
+
 const char *nd_isolate_name(enum nd_isolate i)
 {
 	switch (i) {
@@ -185,8 +196,8 @@ static int parse_attach(json_object *o, const char *netname, const char *path,
 	return ipam_assign(a, a->static_ips, a->n_static_ips, path, err);
 }
 
-static int check_attach_unique(const struct nd_request *req, size_t i, const char *path,
-			       struct nd_error *err)
+int request_attach_unique(const struct nd_request *req, size_t i, const char *path,
+			  struct nd_error *err)
 {
 	const struct nd_attach *a = &req->attach[i];
 
@@ -244,7 +255,7 @@ static int parse_network(const char *key, json_object *val, size_t i, void *arg)
 	}
 	r = parse_attach(val, name, p, req, &req->attach[i], err);
 	if (r == 0)
-		r = check_attach_unique(req, i, p, err);
+		r = request_attach_unique(req, i, p, err);
 	return r;
 }
 

@@ -31,5 +31,13 @@ int request_parse(const char *buf, size_t len, struct nd_request **ret, struct n
  */
 int request_validate(const struct nd_request *req, struct nd_error *err);
 
+/*
+ * Attachment @i against the ones before it: no network, interface name or
+ * host interface name twice (@path names attachment @i in messages).
+ * Return: 0 or -EINVAL with @err set.
+ */
+int request_attach_unique(const struct nd_request *req, size_t i, const char *path,
+			  struct nd_error *err);
+
 /* Find a network of the request by name (NULL if absent). */
 const struct nd_network *request_network(const struct nd_request *r, const char *name);

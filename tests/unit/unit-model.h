@@ -57,6 +57,45 @@ static inline bool um_ips(const char *what, const struct nd_ip *a, size_t na,
 	return ok;
 }
 
+static inline bool um_ip_opt(bool has_a, const struct nd_ip *a, bool has_b, const struct nd_ip *b)
+{
+	return has_a == has_b && (!has_a || nd_ip_equal(a, b));
+}
+
+static inline bool um_subnets(const struct nd_network *a, const struct nd_network *b)
+{
+	bool ok = um_n("subnets", a->n_subnets, b->n_subnets);
+
+	for (size_t i = 0; ok && i < a->n_subnets; i++) {
+		const struct nd_subnet *x = &a->subnets[i], *y = &b->subnets[i];
+		ok = nd_prefix_equal(&x->subnet, &y->subnet) && x->subnet.len == y->subnet.len &&
+		     um_ip_opt(x->has_gateway, &x->gateway, y->has_gateway, &y->gateway) &&
+		     x->has_lease_range == y->has_lease_range &&
+		     um_ip_opt(x->lease_start.family, &x->lease_start, y->lease_start.family,
+			       &y->lease_start) &&
+		     um_ip_opt(x->lease_end.family, &x->lease_end, y->lease_end.family, &y->lease_end);
+		if (!ok)
+			tap_diag("subnet %zu differs", i);
+	}
+	return ok;
+}
+
+static inline bool um_routes(const struct nd_network *a, const struct nd_network *b)
+{
+	bool ok = um_n("routes", a->n_routes, b->n_routes);
+
+	for (size_t i = 0; ok && i < a->n_routes; i++) {
+		const struct nd_route *x = &a->routes[i], *y = &b->routes[i];
+		ok = nd_prefix_equal(&x->dst, &y->dst) && x->dst.len == y->dst.len &&
+		     um_ip_opt(x->has_gateway, &x->gateway, y->has_gateway, &y->gateway) &&
+		     x->has_metric == y->has_metric && (!x->has_metric || x->metric == y->metric) &&
+		     x->type == y->type;
+		if (!ok)
+			tap_diag("route %zu differs", i);
+	}
+	return ok;
+}
+
 /* Everything but the strings and arrays, which are compared one by one. */
 static inline bool um_network(const struct nd_network *a, const struct nd_network *b)
 {
@@ -69,10 +108,8 @@ static inline bool um_network(const struct nd_network *a, const struct nd_networ
 	ok &= um_str("network_interface", a->network_interface, b->network_interface);
 	ok &= um_str("created", a->created, b->created);
 	ok &= um_str("vrf", a->vrf, b->vrf);
-	ok &= um_n("subnets", a->n_subnets, b->n_subnets) &&
-	      um_mem("subnets", a->subnets, b->subnets, a->n_subnets * sizeof(*a->subnets));
-	ok &= um_n("routes", a->n_routes, b->n_routes) &&
-	      um_mem("routes", a->routes, b->routes, a->n_routes * sizeof(*a->routes));
+	ok &= um_subnets(a, b);
+	ok &= um_routes(a, b);
 	ok &= um_ips("network_dns_servers", a->dns_servers, a->n_dns_servers, b->dns_servers,
 		     b->n_dns_servers);
 	ok &= um_kv("options", a->options, a->n_options, b->options, b->n_options);
@@ -133,8 +170,15 @@ static inline bool unit_model_equal(const struct nd_request *a, const struct nd_
 	ok &= um_n("attachments", a->n_attach, b->n_attach);
 	for (size_t i = 0; ok && i < a->n_attach; i++)
 		ok &= um_attach(a, &a->attach[i], b, &b->attach[i]);
-	ok &= um_n("ports", a->n_ports, b->n_ports) &&
-	      um_mem("ports", a->ports, b->ports, a->n_ports * sizeof(*a->ports));
+	ok &= um_n("ports", a->n_ports, b->n_ports);
+	for (size_t i = 0; ok && i < a->n_ports; i++) {
+		const struct nd_port *x = &a->ports[i], *y = &b->ports[i];
+		ok &= x->host_ip_kind == y->host_ip_kind && x->container_port == y->container_port &&
+		      x->host_port == y->host_port && x->range == y->range && x->proto == y->proto &&
+		      (x->host_ip_kind != ND_HOSTIP_ONE || nd_ip_equal(&x->host_ip, &y->host_ip));
+		if (!ok)
+			tap_diag("port %zu differs", i);
+	}
 	ok &= um_ips("dns_servers", a->dns_servers, a->n_dns_servers, b->dns_servers,
 		     b->n_dns_servers);
 	return ok;
