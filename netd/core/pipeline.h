@@ -44,15 +44,5 @@ int netd_teardown(const struct netd_opts *opts, const char *netns_path,
 
 int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err);
 
-/*
- * Transitional (pipeline-text.c), for the front ends that still build JSON
- * text: request_parse() of @text, then netd_setup()/netd_teardown(); the
- * result as result_to_json() writes it (@ret_result, the caller's).
- */
-int netd_setup_text(const struct netd_opts *opts, const char *netns_path, const char *text,
-		    json_object **ret_result, struct nd_error *err);
-int netd_teardown_text(const struct netd_opts *opts, const char *netns_path, const char *text,
-		       struct nd_error *err);
-
 int cmd_validate(const struct netd_opts *opts, struct nd_error *err);
 int cmd_create(const struct netd_opts *opts, struct nd_error *err);
