@@ -90,7 +90,11 @@ static void expect_invalid(const char *name, void (*spoil)(struct nd_request *),
 }
 
 static void bad_id(struct nd_request *r) { r->container_id[0] = '.'; }
-static void bad_name(struct nd_request *r) { strcpy(r->networks[0].name, "../x"); }
+static void bad_name(struct nd_request *r)
+{
+	free(r->networks[0].name);
+	r->networks[0].name = strdup("../x");
+}
 static void bad_ifname(struct nd_request *r) { strcpy(r->attach[0].interface_name, "a/b"); }
 static void same_ifname(struct nd_request *r) { strcpy(r->attach[1].interface_name, "eth0"); }
 static void gateway_addr(struct nd_request *r) { r->attach[0].addrs[0].addr.addr.b[3] = 1; }
