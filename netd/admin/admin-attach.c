@@ -378,7 +378,8 @@ static void print_summary(const struct admin_att *a, const struct nd_network *ne
 
 /* Under the lock: checks, allocation, the request, the reservation. */
 static int reserve(struct admin_ctx *ctx, const char *path, const char *nsname,
-		   const struct attach_args *args, char id[65], char **ret_raw, struct nd_error *err)
+		   const struct attach_args *args, char id[65], struct nd_request **ret_req,
+		   struct nd_error *err)
 {
 	_cleanup_close_ int lock = -1;
 	_cleanup_(nlx_freep) struct nlx *ns = NULL;
@@ -446,12 +447,13 @@ static int reserve(struct admin_ctx *ctx, const char *path, const char *nsname,
 	/* The request is validated here, before anything is reserved or changed. */
 	if ((r = admin_att_parse(&rec, err)) < 0)
 		goto out;
-	*ret_raw = strdup(json_object_to_json_string_ext(rec.request, JSON_C_TO_STRING_PLAIN));
-	if (!*ret_raw || (r = attstore_add(&atts, &rec)) < 0) {
+	if ((r = attstore_add(&atts, &rec)) < 0) {
 		r = -ENOMEM;
 		goto out;
 	}
 	r = attstore_save(ctx->opts.config_dir, &atts, err);
+	if (r == 0)	/* the store has the record now, with its parsed request */
+		*ret_req = TAKE_PTR(atts.v[atts.n - 1].req);
 out:
 	json_object_put(ips);
 	admin_att_done(&rec);
@@ -462,7 +464,8 @@ out:
 
 /* Record the attachment as set up (under the lock), then print it. */
 static int complete(struct admin_ctx *ctx, const char *path, const char *network, const char *id,
-		    const char *raw, json_object *result, bool print_json, struct nd_error *err)
+		    const struct nd_request *req, const struct nd_result *result, bool print_json,
+		    struct nd_error *err)
 {
 	struct admin_att a = { .netns = strdup(path), .network = strdup(network),
 			       .container_id = strdup(id), .state = ADMIN_ATT_ATTACHED };
@@ -471,13 +474,17 @@ static int complete(struct admin_ctx *ctx, const char *path, const char *network
 	admin_result_mac(result, network, a.mac);
 	r = attstore_commit(ctx->opts.config_dir, id, NULL, a.mac, err);
 	if (r == 0 && print_json) {
-		r = admin_print_json(result, false);
+		json_object *o = result_to_json(result);
+		r = o ? admin_print_json(o, false) : -ENOMEM;
+		json_object_put(o);
 	} else if (r == 0) {
-		a.request = json_tokener_parse(raw);
-		if (!a.netns || !a.network || !a.container_id || !a.request)
+		if (!a.netns || !a.network || !a.container_id) {
 			r = -ENOMEM;
-		else if ((r = admin_att_parse(&a, err)) == 0) {
-			print_summary(&a, a.req->attach[0].net, dns_server_runs(ctx->opts.config_dir), stdout);
+		} else {
+			/* Borrowed for the summary, given back before admin_att_done(). */
+			a.req = (struct nd_request *)req;
+			print_summary(&a, req->attach[0].net, dns_server_runs(ctx->opts.config_dir), stdout);
+			a.req = NULL;
 			r = fflush(stdout) == 0 ? 0 : -EIO;
 		}
 	}
@@ -499,9 +506,10 @@ int admin_cmd_attach(struct admin_ctx *ctx, int argc, char **argv, struct nd_err
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	_cleanup_free_ char *path = NULL, *nsname = NULL, *raw = NULL;
+	_cleanup_free_ char *path = NULL, *nsname = NULL;
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
+	_cleanup_(nd_result_freep) struct nd_result *result = NULL;
 	struct attach_args a = { .ports = json_object_new_array() };
-	json_object *result = NULL;
 	char id[65], *pos[1];
 	size_t n_pos;
 	int r;
@@ -524,12 +532,12 @@ int admin_cmd_attach(struct admin_ctx *ctx, int argc, char **argv, struct nd_err
 					 a.mac);
 	}
 	if (r < 0 || (r = admin_netns_resolve(pos[0], &path, &nsname, err)) < 0 ||
-	    (r = reserve(ctx, path, nsname, &a, id, &raw, err)) < 0) {
+	    (r = reserve(ctx, path, nsname, &a, id, &req, err)) < 0) {
 		json_object_put(a.ports);
 		return r;
 	}
 	json_object_put(a.ports);
-	r = netd_setup(&ctx->opts, path, raw, strlen(raw), &result, err);
+	r = netd_setup(&ctx->opts, path, req, &result, err);
 	if (r < 0) {
 		struct nd_error e = {0};
 		/* setup rolled itself back; the reservation goes too. */
@@ -538,8 +546,6 @@ int admin_cmd_attach(struct admin_ctx *ctx, int argc, char **argv, struct nd_err
 		nd_error_clear(&e);
 		return r;
 	}
-	r = complete(ctx, path, a.network, id, raw, result, a.json, err);
-	json_object_put(result);
-	return r;
+	return complete(ctx, path, a.network, id, req, result, a.json, err);
 }
 

@@ -16,6 +16,7 @@
 #include "pipeline.h"
 #include "jsonutil.h"
 #include "netns.h"
+#include "network.h"
 #include "state.h"
 #include "shared/cleanup.h"
 
@@ -47,14 +48,13 @@ int admin_detach_one(struct admin_ctx *ctx, const char *container_id, struct nd_
 {
 	_cleanup_free_ char *tpath = NULL;
 	struct admin_att a = {0};
-	const char *raw;
 	int r;
 
 	if ((r = attstore_fetch(ctx->opts.config_dir, container_id, &a, err)) < 0)
 		return r;
 	tpath = teardown_path(&a);
-	raw = json_object_to_json_string_ext(a.request, JSON_C_TO_STRING_PLAIN);
-	r = tpath ? netd_teardown(&ctx->opts, tpath, raw, strlen(raw), err) : -ENOMEM;
+	/* The request as setup got it, parsed when the store was read. */
+	r = tpath ? netd_teardown(&ctx->opts, tpath, a.req, err) : -ENOMEM;
 	if (r < 0) {
 		nd_error_prefix(err, "detach %s from network \"%s\"", admin_att_nsname(&a), a.network);
 		admin_att_done(&a);
@@ -66,10 +66,10 @@ int admin_detach_one(struct admin_ctx *ctx, const char *container_id, struct nd_
 
 int admin_reattach_one(struct admin_ctx *ctx, const char *container_id, struct nd_error *err)
 {
-	_cleanup_free_ char *tpath = NULL, *raw = NULL;
+	_cleanup_free_ char *tpath = NULL;
+	_cleanup_(nd_result_freep) struct nd_result *result = NULL;
 	struct admin_att a = {0};
-	json_object *result = NULL, *att;
-	const char *old;
+	json_object *att;
 	int r;
 
 	if ((r = attstore_fetch(ctx->opts.config_dir, container_id, &a, err)) < 0)
@@ -80,19 +80,22 @@ int admin_reattach_one(struct admin_ctx *ctx, const char *container_id, struct n
 				 "namespace %s no longer exists (or was created again); detach it", a.netns);
 		goto out;
 	}
-	old = json_object_to_json_string_ext(a.request, JSON_C_TO_STRING_PLAIN);
-	if ((r = netd_teardown(&ctx->opts, tpath, old, strlen(old), err)) < 0)
+	if ((r = netd_teardown(&ctx->opts, tpath, a.req, err)) < 0)
 		goto out;
-	/* Keep the MAC the namespace had, so neighbours' caches stay right. */
+	/* Keep the MAC the namespace had, so neighbours' caches stay right: in the model and the record. */
 	att = ju_get(ju_get(a.request, "networks"), a.network);
-	if (a.mac[0] && att && !ju_get(att, "static_mac"))
+	if (a.mac[0] && att && !ju_get(att, "static_mac")) {
+		struct nd_attach *at = &a.req->attach[0];
+		if (mac_parse(a.mac, at->mac) < 0) {
+			r = nd_error_set(err, -EINVAL,
+					 "networks.%s.static_mac: \"%s\" is not a MAC address (expected six hex pairs like 02:42:ac:11:00:02)",
+					 a.network, a.mac);
+			goto out;
+		}
+		at->has_mac = true;
 		json_object_object_add(att, "static_mac", json_object_new_string(a.mac));
-	raw = strdup(json_object_to_json_string_ext(a.request, JSON_C_TO_STRING_PLAIN));
-	if (!raw) {
-		r = -ENOMEM;
-		goto out;
 	}
-	if ((r = netd_setup(&ctx->opts, tpath, raw, strlen(raw), &result, err)) < 0)
+	if ((r = netd_setup(&ctx->opts, tpath, a.req, &result, err)) < 0)
 		goto out;
 	{
 		char mac[18];
@@ -100,7 +103,6 @@ int admin_reattach_one(struct admin_ctx *ctx, const char *container_id, struct n
 		r = attstore_commit(ctx->opts.config_dir, container_id, a.request, mac, err);
 	}
 out:
-	json_object_put(result);
 	admin_att_done(&a);
 	return r;
 }

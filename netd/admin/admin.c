@@ -211,18 +211,14 @@ bool admin_may_talk(const struct nd_network *a, const struct nd_network *b)
 	return a->isolate == ND_ISOLATE_FALSE || b->isolate == ND_ISOLATE_FALSE;
 }
 
-void admin_result_mac(json_object *res, const char *network, char out[18])
+void admin_result_mac(const struct nd_result *res, const char *network, char out[18])
 {
-	json_object *ifs = ju_get(ju_get(res, network), "interfaces");
-
 	out[0] = '\0';
-	if (ifs && json_object_is_type(ifs, json_type_object)) {
-		json_object_object_foreach(ifs, name, v) {
-			(void)name;
-			snprintf(out, 18, "%s", json_object_get_string(ju_get(v, "mac_address")));
-			break;
+	for (size_t i = 0; i < res->n_nets; i++)
+		if (strcmp(res->nets[i].network, network) == 0 && res->nets[i].n_ifaces) {
+			snprintf(out, 18, "%s", res->nets[i].ifaces[0].mac);
+			return;
 		}
-	}
 }
 
 int admin_table_init(struct admin_table *t, size_t cols, ...)

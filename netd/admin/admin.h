@@ -25,6 +25,7 @@
 
 #include "model.h"
 #include "nl.h"
+#include "result.h"
 #include "opts.h"
 #include "shared/error.h"
 
@@ -131,7 +132,7 @@ void admin_table_print(const struct admin_table *t, FILE *f);
 void admin_table_done(struct admin_table *t);
 
 /* The MAC of the one interface of @network in a setup result ("" if none). */
-void admin_result_mac(json_object *res, const char *network, char out[18]);
+void admin_result_mac(const struct nd_result *res, const char *network, char out[18]);
 
 /* Pretty (two-space) or compact JSON on stdout. Return: 0 or -EIO. */
 int admin_print_json(json_object *o, bool pretty);

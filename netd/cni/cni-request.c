@@ -1,142 +1,112 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cni-request.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "build.h"
+#include "request-json.h"
 #include "shared/cleanup.h"
 
-static json_object *ip_json(const struct nd_ip *ip)
+/* The network's options: what the CNI config says of mtu, metric, isolate. */
+static size_t network_options(const struct cni_config *cfg, struct nd_kv opts[3],
+			      char mtu[12], char metric[12])
 {
-	char b[ND_ADDRSTRLEN];
+	size_t n = 0;
 
-	return json_object_new_string(nd_ip_str(ip, b));
+	if (cfg->has_mtu) {
+		snprintf(mtu, 12, "%u", cfg->mtu);
+		opts[n++] = (struct nd_kv){ (char *)"mtu", mtu };
+	}
+	if (cfg->has_metric) {
+		snprintf(metric, 12, "%u", cfg->metric);
+		opts[n++] = (struct nd_kv){ (char *)"metric", metric };
+	}
+	if (cfg->has_isolate)
+		opts[n++] = (struct nd_kv){ (char *)"isolate", (char *)nd_isolate_name(cfg->isolate) };
+	return n;
 }
 
-static json_object *network_json(const struct cni_config *cfg, size_t n_ips)
+static int add_network(struct nd_request *req, const struct cni_config *cfg, size_t n_ips,
+		       struct nd_error *err)
 {
-	json_object *net = json_object_new_object(), *subnets = json_object_new_array();
-	json_object *routes = json_object_new_array(), *opts = json_object_new_object();
-	json_object *ipam = json_object_new_object();
-	char id[65], b[ND_ADDRSTRLEN];
+	_cleanup_free_ struct nd_subnet *subnets = calloc(cfg->n_subnets + 1, sizeof(*subnets));
+	_cleanup_free_ struct nd_route *routes = calloc(cfg->n_routes + 1, sizeof(*routes));
+	struct nd_kv opts[3];
+	char id[65], mtu[12], metric[12];
 	bool v6 = false;
 
+	if (!subnets || !routes)
+		return nd_error_set(err, -ENOMEM, "out of memory");
 	cni_network_id(cfg->name, id);
 	for (size_t i = 0; i < cfg->n_subnets; i++) {
 		const struct cni_subnet *s = &cfg->subnets[i];
-		json_object *o = json_object_new_object(), *lr = json_object_new_object();
-
 		v6 |= s->subnet.addr.family == AF_INET6;
-		json_object_object_add(o, "subnet",
-				       json_object_new_string(nd_prefix_str(&s->subnet, b)));
-		if (s->has_gateway)
-			json_object_object_add(o, "gateway", ip_json(&s->gateway));
-		json_object_object_add(lr, "start_ip", ip_json(&s->range_start));
-		json_object_object_add(lr, "end_ip", ip_json(&s->range_end));
-		json_object_object_add(o, "lease_range", lr);
-		json_object_array_add(subnets, o);
+		subnets[i] = (struct nd_subnet){
+			.subnet = s->subnet, .has_gateway = s->has_gateway, .gateway = s->gateway,
+			.has_lease_range = true, .lease_start = s->range_start,
+			.lease_end = s->range_end,
+		};
 	}
-	for (size_t i = 0; i < cfg->n_routes; i++) {
-		const struct cni_route *rt = &cfg->routes[i];
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "destination",
-				       json_object_new_string(nd_prefix_str(&rt->dst, b)));
-		json_object_object_add(o, "gateway", ip_json(&rt->gw));
-		json_object_array_add(routes, o);
-	}
-	if (cfg->has_mtu) {
-		snprintf(b, sizeof(b), "%u", cfg->mtu);
-		json_object_object_add(opts, "mtu", json_object_new_string(b));
-	}
-	if (cfg->has_metric) {
-		snprintf(b, sizeof(b), "%u", cfg->metric);
-		json_object_object_add(opts, "metric", json_object_new_string(b));
-	}
-	if (cfg->has_isolate)
-		json_object_object_add(opts, "isolate",
-				       json_object_new_string(nd_isolate_name(cfg->isolate)));
-	json_object_object_add(ipam, "driver", json_object_new_string(n_ips ? "host-local" : "none"));
-
-	json_object_object_add(net, "name", json_object_new_string(cfg->name));
-	json_object_object_add(net, "id", json_object_new_string(id));
-	json_object_object_add(net, "driver", json_object_new_string("bridge"));
-	json_object_object_add(net, "network_interface", json_object_new_string(cfg->bridge));
-	json_object_object_add(net, "subnets", subnets);
-	json_object_object_add(net, "routes", routes);
-	json_object_object_add(net, "ipv6_enabled", json_object_new_boolean(v6));
-	json_object_object_add(net, "internal", json_object_new_boolean(cfg->internal));
-	json_object_object_add(net, "dns_enabled", json_object_new_boolean(cfg->dns_enabled));
-	json_object_object_add(net, "options", opts);
-	json_object_object_add(net, "ipam_options", ipam);
-	return net;
+	for (size_t i = 0; i < cfg->n_routes; i++)
+		routes[i] = (struct nd_route){
+			.dst = cfg->routes[i].dst, .has_gateway = true, .gateway = cfg->routes[i].gw,
+		};
+	return request_add_network(req, &(struct nd_network_def){
+		.name = cfg->name, .id = id, .driver = "bridge", .network_interface = cfg->bridge,
+		.dns_enabled = cfg->dns_enabled, .internal = cfg->internal, .ipv6_enabled = v6,
+		.subnets = subnets, .n_subnets = cfg->n_subnets,
+		.routes = routes, .n_routes = cfg->n_routes,
+		.options = opts, .n_options = network_options(cfg, opts, mtu, metric),
+		.ipam_driver = n_ips ? "host-local" : "none",
+	}, err);
 }
 
-static json_object *ports_json(const struct cni_config *cfg)
+int cni_request_model(const struct cni_config *cfg, const struct cni_params *p,
+		      const struct nd_ip *ips, size_t n_ips, struct nd_request **ret,
+		      struct nd_error *err)
 {
-	json_object *arr = json_object_new_array();
-	char b[ND_ADDRSTRLEN];
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
+	const uint8_t *mac = cfg->has_mac ? cfg->mac : p->has_arg_mac ? p->arg_mac : NULL;
+	int r;
 
+	if ((r = request_new(p->container_id, p->pod_name ? p->pod_name : p->container_id, NULL,
+			     &req, err)) < 0 ||
+	    (r = add_network(req, cfg, n_ips, err)) < 0 ||
+	    (r = request_attach(req, &(struct nd_attach_def){
+		     .network = cfg->name, .interface_name = p->ifname,
+		     .static_ips = ips, .n_static_ips = n_ips, .mac = mac,
+		     .aliases = (const char *const *)cfg->aliases, .n_aliases = cfg->n_aliases,
+	     }, err)) < 0)
+		return r;
 	for (size_t i = 0; i < cfg->n_ports; i++) {
 		const struct cni_portmap *pm = &cfg->ports[i];
-		json_object *o = json_object_new_object();
-		const char *hip = "";
-
-		if (pm->host_ip_kind == ND_HOSTIP_ALL_V4)
-			hip = "0.0.0.0";
-		else if (pm->host_ip_kind == ND_HOSTIP_ALL_V6)
-			hip = "::";
-		else if (pm->host_ip_kind == ND_HOSTIP_ONE)
-			hip = nd_ip_str(&pm->host_ip, b);
-		json_object_object_add(o, "host_ip", json_object_new_string(hip));
-		json_object_object_add(o, "container_port", json_object_new_int(pm->container_port));
-		json_object_object_add(o, "host_port", json_object_new_int(pm->host_port));
-		json_object_object_add(o, "range", json_object_new_int(1));
-		json_object_object_add(o, "protocol", json_object_new_string(nd_proto_name(pm->proto)));
-		json_object_array_add(arr, o);
+		r = request_add_port(req, &(struct nd_port){
+			.host_ip_kind = pm->host_ip_kind, .host_ip = pm->host_ip,
+			.container_port = pm->container_port, .host_port = pm->host_port,
+			.range = 1, .proto = pm->proto,
+		}, err);
+		if (r < 0)
+			return r;
 	}
-	return arr;
+	for (size_t i = 0; cfg->dns_enabled && i < cfg->n_ctr_dns; i++)
+		if ((r = request_add_dns_server(req, &cfg->ctr_dns[i], err)) < 0)
+			return r;
+	*ret = TAKE_PTR(req);
+	return 0;
 }
 
 char *cni_request_build(const struct cni_config *cfg, const struct cni_params *p,
 			const struct nd_ip *ips, size_t n_ips)
 {
-	json_object *req = json_object_new_object(), *nets = json_object_new_object();
-	json_object *att = json_object_new_object(), *info = json_object_new_object();
-	json_object *sips = json_object_new_array(), *aliases = json_object_new_array();
-	const uint8_t *mac = cfg->has_mac ? cfg->mac : p->has_arg_mac ? p->arg_mac : NULL;
-	char *text;
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
+	struct nd_error err = {0};
+	char *text = NULL;
 
-	for (size_t i = 0; i < n_ips; i++)
-		json_object_array_add(sips, ip_json(&ips[i]));
-	for (size_t i = 0; i < cfg->n_aliases; i++)
-		json_object_array_add(aliases, json_object_new_string(cfg->aliases[i]));
-	json_object_object_add(att, "interface_name", json_object_new_string(p->ifname));
-	json_object_object_add(att, "static_ips", sips);
-	json_object_object_add(att, "aliases", aliases);
-	if (mac) {
-		char m[18];
-		snprintf(m, sizeof(m), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
-			 mac[3], mac[4], mac[5]);
-		json_object_object_add(att, "static_mac", json_object_new_string(m));
-	}
-	json_object_object_add(nets, cfg->name, att);
-	json_object_object_add(info, cfg->name, network_json(cfg, n_ips));
-
-	json_object_object_add(req, "container_id", json_object_new_string(p->container_id));
-	json_object_object_add(req, "container_name",
-			       json_object_new_string(p->pod_name ? p->pod_name : p->container_id));
-	json_object_object_add(req, "networks", nets);
-	json_object_object_add(req, "network_info", info);
-	json_object_object_add(req, "port_mappings", ports_json(cfg));
-	if (cfg->dns_enabled && cfg->n_ctr_dns) {
-		json_object *d = json_object_new_array();
-		for (size_t i = 0; i < cfg->n_ctr_dns; i++)
-			json_object_array_add(d, ip_json(&cfg->ctr_dns[i]));
-		json_object_object_add(req, "dns_servers", d);
-	}
-	text = strdup(json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN |
-							    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(req);
+	if (cni_request_model(cfg, p, ips, n_ips, &req, &err) < 0 ||
+	    request_json_text(req, &text) < 0)
+		text = NULL;
+	nd_error_clear(&err);
 	return text;
 }

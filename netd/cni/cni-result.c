@@ -492,35 +492,52 @@ static int add_iface(struct cni_result *r, const char *name, const char *mac, co
 	return 0;
 }
 
-static int strv_from_json(json_object *arr, const char *path, char ***ret, size_t *n,
-			  struct cni_error *err)
+/* Copies of the DNS servers and search domains netd reports (@served). */
+static int served_dns(const struct nd_result_net *blk, struct cni_dns *served)
 {
-	if (!arr)
-		return 0;
-	return cnij_strv(arr, path, ret, n, err);
+	char b[ND_ADDRSTRLEN];
+
+	if (blk->n_servers &&
+	    !(served->nameservers = calloc(blk->n_servers, sizeof(*served->nameservers))))
+		return -ENOMEM;
+	for (; served->n_nameservers < blk->n_servers; served->n_nameservers++)
+		if (!(served->nameservers[served->n_nameservers] =
+			      strdup(nd_ip_str(&blk->servers[served->n_nameservers], b))))
+			return -ENOMEM;
+	if (blk->n_domains && !(served->search = calloc(blk->n_domains, sizeof(*served->search))))
+		return -ENOMEM;
+	for (; served->n_search < blk->n_domains; served->n_search++)
+		if (!(served->search[served->n_search] = strdup(blk->domains[served->n_search])))
+			return -ENOMEM;
+	return 0;
 }
 
-int cni_result_from_netavark(json_object *nv, const struct cni_config *cfg,
-			     const struct cni_params *p, const struct cni_host_info *hi,
-			     struct cni_result **ret, struct cni_error *err)
+int cni_result_from_setup(const struct nd_result *res, const struct cni_config *cfg,
+			  const struct cni_params *p, const struct cni_host_info *hi,
+			  struct cni_result **ret, struct cni_error *err)
 {
 	_cleanup_(cni_result_freep) struct cni_result *r = NULL;
-	json_object *blk = ju_get(nv, cfg->name), *ifc, *subnets, *mac;
+	const struct nd_result_net *blk = NULL;
+	const struct nd_result_iface *ifc = NULL;
 	struct cni_dns served = {0};
-	size_t n;
+	char b[ND_ADDRSTRLEN];
 	int rc = -1;
 
-	if (!blk || !json_object_is_type(blk, json_type_object))
+	for (size_t i = 0; i < res->n_nets && !blk; i++)
+		if (strcmp(res->nets[i].network, cfg->name) == 0)
+			blk = &res->nets[i];
+	if (!blk)
 		return cni_error_set(err, CNI_ERR_NETD,
 				     "netd's setup result has no entry for network \"%s\"", cfg->name);
-	ifc = ju_get(ju_get(blk, "interfaces"), p->ifname);
+	for (size_t i = 0; i < blk->n_ifaces && !ifc; i++)
+		if (strcmp(blk->ifaces[i].name, p->ifname) == 0)
+			ifc = &blk->ifaces[i];
 	if (!ifc)
 		return cni_error_set(err, CNI_ERR_NETD,
 				     "netd's setup result has no interface \"%s\"", p->ifname);
-	subnets = ju_get(ifc, "subnets");
-	mac = ju_get(ifc, "mac_address");
-	if (!mac || !json_object_is_type(mac, json_type_string))
-		return cni_error_set(err, CNI_ERR_NETD, "netd's setup result has no MAC address");
+	if (ifc->n_addrs > CNI_MAX_SUBNETS)
+		return cni_error_set(err, CNI_ERR_NETD,
+				     "netd's setup result has more than %d addresses", CNI_MAX_SUBNETS);
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return cnij_oom(err);
@@ -529,39 +546,34 @@ int cni_result_from_netavark(json_object *nv, const struct cni_config *cfg,
 		return cnij_oom(err);
 	if (add_iface(r, hi->bridge, hi->bridge_mac, NULL) < 0 ||
 	    add_iface(r, hi->veth, hi->veth_mac, NULL) < 0 ||
-	    add_iface(r, p->ifname, json_object_get_string(mac), p->netns) < 0)
+	    add_iface(r, p->ifname, ifc->mac, p->netns) < 0)
 		return cnij_oom(err);
 	if (hi->mtu) {
 		r->ifaces[2].has_mtu = true;
 		r->ifaces[2].mtu = hi->mtu;
 	}
-	if (subnets && cnij_array(subnets, "netd result subnets", CNI_MAX_SUBNETS, &n, err) < 0)
-		return -1;
-	n = subnets ? n : 0;
-	r->ips = calloc(n ? n : 1, sizeof(*r->ips));
+	r->ips = calloc(ifc->n_addrs ? ifc->n_addrs : 1, sizeof(*r->ips));
 	r->routes = calloc(2 + cfg->n_routes, sizeof(*r->routes));
 	if (!r->ips || !r->routes)
 		return cnij_oom(err);
-	for (size_t i = 0; i < n; i++) {
-		json_object *s = json_object_array_get_idx(subnets, i), *gw = ju_get(s, "gateway");
+	for (size_t i = 0; i < ifc->n_addrs; i++) {
+		const struct nd_result_addr *a = &ifc->addrs[i];
 		struct cni_ipconf *ip = &r->ips[r->n_ips];
 
-		if (cnij_prefix(ju_get(s, "ipnet"), "netd result ipnet", &ip->address, err) < 0)
-			return -1;
-		if (gw) {
-			if (cnij_ip(gw, "netd result gateway", &ip->gateway, err) < 0)
-				return -1;
-			if (ip->gateway.family != ip->address.addr.family)
+		ip->address = a->ipnet;
+		if (a->has_gateway) {
+			if (a->gateway.family != a->ipnet.addr.family)
 				return cni_error_set(err, CNI_ERR_NETD,
 						     "netd's setup result pairs address %s with a gateway of the other family",
-						     json_object_get_string(ju_get(s, "ipnet")));
+						     nd_prefix_str(&a->ipnet, b));
+			ip->gateway = a->gateway;
 			ip->has_gateway = true;
 		}
 		ip->has_iface = true;
 		ip->iface = 2;
 		r->n_ips++;
 	}
-	/* The default routes netd added: one per family, via the family's first gateway. */
+/* The default routes netd added: one per family, via the family's first gateway. */
 	if (!cfg->internal) {
 		static const int families[] = { AF_INET, AF_INET6 };
 		for (size_t f = 0; f < ELEMENTSOF(families); f++)
@@ -580,11 +592,10 @@ int cni_result_from_netavark(json_object *nv, const struct cni_config *cfg,
 			.dst = cfg->routes[i].dst, .has_gw = true, .gw = cfg->routes[i].gw,
 		};
 	/* DNS: netd-dns on the gateways, else what the admin configured. */
-	if (strv_from_json(ju_get(blk, "dns_server_ips"), "netd result dns_server_ips",
-			   &served.nameservers, &served.n_nameservers, err) < 0 ||
-	    strv_from_json(ju_get(blk, "dns_search_domains"), "netd result dns_search_domains",
-			   &served.search, &served.n_search, err) < 0)
+	if (served_dns(blk, &served) < 0) {
+		cnij_oom(err);
 		goto out;
+	}
 	if (cfg->dns_enabled && served.n_nameservers) {
 		struct cni_result tmp = { .has_dns = true, .dns = served };
 		r->has_dns = true;
@@ -605,4 +616,82 @@ int cni_result_from_netavark(json_object *nv, const struct cni_config *cfg,
 out:
 	cni_dns_done(&served);
 	return rc;
+}
+
+/* One StatusBlock of netavark's JSON (for cni_result_from_netavark()), typed. */
+static int block_from_json(json_object *blk, const char *ifname, struct nd_result_net *n,
+			   struct cni_error *err)
+{
+	json_object *ifc = ju_get(ju_get(blk, "interfaces"), ifname), *subnets, *mac, *v;
+	_cleanup_free_ char **domains = NULL, **servers = NULL;
+	size_t n_sub = 0, n_dom = 0, n_srv = 0;
+	int r = 0;
+
+	if (!ifc)
+		return cni_error_set(err, CNI_ERR_NETD,
+				     "netd's setup result has no interface \"%s\"", ifname);
+	subnets = ju_get(ifc, "subnets");
+	mac = ju_get(ifc, "mac_address");
+	if (!mac || !json_object_is_type(mac, json_type_string))
+		return cni_error_set(err, CNI_ERR_NETD, "netd's setup result has no MAC address");
+	if (subnets && cnij_array(subnets, "netd result subnets", CNI_MAX_SUBNETS, &n_sub, err) < 0)
+		return -1;
+	n->n_ifaces = 1;
+	n->ifaces = calloc(1, sizeof(*n->ifaces));
+	if (!n->ifaces || !(n->ifaces[0].name = strdup(ifname)) ||
+	    !(n->ifaces[0].mac = strdup(json_object_get_string(mac))) ||
+	    !(n->ifaces[0].addrs = calloc(n_sub + 1, sizeof(*n->ifaces[0].addrs))))
+		return cnij_oom(err);
+	for (size_t i = 0; subnets && i < n_sub; i++) {
+		json_object *s = json_object_array_get_idx(subnets, i), *gw = ju_get(s, "gateway");
+		struct nd_result_addr *a = &n->ifaces[0].addrs[i];
+
+		if (cnij_prefix(ju_get(s, "ipnet"), "netd result ipnet", &a->ipnet, err) < 0 ||
+		    (gw && cnij_ip(gw, "netd result gateway", &a->gateway, err) < 0))
+			return -1;
+		a->has_gateway = gw != NULL;
+		n->ifaces[0].n_addrs++;
+	}
+	if (((v = ju_get(blk, "dns_server_ips")) &&
+	     cnij_strv(v, "netd result dns_server_ips", &servers, &n_srv, err) < 0) ||
+	    ((v = ju_get(blk, "dns_search_domains")) &&
+	     cnij_strv(v, "netd result dns_search_domains", &domains, &n_dom, err) < 0))
+		r = -1;
+	n->domains = TAKE_PTR(domains);
+	n->n_domains = n_dom;
+	n->servers = calloc(n_srv + 1, sizeof(*n->servers));
+	for (size_t i = 0; i < n_srv; i++) {
+		if (n->servers && nd_ip_parse(servers[i], &n->servers[n->n_servers]) == 0)
+			n->n_servers++;
+		free(servers[i]);
+	}
+	if (r == 0 && !n->servers)
+		return cnij_oom(err);
+	return r;
+}
+
+int cni_result_from_netavark(json_object *nv, const struct cni_config *cfg,
+			     const struct cni_params *p, const struct cni_host_info *hi,
+			     struct cni_result **ret, struct cni_error *err)
+{
+	json_object *blk = ju_get(nv, cfg->name);
+	struct nd_result *res;
+	int r;
+
+	if (!blk || !json_object_is_type(blk, json_type_object))
+		return cni_error_set(err, CNI_ERR_NETD,
+				     "netd's setup result has no entry for network \"%s\"", cfg->name);
+	res = calloc(1, sizeof(*res));
+	if (!res || !(res->nets = calloc(1, sizeof(*res->nets)))) {
+		free(res);
+		return cnij_oom(err);
+	}
+	res->n_nets = 1;
+	r = (res->nets[0].network = strdup(cfg->name)) ? 0 : cnij_oom(err);
+	if (r == 0)
+		r = block_from_json(blk, p->ifname, &res->nets[0], err);
+	if (r == 0)
+		r = cni_result_from_setup(res, cfg, p, hi, ret, err);
+	nd_result_free(res);
+	return r;
 }

@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "cni-config.h"
+#include "result.h"
 
 struct cni_iface {
 	char *name;
@@ -82,14 +83,23 @@ struct cni_host_info {
 };
 
 /**
- * cni_result_from_netavark() - netavark's setup result → a CNI result
- * @nv:		{"<network>": StatusBlock} as netd_setup() returns it
+ * cni_result_from_setup() - netd's typed setup result → a CNI result
+ * @res:	as netd_setup() returns it
  *
  * interfaces: bridge, host veth, container interface (with sandbox);
  * ips: the container's addresses with their gateways; routes: the default
  * routes netd added (unless internal) and the configured ones; dns: the
  * gateways and "dns.podman" when netd-dns serves the network, plus the
  * configured "dns".
+ */
+int cni_result_from_setup(const struct nd_result *res, const struct cni_config *cfg,
+			  const struct cni_params *p, const struct cni_host_info *hi,
+			  struct cni_result **ret, struct cni_error *err);
+
+/*
+ * The same from netavark's result JSON ({"<network>": StatusBlock}); for the
+ * unit test and the fuzzer, which feed it JSON. netd itself no longer parses
+ * its own result.
  */
 int cni_result_from_netavark(json_object *nv, const struct cni_config *cfg,
 			     const struct cni_params *p, const struct cni_host_info *hi,

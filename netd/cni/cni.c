@@ -21,6 +21,8 @@
 
 #include "pipeline.h"
 #include "cni-request.h"
+#include "request.h"
+#include "request-json.h"
 #include "fw.h"
 #include "link-veth.h"
 #include "netns.h"
@@ -154,14 +156,23 @@ static void host_info(const struct cni_config *cfg, const struct cni_params *p,
 	}
 }
 
+/* netd's teardown of the request an IPAM record kept (request-json.h text). */
+static int teardown_recorded(const struct netd_opts *o, const char *netns, const char *text,
+			     struct nd_error *ne)
+{
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
+	int r = request_parse(text, strlen(text), &req, ne);
+
+	return r < 0 ? r : netd_teardown(o, netns, req, ne);
+}
+
 /* Remove an attachment: netd's teardown, then its IPAM record. */
 static int remove_attachment(const struct netd_opts *o, struct cni_dir *d, struct cni_alloc *rec,
 			     const char *netns, struct cni_error *err)
 {
 	struct nd_error ne = {0};
 
-	if (rec->request &&
-	    netd_teardown(o, netns, rec->request, strlen(rec->request), &ne) < 0) {
+	if (rec->request && teardown_recorded(o, netns, rec->request, &ne) < 0) {
 		char what[400];
 		snprintf(what, sizeof(what), "teardown of container %s interface %s failed",
 			 rec->container_id, rec->ifname);
@@ -176,13 +187,14 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 		   struct cni_error *err)
 {
 	_cleanup_(cni_result_freep) struct cni_result *res = NULL;
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
+	_cleanup_(nd_result_freep) struct nd_result *nres = NULL;
 	_cleanup_free_ struct nd_ip *ips = NULL;
 	struct cni_alloc new_rec = {0}, *rec;
 	const struct nd_ip *want = cfg->n_req_ips ? cfg->req_ips : p->arg_ips;
 	size_t n_want = cfg->n_req_ips ? cfg->n_req_ips : p->n_arg_ips;
 	struct cni_host_info hi;
 	struct nd_error ne = {0};
-	json_object *nv = NULL;
 	int r;
 
 	if (cfg->dns_enabled && access(o->aardvark_binary, X_OK) < 0)
@@ -215,7 +227,13 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 	new_rec.ns_ino = ns->id.ino;
 	new_rec.ips = TAKE_PTR(ips);
 	new_rec.n_ips = cfg->n_subnets;
-	new_rec.request = cni_request_build(cfg, p, new_rec.ips, new_rec.n_ips);
+	if (cni_request_model(cfg, p, new_rec.ips, new_rec.n_ips, &req, &ne) < 0) {
+		cni_alloc_done(&new_rec);
+		return from_netd(err, &ne, "netd setup failed");
+	}
+	/* The record keeps the request, for DEL and CHECK. */
+	if (request_json_text(req, &new_rec.request) < 0)
+		new_rec.request = NULL;
 	if (!new_rec.container_id || !new_rec.ifname || !new_rec.netns || !new_rec.request ||
 	    !(rec = cni_store_add(d->store, &new_rec))) {
 		cni_alloc_done(&new_rec);
@@ -226,7 +244,7 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 		return -1;
 	log_debug("netavark request: %s", rec->request);
 
-	r = netd_setup(o, p->netns, rec->request, strlen(rec->request), &nv, &ne);
+	r = netd_setup(o, p->netns, req, &nres, &ne);
 	if (r < 0) {
 		struct cni_error ignore = {0};
 		cni_store_remove(d->store, rec);
@@ -236,8 +254,7 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 	}
 	rec->ready = true;
 	host_info(cfg, p, &hi);
-	r = cni_result_from_netavark(nv, cfg, p, &hi, &res, err);
-	json_object_put(nv);
+	r = cni_result_from_setup(nres, cfg, p, &hi, &res, err);
 	if (r == 0 && cni_dir_save(d, err) < 0)
 		r = -1;
 	if (r == 0 && cfg->prev) {
@@ -271,7 +288,7 @@ static int cmd_del(const struct cni_config *cfg, const struct cni_params *p,
 {
 	struct cni_alloc *rec = cni_store_find(d->store, p->container_id, p->ifname);
 	_cleanup_(nlx_freep) struct nlx *h = NULL;
-	_cleanup_free_ char *req = NULL;
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
 	char veth[IFNAMSIZ];
 	struct nlx_link l;
 	struct nd_error ne = {0};
@@ -297,11 +314,10 @@ static int cmd_del(const struct cni_config *cfg, const struct cni_params *p,
 		struct cni_config bare = *cfg;
 		bare.n_ports = 0;
 		bare.n_ctr_dns = 0;
-		req = cni_request_build(&bare, p, NULL, 0);
+		if (cni_request_model(&bare, p, NULL, 0, &req, &ne) < 0)
+			return from_netd(err, &ne, "netd teardown failed");
 	}
-	if (!req)
-		return cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
-	if (netd_teardown(o, "", req, strlen(req), &ne) < 0)
+	if (netd_teardown(o, "", req, &ne) < 0)
 		return from_netd(err, &ne, "netd teardown failed");
 	return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "fw-nft.h"
 #include "jsonutil.h"
+#include "request-json.h"
 #include "state.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
@@ -86,10 +87,10 @@ static json_object *copy_or_new(json_object *o)
 	return json_object_new_object();
 }
 
-json_object *ctrstate_merge(json_object *old, const struct exec_ctx *c, const char *raw)
+json_object *ctrstate_merge(json_object *old, const struct exec_ctx *c)
 {
 	const struct nd_request *req = c->req;
-	json_object *in = json_tokener_parse(raw), *st, *request, *nets, *info, *links, *v;
+	json_object *in = request_json(req), *st, *request, *nets, *info, *links, *v;
 	const char *ports_net = old ? ctrstate_ports_network(old) : NULL;
 	const struct nd_attach *pa = fwnft_port_attach(req);
 

@@ -20,10 +20,11 @@
 /**
  * ctrstate_merge() - the record after a setup of @c's request
  * @old:	the record before (may be NULL; not modified)
- * @raw:	the request's JSON text
- * Return: a new record; NULL on a malformed request (cannot happen after parsing).
+ *
+ * The request part is written from @c's model (request-json.h).
+ * Return: a new record (the caller's); NULL when out of memory.
  */
-json_object *ctrstate_merge(json_object *old, const struct exec_ctx *c, const char *raw);
+json_object *ctrstate_merge(json_object *old, const struct exec_ctx *c);
 
 /* The record after a teardown of @req's networks; NULL when none is left. */
 json_object *ctrstate_remove(json_object *old, const struct nd_request *req);

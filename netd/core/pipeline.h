@@ -5,26 +5,44 @@
  */
 #pragma once
 
-#include <json-c/json.h>
-
+#include "model.h"
 #include "opts.h"
+#include "result.h"
 #include "shared/error.h"
 
 /* Read the request from opts->input_file or stdin (bounded). */
 int cmd_read_input(const struct netd_opts *opts, char **ret, size_t *len, struct nd_error *err);
 
+/* The netavark protocol: the request from stdin (or -f), parsed once; the result on stdout. */
 int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_error *err);
 
-/*
- * The pipeline on a request already in memory (admin commands build one).
- * netd_setup() prints the result unless @ret_result is given, then it hands
- * the result object over instead.
+/**
+ * netd_setup() - set a container up on the networks of @req
+ * @netns_path:	the container's network namespace (the host's own is refused)
+ * @req:	the request model, from request_parse() or the constructors of
+ *		build.h; borrowed. request_validate() runs on it first.
+ * @ret:	the typed result (the caller's, nd_result_free), written on
+ *		success; when NULL, netd_setup() prints it on stdout itself
+ *		(result_to_json()) and undoes the setup if that fails
+ *
+ * Everything it changed is undone when a step fails.
+ * Return: 0, or a negative code with @err set.
  */
-int netd_setup(const struct netd_opts *opts, const char *netns_path, const char *raw, size_t len,
-	       json_object **ret_result, struct nd_error *err);
-int netd_teardown(const struct netd_opts *opts, const char *netns_path, const char *raw, size_t len,
-		  struct nd_error *err);
+int netd_setup(const struct netd_opts *opts, const char *netns_path, const struct nd_request *req,
+	       struct nd_result **ret, struct nd_error *err);
+
+/**
+ * netd_teardown() - remove what setup made for @req's networks
+ *
+ * @req is validated as by netd_setup(). Goes on past failures and succeeds
+ * when parts are already gone; only what the container's record names (and
+ * netd marked) is removed on the host.
+ * Return: 0, or a negative code with @err listing every failure.
+ */
+int netd_teardown(const struct netd_opts *opts, const char *netns_path,
+		  const struct nd_request *req, struct nd_error *err);
 
 int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err);
+
 int cmd_validate(const struct netd_opts *opts, struct nd_error *err);
 int cmd_create(const struct netd_opts *opts, struct nd_error *err);

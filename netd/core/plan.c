@@ -10,13 +10,13 @@
 #include "fw.h"
 #include "shared/cleanup.h"
 
-static int firewall_setup(struct exec_ctx *c, size_t i, const char *raw)
+static int firewall_setup(struct exec_ctx *c, size_t i)
 {
 	return c->fw->setup(c);
 }
 
 /* The whole request's rules; a network's own go once it has no container left. */
-static int firewall_teardown(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *err)
+static int firewall_teardown(struct exec_ctx *c, size_t i, struct nd_error *err)
 {
 	size_t n = c->req->n_attach;
 	_cleanup_free_ bool *last = calloc(n ? n : 1, sizeof(bool));
@@ -28,12 +28,12 @@ static int firewall_teardown(struct exec_ctx *c, size_t i, const char *raw, stru
 	return c->fw->teardown(c, last, err);
 }
 
-static int dns_step_setup(struct exec_ctx *c, size_t i, const char *raw)
+static int dns_step_setup(struct exec_ctx *c, size_t i)
 {
 	return dns_setup(c);
 }
 
-static int dns_step_teardown(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *err)
+static int dns_step_teardown(struct exec_ctx *c, size_t i, struct nd_error *err)
 {
 	return dns_teardown(c, err);
 }

@@ -53,6 +53,6 @@ extern const struct step_op step_dns;
 extern const struct step_op step_state;
 
 /* setup.c: write the container's record (journals putting the old one back). */
-int state_step_write(struct exec_ctx *c, size_t i, const char *raw);
+int state_step_write(struct exec_ctx *c, size_t i);
 /* teardown.c: the record without the networks torn down; errors appended to @err. */
-int state_step_update(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *err);
+int state_step_update(struct exec_ctx *c, size_t i, struct nd_error *err);

@@ -11,6 +11,7 @@
 #include "exec.h"
 #include "fw.h"
 #include "plan.h"
+#include "netns.h"
 #include "plugin.h"
 #include "request.h"
 #include "result.h"
@@ -65,9 +66,9 @@ static void restore_state(struct exec_ctx *c)
 	}
 }
 
-int state_step_write(struct exec_ctx *c, size_t i, const char *raw)
+int state_step_write(struct exec_ctx *c, size_t i)
 {
-	json_object *st = ctrstate_merge(c->prev_state, c, raw);
+	json_object *st = ctrstate_merge(c->prev_state, c);
 	int r;
 
 	if (!st)
@@ -80,31 +81,75 @@ int state_step_write(struct exec_ctx *c, size_t i, const char *raw)
 	return exec_push_undo(c, &(struct undo){ .kind = UNDO_CALL, .call = restore_state });
 }
 
-int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
+/*
+ * The request of the netavark protocol, parsed once. A namespace netd_setup()
+ * or netd_teardown() would refuse is reported before a bad request, as
+ * those report it (@gone_ok: a namespace that no longer exists is no error).
+ */
+static int cmd_request(const struct netd_opts *opts, const char *netns_path, bool gone_ok,
+		       struct nd_request **ret, struct nd_error *err)
 {
 	_cleanup_free_ char *raw = NULL;
+	_cleanup_close_ int ns = -1;
 	size_t len;
 	int r;
 
 	r = cmd_read_input(opts, &raw, &len, err);
 	if (r < 0)
 		return r;
-	return netd_setup(opts, netns_path, raw, len, NULL, err);
+	ns = netns_open_container(netns_path, NULL);
+	if (ns < 0 && !(gone_ok && ns == -ENOENT))
+		return netns_error(err, ns, netns_path);
+	return request_parse(raw, len, ret, err);
 }
 
-int netd_setup(const struct netd_opts *opts, const char *netns_path, const char *raw, size_t len,
-	       json_object **ret_result, struct nd_error *err)
+int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
 {
 	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
+	int r;
+
+	r = cmd_request(opts, netns_path, false, &req, err);
+	if (r < 0)
+		return r;
+	return netd_setup(opts, netns_path, req, NULL, err);
+}
+
+int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
+{
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
+	int r;
+
+	r = cmd_request(opts, netns_path, true, &req, err);
+	if (r < 0)
+		return r;
+	return netd_teardown(opts, netns_path, req, err);
+}
+
+/* The result on stdout, one line. Return: 0 or -EIO / -ENOMEM. */
+static int print_result(const struct nd_result *res)
+{
+	json_object *o = result_to_json(res);
+	int r;
+
+	if (!o)
+		return -ENOMEM;
+	r = result_print(o);
+	json_object_put(o);
+	return r;
+}
+
+int netd_setup(const struct netd_opts *opts, const char *netns_path, const struct nd_request *req,
+	       struct nd_result **ret, struct nd_error *err)
+{
+	_cleanup_(nd_result_freep) struct nd_result *res = NULL;
 	struct plan plan = {0};
 	struct exec_ctx c;
-	json_object *res;
 	int r;
 
 	r = exec_open_netns(&c, opts, netns_path, 0, err);
 	if (r < 0)
 		goto out;
-	if ((r = request_parse(raw, len, &req, err)) < 0)
+	if ((r = request_validate(req, err)) < 0)
 		goto out;
 	if (!opts->config_dir) {
 		r = nd_error_set(err, -EINVAL, "--config not specified but required for netd setup");
@@ -126,7 +171,7 @@ int netd_setup(const struct netd_opts *opts, const char *netns_path, const char 
 	for (size_t k = 0; k < plan.n; k++) {
 		const struct step *s = &plan.steps[k];
 		log_debug("step %s (attachment %zu)", s->op->name, s->attach);
-		r = s->op->setup(&c, s->attach, raw);
+		r = s->op->setup(&c, s->attach);
 		if (r == 0)
 			r = injected_failure(s, err);
 		if (r < 0) {
@@ -139,22 +184,22 @@ int netd_setup(const struct netd_opts *opts, const char *netns_path, const char 
 			goto out;
 		}
 	}
-	res = result_setup(req, c.rt);
-	if (ret_result) {
-		*ret_result = res;
-		r = 0;
-	} else {
-		r = result_print(res);
-		json_object_put(res);
-	}
+	r = result_setup(req, c.rt, &res);
 	if (r < 0) {
+		nd_error_set(err, r, "failed to build the result: %s", strerror(-r));
+		exec_unwind(&c);
+		goto out;
+	}
+	if (!ret && (r = print_result(res)) < 0) {
 		nd_error_set(err, r, "failed to write the result to stdout");
 		exec_unwind(&c);
 		goto out;
 	}
+	if (ret)
+		*ret = TAKE_PTR(res);
 	log_info("container %s set up on %zu network(s)", req->container_id, req->n_attach);
 out:
-	if (req)
+	if (c.rt)
 		plugin_rt_done(c.rt, req->n_attach);
 	exec_close(&c);
 	plan_done(&plan);

@@ -31,7 +31,7 @@ static void collect(struct nd_error *list, struct nd_error *e)
  * Every step of the teardown plan (plan.c), in order, carrying on past
  * failures: each one's error is collected in @list.
  */
-static void teardown_all(struct exec_ctx *c, const char *raw, struct nd_error *list)
+static void teardown_all(struct exec_ctx *c, struct nd_error *list)
 {
 	struct plan plan = {0};
 	struct nd_error e = {0};
@@ -44,7 +44,7 @@ static void teardown_all(struct exec_ctx *c, const char *raw, struct nd_error *l
 	for (size_t k = 0; k < plan.n; k++) {
 		const struct step *s = &plan.steps[k];
 		log_debug("teardown step %s (attachment %zu)", s->op->name, s->attach);
-		if (s->op->teardown(c, s->attach, raw, &e) < 0)
+		if (s->op->teardown(c, s->attach, &e) < 0)
 			collect(list, &e);
 		nd_error_clear(&e);
 	}
@@ -52,7 +52,7 @@ static void teardown_all(struct exec_ctx *c, const char *raw, struct nd_error *l
 }
 
 /* The record without the networks torn down; ports move if their network left. */
-int state_step_update(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *list)
+int state_step_update(struct exec_ctx *c, size_t i, struct nd_error *list)
 {
 	_cleanup_free_ char *path = state_container_path(c->opts->config_dir, c->req->container_id);
 	json_object *rest = ctrstate_remove(c->prev_state, c->req);
@@ -154,22 +154,10 @@ static void warn_no_record(const struct nd_request *req, bool ports)
 		 off ? hosts : " (none named)", ports ? "" : "published ports and ");
 }
 
-int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
+int netd_teardown(const struct netd_opts *opts, const char *netns_path,
+		  const struct nd_request *req, struct nd_error *err)
 {
-	_cleanup_free_ char *raw = NULL;
-	size_t len;
-	int r;
-
-	r = cmd_read_input(opts, &raw, &len, err);
-	if (r < 0)
-		return r;
-	return netd_teardown(opts, netns_path, raw, len, err);
-}
-
-int netd_teardown(const struct netd_opts *opts, const char *netns_path, const char *raw, size_t len,
-		  struct nd_error *err)
-{
-	_cleanup_(nd_request_freep) struct nd_request *req = NULL, *recorded = NULL;
+	_cleanup_(nd_request_freep) struct nd_request *recorded = NULL;
 	struct nd_error list = {0};
 	struct exec_ctx c;
 	int r;
@@ -177,7 +165,7 @@ int netd_teardown(const struct netd_opts *opts, const char *netns_path, const ch
 	r = exec_open_netns(&c, opts, netns_path, EXEC_CTR_OPTIONAL, err);
 	if (r < 0)
 		goto out;
-	if ((r = request_parse(raw, len, &req, err)) < 0)
+	if ((r = request_validate(req, err)) < 0)
 		goto out;
 	if (!opts->config_dir) {
 		r = nd_error_set(err, -EINVAL,
@@ -204,7 +192,7 @@ int netd_teardown(const struct netd_opts *opts, const char *netns_path, const ch
 		warn_no_record(req, !c.skip_ports);
 	}
 
-	teardown_all(&c, raw, &list);
+	teardown_all(&c, &list);
 	if (list.msg) {
 		if (strchr(list.msg, '\n')) {
 			nd_error_set(err, list.code, "netd encountered multiple errors:\n\t- %s", list.msg);

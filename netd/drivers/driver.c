@@ -14,51 +14,51 @@
 #include "nl.h"
 #include "plugin.h"
 
-static int loopback_setup(struct exec_ctx *c, size_t i, const char *raw)
+static int loopback_setup(struct exec_ctx *c, size_t i)
 {
 	return ctrnet_loopback_up(c);
 }
 
-static int addresses_setup(struct exec_ctx *c, size_t i, const char *raw)
+static int addresses_setup(struct exec_ctx *c, size_t i)
 {
 	return ctrnet_addresses(c, i);
 }
 
-static int routes_setup(struct exec_ctx *c, size_t i, const char *raw)
+static int routes_setup(struct exec_ctx *c, size_t i)
 {
 	return ctrnet_routes(c, i);
 }
 
-static int dhcp_step_setup(struct exec_ctx *c, size_t i, const char *raw)
+static int dhcp_step_setup(struct exec_ctx *c, size_t i)
 {
 	return dhcp_setup_step(c, i);
 }
 
-static int dhcp_step_teardown(struct exec_ctx *c, size_t i, const char *raw,
+static int dhcp_step_teardown(struct exec_ctx *c, size_t i,
 			      struct nd_error *err)
 {
 	return dhcp_teardown(c, i, err);
 }
 
-static int bridge_setup(struct exec_ctx *c, size_t i, const char *raw)
+static int bridge_setup(struct exec_ctx *c, size_t i)
 {
 	return bridge_ensure(c, i);
 }
 
-static int bridge_teardown(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *err)
+static int bridge_teardown(struct exec_ctx *c, size_t i, struct nd_error *err)
 {
 	int r = bridge_release(c, i, err);
 
 	return r < 0 ? r : 0;
 }
 
-static int veth_setup(struct exec_ctx *c, size_t i, const char *raw)
+static int veth_setup(struct exec_ctx *c, size_t i)
 {
 	return veth_create(c, i);
 }
 
 /* The container's veth goes; then: was it the network's last port? (the firewall asks) */
-static int veth_teardown(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *err)
+static int veth_teardown(struct exec_ctx *c, size_t i, struct nd_error *err)
 {
 	const char *bridge = c->req->attach[i].net->network_interface;
 	int r = veth_remove(c, i, err);
@@ -72,27 +72,27 @@ static int veth_teardown(struct exec_ctx *c, size_t i, const char *raw, struct n
 	return r;
 }
 
-static int macvlan_setup(struct exec_ctx *c, size_t i, const char *raw)
+static int macvlan_setup(struct exec_ctx *c, size_t i)
 {
 	return macvlan_create(c, i);
 }
 
-static int ipvlan_setup(struct exec_ctx *c, size_t i, const char *raw)
+static int ipvlan_setup(struct exec_ctx *c, size_t i)
 {
 	return ipvlan_create(c, i);
 }
 
-static int macvlan_teardown(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *err)
+static int macvlan_teardown(struct exec_ctx *c, size_t i, struct nd_error *err)
 {
 	return lower_remove(c, i, NLX_KIND_MACVLAN, err);
 }
 
-static int ipvlan_teardown(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *err)
+static int ipvlan_teardown(struct exec_ctx *c, size_t i, struct nd_error *err)
 {
 	return lower_remove(c, i, NLX_KIND_IPVLAN, err);
 }
 
-static int lower_release_step(struct exec_ctx *c, size_t i, const char *raw,
+static int lower_release_step(struct exec_ctx *c, size_t i,
 			      struct nd_error *err)
 {
 	return lower_release(c, i, err);

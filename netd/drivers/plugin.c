@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "plugin.h"
-#include "jsonutil.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -12,6 +11,7 @@
 
 #include "plugin-exec.h"
 #include "plugin-output.h"
+#include "request-json.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
 
@@ -158,41 +158,32 @@ static int call(const char *path, const char *name, const char *arg1, const char
 
 /*
  * The stdin of setup/teardown: {"container_id", "container_name",
- * "port_mappings", "network", "network_options"}, the last two copied from
- * the request as they are (network_info.<name> and networks.<name>).
+ * "port_mappings", "network", "network_options"}, the last two written from
+ * the model as the request gave them (network_info.<name> and
+ * networks.<name>, without "name"), by the request serializer.
  */
-static int build_input(const struct nd_request *req, const struct nd_attach *a, const char *raw,
-		       char **ret)
+static int build_input(const struct nd_request *req, const struct nd_attach *a, char **ret)
 {
-	json_object *root = json_tokener_parse(raw), *info = NULL, *nets = NULL, *net = NULL;
-	json_object *pn = NULL, *ports = NULL, *o;
+	json_object *o = json_object_new_object(), *net = request_json_network(a->net);
+	json_object *opts = request_json_attach(a), *ports = request_json_ports(req);
 	int r = -ENOMEM;
 
-	if (!root)
-		return -EINVAL;
-	if (json_object_object_get_ex(root, "network_info", &info))
-		json_object_object_get_ex(info, a->net->name, &net);
-	if (json_object_object_get_ex(root, "networks", &nets))
-		pn = ju_networks_find(nets, a->net->name);
-	(void)json_object_object_get_ex(root, "port_mappings", &ports);
-	o = json_object_new_object();
-	if (o) {
-		json_object *opts = NULL;
-		/* The array form names the network inside; the plugin API has no "name" there. */
-		if (pn && json_object_deep_copy(pn, &opts, NULL) == 0)
-			json_object_object_del(opts, "name");
+	/* No ports is a JSON null, as netavark writes an absent list. */
+	if (o && net && opts && (ports || !req->n_ports)) {
 		json_object_object_add(o, "container_id", json_object_new_string(req->container_id));
 		json_object_object_add(o, "container_name",
 				       json_object_new_string(req->container_name));
-		json_object_object_add(o, "port_mappings", json_object_get(ports));
-		json_object_object_add(o, "network", json_object_get(net));
-		json_object_object_add(o, "network_options", opts);
+		json_object_object_add(o, "port_mappings", TAKE_PTR(ports));
+		json_object_object_add(o, "network", TAKE_PTR(net));
+		json_object_object_add(o, "network_options", TAKE_PTR(opts));
 		*ret = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							       JSON_C_TO_STRING_NOSLASHESCAPE));
 		r = *ret ? 0 : -ENOMEM;
-		json_object_put(o);
 	}
-	json_object_put(root);
+	json_object_put(o);
+	json_object_put(net);
+	json_object_put(opts);
+	json_object_put(ports);
 	return r;
 }
 
@@ -235,7 +226,7 @@ static void plugin_undo(struct exec_ctx *c)
 	}
 }
 
-int plugin_setup(struct exec_ctx *c, size_t i, const char *raw)
+int plugin_setup(struct exec_ctx *c, size_t i)
 {
 	const struct nd_attach *a = &c->req->attach[i];
 	const char *name = a->net->driver_name;
@@ -250,7 +241,7 @@ int plugin_setup(struct exec_ctx *c, size_t i, const char *raw)
 	r = plugin_find(c->opts, name, &pa->path);
 	if (r < 0)
 		return r == -ENOMEM ? r : unknown_driver(c->opts, name, c->err);
-	r = build_input(c->req, a, raw, &pa->input);
+	r = build_input(c->req, a, &pa->input);
 	if (r < 0)
 		return nd_error_set(c->err, r, "network \"%s\": failed to build the input of plugin \"%s\"",
 				    a->net->name, name);
@@ -276,7 +267,7 @@ int plugin_setup(struct exec_ctx *c, size_t i, const char *raw)
 	return 0;
 }
 
-int plugin_teardown(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *err)
+int plugin_teardown(struct exec_ctx *c, size_t i, struct nd_error *err)
 {
 	const struct nd_attach *a = &c->req->attach[i];
 	const char *name = a->net->driver_name;
@@ -288,7 +279,7 @@ int plugin_teardown(struct exec_ctx *c, size_t i, const char *raw, struct nd_err
 		return nd_error_set(err, r, "out of memory");
 	if (r < 0)
 		return unknown_driver(c->opts, name, err);
-	r = build_input(c->req, a, raw, &input);
+	r = build_input(c->req, a, &input);
 	if (r < 0)
 		return nd_error_set(err, r, "network \"%s\": failed to build the input of plugin \"%s\"",
 				    a->net->name, name);

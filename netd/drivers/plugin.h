@@ -28,16 +28,18 @@ int plugin_check(const struct nd_request *req, size_t i, const struct netd_opts 
 
 /**
  * plugin_setup() - run "setup NETNS" for attachment @i
- * @raw:	the request text; the plugin gets its parts for this network
+ *
+ * The plugin's stdin is written from the model (request-json.h): the
+ * network, the attachment's options and the request's port mappings.
  *
  * Keeps the plugin's StatusBlock for the result (plugin_status()) and
  * journals a "teardown" of the plugin. Errors name the plugin, e.g.
  * plugin "NAME" failed: exit code 1, message: MSG.
  */
-int plugin_setup(struct exec_ctx *c, size_t i, const char *raw);
+int plugin_setup(struct exec_ctx *c, size_t i);
 
 /* Run "teardown NETNS" for attachment @i; also when the namespace is gone. */
-int plugin_teardown(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *err);
+int plugin_teardown(struct exec_ctx *c, size_t i, struct nd_error *err);
 
 /* The StatusBlock plugin_setup() kept for attachment @rt (borrowed), or NULL. */
 json_object *plugin_status(const struct attach_rt *rt);

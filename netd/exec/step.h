@@ -17,8 +17,7 @@ struct exec_ctx;
  * struct step_op - what one kind of step does
  * @name:	its name in logs and in NETD_TEST_FAIL_AFTER ("bridge", "veth", ...)
  * @setup:	build it for attachment @i (or the whole request); errors go to
- *		c->err and the inverse is journalled (exec_push_undo()). @raw is
- *		the request text (plugins pass parts of it on)
+ *		c->err and the inverse is journalled (exec_push_undo())
  * @teardown:	remove it for attachment @i; missing pieces are fine; errors go
  *		to @err, and teardown carries on with the next step
  *
@@ -27,8 +26,8 @@ struct exec_ctx;
  */
 struct step_op {
 	const char *name;
-	int (*setup)(struct exec_ctx *c, size_t i, const char *raw);
-	int (*teardown)(struct exec_ctx *c, size_t i, const char *raw, struct nd_error *err);
+	int (*setup)(struct exec_ctx *c, size_t i);
+	int (*teardown)(struct exec_ctx *c, size_t i, struct nd_error *err);
 };
 
 struct step {

@@ -19,3 +19,14 @@
  */
 int ipam_assign(struct nd_attach *a, const struct nd_ip *ips, size_t n, const char *path,
 		struct nd_error *err);
+
+/**
+ * ipam_check() - whether @a's addresses obey its network's IPAM rules
+ *
+ * The same rules as ipam_assign() on the addresses already assigned (a
+ * model built without request_parse()): each in one of the network's
+ * subnets with that subnet's length, none a gateway, network or broadcast
+ * address or given twice; none for ipam none and dhcp.
+ * Return: 0, or -EINVAL with @err naming the address.
+ */
+int ipam_check(const struct nd_attach *a, const char *path, struct nd_error *err);

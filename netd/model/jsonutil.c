@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kv.h"
 #include "shared/cleanup.h"
 #include "shared/names.h"
 
@@ -422,4 +423,46 @@ json_object *ju_networks_find(json_object *nets, const char *name)
 
 	(void)ju_networks_each(nets, find_net, &f);
 	return f.found;
+}
+
+int ju_string_map(json_object *obj, const char *key, bool strict, const char *path,
+		  struct nd_kv **ret, size_t *n, struct nd_error *err)
+{
+	_cleanup_free_ char *p = ju_path_key(path, key);
+	struct nd_kv *kv = NULL;
+	size_t nkv = 0;
+	json_object *m;
+	int r;
+
+	*ret = NULL;
+	*n = 0;
+	m = ju_get(obj, key);
+	if (!m || (!strict && !json_object_is_type(m, json_type_object)))
+		return 0;
+	r = ju_expect_type(m, json_type_object, p, err);
+	if (r < 0)
+		return r;
+	json_object_object_foreach(m, k, v) {
+		_cleanup_free_ char *kp = NULL;
+		struct nd_error ignored = {0};
+		const char *s;
+
+		if (!v || (!strict && !json_object_is_type(v, json_type_string)))
+			continue;
+		kp = ju_path_key(p, k);
+		r = ju_value_string(v, kp, &s, strict ? err : &ignored);
+		if (r < 0 && !strict) {
+			nd_error_clear(&ignored);
+			continue;
+		}
+		if (r == 0)
+			r = nd_kv_set(&kv, &nkv, k, s);
+		if (r < 0) {
+			nd_kv_free(kv, nkv);
+			return r;
+		}
+	}
+	*ret = kv;
+	*n = nkv;
+	return 0;
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "shared/error.h"
+#include "model.h"
 #include "shared/ipaddr.h"
 
 /* Parse a whole buffer as one JSON value; trailing non-space is an error. */
@@ -74,3 +75,14 @@ int ju_networks_each(json_object *nets,
 
 /* The options of network @name in @nets (either form; borrowed), or NULL. */
 json_object *ju_networks_find(json_object *nets, const char *name);
+
+/**
+ * ju_string_map() - an optional object member of string values, as a list
+ * @strict:	a value that is neither a string nor null is an error; when
+ *		false such values are left out silently (keys netd ignores)
+ * @ret, @n:	the entries in the object's order (JSON nulls left out),
+ *		written also when absent (NULL, 0)
+ * Return: 0, or a negative code with @err naming the member.
+ */
+int ju_string_map(json_object *obj, const char *key, bool strict, const char *path,
+		  struct nd_kv **ret, size_t *n, struct nd_error *err);

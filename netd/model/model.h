@@ -73,6 +73,17 @@ enum nd_host_ip_kind {
 	ND_HOSTIP_ONE,		/* one address */
 };
 
+/*
+ * A string option as the request gave it (a network's options, labels and
+ * ipam_options, an attachment's options). The model keeps them so that the
+ * serializer (request-json.h) hands an external plugin what it was given;
+ * the typed fields say what netd itself makes of them.
+ */
+struct nd_kv {
+	char *key;
+	char *value;
+};
+
 struct nd_subnet {
 	struct nd_prefix subnet;	/* host bits cleared */
 	bool has_gateway;
@@ -99,6 +110,7 @@ struct nd_network {
 	bool internal;
 	bool ipv6_enabled;
 	char *network_interface;	/* bridge name / macvlan parent; may be NULL */
+	char *created;			/* as given (not interpreted); may be NULL */
 
 	struct nd_subnet *subnets;
 	size_t n_subnets;
@@ -125,6 +137,14 @@ struct nd_network {
 	struct nd_ip outbound_addr4, outbound_addr6;
 
 	enum nd_ipam ipam;
+
+	/* As given, for the serializer: "options" (null values left out), "labels", "ipam_options". */
+	struct nd_kv *options;
+	size_t n_options;
+	struct nd_kv *labels;
+	size_t n_labels;
+	struct nd_kv *ipam_options;
+	size_t n_ipam_options;
 };
 
 struct nd_address {
@@ -143,6 +163,11 @@ struct nd_attach {
 	uint8_t mac[6];
 	char **aliases;
 	size_t n_aliases;
+	/* As given, for the serializer: "static_ips" (also with ipam none or dhcp) and "options". */
+	struct nd_ip *static_ips;
+	size_t n_static_ips;
+	struct nd_kv *options;
+	size_t n_options;
 };
 
 struct nd_port {
@@ -179,3 +204,5 @@ static inline void nd_request_freep(struct nd_request **r)
 
 const char *nd_proto_name(enum nd_proto p);
 const char *nd_isolate_name(enum nd_isolate i);
+/* netavark's word for a route type ("unicast", "blackhole", ...). */
+const char *nd_route_type_name(enum nd_route_type t);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "jsonutil.h"
+#include "kv.h"
 #include "shared/cleanup.h"
 #include "shared/names.h"
 
@@ -129,6 +130,60 @@ static int parse_bool_option(const char *val, bool *ret)
 	return 0;
 }
 
+/* Subnet @s as given (@text): no host bits, room for a gateway and a container. */
+static int check_subnet_prefix(const struct nd_subnet *s, const char *fp, const char *text,
+			       struct nd_error *err)
+{
+	char buf[ND_ADDRSTRLEN];
+
+	if (nd_prefix_has_host_bits(&s->subnet)) {
+		struct nd_prefix fixed = s->subnet;
+		nd_prefix_network(&fixed);
+		return nd_error_set(err, -EINVAL, "%s: \"%s\" has host bits set (the network is %s)",
+				    fp, text, nd_prefix_str(&fixed, buf));
+	}
+	if ((s->subnet.addr.family == AF_INET && s->subnet.len > 30) ||
+	    (s->subnet.addr.family == AF_INET6 && s->subnet.len > 126))
+		return nd_error_set(err, -EINVAL,
+				    "%s: \"%s\" is too small to hold a gateway and a container",
+				    fp, text);
+	return 0;
+}
+
+/* Address @ip (a gateway when @gateway, else a lease range end) inside subnet @s. */
+static int check_in_subnet(const struct nd_subnet *s, const struct nd_ip *ip, bool gateway,
+			   const char *ip_path, struct nd_error *err)
+{
+	char buf[ND_ADDRSTRLEN], gbuf[ND_ADDRSTRLEN];
+
+	if (!nd_prefix_contains(&s->subnet, ip))
+		return nd_error_set(err, -EINVAL, "%s: %s is not inside subnet %s", ip_path,
+				    nd_ip_str(ip, gbuf), nd_prefix_str(&s->subnet, buf));
+	if (gateway && nd_prefix_is_network_or_broadcast(&s->subnet, ip))
+		return nd_error_set(err, -EINVAL, "%s: %s is the network or broadcast address of %s",
+				    ip_path, nd_ip_str(ip, gbuf), nd_prefix_str(&s->subnet, buf));
+	return 0;
+}
+
+/* Subnet @i of @net against the ones before it: duplicate and overlapping subnets are ambiguous for IPAM. */
+static int check_subnet_unique(const struct nd_network *net, size_t i, const char *fp,
+			       struct nd_error *err)
+{
+	const struct nd_subnet *s = &net->subnets[i];
+	char buf[ND_ADDRSTRLEN], b2[ND_ADDRSTRLEN];
+
+	for (size_t j = 0; j < i; j++) {
+		if (nd_prefix_equal(&net->subnets[j].subnet, &s->subnet))
+			return nd_error_set(err, -EINVAL, "%s: duplicate subnet %s", fp,
+					    nd_prefix_str(&s->subnet, buf));
+		if (nd_prefix_overlaps(&net->subnets[j].subnet, &s->subnet))
+			return nd_error_set(err, -EINVAL, "%s: subnet %s overlaps subnet %s", fp,
+					    nd_prefix_str(&s->subnet, buf),
+					    nd_prefix_str(&net->subnets[j].subnet, b2));
+	}
+	return 0;
+}
+
 static int parse_subnets(json_object *obj, const char *path, struct nd_network *net,
 			 struct nd_error *err)
 {
@@ -152,7 +207,6 @@ static int parse_subnets(json_object *obj, const char *path, struct nd_network *
 		_cleanup_free_ char *fp = ju_path_key(sp, "subnet");
 		struct nd_subnet *s = &net->subnets[i];
 		json_object *so = json_object_array_get_idx(arr, i), *v, *lr;
-		char buf[ND_ADDRSTRLEN], gbuf[ND_ADDRSTRLEN];
 
 		r = ju_expect_type(so, json_type_object, sp, err);
 		if (r < 0)
@@ -161,37 +215,18 @@ static int parse_subnets(json_object *obj, const char *path, struct nd_network *
 		if (!v)
 			return nd_error_set(err, -EINVAL, "%s: required field is missing", fp);
 		r = ju_value_prefix(v, fp, &s->subnet, err);
+		if (r == 0)
+			r = check_subnet_prefix(s, fp, json_object_get_string(v), err);
 		if (r < 0)
 			return r;
-		if (nd_prefix_has_host_bits(&s->subnet)) {
-			struct nd_prefix fixed = s->subnet;
-			nd_prefix_network(&fixed);
-			return nd_error_set(err, -EINVAL,
-					    "%s: \"%s\" has host bits set (the network is %s)",
-					    fp, json_object_get_string(v),
-					    nd_prefix_str(&fixed, buf));
-		}
-		if ((s->subnet.addr.family == AF_INET && s->subnet.len > 30) ||
-		    (s->subnet.addr.family == AF_INET6 && s->subnet.len > 126))
-			return nd_error_set(err, -EINVAL,
-					    "%s: \"%s\" is too small to hold a gateway and a container",
-					    fp, json_object_get_string(v));
 		v = ju_get(so, "gateway");
 		if (v) {
 			_cleanup_free_ char *gp = ju_path_key(sp, "gateway");
 			r = ju_value_ip(v, gp, &s->gateway, err);
+			if (r == 0)
+				r = check_in_subnet(s, &s->gateway, true, gp, err);
 			if (r < 0)
 				return r;
-			if (!nd_prefix_contains(&s->subnet, &s->gateway))
-				return nd_error_set(err, -EINVAL,
-						    "%s: %s is not inside subnet %s", gp,
-						    nd_ip_str(&s->gateway, gbuf),
-						    nd_prefix_str(&s->subnet, buf));
-			if (nd_prefix_is_network_or_broadcast(&s->subnet, &s->gateway))
-				return nd_error_set(err, -EINVAL,
-						    "%s: %s is the network or broadcast address of %s",
-						    gp, nd_ip_str(&s->gateway, gbuf),
-						    nd_prefix_str(&s->subnet, buf));
 			s->has_gateway = true;
 		}
 		r = ju_object(so, "lease_range", false, sp, &lr, err);
@@ -208,29 +243,47 @@ static int parse_subnets(json_object *obj, const char *path, struct nd_network *
 				if (!v)
 					continue;
 				r = ju_value_ip(v, ep, ends[k].ip, err);
+				if (r == 0)
+					r = check_in_subnet(s, ends[k].ip, false, ep, err);
 				if (r < 0)
 					return r;
-				if (!nd_prefix_contains(&s->subnet, ends[k].ip))
-					return nd_error_set(err, -EINVAL,
-							    "%s: %s is not inside subnet %s", ep,
-							    nd_ip_str(ends[k].ip, gbuf),
-							    nd_prefix_str(&s->subnet, buf));
 			}
 			s->has_lease_range = true;
 		}
-		/* Duplicate and overlapping subnets are ambiguous for IPAM. */
-		for (size_t j = 0; j < i; j++) {
-			char b2[ND_ADDRSTRLEN];
-			if (nd_prefix_equal(&net->subnets[j].subnet, &s->subnet))
-				return nd_error_set(err, -EINVAL, "%s: duplicate subnet %s", fp,
-						    nd_prefix_str(&s->subnet, buf));
-			if (nd_prefix_overlaps(&net->subnets[j].subnet, &s->subnet))
-				return nd_error_set(err, -EINVAL,
-						    "%s: subnet %s overlaps subnet %s", fp,
-						    nd_prefix_str(&s->subnet, buf),
-						    nd_prefix_str(&net->subnets[j].subnet, b2));
-		}
+		r = check_subnet_unique(net, i, fp, err);
+		if (r < 0)
+			return r;
 	}
+	return 0;
+}
+
+/* A route's gateway is of its destination's family (@dst_text: the destination as given). */
+static int check_route_gateway(const struct nd_route *rt, const char *gp, const char *dst_text,
+			       struct nd_error *err)
+{
+	char buf[ND_ADDRSTRLEN];
+
+	if (rt->gateway.family != rt->dst.addr.family)
+		return nd_error_set(err, -EINVAL,
+				    "%s: gateway %s is not of the same IP family as destination %s",
+				    gp, nd_ip_str(&rt->gateway, buf), dst_text);
+	return 0;
+}
+
+/* Unicast routes have a gateway, the others none (@type_text: the type as given). */
+static int check_route_type(const struct nd_route *rt, const char *rp, const char *type_text,
+			    struct nd_error *err)
+{
+	char buf[ND_ADDRSTRLEN];
+
+	if (rt->type == ND_ROUTE_UNICAST && !rt->has_gateway)
+		return nd_error_set(err, -EINVAL,
+				    "%s: route to %s requires a gateway for type unicast",
+				    rp, nd_prefix_str(&rt->dst, buf));
+	if (rt->type != ND_ROUTE_UNICAST && rt->has_gateway)
+		return nd_error_set(err, -EINVAL,
+				    "%s: route to %s of type %s must not have a gateway",
+				    rp, nd_prefix_str(&rt->dst, buf), type_text);
 	return 0;
 }
 
@@ -263,7 +316,6 @@ static int parse_routes(json_object *obj, const char *path, struct nd_network *n
 		_cleanup_free_ char *type = NULL;
 		struct nd_route *rt = &net->routes[i];
 		json_object *ro = json_object_array_get_idx(arr, i), *v;
-		char buf[ND_ADDRSTRLEN];
 		int64_t metric;
 		bool found = false;
 
@@ -286,13 +338,11 @@ static int parse_routes(json_object *obj, const char *path, struct nd_network *n
 		if (v) {
 			_cleanup_free_ char *gp = ju_path_key(rp, "gateway");
 			r = ju_value_ip(v, gp, &rt->gateway, err);
+			if (r == 0)
+				r = check_route_gateway(rt, gp, json_object_get_string(ju_get(ro, "destination")),
+							err);
 			if (r < 0)
 				return r;
-			if (rt->gateway.family != rt->dst.addr.family)
-				return nd_error_set(err, -EINVAL,
-						    "%s: gateway %s is not of the same IP family as destination %s",
-						    gp, nd_ip_str(&rt->gateway, buf),
-						    json_object_get_string(ju_get(ro, "destination")));
 			rt->has_gateway = true;
 		}
 		r = ju_int(ro, "metric", false, 0, UINT32_MAX, rp, &metric, &rt->has_metric, err);
@@ -316,16 +366,134 @@ static int parse_routes(json_object *obj, const char *path, struct nd_network *n
 						    tp, type);
 			}
 		}
-		if (rt->type == ND_ROUTE_UNICAST && !rt->has_gateway)
-			return nd_error_set(err, -EINVAL,
-					    "%s: route to %s requires a gateway for type unicast",
-					    rp, nd_prefix_str(&rt->dst, buf));
-		if (rt->type != ND_ROUTE_UNICAST && rt->has_gateway)
-			return nd_error_set(err, -EINVAL,
-					    "%s: route to %s of type %s must not have a gateway",
-					    rp, nd_prefix_str(&rt->dst, buf), type);
+		r = check_route_type(rt, rp, type, err);
+		if (r < 0)
+			return r;
 	}
 	return 0;
+}
+
+void network_options_default(struct nd_network *net)
+{
+	net->isolate = ND_ISOLATE_STRICT;
+	net->mode = ND_MODE_MANAGED;
+	net->metric = net->driver == ND_DRIVER_BRIDGE ? 100 : 99;
+}
+
+/* What netd makes of option @key; @kp names it in messages. */
+static int apply_option(struct nd_network *net, const char *kp, const char *key, const char *val,
+			struct nd_error *err)
+{
+	uint32_t u;
+	int r;
+
+	if (strcmp(key, "mtu") == 0) {
+		if (parse_u32_option(val, 65535, &u) < 0 || (u != 0 && u < 68))
+			return nd_error_set(err, -EINVAL,
+					    "%s: \"%s\" is not a valid MTU (0, or 68 to 65535)",
+					    kp, val);
+		net->has_mtu = u != 0;
+		net->mtu = u;
+	} else if (strcmp(key, "metric") == 0) {
+		if (parse_u32_option(val, UINT32_MAX, &u) < 0)
+			return nd_error_set(err, -EINVAL,
+					    "%s: \"%s\" is not a valid route metric", kp, val);
+		net->metric = u;
+	} else if (strcmp(key, "isolate") == 0) {
+		if (strcmp(val, "strict") == 0)
+			net->isolate = ND_ISOLATE_STRICT;
+		else if (strcmp(val, "true") == 0)
+			net->isolate = ND_ISOLATE_TRUE;
+		else if (strcmp(val, "false") == 0 || strcmp(val, "") == 0)
+			net->isolate = ND_ISOLATE_FALSE;
+		else
+			return nd_error_set(err, -EINVAL,
+					    "%s: \"%s\" is not one of strict, true, false",
+					    kp, val);
+	} else if (strcmp(key, "no_default_route") == 0) {
+		if (parse_bool_option(val, &net->no_default_route) < 0)
+			return nd_error_set(err, -EINVAL,
+					    "%s: \"%s\" is not true or false", kp, val);
+	} else if (strcmp(key, "vrf") == 0) {
+		const char *why;
+		char *vrf;
+		if (!ju_ifname_valid(val, &why))
+			return nd_error_set(err, -EINVAL, "%s: vrf name \"%s\" %s",
+					    kp, val, why);
+		vrf = strdup(val);
+		if (!vrf)
+			return -ENOMEM;
+		free(net->vrf);
+		net->vrf = vrf;
+	} else if (strcmp(key, "vlan") == 0) {
+		if (parse_u32_option(val, 4094, &u) < 0)
+			return nd_error_set(err, -EINVAL,
+					    "%s: \"%s\" is not a VLAN id (0 to 4094)", kp, val);
+		net->has_vlan = true;
+		net->vlan = (uint16_t)u;
+	} else if (strcmp(key, "mode") == 0 && net->driver == ND_DRIVER_BRIDGE) {
+		if (strcmp(val, "") == 0 || strcmp(val, "managed") == 0)
+			net->mode = ND_MODE_MANAGED;
+		else if (strcmp(val, "unmanaged") == 0)
+			net->mode = ND_MODE_UNMANAGED;
+		else
+			return nd_error_set(err, -EINVAL,
+					    "%s: invalid bridge mode \"%s\" (expected managed or unmanaged)",
+					    kp, val);
+	} else if (strcmp(key, "mode") == 0 &&
+		   (net->driver == ND_DRIVER_MACVLAN || net->driver == ND_DRIVER_IPVLAN)) {
+		r = parse_lower_mode(net, kp, val, err);
+		if (r < 0)
+			return r;
+	} else if (strcmp(key, "bclim") == 0 &&
+		   (net->driver == ND_DRIVER_MACVLAN || net->driver == ND_DRIVER_IPVLAN)) {
+		/* netavark parses it for both kinds and uses it for macvlan only. */
+		if (parse_i32_option(val, &net->bclim) < 0)
+			return nd_error_set(err, -EINVAL,
+					    "%s: \"%s\" is not a valid broadcast cutoff (a 32-bit signed integer)",
+					    kp, val);
+		net->has_bclim = true;
+	} else if (strcmp(key, "outbound_addr4") == 0 || strcmp(key, "outbound_addr6") == 0) {
+		bool v6 = key[13] == '6';
+		struct nd_ip ip;
+		if (nd_ip_parse(val, &ip) < 0 || ip.family != (v6 ? AF_INET6 : AF_INET))
+			return nd_error_set(err, -EINVAL, "%s: \"%s\" is not an %s address",
+					    kp, val, v6 ? "IPv6" : "IPv4");
+		if (v6) {
+			net->outbound_addr6 = ip;
+			net->has_outbound_addr6 = true;
+		} else {
+			net->outbound_addr4 = ip;
+			net->has_outbound_addr4 = true;
+		}
+	}
+	/* Other keys are ignored at setup, as netavark does (a plugin gets them). */
+	return 0;
+}
+
+static int option_key_check(const char *path, const char *key, struct nd_error *err)
+{
+	if (strlen(key) > ND_STRING_MAX)
+		return nd_error_set(err, -EINVAL, "%s: a key of %zu bytes, longer than the limit of %d",
+				    path, strlen(key), ND_STRING_MAX);
+	return 0;
+}
+
+int network_option_set(struct nd_network *net, const char *path, const char *key,
+		       const char *value, struct nd_error *err)
+{
+	_cleanup_free_ char *kp = NULL;
+	int r;
+
+	if ((r = option_key_check(path, key, err)) < 0)
+		return r;
+	kp = ju_path_key(path, key);
+	if (!kp)
+		return -ENOMEM;
+	r = apply_option(net, kp, key, value, err);
+	if (r < 0)
+		return r;
+	return nd_kv_set(&net->options, &net->n_options, key, value);
 }
 
 static int parse_options(json_object *obj, const char *path, struct nd_network *net,
@@ -335,108 +503,29 @@ static int parse_options(json_object *obj, const char *path, struct nd_network *
 	json_object *opts;
 	int r;
 
-	net->isolate = ND_ISOLATE_STRICT;
-	net->mode = ND_MODE_MANAGED;
-	net->metric = net->driver == ND_DRIVER_BRIDGE ? 100 : 99;
-
+	network_options_default(net);
 	r = ju_object(obj, "options", false, path, &opts, err);
 	if (r < 0 || !opts)
 		return r;
 	json_object_object_foreach(opts, key, v) {
 		_cleanup_free_ char *kp = NULL;
 		const char *val;
-		uint32_t u;
 
-		if (strlen(key) > ND_STRING_MAX)
-			return nd_error_set(err, -EINVAL, "%s: a key of %zu bytes, longer than the limit of %d",
-					    p, strlen(key), ND_STRING_MAX);
+		if ((r = option_key_check(p, key, err)) < 0)
+			return r;
 		kp = ju_path_key(p, key);
 		if (json_object_is_type(v, json_type_null))
 			continue;
 		r = ju_value_string(v, kp, &val, err);
+		if (r == 0)
+			r = network_option_set(net, p, key, val, err);
 		if (r < 0)
 			return r;
-		if (strcmp(key, "mtu") == 0) {
-			if (parse_u32_option(val, 65535, &u) < 0 || (u != 0 && u < 68))
-				return nd_error_set(err, -EINVAL,
-						    "%s: \"%s\" is not a valid MTU (0, or 68 to 65535)",
-						    kp, val);
-			net->has_mtu = u != 0;
-			net->mtu = u;
-		} else if (strcmp(key, "metric") == 0) {
-			if (parse_u32_option(val, UINT32_MAX, &u) < 0)
-				return nd_error_set(err, -EINVAL,
-						    "%s: \"%s\" is not a valid route metric", kp, val);
-			net->metric = u;
-		} else if (strcmp(key, "isolate") == 0) {
-			if (strcmp(val, "strict") == 0)
-				net->isolate = ND_ISOLATE_STRICT;
-			else if (strcmp(val, "true") == 0)
-				net->isolate = ND_ISOLATE_TRUE;
-			else if (strcmp(val, "false") == 0 || strcmp(val, "") == 0)
-				net->isolate = ND_ISOLATE_FALSE;
-			else
-				return nd_error_set(err, -EINVAL,
-						    "%s: \"%s\" is not one of strict, true, false",
-						    kp, val);
-		} else if (strcmp(key, "no_default_route") == 0) {
-			if (parse_bool_option(val, &net->no_default_route) < 0)
-				return nd_error_set(err, -EINVAL,
-						    "%s: \"%s\" is not true or false", kp, val);
-		} else if (strcmp(key, "vrf") == 0) {
-			const char *why;
-			if (!ju_ifname_valid(val, &why))
-				return nd_error_set(err, -EINVAL, "%s: vrf name \"%s\" %s",
-						    kp, val, why);
-			net->vrf = strdup(val);
-			if (!net->vrf)
-				return -ENOMEM;
-		} else if (strcmp(key, "vlan") == 0) {
-			if (parse_u32_option(val, 4094, &u) < 0)
-				return nd_error_set(err, -EINVAL,
-						    "%s: \"%s\" is not a VLAN id (0 to 4094)", kp, val);
-			net->has_vlan = true;
-			net->vlan = (uint16_t)u;
-		} else if (strcmp(key, "mode") == 0 && net->driver == ND_DRIVER_BRIDGE) {
-			if (strcmp(val, "") == 0 || strcmp(val, "managed") == 0)
-				net->mode = ND_MODE_MANAGED;
-			else if (strcmp(val, "unmanaged") == 0)
-				net->mode = ND_MODE_UNMANAGED;
-			else
-				return nd_error_set(err, -EINVAL,
-						    "%s: invalid bridge mode \"%s\" (expected managed or unmanaged)",
-						    kp, val);
-		} else if (strcmp(key, "mode") == 0 &&
-			   (net->driver == ND_DRIVER_MACVLAN || net->driver == ND_DRIVER_IPVLAN)) {
-			r = parse_lower_mode(net, kp, val, err);
-			if (r < 0)
-				return r;
-		} else if (strcmp(key, "bclim") == 0 &&
-			   (net->driver == ND_DRIVER_MACVLAN || net->driver == ND_DRIVER_IPVLAN)) {
-			/* netavark parses it for both kinds and uses it for macvlan only. */
-			if (parse_i32_option(val, &net->bclim) < 0)
-				return nd_error_set(err, -EINVAL,
-						    "%s: \"%s\" is not a valid broadcast cutoff (a 32-bit signed integer)",
-						    kp, val);
-			net->has_bclim = true;
-		} else if (strcmp(key, "outbound_addr4") == 0 || strcmp(key, "outbound_addr6") == 0) {
-			bool v6 = key[13] == '6';
-			struct nd_ip ip;
-			if (nd_ip_parse(val, &ip) < 0 || ip.family != (v6 ? AF_INET6 : AF_INET))
-				return nd_error_set(err, -EINVAL, "%s: \"%s\" is not an %s address",
-						    kp, val, v6 ? "IPv6" : "IPv4");
-			if (v6) {
-				net->outbound_addr6 = ip;
-				net->has_outbound_addr6 = true;
-			} else {
-				net->outbound_addr4 = ip;
-				net->has_outbound_addr4 = true;
-			}
-		}
-		/* Other keys are ignored at setup, as netavark does. */
 	}
 	return 0;
 }
+
+static int set_ipam(struct nd_network *net, const char *p, const char *driver, struct nd_error *err);
 
 static int parse_ipam(json_object *obj, const char *path, struct nd_network *net,
 		      struct nd_error *err)
@@ -450,9 +539,19 @@ static int parse_ipam(json_object *obj, const char *path, struct nd_network *net
 	r = ju_object(obj, "ipam_options", false, path, &ipam, err);
 	if (r < 0 || !ipam)
 		return r;
+	r = ju_string_map(obj, "ipam_options", false, path, &net->ipam_options,
+			  &net->n_ipam_options, err);
+	if (r < 0)
+		return r;
 	r = ju_string(ipam, "driver", false, p, &driver, err);
 	if (r < 0 || !driver)
 		return r;
+	return set_ipam(net, p, driver, err);
+}
+
+/* ipam_options.driver (@p: the path of ipam_options). */
+static int set_ipam(struct nd_network *net, const char *p, const char *driver, struct nd_error *err)
+{
 	if (strcmp(driver, "host-local") == 0)
 		net->ipam = ND_IPAM_HOST_LOCAL;
 	else if (strcmp(driver, "none") == 0)
@@ -466,10 +565,34 @@ static int parse_ipam(json_object *obj, const char *path, struct nd_network *net
 	return 0;
 }
 
+/* The name becomes file names (DNS, network store): Podman's rule, bounded. The driver's kind. */
+static int set_name_and_driver(struct nd_network *net, const char *path, struct nd_error *err)
+{
+	_cleanup_free_ char *np = ju_path_key(path, "name");
+	int r;
+
+	if (!np)
+		return -ENOMEM;
+	if ((r = nd_network_name_check(np, net->name, err)) < 0)
+		return r;
+	if (strcmp(net->driver_name, "bridge") == 0)
+		net->driver = ND_DRIVER_BRIDGE;
+	else if (strcmp(net->driver_name, "macvlan") == 0)
+		net->driver = ND_DRIVER_MACVLAN;
+	else if (strcmp(net->driver_name, "ipvlan") == 0)
+		net->driver = ND_DRIVER_IPVLAN;
+	else if (net->driver_name[0] == '\0')
+		return nd_error_set(err, -EINVAL, "%s.driver: is empty", path);
+	else
+		net->driver = ND_DRIVER_PLUGIN;
+	return 0;
+}
+
+static int check_network(const struct nd_network *net, const char *path, struct nd_error *err);
+
 int network_parse(json_object *obj, const char *path, struct nd_network *net,
 		  struct nd_error *err)
 {
-	const char *why;
 	int r;
 
 	r = ju_expect_type(obj, json_type_object, path, err);
@@ -484,22 +607,16 @@ int network_parse(json_object *obj, const char *path, struct nd_network *net,
 	    (r = ju_bool(obj, "ipv6_enabled", true, path, &net->ipv6_enabled, err)) < 0)
 		return r;
 	{
-		/* The name becomes file names (DNS, network store): Podman's rule, bounded. */
-		_cleanup_free_ char *np = ju_path_key(path, "name");
-		if ((r = nd_network_name_check(np, net->name, err)) < 0)
-			return r;
+		/* Not netd's business, kept for plugins: ignored unless of the type they have. */
+		struct nd_error ignored = {0};
+		if (json_object_is_type(ju_get(obj, "created"), json_type_string) &&
+		    ju_string(obj, "created", false, path, &net->created, &ignored) < 0)
+			nd_error_clear(&ignored);
 	}
-
-	if (strcmp(net->driver_name, "bridge") == 0)
-		net->driver = ND_DRIVER_BRIDGE;
-	else if (strcmp(net->driver_name, "macvlan") == 0)
-		net->driver = ND_DRIVER_MACVLAN;
-	else if (strcmp(net->driver_name, "ipvlan") == 0)
-		net->driver = ND_DRIVER_IPVLAN;
-	else if (net->driver_name[0] == '\0')
-		return nd_error_set(err, -EINVAL, "%s.driver: is empty", path);
-	else
-		net->driver = ND_DRIVER_PLUGIN;
+	if ((r = ju_string_map(obj, "labels", false, path, &net->labels, &net->n_labels, err)) < 0)
+		return r;
+	if ((r = set_name_and_driver(net, path, err)) < 0)
+		return r;
 
 	if ((r = parse_subnets(obj, path, net, err)) < 0 ||
 	    (r = parse_routes(obj, path, net, err)) < 0 ||
@@ -508,6 +625,13 @@ int network_parse(json_object *obj, const char *path, struct nd_network *net,
 	    (r = parse_options(obj, path, net, err)) < 0 ||
 	    (r = parse_ipam(obj, path, net, err)) < 0)
 		return r;
+	return check_network(net, path, err);
+}
+
+/* The checks of a whole network, after all its fields are set. */
+static int check_network(const struct nd_network *net, const char *path, struct nd_error *err)
+{
+	const char *why;
 
 	if (net->network_interface && net->network_interface[0] &&
 	    !ju_ifname_valid(net->network_interface, &why))
@@ -542,4 +666,91 @@ void network_done(struct nd_network *net)
 	free(net->routes);
 	free(net->dns_servers);
 	free(net->vrf);
+	free(net->created);
+	nd_kv_free(net->options, net->n_options);
+	nd_kv_free(net->labels, net->n_labels);
+	nd_kv_free(net->ipam_options, net->n_ipam_options);
+}
+
+/* A copy of @n items of @size bytes (NULL for none); -ENOMEM. */
+static int copy_array(void **ret, const void *src, size_t n, size_t size)
+{
+	*ret = NULL;
+	if (!n)
+		return 0;
+	*ret = malloc(n * size);
+	if (!*ret)
+		return -ENOMEM;
+	memcpy(*ret, src, n * size);
+	return 0;
+}
+
+int network_from_def(const struct nd_network_def *def, const char *path, struct nd_network *net,
+		     struct nd_error *err)
+{
+	_cleanup_free_ char *sp = ju_path_key(path, "subnets");
+	_cleanup_free_ char *rp = ju_path_key(path, "routes");
+	_cleanup_free_ char *op = ju_path_key(path, "options");
+	_cleanup_free_ char *ip = ju_path_key(path, "ipam_options");
+	char buf[ND_ADDRSTRLEN];
+	int r;
+
+	if (!sp || !rp || !op || !ip)
+		return -ENOMEM;
+	if (!def->name || !def->id || !def->driver)
+		return nd_error_set(err, -EINVAL, "%s: a network needs a name, an id and a driver", path);
+	if (!(net->name = strdup(def->name)) || !(net->id = strdup(def->id)) ||
+	    !(net->driver_name = strdup(def->driver)) ||
+	    (def->network_interface && !(net->network_interface = strdup(def->network_interface))))
+		return -ENOMEM;
+	net->dns_enabled = def->dns_enabled;
+	net->internal = def->internal;
+	net->ipv6_enabled = def->ipv6_enabled;
+	if ((r = set_name_and_driver(net, path, err)) < 0)
+		return r;
+	if ((r = copy_array((void **)&net->subnets, def->subnets, def->n_subnets,
+			    sizeof(*net->subnets))) < 0 ||
+	    (r = copy_array((void **)&net->routes, def->routes, def->n_routes,
+			    sizeof(*net->routes))) < 0 ||
+	    (r = copy_array((void **)&net->dns_servers, def->dns_servers, def->n_dns_servers,
+			    sizeof(*net->dns_servers))) < 0)
+		return r;
+	net->n_subnets = def->n_subnets;
+	net->n_routes = def->n_routes;
+	net->n_dns_servers = def->n_dns_servers;
+	for (size_t i = 0; i < net->n_subnets; i++) {
+		_cleanup_free_ char *p = ju_path_idx(sp, i), *fp = ju_path_key(p, "subnet");
+		struct nd_subnet *s = &net->subnets[i];
+		if (!fp)
+			return -ENOMEM;
+		if ((r = check_subnet_prefix(s, fp, nd_prefix_str(&s->subnet, buf), err)) < 0 ||
+		    (s->has_gateway && (r = check_in_subnet(s, &s->gateway, true, p, err)) < 0) ||
+		    (s->has_lease_range && s->lease_start.family &&
+		     (r = check_in_subnet(s, &s->lease_start, false, p, err)) < 0) ||
+		    (s->has_lease_range && s->lease_end.family &&
+		     (r = check_in_subnet(s, &s->lease_end, false, p, err)) < 0) ||
+		    (r = check_subnet_unique(net, i, fp, err)) < 0)
+			return r;
+	}
+	for (size_t i = 0; i < net->n_routes; i++) {
+		_cleanup_free_ char *p = ju_path_idx(rp, i);
+		struct nd_route *rt = &net->routes[i];
+		if (!p)
+			return -ENOMEM;
+		nd_prefix_network(&rt->dst);
+		if ((rt->has_gateway &&
+		     (r = check_route_gateway(rt, p, nd_prefix_str(&rt->dst, buf), err)) < 0) ||
+		    (r = check_route_type(rt, p, nd_route_type_name(rt->type), err)) < 0)
+			return r;
+	}
+	network_options_default(net);
+	for (size_t i = 0; i < def->n_options; i++)
+		if ((r = network_option_set(net, op, def->options[i].key, def->options[i].value, err)) < 0)
+			return r;
+	net->ipam = ND_IPAM_HOST_LOCAL;
+	if (def->ipam_driver &&
+	    ((r = set_ipam(net, ip, def->ipam_driver, err)) < 0 ||
+	     (r = nd_kv_set(&net->ipam_options, &net->n_ipam_options, "driver", def->ipam_driver)) < 0))
+		return r;
+	return check_network(net, path, err);
 }

@@ -8,6 +8,7 @@
 
 #include "ipam.h"
 #include "jsonutil.h"
+#include "kv.h"
 #include "network.h"
 #include "shared/cleanup.h"
 #include "shared/names.h"
@@ -18,6 +19,17 @@ const char *nd_proto_name(enum nd_proto p)
 	case ND_PROTO_TCP: return "tcp";
 	case ND_PROTO_UDP: return "udp";
 	case ND_PROTO_SCTP: return "sctp";
+	}
+	return "?";
+}
+
+const char *nd_route_type_name(enum nd_route_type t)
+{
+	switch (t) {
+	case ND_ROUTE_UNICAST: return "unicast";
+	case ND_ROUTE_BLACKHOLE: return "blackhole";
+	case ND_ROUTE_UNREACHABLE: return "unreachable";
+	case ND_ROUTE_PROHIBIT: return "prohibit";
 	}
 	return "?";
 }
@@ -40,6 +52,8 @@ static void attach_done(struct nd_attach *a)
 	for (size_t i = 0; i < a->n_aliases; i++)
 		free(a->aliases[i]);
 	free(a->aliases);
+	free(a->static_ips);
+	nd_kv_free(a->options, a->n_options);
 }
 
 void nd_request_free(struct nd_request *r)
@@ -127,10 +141,8 @@ static int parse_attach(json_object *o, const char *netname, const char *path,
 			struct nd_request *req, struct nd_attach *a, struct nd_error *err)
 {
 	_cleanup_free_ char *mac = NULL;
-	_cleanup_free_ struct nd_ip *ips = NULL;
 	json_object *opts;
 	const char *why;
-	size_t n_ips = 0;
 	int r;
 
 	r = ju_expect_type(o, json_type_object, path, err);
@@ -147,7 +159,7 @@ static int parse_attach(json_object *o, const char *netname, const char *path,
 	if (!ju_ifname_valid(a->interface_name, &why))
 		return nd_error_set(err, -EINVAL, "%s.interface_name: \"%s\" %s", path,
 				    a->interface_name, why);
-	if ((r = ju_ip_list(o, "static_ips", path, &ips, &n_ips, err)) < 0 ||
+	if ((r = ju_ip_list(o, "static_ips", path, &a->static_ips, &a->n_static_ips, err)) < 0 ||
 	    (r = ju_string(o, "static_mac", false, path, &mac, err)) < 0 ||
 	    (r = ju_string_list(o, "aliases", path, &a->aliases, &a->n_aliases, err)) < 0 ||
 	    (r = ju_object(o, "options", false, path, &opts, err)) < 0)
@@ -177,12 +189,15 @@ static int parse_attach(json_object *o, const char *netname, const char *path,
 		if (a->host_interface_name && !ju_ifname_valid(a->host_interface_name, &why))
 			return nd_error_set(err, -EINVAL, "%s.host_interface_name: \"%s\" %s", op,
 					    a->host_interface_name, why);
+		r = ju_string_map(o, "options", false, path, &a->options, &a->n_options, err);
+		if (r < 0)
+			return r;
 	}
-	return ipam_assign(a, ips, n_ips, path, err);
+	return ipam_assign(a, a->static_ips, a->n_static_ips, path, err);
 }
 
-static int check_attach_unique(const struct nd_request *req, size_t i, const char *path,
-			       struct nd_error *err)
+int request_attach_unique(const struct nd_request *req, size_t i, const char *path,
+			  struct nd_error *err)
 {
 	const struct nd_attach *a = &req->attach[i];
 
@@ -240,7 +255,7 @@ static int parse_network(const char *key, json_object *val, size_t i, void *arg)
 	}
 	r = parse_attach(val, name, p, req, &req->attach[i], err);
 	if (r == 0)
-		r = check_attach_unique(req, i, p, err);
+		r = request_attach_unique(req, i, p, err);
 	return r;
 }
 

@@ -18,5 +18,26 @@
  */
 int request_parse(const char *buf, size_t len, struct nd_request **ret, struct nd_error *err);
 
+/**
+ * request_validate() - the rules every request obeys, on the model
+ *
+ * However the model was built (request_parse(), the constructors of
+ * build.h), the core runs this before it touches anything: the container
+ * id and network names may become file names, interface names are valid,
+ * each attachment names a network of the request once, and its addresses
+ * obey the network's IPAM (ipam_check()). A model from request_parse()
+ * always passes.
+ * Return: 0, or -EINVAL with @err saying which field and why.
+ */
+int request_validate(const struct nd_request *req, struct nd_error *err);
+
+/*
+ * Attachment @i against the ones before it: no network, interface name or
+ * host interface name twice (@path names attachment @i in messages).
+ * Return: 0 or -EINVAL with @err set.
+ */
+int request_attach_unique(const struct nd_request *req, size_t i, const char *path,
+			  struct nd_error *err);
+
 /* Find a network of the request by name (NULL if absent). */
 const struct nd_network *request_network(const struct nd_request *r, const char *name);

@@ -92,8 +92,8 @@ static bool networks_are(json_object *o, const char *want)
 	       keys_are(o, "links", want);
 }
 
-static json_object *merge(json_object *old, const struct nd_request *req, const char *raw,
-			  bool skip_ports, const char *host_if)
+static json_object *merge(json_object *old, const struct nd_request *req, bool skip_ports,
+			  const char *host_if)
 {
 	struct netd_opts opts = { .dns_port = 1053 };
 	struct attach_rt rt[1] = {0};
@@ -101,7 +101,7 @@ static json_object *merge(json_object *old, const struct nd_request *req, const 
 			      .rt = rt, .skip_ports = skip_ports };
 
 	snprintf(rt[0].host_name, sizeof(rt[0].host_name), "%s", host_if);
-	return ctrstate_merge(old, &c, raw);
+	return ctrstate_merge(old, &c);
 }
 
 static void test_merge_remove(void)
@@ -113,7 +113,7 @@ static void test_merge_remove(void)
 		tap_result(false, NULL, "requests parse");
 		goto out;
 	}
-	r1 = merge(NULL, podman, REQ_PODMAN, false, "veth0");
+	r1 = merge(NULL, podman, false, "veth0");
 	tap_check_begin();
 	CHECK(r1);
 	CHECK(json_object_get_int(at(r1, "version")) == 2);
@@ -132,7 +132,7 @@ static void test_merge_remove(void)
 	tap_result(tap_check_ok(), NULL, "merge into no record: the first network, its link, its ports");
 
 	/* connect net2: setup runs with skip_ports, as podman already carries them. */
-	r2 = merge(r1, net2, REQ_NET2, true, "veth1");
+	r2 = merge(r1, net2, true, "veth1");
 	tap_check_begin();
 	CHECK(r2);
 	CHECK(networks_are(r2, "podman net2"));

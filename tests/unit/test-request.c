@@ -13,9 +13,11 @@
 #include <string.h>
 
 #include "request.h"
+#include "request-json.h"
 #include "shared/cleanup.h"
 #include "shared/names.h"
 #include "tap.h"
+#include "unit-model.h"
 
 /* ---- building blocks of the requests ---------------------------------- */
 
@@ -605,6 +607,16 @@ static struct nd_request *parse_ok(const char *tmpl)
 	}
 	CHECK(req != NULL);
 	CHECK(err.msg == NULL && err.code == 0);
+	{
+		/* What the serializer writes of it parses back to the same model. */
+		_cleanup_free_ char *text = NULL;
+		struct nd_request *again = NULL;
+		CHECK(request_json_text(req, &text) == 0);
+		CHECK(text && request_parse(text, strlen(text), &again, &err) == 0);
+		CHECK(again && unit_model_equal(req, again));
+		nd_request_free(again);
+		nd_error_clear(&err);
+	}
 	return req;
 }
 

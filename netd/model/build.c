@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "build.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipam.h"
+#include "jsonutil.h"
+#include "kv.h"
+#include "network.h"
+#include "request.h"
+#include "shared/cleanup.h"
+#include "shared/names.h"
+
+int request_new(const char *container_id, const char *container_name, const char *hostname,
+		struct nd_request **ret, struct nd_error *err)
+{
+	_cleanup_(nd_request_freep) struct nd_request *req = calloc(1, sizeof(*req));
+	int r;
+
+	if (!container_id || !container_name)
+		return nd_error_set(err, -EINVAL, "request: no container id or name");
+	if ((r = nd_container_id_check("container_id", container_id, err)) < 0)
+		return r;
+	if (!req || !(req->container_id = strdup(container_id)) ||
+	    !(req->container_name = strdup(container_name)) ||
+	    (hostname && !(req->container_hostname = strdup(hostname))))
+		return nd_error_set(err, -ENOMEM, "out of memory");
+	*ret = TAKE_PTR(req);
+	return 0;
+}
+
+int request_add_network(struct nd_request *req, const struct nd_network_def *def,
+			struct nd_error *err)
+{
+	_cleanup_free_ char *path = NULL;
+	struct nd_network *nets;
+	char **keys;
+	size_t n = req->n_networks;
+	int r;
+
+	if (req->n_attach)
+		return nd_error_set(err, -EINVAL, "network_info: networks go in before the attachments");
+	if (!def->name || (r = nd_network_name_check("network_info", def->name, err)) < 0)
+		return def->name ? r : nd_error_set(err, -EINVAL, "network_info: a network needs a name");
+	if (request_network(req, def->name))
+		return nd_error_set(err, -EINVAL, "network_info.%s: the network is given twice",
+				    def->name);
+	path = ju_path_key("network_info", def->name);
+	nets = path ? realloc(req->networks, (n + 1) * sizeof(*nets)) : NULL;
+	if (nets)
+		req->networks = nets;
+	keys = nets ? realloc(req->network_keys, (n + 1) * sizeof(*keys)) : NULL;
+	if (!keys)
+		return nd_error_set(err, -ENOMEM, "out of memory");
+	req->network_keys = keys;
+	memset(&nets[n], 0, sizeof(nets[n]));
+	keys[n] = strdup(def->name);
+	if (!keys[n])
+		return nd_error_set(err, -ENOMEM, "out of memory");
+	r = network_from_def(def, path, &nets[n], err);
+	if (r < 0) {
+		network_done(&nets[n]);
+		free(keys[n]);
+		return r == -ENOMEM && !err->msg ? nd_error_set(err, r, "out of memory") : r;
+	}
+	req->n_networks = n + 1;
+	return 0;
+}
+
+static int mac_check(const char *path, const uint8_t *mac, struct nd_error *err)
+{
+	if (mac[0] & 1)
+		return nd_error_set(err, -EINVAL, "%s.static_mac: a multicast address", path);
+	if (!(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+		return nd_error_set(err, -EINVAL, "%s.static_mac: the all-zero address", path);
+	return 0;
+}
+
+/* Fill @a from @def, checked as parse_attach() checks the JSON. */
+static int attach_from_def(struct nd_request *req, const struct nd_attach_def *def,
+			   const char *path, struct nd_attach *a, struct nd_error *err)
+{
+	const char *why;
+	int r;
+
+	a->net = def->network ? request_network(req, def->network) : NULL;
+	if (!a->net)
+		return nd_error_set(err, -EINVAL,
+				    "%s: network info for network \"%s\" not found in network_info",
+				    path, def->network ? def->network : "");
+	if (!def->interface_name || !ju_ifname_valid(def->interface_name, &why))
+		return nd_error_set(err, -EINVAL, "%s.interface_name: \"%s\" %s", path,
+				    def->interface_name ? def->interface_name : "",
+				    def->interface_name ? why : "is required");
+	if (!(a->interface_name = strdup(def->interface_name)))
+		return -ENOMEM;
+	if (def->mac) {
+		if ((r = mac_check(path, def->mac, err)) < 0)
+			return r;
+		memcpy(a->mac, def->mac, sizeof(a->mac));
+		a->has_mac = true;
+	}
+	if (def->n_aliases) {
+		if (!(a->aliases = calloc(def->n_aliases, sizeof(*a->aliases))))
+			return -ENOMEM;
+		for (; a->n_aliases < def->n_aliases; a->n_aliases++)
+			if (!(a->aliases[a->n_aliases] = strdup(def->aliases[a->n_aliases])))
+				return -ENOMEM;
+	}
+	if (def->host_interface_name) {
+		if ((r = nd_kv_set(&a->options, &a->n_options, "host_interface_name",
+				   def->host_interface_name)) < 0)
+			return r;
+		if (def->host_interface_name[0] &&
+		    !ju_ifname_valid(def->host_interface_name, &why))
+			return nd_error_set(err, -EINVAL, "%s.options.host_interface_name: \"%s\" %s",
+					    path, def->host_interface_name, why);
+		if (def->host_interface_name[0] &&
+		    !(a->host_interface_name = strdup(def->host_interface_name)))
+			return -ENOMEM;
+	}
+	if (def->n_static_ips) {
+		if (!(a->static_ips = calloc(def->n_static_ips, sizeof(*a->static_ips))))
+			return -ENOMEM;
+		memcpy(a->static_ips, def->static_ips, def->n_static_ips * sizeof(*a->static_ips));
+		a->n_static_ips = def->n_static_ips;
+	}
+	return ipam_assign(a, a->static_ips, a->n_static_ips, path, err);
+}
+
+int request_attach(struct nd_request *req, const struct nd_attach_def *def, struct nd_error *err)
+{
+	_cleanup_free_ char *path = ju_path_key("networks", def->network ? def->network : "");
+	struct nd_attach *grown;
+	size_t n = req->n_attach;
+	int r;
+
+	grown = path ? realloc(req->attach, (n + 1) * sizeof(*grown)) : NULL;
+	if (!grown)
+		return nd_error_set(err, -ENOMEM, "out of memory");
+	req->attach = grown;
+	memset(&grown[n], 0, sizeof(grown[n]));
+	/* Counted at once: nd_request_free() frees what a failed attach left. */
+	req->n_attach = n + 1;
+	r = attach_from_def(req, def, path, &grown[n], err);
+	if (r == 0)
+		r = request_attach_unique(req, n, path, err);
+	if (r == -ENOMEM && !err->msg)
+		r = nd_error_set(err, r, "out of memory");
+	return r;
+}
+
+int request_add_port(struct nd_request *req, const struct nd_port *pm, struct nd_error *err)
+{
+	_cleanup_free_ char *p = ju_path_idx("port_mappings", req->n_ports);
+	struct nd_port *grown, v = *pm;
+
+	if (!p)
+		return nd_error_set(err, -ENOMEM, "out of memory");
+	if (v.proto != ND_PROTO_TCP && v.proto != ND_PROTO_UDP && v.proto != ND_PROTO_SCTP)
+		return nd_error_set(err, -EINVAL, "%s.protocol: unknown protocol", p);
+	if ((v.host_ip_kind == ND_HOSTIP_ONE) != (v.host_ip.family != 0))
+		return nd_error_set(err, -EINVAL, "%s.host_ip: an address only for one host IP", p);
+	if (v.container_port == 0)
+		return nd_error_set(err, -EINVAL, "%s.container_port: must not be 0", p);
+	if (v.host_port == 0)
+		return nd_error_set(err, -EINVAL, "%s.host_port: must not be 0", p);
+	if (v.range == 0)
+		v.range = 1;
+	if ((uint32_t)v.host_port + v.range - 1 > 65535 ||
+	    (uint32_t)v.container_port + v.range - 1 > 65535)
+		return nd_error_set(err, -EINVAL, "%s.range: %u ports from port %u go past port 65535",
+				    p, v.range,
+				    v.host_port > v.container_port ? v.host_port : v.container_port);
+	grown = realloc(req->ports, (req->n_ports + 1) * sizeof(*grown));
+	if (!grown)
+		return nd_error_set(err, -ENOMEM, "out of memory");
+	req->ports = grown;
+	grown[req->n_ports++] = v;
+	return 0;
+}
+
+int request_add_dns_server(struct nd_request *req, const struct nd_ip *ip, struct nd_error *err)
+{
+	struct nd_ip *grown;
+
+	if (ip->family != AF_INET && ip->family != AF_INET6)
+		return nd_error_set(err, -EINVAL, "dns_servers[%zu]: not an IP address",
+				    req->n_dns_servers);
+	grown = realloc(req->dns_servers, (req->n_dns_servers + 1) * sizeof(*grown));
+	if (!grown)
+		return nd_error_set(err, -ENOMEM, "out of memory");
+	req->dns_servers = grown;
+	grown[req->n_dns_servers++] = *ip;
+	return 0;
+}
