@@ -106,55 +106,55 @@ struct cni_alloc *cni_store_add(struct cni_store *s, struct cni_alloc *a)
 /* the file */
 
 static int parse_alloc(json_object *o, const char *path, struct cni_alloc *a,
-		       struct cni_error *err)
+		       struct nd_error *err)
 {
 	json_object *v;
 	const char *why;
 	size_t n;
 
-	if (cnij_object(o, path, err) < 0)
+	if (ju_expect_type(o, json_type_object, path, err) < 0)
 		return -1;
 	{
 		_cleanup_free_ char *p = ju_path_key(path, "containerID");
 		v = ju_get(o, "containerID");
-		if (!v || cnij_string(v, p, &a->container_id, err) < 0 ||
+		if (!v || ju_value_strdup(v, p, &a->container_id, err) < 0 ||
 		    !cni_container_id_valid(a->container_id))
-			return cni_error_set(err, CNI_ERR_CONFIG, "%s: missing or invalid", p);
+			return cni_fail(err, CNI_ERR_CONFIG, "%s: missing or invalid", p);
 	}
 	{
 		_cleanup_free_ char *p = ju_path_key(path, "ifname");
 		v = ju_get(o, "ifname");
-		if (!v || cnij_string(v, p, &a->ifname, err) < 0 || !ju_ifname_valid(a->ifname, &why))
-			return cni_error_set(err, CNI_ERR_CONFIG, "%s: missing or invalid", p);
+		if (!v || ju_value_strdup(v, p, &a->ifname, err) < 0 || !ju_ifname_valid(a->ifname, &why))
+			return cni_fail(err, CNI_ERR_CONFIG, "%s: missing or invalid", p);
 	}
 	if ((v = ju_get(o, "netns"))) {
 		_cleanup_free_ char *p = ju_path_key(path, "netns");
-		if (cnij_string(v, p, &a->netns, err) < 0)
+		if (ju_value_strdup(v, p, &a->netns, err) < 0)
 			return -1;
 	}
 	if (!a->netns && !(a->netns = strdup("")))
-		return cnij_oom(err);
+		return cni_oom(err);
 	{
 		static const char *const keys[] = { "netnsDev", "netnsIno" };
 		uint64_t *vals[] = { &a->ns_dev, &a->ns_ino };
 		for (size_t i = 0; i < 2; i++) {
 			_cleanup_free_ char *p = ju_path_key(path, keys[i]);
 			int64_t x;
-			if ((v = ju_get(o, keys[i])) && cnij_uint(v, p, 0, INT64_MAX, &x, err) < 0)
+			if ((v = ju_get(o, keys[i])) && ju_value_int(v, p, 0, INT64_MAX, &x, err) < 0)
 				return -1;
 			*vals[i] = v ? (uint64_t)x : 0;
 		}
 	}
 	if ((v = ju_get(o, "ips"))) {
 		_cleanup_free_ char *p = ju_path_key(path, "ips");
-		if (cnij_array(v, p, CNI_MAX_SUBNETS, &n, err) < 0)
+		if (ju_value_array(v, p, CNI_MAX_SUBNETS, &n, err) < 0)
 			return -1;
 		a->ips = calloc(n ? n : 1, sizeof(*a->ips));
 		if (!a->ips)
-			return cnij_oom(err);
+			return cni_oom(err);
 		for (size_t i = 0; i < n; i++) {
 			_cleanup_free_ char *ip = ju_path_idx(p, i);
-			if (cnij_ip(json_object_array_get_idx(v, i), ip, &a->ips[i], err) < 0)
+			if (ju_value_ip(json_object_array_get_idx(v, i), ip, &a->ips[i], err) < 0)
 				return -1;
 			a->n_ips = i + 1;
 		}
@@ -164,49 +164,49 @@ static int parse_alloc(json_object *o, const char *path, struct cni_alloc *a,
 		   strcmp(json_object_get_string(v), "ready") == 0;
 	if ((v = ju_get(o, "request"))) {
 		_cleanup_free_ char *p = ju_path_key(path, "request");
-		if (cnij_object(v, p, err) < 0)
+		if (ju_expect_type(v, json_type_object, p, err) < 0)
 			return -1;
 		a->request = strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
 								     JSON_C_TO_STRING_NOSLASHESCAPE));
 		if (!a->request)
-			return cnij_oom(err);
+			return cni_oom(err);
 	}
 	return 0;
 }
 
-static int parse_store(json_object *root, struct cni_store *s, struct cni_error *err)
+static int parse_store(json_object *root, struct cni_store *s, struct nd_error *err)
 {
 	json_object *v, *atts;
 	int64_t ver;
 	size_t n;
 
-	if (cnij_object(root, "store", err) < 0)
+	if (ju_expect_type(root, json_type_object, "store", err) < 0)
 		return -1;
 	v = ju_get(root, "version");
-	if (!v || cnij_uint(v, "version", 0, 1000, &ver, err) < 0)
-		return cni_error_set(err, CNI_ERR_CONFIG, "version: missing or invalid");
+	if (!v || ju_value_int(v, "version", 0, 1000, &ver, err) < 0)
+		return cni_fail(err, CNI_ERR_CONFIG, "version: missing or invalid");
 	if (ver != STORE_VERSION)
-		return cni_error_set(err, CNI_ERR_CONFIG, "version: %lld is not %d (a newer netd?)",
-				     (long long)ver, STORE_VERSION);
-	if ((v = ju_get(root, "network")) && cnij_string(v, "network", &s->network, err) < 0)
+		return cni_fail(err, CNI_ERR_CONFIG, "version: %lld is not %d (a newer netd?)",
+				(long long)ver, STORE_VERSION);
+	if ((v = ju_get(root, "network")) && ju_value_strdup(v, "network", &s->network, err) < 0)
 		return -1;
 	if (!s->network && !(s->network = strdup("")))
-		return cnij_oom(err);
+		return cni_oom(err);
 	if ((v = ju_get(root, "last"))) {
-		if (cnij_object(v, "last", err) < 0)
+		if (ju_expect_type(v, json_type_object, "last", err) < 0)
 			return -1;
 		n = (size_t)json_object_object_length(v);
 		if (n > CNI_MAX_SUBNETS * 4)
-			return cni_error_set(err, CNI_ERR_CONFIG, "last: too many entries");
+			return cni_fail(err, CNI_ERR_CONFIG, "last: too many entries");
 		s->last = calloc(n ? n : 1, sizeof(*s->last));
 		if (!s->last)
-			return cnij_oom(err);
+			return cni_oom(err);
 		json_object_object_foreach(v, key, val) {
 			_cleanup_free_ char *p = ju_path_key("last", key);
 			struct cni_last *l = &s->last[s->n_last];
 			if (nd_prefix_parse(key, &l->subnet, NULL) < 0)
-				return cni_error_set(err, CNI_ERR_CONFIG, "%s: key is not a subnet", p);
-			if (cnij_ip(val, p, &l->ip, err) < 0)
+				return cni_fail(err, CNI_ERR_CONFIG, "%s: key is not a subnet", p);
+			if (ju_value_ip(val, p, &l->ip, err) < 0)
 				return -1;
 			s->n_last++;
 		}
@@ -214,7 +214,7 @@ static int parse_store(json_object *root, struct cni_store *s, struct cni_error 
 	atts = ju_get(root, "attachments");
 	if (!atts)
 		return 0;
-	if (cnij_array(atts, "attachments", CNI_MAX_ATTACHMENTS, &n, err) < 0)
+	if (ju_value_array(atts, "attachments", CNI_MAX_ATTACHMENTS, &n, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *p = ju_path_idx("attachments", i);
@@ -225,44 +225,44 @@ static int parse_store(json_object *root, struct cni_store *s, struct cni_error 
 			return -1;
 		}
 		if (cni_store_find(s, a.container_id, a.ifname)) {
-			cni_error_set(err, CNI_ERR_CONFIG, "%s: %s/%s is recorded twice", p,
-				      a.container_id, a.ifname);
+			cni_fail(err, CNI_ERR_CONFIG, "%s: %s/%s is recorded twice", p,
+				 a.container_id, a.ifname);
 			cni_alloc_done(&a);
 			return -1;
 		}
 		if (!cni_store_add(s, &a)) {
 			cni_alloc_done(&a);
-			return cnij_oom(err);
+			return cni_oom(err);
 		}
 	}
 	return 0;
 }
 
-int cni_store_parse(const char *buf, size_t len, struct cni_store **ret, struct cni_error *err)
+int cni_store_parse(const char *buf, size_t len, struct cni_store **ret, struct nd_error *err)
 {
 	_cleanup_(cni_store_freep) struct cni_store *s = NULL;
-	struct cni_error e = {0};
+	struct nd_error e = {0};
 	struct nd_error ne = {0};
 	json_object *root = NULL;
 	int r;
 
 	if (ju_parse(buf, len, &root, &ne) < 0) {
-		cni_error_set(err, CNI_ERR_STATE, "invalid IPAM state: %s",
-			      ne.msg ? ne.msg : "invalid JSON");
+		cni_fail(err, CNI_ERR_STATE, "invalid IPAM state: %s",
+			 ne.msg ? ne.msg : "invalid JSON");
 		nd_error_clear(&ne);
 		return -1;
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		json_object_put(root);
-		return cnij_oom(err);
+		return cni_oom(err);
 	}
-	r = parse_store(root, s, &e);
+	r = cni_error_default(&e, parse_store(root, s, &e), CNI_ERR_CONFIG);
 	json_object_put(root);
 	if (r < 0) {
-		cni_error_set(err, e.code == CNI_ERR_INTERNAL ? e.code : CNI_ERR_STATE,
-			      "invalid IPAM state: %s", e.msg);
-		cni_error_clear(&e);
+		cni_fail(err, e.proto_code == CNI_ERR_INTERNAL ? e.proto_code : CNI_ERR_STATE,
+			 "invalid IPAM state: %s", e.msg);
+		nd_error_clear(&e);
 		return -1;
 	}
 	*ret = TAKE_PTR(s);
@@ -386,7 +386,7 @@ static const char *owner_of(const struct cni_store *s, const struct nd_ip *ip)
 }
 
 int cni_ipam_allocate(struct cni_store *s, const struct cni_config *cfg, const struct nd_ip *want,
-		      size_t n_want, struct nd_ip **ret, struct cni_error *err)
+		      size_t n_want, struct nd_ip **ret, struct nd_error *err)
 {
 	_cleanup_free_ struct nd_ip *used = NULL, *out = NULL;
 	_cleanup_free_ bool *given = NULL;
@@ -394,11 +394,11 @@ int cni_ipam_allocate(struct cni_store *s, const struct cni_config *cfg, const s
 	size_t n_used;
 
 	if (used_sorted(s, &used, &n_used) < 0)
-		return cnij_oom(err);
+		return cni_oom(err);
 	out = calloc(cfg->n_subnets, sizeof(*out));
 	given = calloc(cfg->n_subnets, sizeof(*given));
 	if (!out || !given)
-		return cnij_oom(err);
+		return cni_oom(err);
 	for (size_t i = 0; i < n_want; i++) {
 		const struct nd_ip *ip = &want[i];
 		size_t k;
@@ -407,23 +407,23 @@ int cni_ipam_allocate(struct cni_store *s, const struct cni_config *cfg, const s
 			if (nd_prefix_contains(&cfg->subnets[k].subnet, ip))
 				break;
 		if (k == cfg->n_subnets)
-			return cni_error_set(err, CNI_ERR_IPAM,
-					     "requested IP %s is not in any subnet of network \"%s\"",
-					     nd_ip_str(ip, b), cfg->name);
+			return cni_fail(err, CNI_ERR_IPAM,
+					"requested IP %s is not in any subnet of network \"%s\"",
+					nd_ip_str(ip, b), cfg->name);
 		if (given[k])
-			return cni_error_set(err, CNI_ERR_IPAM,
-					     "requested IPs %s and %s are both in subnet %s; netd gives one address per subnet",
-					     nd_ip_str(&out[k], b), nd_ip_str(ip, b2),
-					     nd_prefix_str(&cfg->subnets[k].subnet, b3));
+			return cni_fail(err, CNI_ERR_IPAM,
+					"requested IPs %s and %s are both in subnet %s; netd gives one address per subnet",
+					nd_ip_str(&out[k], b), nd_ip_str(ip, b2),
+					nd_prefix_str(&cfg->subnets[k].subnet, b3));
 		if (ipalloc_problem(&cfg->subnets[k].subnet, &cfg->subnets[k].gateway, ip) !=
 		    IPALLOC_FINE)
-			return cni_error_set(err, CNI_ERR_IPAM,
-					     "requested IP %s is the gateway, network or broadcast address of subnet %s",
-					     nd_ip_str(ip, b), nd_prefix_str(&cfg->subnets[k].subnet, b2));
+			return cni_fail(err, CNI_ERR_IPAM,
+					"requested IP %s is the gateway, network or broadcast address of subnet %s",
+					nd_ip_str(ip, b), nd_prefix_str(&cfg->subnets[k].subnet, b2));
 		if (ipalloc_is_used(used, n_used, ip))
-			return cni_error_set(err, CNI_ERR_IPAM,
-					     "requested IP %s is already allocated to container %s",
-					     nd_ip_str(ip, b), owner_of(s, ip));
+			return cni_fail(err, CNI_ERR_IPAM,
+					"requested IP %s is already allocated to container %s",
+					nd_ip_str(ip, b), owner_of(s, ip));
 		out[k] = *ip;
 		given[k] = true;
 	}
@@ -432,12 +432,12 @@ int cni_ipam_allocate(struct cni_store *s, const struct cni_config *cfg, const s
 		if (given[k])
 			continue;
 		if (next_free(s, sn, used, n_used, &out[k]) < 0)
-			return cni_error_set(err, CNI_ERR_IPAM,
-					     "no free address left in range %s-%s of subnet %s (network \"%s\")",
-					     nd_ip_str(&sn->range_start, b), nd_ip_str(&sn->range_end, b2),
-					     nd_prefix_str(&sn->subnet, b3), cfg->name);
+			return cni_fail(err, CNI_ERR_IPAM,
+					"no free address left in range %s-%s of subnet %s (network \"%s\")",
+					nd_ip_str(&sn->range_start, b), nd_ip_str(&sn->range_end, b2),
+					nd_prefix_str(&sn->subnet, b3), cfg->name);
 		if (set_last(s, &sn->subnet, &out[k]) < 0)
-			return cnij_oom(err);
+			return cni_oom(err);
 	}
 	*ret = TAKE_PTR(out);
 	return 0;

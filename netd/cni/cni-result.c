@@ -54,7 +54,7 @@ long cni_result_find_iface(const struct cni_result *r, const char *ifname, const
 
 /* An optional string member; "" counts as absent. */
 static int opt_string(json_object *o, const char *key, const char *path, char **ret,
-		      struct cni_error *err)
+		      struct nd_error *err)
 {
 	json_object *v = ju_get(o, key);
 	_cleanup_free_ char *p = NULL;
@@ -62,7 +62,7 @@ static int opt_string(json_object *o, const char *key, const char *path, char **
 	if (!v)
 		return 0;
 	p = ju_path_key(path, key);
-	if (cnij_string(v, p, ret, err) < 0)
+	if (ju_value_strdup(v, p, ret, err) < 0)
 		return -1;
 	if (!(*ret)[0]) {
 		free(*ret);
@@ -72,7 +72,7 @@ static int opt_string(json_object *o, const char *key, const char *path, char **
 }
 
 static int opt_u32(json_object *o, const char *key, const char *path, bool *has, uint32_t *ret,
-		   struct cni_error *err)
+		   struct nd_error *err)
 {
 	json_object *v = ju_get(o, key);
 	_cleanup_free_ char *p = NULL;
@@ -81,7 +81,7 @@ static int opt_u32(json_object *o, const char *key, const char *path, bool *has,
 	if (!v)
 		return 0;
 	p = ju_path_key(path, key);
-	if (cnij_uint(v, p, 0, UINT32_MAX, &x, err) < 0)
+	if (ju_value_int(v, p, 0, UINT32_MAX, &x, err) < 0)
 		return -1;
 	*has = true;
 	*ret = (uint32_t)x;
@@ -89,29 +89,29 @@ static int opt_u32(json_object *o, const char *key, const char *path, bool *has,
 }
 
 static int parse_ifaces(json_object *arr, const char *path, struct cni_result *r,
-			struct cni_error *err)
+			struct nd_error *err)
 {
 	size_t n;
 
-	if (cnij_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err) < 0)
+	if (ju_value_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err) < 0)
 		return -1;
 	r->ifaces = calloc(n ? n : 1, sizeof(*r->ifaces));
 	if (!r->ifaces)
-		return cnij_oom(err);
+		return cni_oom(err);
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *p = ju_path_idx(path, i);
 		json_object *o = json_object_array_get_idx(arr, i), *name;
 		struct cni_iface *f = &r->ifaces[i];
 
 		r->n_ifaces = i + 1;
-		if (cnij_object(o, p, err) < 0)
+		if (ju_expect_type(o, json_type_object, p, err) < 0)
 			return -1;
 		name = ju_get(o, "name");
 		if (!name)
-			return cni_error_set(err, CNI_ERR_CONFIG, "%s.name: required field is missing", p);
+			return cni_fail(err, CNI_ERR_CONFIG, "%s.name: required field is missing", p);
 		{
 			_cleanup_free_ char *np = ju_path_key(p, "name");
-			if (cnij_string(name, np, &f->name, err) < 0)
+			if (ju_value_strdup(name, np, &f->name, err) < 0)
 				return -1;
 		}
 		if (opt_string(o, "mac", p, &f->mac, err) < 0 ||
@@ -125,48 +125,48 @@ static int parse_ifaces(json_object *arr, const char *path, struct cni_result *r
 }
 
 static int parse_ips(json_object *arr, const char *path, enum cni_version v, struct cni_result *r,
-		     struct cni_error *err)
+		     struct nd_error *err)
 {
 	char b[ND_ADDRSTRLEN];
 	size_t n;
 
-	if (cnij_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err) < 0)
+	if (ju_value_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err) < 0)
 		return -1;
 	r->ips = calloc(n ? n : 1, sizeof(*r->ips));
 	if (!r->ips)
-		return cnij_oom(err);
+		return cni_oom(err);
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *p = ju_path_idx(path, i);
 		json_object *o = json_object_array_get_idx(arr, i), *a, *g, *ver;
 		struct cni_ipconf *ip = &r->ips[i];
 
-		if (cnij_object(o, p, err) < 0)
+		if (ju_expect_type(o, json_type_object, p, err) < 0)
 			return -1;
 		a = ju_get(o, "address");
 		if (!a)
-			return cni_error_set(err, CNI_ERR_CONFIG, "%s.address: required field is missing",
-					     p);
+			return cni_fail(err, CNI_ERR_CONFIG, "%s.address: required field is missing",
+					p);
 		{
 			_cleanup_free_ char *ap = ju_path_key(p, "address");
-			if (cnij_prefix(a, ap, &ip->address, err) < 0)
+			if (ju_value_prefix(a, ap, &ip->address, err) < 0)
 				return -1;
 		}
 		if ((g = ju_get(o, "gateway"))) {
 			_cleanup_free_ char *gp = ju_path_key(p, "gateway");
-			if (cnij_ip(g, gp, &ip->gateway, err) < 0)
+			if (ju_value_ip(g, gp, &ip->gateway, err) < 0)
 				return -1;
 			if (ip->gateway.family != ip->address.addr.family)
-				return cni_error_set(err, CNI_ERR_CONFIG,
-						     "%s: gateway %s is not of the address's IP family",
-						     gp, nd_ip_str(&ip->gateway, b));
+				return cni_fail(err, CNI_ERR_CONFIG,
+						"%s: gateway %s is not of the address's IP family",
+						gp, nd_ip_str(&ip->gateway, b));
 			ip->has_gateway = true;
 		}
 		if (opt_u32(o, "interface", p, &ip->has_iface, &ip->iface, err) < 0)
 			return -1;
 		if (ip->has_iface && ip->iface >= r->n_ifaces)
-			return cni_error_set(err, CNI_ERR_CONFIG,
-					     "%s.interface: %u is not an index into interfaces (%zu entries)",
-					     p, ip->iface, r->n_ifaces);
+			return cni_fail(err, CNI_ERR_CONFIG,
+					"%s.interface: %u is not an index into interfaces (%zu entries)",
+					p, ip->iface, r->n_ifaces);
 		/*
 		 * 0.3.x/0.4.0 require "version"; the reference plugins (1.1.x) leave
 		 * it out of their 0.4.0 results, so a missing one is taken from the
@@ -178,9 +178,9 @@ static int parse_ips(json_object *arr, const char *path, enum cni_version v, str
 			const char *want = ip->address.addr.family == AF_INET ? "4" : "6";
 			if (!json_object_is_type(ver, json_type_string) ||
 			    strcmp(json_object_get_string(ver), want) != 0)
-				return cni_error_set(err, CNI_ERR_CONFIG,
-						     "%s: expected \"%s\" for address %s", vp, want,
-						     json_object_get_string(a));
+				return cni_fail(err, CNI_ERR_CONFIG,
+						"%s: expected \"%s\" for address %s", vp, want,
+						json_object_get_string(a));
 		}
 		r->n_ips = i + 1;
 	}
@@ -188,39 +188,39 @@ static int parse_ips(json_object *arr, const char *path, enum cni_version v, str
 }
 
 static int parse_routes(json_object *arr, const char *path, struct cni_result *r,
-			struct cni_error *err)
+			struct nd_error *err)
 {
 	char b[ND_ADDRSTRLEN];
 	size_t n;
 
-	if (cnij_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err) < 0)
+	if (ju_value_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err) < 0)
 		return -1;
 	r->routes = calloc(n ? n : 1, sizeof(*r->routes));
 	if (!r->routes)
-		return cnij_oom(err);
+		return cni_oom(err);
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *p = ju_path_idx(path, i);
 		json_object *o = json_object_array_get_idx(arr, i), *d, *g;
 		struct cni_rroute *rt = &r->routes[i];
 
-		if (cnij_object(o, p, err) < 0)
+		if (ju_expect_type(o, json_type_object, p, err) < 0)
 			return -1;
 		d = ju_get(o, "dst");
 		if (!d)
-			return cni_error_set(err, CNI_ERR_CONFIG, "%s.dst: required field is missing", p);
+			return cni_fail(err, CNI_ERR_CONFIG, "%s.dst: required field is missing", p);
 		{
 			_cleanup_free_ char *dp = ju_path_key(p, "dst");
-			if (cnij_prefix(d, dp, &rt->dst, err) < 0)
+			if (ju_value_prefix(d, dp, &rt->dst, err) < 0)
 				return -1;
 		}
 		if ((g = ju_get(o, "gw"))) {
 			_cleanup_free_ char *gp = ju_path_key(p, "gw");
-			if (cnij_ip(g, gp, &rt->gw, err) < 0)
+			if (ju_value_ip(g, gp, &rt->gw, err) < 0)
 				return -1;
 			if (rt->gw.family != rt->dst.addr.family)
-				return cni_error_set(err, CNI_ERR_CONFIG,
-						     "%s: %s is not of the IP family of dst", gp,
-						     nd_ip_str(&rt->gw, b));
+				return cni_fail(err, CNI_ERR_CONFIG,
+						"%s: %s is not of the IP family of dst", gp,
+						nd_ip_str(&rt->gw, b));
 			rt->has_gw = true;
 		}
 		if (opt_u32(o, "mtu", p, &rt->has_mtu, &rt->mtu, err) < 0 ||
@@ -234,17 +234,17 @@ static int parse_routes(json_object *arr, const char *path, struct cni_result *r
 	return 0;
 }
 
-int cni_result_parse(json_object *o, enum cni_version v, const char *path, struct cni_result **ret,
-		     struct cni_error *err)
+static int parse_result(json_object *o, enum cni_version v, const char *path,
+			struct cni_result **ret, struct nd_error *err)
 {
 	_cleanup_(cni_result_freep) struct cni_result *r = NULL;
 	json_object *x;
 
-	if (cnij_object(o, path, err) < 0)
+	if (ju_expect_type(o, json_type_object, path, err) < 0)
 		return -1;
 	r = calloc(1, sizeof(*r));
 	if (!r)
-		return cnij_oom(err);
+		return cni_oom(err);
 	/* Interfaces first: ips[].interface indexes them. */
 	if ((x = ju_get(o, "interfaces"))) {
 		_cleanup_free_ char *p = ju_path_key(path, "interfaces");
@@ -269,6 +269,12 @@ int cni_result_parse(json_object *o, enum cni_version v, const char *path, struc
 	}
 	*ret = TAKE_PTR(r);
 	return 0;
+}
+
+int cni_result_parse(json_object *o, enum cni_version v, const char *path, struct cni_result **ret,
+		     struct nd_error *err)
+{
+	return cni_error_default(err, parse_result(o, v, path, ret, err), CNI_ERR_CONFIG);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -373,12 +379,13 @@ json_object *cni_result_to_json(const struct cni_result *r, enum cni_version v)
 	return o;
 }
 
-json_object *cni_error_to_json(const struct cni_error *e, const char *version)
+json_object *cni_error_to_json(const struct nd_error *e, const char *version)
 {
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "cniVersion", json_object_new_string(version));
-	json_object_object_add(o, "code", json_object_new_int64(e->code ? e->code : CNI_ERR_INTERNAL));
+	json_object_object_add(o, "code",
+			       json_object_new_int64(e->proto_code ? e->proto_code : CNI_ERR_INTERNAL));
 	json_object_object_add(o, "msg", json_object_new_string(e->msg ? e->msg : "unknown error"));
 	if (e->details)
 		json_object_object_add(o, "details", json_object_new_string(e->details));
@@ -493,16 +500,16 @@ static int add_iface(struct cni_result *r, const char *name, const char *mac, co
 }
 
 static int strv_from_json(json_object *arr, const char *path, char ***ret, size_t *n,
-			  struct cni_error *err)
+			  struct nd_error *err)
 {
 	if (!arr)
 		return 0;
-	return cnij_strv(arr, path, ret, n, err);
+	return ju_value_strv(arr, path, CNI_MAX_LIST, ret, n, err);
 }
 
-int cni_result_from_netavark(json_object *nv, const struct cni_config *cfg,
-			     const struct cni_params *p, const struct cni_host_info *hi,
-			     struct cni_result **ret, struct cni_error *err)
+static int from_netavark(json_object *nv, const struct cni_config *cfg,
+			 const struct cni_params *p, const struct cni_host_info *hi,
+			 struct cni_result **ret, struct nd_error *err)
 {
 	_cleanup_(cni_result_freep) struct cni_result *r = NULL;
 	json_object *blk = ju_get(nv, cfg->name), *ifc, *subnets, *mac;
@@ -511,50 +518,50 @@ int cni_result_from_netavark(json_object *nv, const struct cni_config *cfg,
 	int rc = -1;
 
 	if (!blk || !json_object_is_type(blk, json_type_object))
-		return cni_error_set(err, CNI_ERR_NETD,
-				     "netd's setup result has no entry for network \"%s\"", cfg->name);
+		return cni_fail(err, CNI_ERR_NETD,
+				"netd's setup result has no entry for network \"%s\"", cfg->name);
 	ifc = ju_get(ju_get(blk, "interfaces"), p->ifname);
 	if (!ifc)
-		return cni_error_set(err, CNI_ERR_NETD,
-				     "netd's setup result has no interface \"%s\"", p->ifname);
+		return cni_fail(err, CNI_ERR_NETD,
+				"netd's setup result has no interface \"%s\"", p->ifname);
 	subnets = ju_get(ifc, "subnets");
 	mac = ju_get(ifc, "mac_address");
 	if (!mac || !json_object_is_type(mac, json_type_string))
-		return cni_error_set(err, CNI_ERR_NETD, "netd's setup result has no MAC address");
+		return cni_fail(err, CNI_ERR_NETD, "netd's setup result has no MAC address");
 	r = calloc(1, sizeof(*r));
 	if (!r)
-		return cnij_oom(err);
+		return cni_oom(err);
 	r->ifaces = calloc(3, sizeof(*r->ifaces));
 	if (!r->ifaces)
-		return cnij_oom(err);
+		return cni_oom(err);
 	if (add_iface(r, hi->bridge, hi->bridge_mac, NULL) < 0 ||
 	    add_iface(r, hi->veth, hi->veth_mac, NULL) < 0 ||
 	    add_iface(r, p->ifname, json_object_get_string(mac), p->netns) < 0)
-		return cnij_oom(err);
+		return cni_oom(err);
 	if (hi->mtu) {
 		r->ifaces[2].has_mtu = true;
 		r->ifaces[2].mtu = hi->mtu;
 	}
-	if (subnets && cnij_array(subnets, "netd result subnets", CNI_MAX_SUBNETS, &n, err) < 0)
+	if (subnets && ju_value_array(subnets, "netd result subnets", CNI_MAX_SUBNETS, &n, err) < 0)
 		return -1;
 	n = subnets ? n : 0;
 	r->ips = calloc(n ? n : 1, sizeof(*r->ips));
 	r->routes = calloc(2 + cfg->n_routes, sizeof(*r->routes));
 	if (!r->ips || !r->routes)
-		return cnij_oom(err);
+		return cni_oom(err);
 	for (size_t i = 0; i < n; i++) {
 		json_object *s = json_object_array_get_idx(subnets, i), *gw = ju_get(s, "gateway");
 		struct cni_ipconf *ip = &r->ips[r->n_ips];
 
-		if (cnij_prefix(ju_get(s, "ipnet"), "netd result ipnet", &ip->address, err) < 0)
+		if (ju_value_prefix(ju_get(s, "ipnet"), "netd result ipnet", &ip->address, err) < 0)
 			return -1;
 		if (gw) {
-			if (cnij_ip(gw, "netd result gateway", &ip->gateway, err) < 0)
+			if (ju_value_ip(gw, "netd result gateway", &ip->gateway, err) < 0)
 				return -1;
 			if (ip->gateway.family != ip->address.addr.family)
-				return cni_error_set(err, CNI_ERR_NETD,
-						     "netd's setup result pairs address %s with a gateway of the other family",
-						     json_object_get_string(ju_get(s, "ipnet")));
+				return cni_fail(err, CNI_ERR_NETD,
+						"netd's setup result pairs address %s with a gateway of the other family",
+						json_object_get_string(ju_get(s, "ipnet")));
 			ip->has_gateway = true;
 		}
 		ip->has_iface = true;
@@ -589,14 +596,14 @@ int cni_result_from_netavark(json_object *nv, const struct cni_config *cfg,
 		struct cni_result tmp = { .has_dns = true, .dns = served };
 		r->has_dns = true;
 		if (cni_result_append(r, &tmp) < 0) {
-			cnij_oom(err);
+			cni_oom(err);
 			goto out;
 		}
 	}
 	if (cfg->has_dns) {
 		struct cni_result tmp = { .has_dns = true, .dns = cfg->dns };
 		if (cni_result_append(r, &tmp) < 0) {
-			cnij_oom(err);
+			cni_oom(err);
 			goto out;
 		}
 	}
@@ -605,4 +612,11 @@ int cni_result_from_netavark(json_object *nv, const struct cni_config *cfg,
 out:
 	cni_dns_done(&served);
 	return rc;
+}
+
+int cni_result_from_netavark(json_object *nv, const struct cni_config *cfg,
+			     const struct cni_params *p, const struct cni_host_info *hi,
+			     struct cni_result **ret, struct nd_error *err)
+{
+	return cni_error_default(err, from_netavark(nv, cfg, p, hi, ret, err), CNI_ERR_CONFIG);
 }
