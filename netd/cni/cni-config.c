@@ -19,6 +19,7 @@
 
 #include "cni-json.h"
 #include "cni-result.h"
+#include "ipalloc.h"
 #include "jsonutil.h"
 #include "network.h"
 #include "shared/cleanup.h"
@@ -60,6 +61,7 @@ static int parse_subnet(json_object *o, const char *path, struct cni_subnet *s,
 {
 	char b[ND_ADDRSTRLEN], b2[ND_ADDRSTRLEN];
 	bool has_start = false, has_end = false, has_subnet = false;
+	struct nd_ip first, last;
 	struct nd_prefix net;
 
 	if (ju_expect_type(o, json_type_object, path, err) < 0)
@@ -105,37 +107,27 @@ static int parse_subnet(json_object *o, const char *path, struct cni_subnet *s,
 		nd_ip_add(&s->gateway, 1);
 		s->has_gateway = true;
 	}
-	if (!nd_prefix_contains(&net, &s->gateway) ||
-	    nd_prefix_is_network_or_broadcast(&net, &s->gateway) ||
-	    nd_ip_equal(&net.addr, &s->gateway))
+	if (ipalloc_problem(&net, NULL, &s->gateway) != IPALLOC_FINE)
 		return cni_fail(err, CNI_ERR_CONFIG,
 				"%s.gateway: %s is not a host address of subnet %s", path,
 				nd_ip_str(&s->gateway, b), nd_prefix_str(&net, b2));
 	/* The default range: every host address (the gateway is skipped when allocating). */
-	if (!has_start) {
-		s->range_start = net.addr;
-		nd_ip_add(&s->range_start, 1);
-	}
-	if (!has_end) {
-		s->range_end = net.addr;
-		for (unsigned bit = net.len; bit < nd_ip_bits(net.addr.family); bit++)
-			s->range_end.b[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
-		if (net.addr.family == AF_INET)
-			s->range_end.b[3]--;	/* not the broadcast address */
-	}
+	ipalloc_host_range(&net, &first, &last);
+	if (!has_start)
+		s->range_start = first;
+	if (!has_end)
+		s->range_end = last;
 	{
 		static const char *const names[] = { "rangeStart", "rangeEnd" };
 		const struct nd_ip *ends[] = { &s->range_start, &s->range_end };
 		for (int i = 0; i < 2; i++)
-			if (!nd_prefix_contains(&net, ends[i]) ||
-			    nd_prefix_is_network_or_broadcast(&net, ends[i]) ||
-			    nd_ip_equal(&net.addr, ends[i]))
+			if (ipalloc_problem(&net, NULL, ends[i]) != IPALLOC_FINE)
 				return cni_fail(err, CNI_ERR_CONFIG,
 						"%s.%s: %s is not a host address of subnet %s",
 						path, names[i], nd_ip_str(ends[i], b),
 						nd_prefix_str(&net, b2));
 	}
-	if (memcmp(s->range_start.b, s->range_end.b, nd_ip_bytes(net.addr.family)) > 0)
+	if (ipalloc_cmp(&s->range_start, &s->range_end) > 0)
 		return cni_fail(err, CNI_ERR_CONFIG, "%s: rangeStart %s is after rangeEnd %s",
 				path, nd_ip_str(&s->range_start, b),
 				nd_ip_str(&s->range_end, b2));

@@ -315,8 +315,8 @@ char *cni_store_format(const struct cni_store *s)
 /* ------------------------------------------------------------------------ */
 /* allocation */
 
-/* Every address in use, sorted (for ipalloc_is_used()). */
-static int used_sorted(const struct cni_store *s, struct nd_ip **ret, size_t *n)
+/* Every address recorded in @s, in store order. */
+static int used_all(const struct cni_store *s, struct nd_ip **ret, size_t *n)
 {
 	size_t total = 0, k = 0;
 	struct nd_ip *v;
@@ -329,7 +329,6 @@ static int used_sorted(const struct cni_store *s, struct nd_ip **ret, size_t *n)
 	for (size_t i = 0; i < s->n; i++)
 		for (size_t j = 0; j < s->v[i].n_ips; j++)
 			v[k++] = s->v[i].ips[j];
-	ipalloc_sort(v, k);
 	*ret = v;
 	*n = k;
 	return 0;
@@ -343,21 +342,22 @@ static struct cni_last *last_of(const struct cni_store *s, const struct nd_prefi
 	return NULL;
 }
 
-/* The next free address of @sn after the last one given out (round robin). */
-static int next_free(const struct cni_store *s, const struct cni_subnet *sn,
-		     const struct nd_ip *used, size_t n_used, struct nd_ip *ret)
+/* Subnet @sn as ipalloc's range, continuing after the last address given out. */
+static void range_of(const struct cni_store *s, const struct cni_subnet *sn,
+		     struct ipalloc_range *r)
 {
 	const struct cni_last *l = last_of(s, &sn->subnet);
-	struct ipalloc_pool p = {
-		.first = sn->range_start,
-		.last = sn->range_end,
+
+	*r = (struct ipalloc_range){
+		.subnet = sn->subnet,
 		.has_gateway = sn->has_gateway,
 		.gateway = sn->gateway,
-		.used = used,
-		.n_used = n_used,
+		.first = sn->range_start,
+		.last = sn->range_end,
+		.has_after = l != NULL,
 	};
-
-	return ipalloc_pool_next(&p, l ? &l->ip : NULL, ret);
+	if (l)
+		r->after = l->ip;
 }
 
 static int set_last(struct cni_store *s, const struct nd_prefix *subnet, const struct nd_ip *ip)
@@ -385,60 +385,70 @@ static const char *owner_of(const struct cni_store *s, const struct nd_ip *ip)
 	return "?";
 }
 
+/* What ipalloc_assign() refused, in the runtime's words (code 102). */
+static int refusal(const struct cni_store *s, const struct cni_config *cfg,
+		   const struct nd_ip *want, const struct ipalloc_failure *f, struct nd_error *err)
+{
+	char b[ND_ADDRSTRLEN] = "", b2[ND_ADDRSTRLEN], b3[ND_ADDRSTRLEN];
+	const struct nd_ip *ip = &want[f->want];
+	const struct cni_subnet *sn = &cfg->subnets[f->range < cfg->n_subnets ? f->range : 0];
+
+	switch (f->why) {
+	case IPALLOC_WANT_NO_SUBNET:
+		return cni_fail(err, CNI_ERR_IPAM, "requested IP %s is not in any subnet of network \"%s\"",
+				nd_ip_str(ip, b), cfg->name);
+	case IPALLOC_WANT_TWICE:
+		for (size_t j = 0; j < f->want; j++)
+			if (nd_prefix_contains(&sn->subnet, &want[j])) {
+				nd_ip_str(&want[j], b);
+				break;
+			}
+		return cni_fail(err, CNI_ERR_IPAM,
+				"requested IPs %s and %s are both in subnet %s; netd gives one address per subnet",
+				b, nd_ip_str(ip, b2), nd_prefix_str(&sn->subnet, b3));
+	case IPALLOC_WANT_RESERVED:
+		return cni_fail(err, CNI_ERR_IPAM,
+				"requested IP %s is the gateway, network or broadcast address of subnet %s",
+				nd_ip_str(ip, b), nd_prefix_str(&sn->subnet, b2));
+	case IPALLOC_WANT_TAKEN:
+		return cni_fail(err, CNI_ERR_IPAM, "requested IP %s is already allocated to container %s",
+				nd_ip_str(ip, b), owner_of(s, ip));
+	case IPALLOC_FULL:
+		break;
+	}
+	return cni_fail(err, CNI_ERR_IPAM,
+			"no free address left in range %s-%s of subnet %s (network \"%s\")",
+			nd_ip_str(&sn->range_start, b), nd_ip_str(&sn->range_end, b2),
+			nd_prefix_str(&sn->subnet, b3), cfg->name);
+}
+
 int cni_ipam_allocate(struct cni_store *s, const struct cni_config *cfg, const struct nd_ip *want,
 		      size_t n_want, struct nd_ip **ret, struct nd_error *err)
 {
 	_cleanup_free_ struct nd_ip *used = NULL, *out = NULL;
-	_cleanup_free_ bool *given = NULL;
-	char b[ND_ADDRSTRLEN], b2[ND_ADDRSTRLEN], b3[ND_ADDRSTRLEN];
+	_cleanup_free_ struct ipalloc_range *ranges = NULL;
+	_cleanup_free_ bool *chosen = NULL;
+	struct ipalloc_failure f;
 	size_t n_used;
+	int r;
 
-	if (used_sorted(s, &used, &n_used) < 0)
+	if (used_all(s, &used, &n_used) < 0)
 		return cni_oom(err);
 	out = calloc(cfg->n_subnets, sizeof(*out));
-	given = calloc(cfg->n_subnets, sizeof(*given));
-	if (!out || !given)
+	ranges = calloc(cfg->n_subnets, sizeof(*ranges));
+	chosen = calloc(cfg->n_subnets, sizeof(*chosen));
+	if (!out || !ranges || !chosen)
 		return cni_oom(err);
-	for (size_t i = 0; i < n_want; i++) {
-		const struct nd_ip *ip = &want[i];
-		size_t k;
-
-		for (k = 0; k < cfg->n_subnets; k++)
-			if (nd_prefix_contains(&cfg->subnets[k].subnet, ip))
-				break;
-		if (k == cfg->n_subnets)
-			return cni_fail(err, CNI_ERR_IPAM,
-					"requested IP %s is not in any subnet of network \"%s\"",
-					nd_ip_str(ip, b), cfg->name);
-		if (given[k])
-			return cni_fail(err, CNI_ERR_IPAM,
-					"requested IPs %s and %s are both in subnet %s; netd gives one address per subnet",
-					nd_ip_str(&out[k], b), nd_ip_str(ip, b2),
-					nd_prefix_str(&cfg->subnets[k].subnet, b3));
-		if (ipalloc_problem(&cfg->subnets[k].subnet, &cfg->subnets[k].gateway, ip) !=
-		    IPALLOC_FINE)
-			return cni_fail(err, CNI_ERR_IPAM,
-					"requested IP %s is the gateway, network or broadcast address of subnet %s",
-					nd_ip_str(ip, b), nd_prefix_str(&cfg->subnets[k].subnet, b2));
-		if (ipalloc_is_used(used, n_used, ip))
-			return cni_fail(err, CNI_ERR_IPAM,
-					"requested IP %s is already allocated to container %s",
-					nd_ip_str(ip, b), owner_of(s, ip));
-		out[k] = *ip;
-		given[k] = true;
-	}
-	for (size_t k = 0; k < cfg->n_subnets; k++) {
-		const struct cni_subnet *sn = &cfg->subnets[k];
-		if (given[k])
-			continue;
-		if (next_free(s, sn, used, n_used, &out[k]) < 0)
-			return cni_fail(err, CNI_ERR_IPAM,
-					"no free address left in range %s-%s of subnet %s (network \"%s\")",
-					nd_ip_str(&sn->range_start, b), nd_ip_str(&sn->range_end, b2),
-					nd_prefix_str(&sn->subnet, b3), cfg->name);
-		if (set_last(s, &sn->subnet, &out[k]) < 0)
+	for (size_t k = 0; k < cfg->n_subnets; k++)
+		range_of(s, &cfg->subnets[k], &ranges[k]);
+	r = ipalloc_assign(ranges, cfg->n_subnets, used, n_used, want, n_want, out, chosen, &f);
+	if (r == -ENOMEM)
+		return cni_oom(err);
+	if (r < 0)
+		return refusal(s, cfg, want, &f, err);
+	for (size_t k = 0; k < cfg->n_subnets; k++)
+		if (chosen[k] && set_last(s, &cfg->subnets[k].subnet, &out[k]) < 0)
 			return cni_oom(err);
-	}
 	*ret = TAKE_PTR(out);
 	return 0;
 }
@@ -446,10 +456,13 @@ int cni_ipam_allocate(struct cni_store *s, const struct cni_config *cfg, const s
 bool cni_ipam_has_free(const struct cni_store *s, const struct cni_subnet *sn)
 {
 	_cleanup_free_ struct nd_ip *used = NULL;
+	struct ipalloc_range r;
+	struct ipalloc_failure f;
 	struct nd_ip ip;
 	size_t n_used;
 
-	if (used_sorted(s, &used, &n_used) < 0)
+	if (used_all(s, &used, &n_used) < 0)
 		return true;	/* cannot tell; do not claim exhaustion */
-	return next_free(s, sn, used, n_used, &ip) == 0;
+	range_of(s, sn, &r);
+	return ipalloc_assign(&r, 1, used, n_used, NULL, 0, &ip, NULL, &f) != -ENOSPC;
 }

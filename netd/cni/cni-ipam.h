@@ -90,9 +90,3 @@ int cni_ipam_allocate(struct cni_store *s, const struct cni_config *cfg, const s
 
 /* Whether subnet @sn still has a free address (STATUS). */
 bool cni_ipam_has_free(const struct cni_store *s, const struct cni_subnet *sn);
-
-/* Compare two addresses of one family as big-endian numbers (ipalloc_cmp()). */
-static inline int cni_ip_cmp(const struct nd_ip *a, const struct nd_ip *b)
-{
-	return ipalloc_cmp(a, b);
-}

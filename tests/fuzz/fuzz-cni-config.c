@@ -67,7 +67,7 @@ static void walk_config(const struct cni_config *c, enum cni_cmd cmd)
 		REQUIRE(s->has_gateway && nd_prefix_contains(&s->subnet, &s->gateway));
 		REQUIRE(nd_prefix_contains(&s->subnet, &s->range_start));
 		REQUIRE(nd_prefix_contains(&s->subnet, &s->range_end));
-		REQUIRE(cni_ip_cmp(&s->range_start, &s->range_end) <= 0);
+		REQUIRE(ipalloc_cmp(&s->range_start, &s->range_end) <= 0);
 		(void)nd_prefix_str(&s->subnet, b);
 	}
 	for (size_t i = 0; i < c->n_routes; i++)
