@@ -2,11 +2,11 @@
 /*
  * The DNS wire codec of netd-dns (RFC 1035, 2308, 3596, 6891).
  *
- * Reading goes through a cursor {buf, size, offset}: every byte taken from a
- * message passes through cur_read(), the one bounds-checked primitive, and a
- * cursor only moves when a whole item (a name, a record) was read, so a
- * failed read leaves it where it was. Writing goes the same way through
- * cur_write().
+ * Reading goes through a cursor {buf, size, offset} (shared/cursor.h, the
+ * one netd's DHCP codec uses too): every byte taken from a message passes
+ * through nd_cur_read(), the one bounds-checked primitive, and a cursor only
+ * moves when a whole item (a name, a record) was read, so a failed read
+ * leaves it where it was. Writing goes the same way through nd_cur_write().
  *
  * Names are the only recursive structure in DNS and the usual source of
  * trouble, so read_name() keeps three bounds: a compression pointer must
@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "shared/cursor.h"
+
 #define DNS_MAX_LABEL 63
 #define DNS_MAX_HOPS 16
 /* Each label costs at least 2 wire bytes, so a name has at most 127 labels. */
@@ -32,18 +34,6 @@
 #define DNS_OPCODE_MASK 0x7800
 #define DNS_PTR_OWNER 0xc00c		/* compression pointer to offset 12 */
 
-struct dns_cursor {
-	const uint8_t *buf;
-	size_t size;
-	size_t offset;			/* invariant: offset <= size */
-};
-
-struct dns_wcursor {
-	uint8_t *buf;
-	size_t size;
-	size_t offset;			/* invariant: offset <= size */
-};
-
 /* The fixed part of a resource record, after its owner name. */
 struct dns_rr_head {
 	uint16_t type, class;
@@ -52,84 +42,15 @@ struct dns_rr_head {
 	size_t rdata;			/* offset of the rdata in the message */
 };
 
-/*
- * cur_read() - the one bounds-checked read: copy @n bytes (or skip them when
- * @out is NULL) and advance. Return: 0, or -EBADMSG (the cursor is unchanged)
- * when the message ends first.
- */
-static int cur_read(struct dns_cursor *c, void *out, size_t n)
+static int read_header(struct nd_cursor *c, struct dns_header *h)
 {
-	if (n > c->size - c->offset)
-		return -EBADMSG;
-	if (out)
-		memcpy(out, c->buf + c->offset, n);
-	c->offset += n;
-	return 0;
-}
-
-static int cur_u8(struct dns_cursor *c, uint8_t *ret)
-{
-	return cur_read(c, ret, 1);
-}
-
-static int cur_u16(struct dns_cursor *c, uint16_t *ret)
-{
-	uint8_t b[2];
-	int r;
-
-	r = cur_read(c, b, sizeof(b));
-	if (r < 0)
-		return r;
-	*ret = (uint16_t)(b[0] << 8 | b[1]);
-	return 0;
-}
-
-static int cur_u32(struct dns_cursor *c, uint32_t *ret)
-{
-	uint8_t b[4];
-	int r;
-
-	r = cur_read(c, b, sizeof(b));
-	if (r < 0)
-		return r;
-	*ret = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-	return 0;
-}
-
-/* The one bounds-checked write. Return: 0, or -ENOSPC (nothing written). */
-static int cur_write(struct dns_wcursor *w, const void *data, size_t n)
-{
-	if (n > w->size - w->offset)
-		return -ENOSPC;
-	if (n)
-		memcpy(w->buf + w->offset, data, n);
-	w->offset += n;
-	return 0;
-}
-
-static int put_u16(struct dns_wcursor *w, uint16_t v)
-{
-	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
-
-	return cur_write(w, b, sizeof(b));
-}
-
-static int put_u32(struct dns_wcursor *w, uint32_t v)
-{
-	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
-
-	return cur_write(w, b, sizeof(b));
-}
-
-static int read_header(struct dns_cursor *c, struct dns_header *h)
-{
-	struct dns_cursor t = *c;
+	struct nd_cursor t = *c;
 	struct dns_header v;
 	int r;
 
-	if ((r = cur_u16(&t, &v.id)) < 0 || (r = cur_u16(&t, &v.flags)) < 0 ||
-	    (r = cur_u16(&t, &v.qdcount)) < 0 || (r = cur_u16(&t, &v.ancount)) < 0 ||
-	    (r = cur_u16(&t, &v.nscount)) < 0 || (r = cur_u16(&t, &v.arcount)) < 0)
+	if ((r = nd_cur_u16(&t, &v.id)) < 0 || (r = nd_cur_u16(&t, &v.flags)) < 0 ||
+	    (r = nd_cur_u16(&t, &v.qdcount)) < 0 || (r = nd_cur_u16(&t, &v.ancount)) < 0 ||
+	    (r = nd_cur_u16(&t, &v.nscount)) < 0 || (r = nd_cur_u16(&t, &v.arcount)) < 0)
 		return r;
 	*h = v;
 	*c = t;
@@ -154,9 +75,9 @@ static bool label_char_ok(uint8_t ch)
  * or (with @text) a label we cannot represent; -EMSGSIZE for a name over
  * DNS_MAX_NAME wire bytes.
  */
-static int read_name(struct dns_cursor *c, char *text, size_t size)
+static int read_name(struct nd_cursor *c, char *text, size_t size)
 {
-	struct dns_cursor r = *c;
+	struct nd_cursor r = *c;
 	size_t barrier = c->offset, end = 0, wire = 0, tlen = 0;
 	unsigned hops = 0;
 
@@ -165,13 +86,13 @@ static int read_name(struct dns_cursor *c, char *text, size_t size)
 		uint8_t len, lo, label[DNS_MAX_LABEL];
 		int ret;
 
-		ret = cur_u8(&r, &len);
+		ret = nd_cur_u8(&r, &len);
 		if (ret < 0)
 			return ret;
 		if ((len & 0xc0) == 0xc0) {
 			size_t ptr;
 
-			ret = cur_u8(&r, &lo);
+			ret = nd_cur_u8(&r, &lo);
 			if (ret < 0)
 				return ret;
 			ptr = (size_t)(len & 0x3f) << 8 | lo;
@@ -199,7 +120,7 @@ static int read_name(struct dns_cursor *c, char *text, size_t size)
 			return 0;
 		}
 
-		ret = cur_read(&r, text ? label : NULL, len);
+		ret = nd_cur_read(&r, text ? label : NULL, len);
 		if (ret < 0)
 			return ret;
 		if (!text)
@@ -219,15 +140,15 @@ static int read_name(struct dns_cursor *c, char *text, size_t size)
 }
 
 /* Skip one question: name, type, class. */
-static int skip_question(struct dns_cursor *c)
+static int skip_question(struct nd_cursor *c)
 {
-	struct dns_cursor t = *c;
+	struct nd_cursor t = *c;
 	int r;
 
 	r = read_name(&t, NULL, 0);
 	if (r < 0)
 		return r;
-	r = cur_read(&t, NULL, 4);
+	r = nd_cur_read(&t, NULL, 4);
 	if (r < 0)
 		return r;
 	*c = t;
@@ -235,18 +156,18 @@ static int skip_question(struct dns_cursor *c)
 }
 
 /* Read one resource record's owner and fixed part, and skip its rdata. */
-static int read_rr(struct dns_cursor *c, struct dns_rr_head *h)
+static int read_rr(struct nd_cursor *c, struct dns_rr_head *h)
 {
-	struct dns_cursor t = *c;
+	struct nd_cursor t = *c;
 	struct dns_rr_head v;
 	int r;
 
-	if ((r = read_name(&t, NULL, 0)) < 0 || (r = cur_u16(&t, &v.type)) < 0 ||
-	    (r = cur_u16(&t, &v.class)) < 0 || (r = cur_u32(&t, &v.ttl)) < 0 ||
-	    (r = cur_u16(&t, &v.rdlength)) < 0)
+	if ((r = read_name(&t, NULL, 0)) < 0 || (r = nd_cur_u16(&t, &v.type)) < 0 ||
+	    (r = nd_cur_u16(&t, &v.class)) < 0 || (r = nd_cur_u32(&t, &v.ttl)) < 0 ||
+	    (r = nd_cur_u16(&t, &v.rdlength)) < 0)
 		return r;
 	v.rdata = t.offset;
-	r = cur_read(&t, NULL, v.rdlength);
+	r = nd_cur_read(&t, NULL, v.rdlength);
 	if (r < 0)
 		return r;
 	*h = v;
@@ -273,7 +194,7 @@ static int read_rr(struct dns_cursor *c, struct dns_rr_head *h)
  */
 int dnspkt_parse_query(const uint8_t *buf, size_t len, struct dns_query *q)
 {
-	struct dns_cursor c = { .buf = buf, .size = len, .offset = 0 };
+	struct nd_cursor c = { .buf = buf, .size = len, .offset = 0 };
 	struct dns_query v = { .edns_udp_size = DNS_UDP_MAX };
 	int r;
 
@@ -289,7 +210,7 @@ int dnspkt_parse_query(const uint8_t *buf, size_t len, struct dns_query *q)
 		r = read_name(&c, v.name, sizeof(v.name));
 		if (r < 0)
 			return r;
-		if ((r = cur_u16(&c, &v.qtype)) < 0 || (r = cur_u16(&c, &v.qclass)) < 0)
+		if ((r = nd_cur_u16(&c, &v.qtype)) < 0 || (r = nd_cur_u16(&c, &v.qclass)) < 0)
 			return r;
 		v.has_question = true;
 	}
@@ -381,32 +302,33 @@ static int rr_rdata(const struct dns_rr *rr, uint8_t rdata[static DNS_MAX_NAME])
 }
 
 /* Write one answer record. */
-static int put_rr(struct dns_wcursor *w, bool owner_ptr, const struct dns_rr *rr)
+static int put_rr(struct nd_wcursor *w, bool owner_ptr, const struct dns_rr *rr)
 {
-	struct dns_wcursor t = *w;
+	struct nd_wcursor t = *w;
 	uint8_t rdata[DNS_MAX_NAME], root = 0;
 	int len, r;
 
 	len = rr_rdata(rr, rdata);
 	if (len < 0)
 		return len;
-	r = owner_ptr ? put_u16(&t, DNS_PTR_OWNER) : cur_write(&t, &root, 1);
-	if (r < 0 || (r = put_u16(&t, rr->type)) < 0 || (r = put_u16(&t, DNS_CLASS_IN)) < 0 ||
-	    (r = put_u32(&t, rr->ttl)) < 0 || (r = put_u16(&t, (uint16_t)len)) < 0 ||
-	    (r = cur_write(&t, rdata, (size_t)len)) < 0)
+	r = owner_ptr ? nd_cur_put_u16(&t, DNS_PTR_OWNER) : nd_cur_write(&t, &root, 1);
+	if (r < 0 || (r = nd_cur_put_u16(&t, rr->type)) < 0 ||
+	    (r = nd_cur_put_u16(&t, DNS_CLASS_IN)) < 0 || (r = nd_cur_put_u32(&t, rr->ttl)) < 0 ||
+	    (r = nd_cur_put_u16(&t, (uint16_t)len)) < 0 ||
+	    (r = nd_cur_write(&t, rdata, (size_t)len)) < 0)
 		return r;
 	*w = t;
 	return 0;
 }
 
-static int put_header(struct dns_wcursor *w, const struct dns_header *h)
+static int put_header(struct nd_wcursor *w, const struct dns_header *h)
 {
-	struct dns_wcursor t = *w;
+	struct nd_wcursor t = *w;
 	int r;
 
-	if ((r = put_u16(&t, h->id)) < 0 || (r = put_u16(&t, h->flags)) < 0 ||
-	    (r = put_u16(&t, h->qdcount)) < 0 || (r = put_u16(&t, h->ancount)) < 0 ||
-	    (r = put_u16(&t, h->nscount)) < 0 || (r = put_u16(&t, h->arcount)) < 0)
+	if ((r = nd_cur_put_u16(&t, h->id)) < 0 || (r = nd_cur_put_u16(&t, h->flags)) < 0 ||
+	    (r = nd_cur_put_u16(&t, h->qdcount)) < 0 || (r = nd_cur_put_u16(&t, h->ancount)) < 0 ||
+	    (r = nd_cur_put_u16(&t, h->nscount)) < 0 || (r = nd_cur_put_u16(&t, h->arcount)) < 0)
 		return r;
 	*w = t;
 	return 0;
@@ -442,8 +364,8 @@ int dnspkt_build_answer(uint8_t *out, size_t cap, const uint8_t *query, size_t q
 {
 	/* No DNS message is longer than 65535 bytes, not even over TCP. */
 	size_t limit = cap < max ? cap : max;
-	struct dns_wcursor w = { .buf = out, .size = limit < UINT16_MAX ? limit : UINT16_MAX };
-	struct dns_wcursor hw = { .buf = out, .size = DNS_HEADER_SIZE, .offset = 0 };
+	struct nd_wcursor w = { .buf = out, .size = limit < UINT16_MAX ? limit : UINT16_MAX };
+	struct nd_wcursor hw = { .buf = out, .size = DNS_HEADER_SIZE, .offset = 0 };
 	struct dns_header h = {
 		.id = q->hdr.id,
 		.flags = (uint16_t)(DNS_FLAG_QR | (q->hdr.flags & (DNS_OPCODE_MASK | DNS_FLAG_RD)) |
@@ -473,7 +395,7 @@ int dnspkt_build_answer(uint8_t *out, size_t cap, const uint8_t *query, size_t q
 	r = put_header(&w, &h);
 	if (r < 0)
 		return r;
-	r = cur_write(&w, query + DNS_HEADER_SIZE, q->question_end - DNS_HEADER_SIZE);
+	r = nd_cur_write(&w, query + DNS_HEADER_SIZE, q->question_end - DNS_HEADER_SIZE);
 	if (r < 0)
 		return r;
 	if (n > UINT16_MAX || need > w.size - w.offset) {
@@ -509,7 +431,7 @@ int dnspkt_build_answer(uint8_t *out, size_t cap, const uint8_t *query, size_t q
  */
 int dnspkt_build_error(uint8_t *out, size_t cap, uint16_t id, uint16_t qflags, int rcode)
 {
-	struct dns_wcursor w = { .buf = out, .size = out ? cap : 0, .offset = 0 };
+	struct nd_wcursor w = { .buf = out, .size = out ? cap : 0, .offset = 0 };
 	struct dns_header h = {
 		.id = id,
 		.flags = (uint16_t)(DNS_FLAG_QR | (qflags & (DNS_OPCODE_MASK | DNS_FLAG_RD)) |
@@ -544,8 +466,8 @@ int dnspkt_build_error(uint8_t *out, size_t cap, uint16_t id, uint16_t qflags, i
  */
 size_t dnspkt_truncate(uint8_t *buf, size_t len, size_t max)
 {
-	struct dns_cursor c = { .buf = buf, .size = len, .offset = 0 };
-	struct dns_wcursor hw = { .buf = buf, .size = DNS_HEADER_SIZE, .offset = 0 };
+	struct nd_cursor c = { .buf = buf, .size = len, .offset = 0 };
+	struct nd_wcursor hw = { .buf = buf, .size = DNS_HEADER_SIZE, .offset = 0 };
 	struct dns_header h, out;
 	uint16_t *counts[3] = { &out.ancount, &out.nscount, &out.arcount };
 	size_t end;
@@ -750,14 +672,14 @@ static uint32_t ttl_value(uint32_t ttl)
 static int soa_ttl(const uint8_t *buf, size_t len, const struct dns_rr_head *rr, uint32_t *ret)
 {
 	/* Names may point backwards anywhere, but must end inside the rdata. */
-	struct dns_cursor c = { .buf = buf, .size = rr->rdata + rr->rdlength, .offset = rr->rdata };
+	struct nd_cursor c = { .buf = buf, .size = rr->rdata + rr->rdlength, .offset = rr->rdata };
 	uint32_t minimum;
 	int r;
 
 	if (c.size > len)
 		return -EBADMSG;
 	if ((r = read_name(&c, NULL, 0)) < 0 || (r = read_name(&c, NULL, 0)) < 0 ||
-	    (r = cur_read(&c, NULL, 16)) < 0 || (r = cur_u32(&c, &minimum)) < 0)
+	    (r = nd_cur_read(&c, NULL, 16)) < 0 || (r = nd_cur_u32(&c, &minimum)) < 0)
 		return r == -EMSGSIZE ? -EBADMSG : r;
 	if (c.offset != c.size)
 		return -EBADMSG;
@@ -784,7 +706,7 @@ static int soa_ttl(const uint8_t *buf, size_t len, const struct dns_rr_head *rr,
  */
 int dnspkt_response_ttl(const uint8_t *buf, size_t len, uint32_t *ttl, int *rcode)
 {
-	struct dns_cursor c = { .buf = buf, .size = len, .offset = 0 };
+	struct nd_cursor c = { .buf = buf, .size = len, .offset = 0 };
 	struct dns_header h;
 	uint32_t min = UINT32_MAX;
 	bool found = false;

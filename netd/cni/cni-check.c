@@ -107,7 +107,7 @@ static const struct cni_subnet *subnet_of(const struct cni_config *cfg, const st
 /* Inside the container namespace: interface, MAC, addresses, routes. */
 static int check_container(const struct cni_config *cfg, const struct cni_params *p,
 			   const struct cni_alloc *rec, const struct cni_iface *want,
-			   int *peer_ifindex, struct cni_error *err)
+			   int *peer_ifindex, struct nd_error *err)
 {
 	_cleanup_(nlx_freep) struct nlx *h = NULL;
 	struct nd_prefix addrs[MAX_ADDRS];
@@ -118,41 +118,41 @@ static int check_container(const struct cni_config *cfg, const struct cni_params
 
 	r = nlx_open(&h);
 	if (r < 0)
-		return cni_error_set(err, CNI_ERR_CHECK, "cannot open netlink in %s: %s", p->netns,
-				     strerror(-r));
+		return cni_fail(err, CNI_ERR_CHECK, "cannot open netlink in %s: %s", p->netns,
+				strerror(-r));
 	r = nlx_link_by_name(h, p->ifname, &l);
 	if (r == -ENODEV)
-		return cni_error_set(err, CNI_ERR_CHECK,
-				     "interface %s is missing in container namespace %s", p->ifname,
-				     p->netns);
+		return cni_fail(err, CNI_ERR_CHECK,
+				"interface %s is missing in container namespace %s", p->ifname,
+				p->netns);
 	if (r < 0)
-		return cni_error_set(err, CNI_ERR_CHECK, "cannot read interface %s in %s: %s",
-				     p->ifname, p->netns, strerror(-r));
+		return cni_fail(err, CNI_ERR_CHECK, "cannot read interface %s in %s: %s",
+				p->ifname, p->netns, strerror(-r));
 	if (strcmp(l.kind, "veth") != 0)
-		return cni_error_set(err, CNI_ERR_CHECK,
-				     "interface %s in %s is a \"%s\" link, not the veth netd created",
-				     p->ifname, p->netns, l.kind[0] ? l.kind : "plain");
+		return cni_fail(err, CNI_ERR_CHECK,
+				"interface %s in %s is a \"%s\" link, not the veth netd created",
+				p->ifname, p->netns, l.kind[0] ? l.kind : "plain");
 	if (!l.up)
-		return cni_error_set(err, CNI_ERR_CHECK, "interface %s in %s is down", p->ifname,
-				     p->netns);
+		return cni_fail(err, CNI_ERR_CHECK, "interface %s in %s is down", p->ifname,
+				p->netns);
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", l.mac[0], l.mac[1], l.mac[2],
 		 l.mac[3], l.mac[4], l.mac[5]);
 	if (want->mac && strcasecmp(want->mac, mac) != 0)
-		return cni_error_set(err, CNI_ERR_CHECK,
-				     "interface %s in %s has MAC %s, the result says %s", p->ifname,
-				     p->netns, mac, want->mac);
+		return cni_fail(err, CNI_ERR_CHECK,
+				"interface %s in %s has MAC %s, the result says %s", p->ifname,
+				p->netns, mac, want->mac);
 	*peer_ifindex = l.link;
 	r = nlx_addr_list(h, l.ifindex, addrs, MAX_ADDRS, &n);
 	if (r < 0)
-		return cni_error_set(err, CNI_ERR_CHECK, "cannot list the addresses of %s: %s",
-				     p->ifname, strerror(-r));
+		return cni_fail(err, CNI_ERR_CHECK, "cannot list the addresses of %s: %s",
+				p->ifname, strerror(-r));
 	for (size_t i = 0; i < rec->n_ips; i++) {
 		const struct cni_subnet *sn = subnet_of(cfg, &rec->ips[i]);
 		if (!has_addr(addrs, n, &rec->ips[i], sn ? sn->subnet.len : -1))
-			return cni_error_set(err, CNI_ERR_CHECK,
-					     "address %s/%d is missing on interface %s in %s",
-					     nd_ip_str(&rec->ips[i], b), sn ? sn->subnet.len : 0,
-					     p->ifname, p->netns);
+			return cni_fail(err, CNI_ERR_CHECK,
+					"address %s/%d is missing on interface %s in %s",
+					nd_ip_str(&rec->ips[i], b), sn ? sn->subnet.len : 0,
+					p->ifname, p->netns);
 	}
 	/* The default route of each family, unless the network is internal. */
 	for (size_t i = 0; !cfg->internal && i < cfg->n_subnets; i++) {
@@ -166,21 +166,21 @@ static int check_container(const struct cni_config *cfg, const struct cni_params
 			continue;
 		w.dst.addr.family = sn->subnet.addr.family;
 		if (route_exists(&w) < 0)
-			return cni_error_set(err, CNI_ERR_CHECK, "cannot read the routes in %s", p->netns);
+			return cni_fail(err, CNI_ERR_CHECK, "cannot read the routes in %s", p->netns);
 		if (!w.found)
-			return cni_error_set(err, CNI_ERR_CHECK,
-					     "the IPv%d default route via %s on %s is missing in %s",
-					     sn->subnet.addr.family == AF_INET ? 4 : 6,
-					     nd_ip_str(&sn->gateway, b), p->ifname, p->netns);
+			return cni_fail(err, CNI_ERR_CHECK,
+					"the IPv%d default route via %s on %s is missing in %s",
+					sn->subnet.addr.family == AF_INET ? 4 : 6,
+					nd_ip_str(&sn->gateway, b), p->ifname, p->netns);
 	}
 	for (size_t i = 0; i < cfg->n_routes; i++) {
 		struct route_want w = { .dst = cfg->routes[i].dst, .gw = cfg->routes[i].gw };
 		if (route_exists(&w) < 0)
-			return cni_error_set(err, CNI_ERR_CHECK, "cannot read the routes in %s", p->netns);
+			return cni_fail(err, CNI_ERR_CHECK, "cannot read the routes in %s", p->netns);
 		if (!w.found)
-			return cni_error_set(err, CNI_ERR_CHECK, "the route to %s via %s is missing in %s",
-					     nd_prefix_str(&cfg->routes[i].dst, b),
-					     nd_ip_str(&cfg->routes[i].gw, b2), p->netns);
+			return cni_fail(err, CNI_ERR_CHECK, "the route to %s via %s is missing in %s",
+					nd_prefix_str(&cfg->routes[i].dst, b),
+					nd_ip_str(&cfg->routes[i].gw, b2), p->netns);
 	}
 	return 0;
 }
@@ -191,7 +191,7 @@ struct check_args {
 	const struct cni_alloc *rec;
 	const struct cni_iface *want;
 	int *peer;
-	struct cni_error *err;
+	struct nd_error *err;
 };
 
 static int check_container_cb(void *arg)
@@ -204,7 +204,7 @@ static int check_container_cb(void *arg)
 /* Enter @netns, run check_container(), come back. */
 static int check_in_container(const struct cni_config *cfg, const struct cni_params *p,
 			      const struct cni_alloc *rec, const struct cni_iface *want,
-			      int *peer, struct cni_error *err)
+			      int *peer, struct nd_error *err)
 {
 	_cleanup_close_ int ctr = -1, host = -1;
 	struct netns_id id;
@@ -213,30 +213,30 @@ static int check_in_container(const struct cni_config *cfg, const struct cni_par
 
 	ctr = netns_open_container(p->netns, &id);
 	if (ctr < 0)
-		return cni_error_set(err, CNI_ERR_CHECK, "container namespace %s: %s", p->netns,
-				     netns_strerror(ctr));
+		return cni_fail(err, CNI_ERR_CHECK, "container namespace %s: %s", p->netns,
+				netns_strerror(ctr));
 	/* CHECK looks at the namespace ADD worked in, never at another one. */
 	if (!cni_alloc_same_ns(rec, p->netns, &id))
-		return cni_error_set(err, CNI_ERR_CHECK,
-				     "CNI_NETNS %s is not the namespace container %s was added in (%s)",
-				     p->netns, p->container_id, rec->netns);
+		return cni_fail(err, CNI_ERR_CHECK,
+				"CNI_NETNS %s is not the namespace container %s was added in (%s)",
+				p->netns, p->container_id, rec->netns);
 	host = netns_open_current();
 	if (host < 0)
-		return cni_error_set(err, CNI_ERR_CHECK, "cannot open the host namespace: %s",
-				     strerror(-host));
+		return cni_fail(err, CNI_ERR_CHECK, "cannot open the host namespace: %s",
+				strerror(-host));
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
 	r = netns_call(ctr, host, check_container_cb,
 		       &(struct check_args){ cfg, p, rec, want, peer, err }, &res);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (r < 0)
-		return cni_error_set(err, CNI_ERR_CHECK, "cannot enter %s: %s", p->netns,
-				     strerror(-r));
+		return cni_fail(err, CNI_ERR_CHECK, "cannot enter %s: %s", p->netns,
+				strerror(-r));
 	return res;
 }
 
 static int check_host(const struct cni_config *cfg, const struct cni_params *p, int peer,
-		      struct cni_error *err)
+		      struct nd_error *err)
 {
 	_cleanup_(nlx_freep) struct nlx *h = NULL;
 	struct nd_prefix addrs[MAX_ADDRS];
@@ -247,45 +247,45 @@ static int check_host(const struct cni_config *cfg, const struct cni_params *p, 
 
 	r = nlx_open(&h);
 	if (r < 0)
-		return cni_error_set(err, CNI_ERR_CHECK, "cannot open netlink: %s", strerror(-r));
+		return cni_fail(err, CNI_ERR_CHECK, "cannot open netlink: %s", strerror(-r));
 	r = nlx_link_by_name(h, cfg->bridge, &br);
 	if (r < 0)
-		return cni_error_set(err, CNI_ERR_CHECK, "bridge %s of network \"%s\" is missing%s%s",
-				     cfg->bridge, cfg->name, r == -ENODEV ? "" : ": ",
-				     r == -ENODEV ? "" : strerror(-r));
+		return cni_fail(err, CNI_ERR_CHECK, "bridge %s of network \"%s\" is missing%s%s",
+				cfg->bridge, cfg->name, r == -ENODEV ? "" : ": ",
+				r == -ENODEV ? "" : strerror(-r));
 	if (!nlx_link_is_bridge(&br))
-		return cni_error_set(err, CNI_ERR_CHECK, "%s is a \"%s\" link, not a bridge",
-				     cfg->bridge, br.kind);
+		return cni_fail(err, CNI_ERR_CHECK, "%s is a \"%s\" link, not a bridge",
+				cfg->bridge, br.kind);
 	if (!br.up)
-		return cni_error_set(err, CNI_ERR_CHECK, "bridge %s is down", cfg->bridge);
+		return cni_fail(err, CNI_ERR_CHECK, "bridge %s is down", cfg->bridge);
 	if (nlx_addr_list(h, br.ifindex, addrs, MAX_ADDRS, &n) < 0)
-		return cni_error_set(err, CNI_ERR_CHECK, "cannot list the addresses of %s", cfg->bridge);
+		return cni_fail(err, CNI_ERR_CHECK, "cannot list the addresses of %s", cfg->bridge);
 	for (size_t i = 0; i < cfg->n_subnets; i++)
 		if (cfg->subnets[i].has_gateway &&
 		    !has_addr(addrs, n, &cfg->subnets[i].gateway, cfg->subnets[i].subnet.len))
-			return cni_error_set(err, CNI_ERR_CHECK, "gateway %s/%d is missing on bridge %s",
-					     nd_ip_str(&cfg->subnets[i].gateway, b),
-					     cfg->subnets[i].subnet.len, cfg->bridge);
+			return cni_fail(err, CNI_ERR_CHECK, "gateway %s/%d is missing on bridge %s",
+					nd_ip_str(&cfg->subnets[i].gateway, b),
+					cfg->subnets[i].subnet.len, cfg->bridge);
 	veth_host_name(p->container_id, cfg->name, name);
 	r = nlx_link_by_name(h, name, &veth);
 	if (r < 0)
-		return cni_error_set(err, CNI_ERR_CHECK,
-				     "host end %s of the veth pair of %s is missing", name, p->ifname);
+		return cni_fail(err, CNI_ERR_CHECK,
+				"host end %s of the veth pair of %s is missing", name, p->ifname);
 	if (peer && veth.ifindex != peer)
-		return cni_error_set(err, CNI_ERR_CHECK,
-				     "%s in %s is not paired with the host veth %s", p->ifname,
-				     p->netns, name);
+		return cni_fail(err, CNI_ERR_CHECK,
+				"%s in %s is not paired with the host veth %s", p->ifname,
+				p->netns, name);
 	if (veth.master != br.ifindex)
-		return cni_error_set(err, CNI_ERR_CHECK, "host veth %s is not a port of bridge %s",
-				     name, cfg->bridge);
+		return cni_fail(err, CNI_ERR_CHECK, "host veth %s is not a port of bridge %s",
+				name, cfg->bridge);
 	if (!veth.up)
-		return cni_error_set(err, CNI_ERR_CHECK, "host veth %s is down", name);
+		return cni_fail(err, CNI_ERR_CHECK, "host veth %s is down", name);
 	return 0;
 }
 
 /* The network's rules and the container's ports, as the firewall driver finds them. */
 static int check_firewall(const struct cni_config *cfg, const struct netd_opts *o,
-			  const struct cni_alloc *rec, struct cni_error *err)
+			  const struct cni_alloc *rec, struct nd_error *err)
 {
 	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
 	bool ports = cfg->n_ports && !cfg->internal && rec->request;
@@ -298,15 +298,15 @@ static int check_firewall(const struct cni_config *cfg, const struct netd_opts *
 	nd_error_clear(&ne);
 	r = fw_of(o->fw_driver)->check_network(cfg->bridge, rec->container_id, ports, req, &ne);
 	if (r < 0) {
-		cni_error_set(err, CNI_ERR_CHECK, "%s", ne.msg ? ne.msg : "firewall check failed");
+		r = cni_fail(err, CNI_ERR_CHECK, "%s", ne.msg ? ne.msg : "firewall check failed");
 		nd_error_clear(&ne);
-		return -1;
+		return r;
 	}
 	return 0;
 }
 
 int cni_check(const struct cni_config *cfg, const struct cni_params *p,
-	      const struct netd_opts *o, const struct cni_alloc *rec, struct cni_error *err)
+	      const struct netd_opts *o, const struct cni_alloc *rec, struct nd_error *err)
 {
 	const struct cni_result *prev = cfg->prev;
 	long idx = cni_result_find_iface(prev, p->ifname, p->netns);
@@ -314,9 +314,9 @@ int cni_check(const struct cni_config *cfg, const struct cni_params *p,
 	int peer = 0;
 
 	if (idx < 0)
-		return cni_error_set(err, CNI_ERR_CHECK,
-				     "prevResult has no interface %s in sandbox %s", p->ifname,
-				     p->netns);
+		return cni_fail(err, CNI_ERR_CHECK,
+				"prevResult has no interface %s in sandbox %s", p->ifname,
+				p->netns);
 	/* The reserved addresses are the ones the result announced. */
 	for (size_t i = 0; i < rec->n_ips; i++) {
 		bool listed = false;
@@ -324,21 +324,21 @@ int cni_check(const struct cni_config *cfg, const struct cni_params *p,
 			listed |= prev->ips[j].has_iface && prev->ips[j].iface == (uint32_t)idx &&
 				  nd_ip_equal(&prev->ips[j].address.addr, &rec->ips[i]);
 		if (!listed)
-			return cni_error_set(err, CNI_ERR_CHECK,
-					     "address %s reserved for %s is not in prevResult",
-					     nd_ip_str(&rec->ips[i], b), p->ifname);
+			return cni_fail(err, CNI_ERR_CHECK,
+					"address %s reserved for %s is not in prevResult",
+					nd_ip_str(&rec->ips[i], b), p->ifname);
 	}
 	if (check_in_container(cfg, p, rec, &prev->ifaces[idx], &peer, err) < 0 ||
 	    check_host(cfg, p, peer, err) < 0 || check_firewall(cfg, o, rec, err) < 0)
 		return -1;
 	if (cfg->dns_enabled && !dns_server_runs(o->config_dir))
-		return cni_error_set(err, CNI_ERR_CHECK, "netd-dns is not running for %s/aardvark-dns",
-				     o->config_dir);
+		return cni_fail(err, CNI_ERR_CHECK, "netd-dns is not running for %s/aardvark-dns",
+				o->config_dir);
 	return 0;
 }
 
 int cni_status(const struct cni_config *cfg, const struct netd_opts *o, struct cni_dir *d,
-	       struct cni_error *err)
+	       struct nd_error *err)
 {
 	const struct fw_driver *fw;
 	char b[ND_ADDRSTRLEN];
@@ -346,16 +346,16 @@ int cni_status(const struct cni_config *cfg, const struct netd_opts *o, struct c
 
 	for (size_t i = 0; i < cfg->n_subnets; i++)
 		if (!cni_ipam_has_free(d->store, &cfg->subnets[i]))
-			return cni_error_set(err, CNI_ERR_UNAVAILABLE,
-					     "no free address left in subnet %s of network \"%s\"",
-					     nd_prefix_str(&cfg->subnets[i].subnet, b), cfg->name);
+			return cni_fail(err, CNI_ERR_UNAVAILABLE,
+					"no free address left in subnet %s of network \"%s\"",
+					nd_prefix_str(&cfg->subnets[i].subnet, b), cfg->name);
 	if (cfg->dns_enabled && access(o->aardvark_binary, X_OK) < 0)
-		return cni_error_set(err, CNI_ERR_UNAVAILABLE, "DNS server %s cannot be run: %s",
-				     o->aardvark_binary, strerror(errno));
+		return cni_fail(err, CNI_ERR_UNAVAILABLE, "DNS server %s cannot be run: %s",
+				o->aardvark_binary, strerror(errno));
 	fw = fw_of(o->fw_driver);
 	r = fw->probe();
 	if (r < 0)
-		return cni_error_set(err, CNI_ERR_UNAVAILABLE, "%s cannot be used: %s", fw->name,
-				     strerror(-r));
+		return cni_fail(err, CNI_ERR_UNAVAILABLE, "%s cannot be used: %s", fw->name,
+				strerror(-r));
 	return 0;
 }

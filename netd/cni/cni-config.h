@@ -14,11 +14,11 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "shared/error.h"
 #include "shared/ipaddr.h"
 
 /* Bounds on what a configuration may contain. */
 #define CNI_MAX_INPUT (4u << 20)	/* stdin */
-#define CNI_MAX_STRING 4096		/* any one string */
 #define CNI_MAX_SUBNETS 8
 #define CNI_MAX_ROUTES 256
 #define CNI_MAX_PORTS 4096
@@ -49,25 +49,34 @@ enum cni_code {
 	CNI_ERR_INTERNAL = 105,		/* out of memory and the like */
 };
 
-/**
- * struct cni_error - what the runtime gets on failure
- * @code:	one of enum cni_code (0 = no error)
- * @msg:	the message, naming the variable/field and the reason
- * @details:	optional longer text (NULL if none)
+/*
+ * Errors are netd's struct nd_error (shared/error.h); the CNI code the
+ * runtime gets (enum cni_code) travels in its proto_code, CNI's "details"
+ * in its details, and cni_error_to_json() prints them (cni-result.h).
  */
-struct cni_error {
-	unsigned code;
-	char *msg;
-	char *details;
-};
 
-/* Record an error unless one is set already. Return: -1, for `return cni_error_set(...)`. */
-int cni_error_set(struct cni_error *e, unsigned code, const char *fmt, ...)
+/**
+ * cni_fail() - record an error with CNI code @cni_code, unless @e holds one
+ * Return: a negative errno for the code (-ENOTSUP for 1 and 2, -EIO for 5
+ * and 103, -EAGAIN for 11, -ENOMEM for 105, else -EINVAL), so callers can
+ * `return cni_fail(...)`.
+ */
+int cni_fail(struct nd_error *e, unsigned cni_code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* cni_fail(@e, CNI_ERR_INTERNAL, "out of memory"). */
+int cni_oom(struct nd_error *e);
 /* Set the details of the recorded error (replaces earlier ones). */
-void cni_error_details(struct cni_error *e, const char *fmt, ...)
+void cni_details(struct nd_error *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void cni_error_clear(struct cni_error *e);
+/**
+ * cni_error_default() - the CNI code of an error netd's JSON helpers recorded
+ * @r:		what the failed call returned
+ *
+ * Gives an error without a message one from @r, and one without a CNI code
+ * @cni_code (105 for -ENOMEM). Nothing happens when @r is not negative.
+ * Return: @r.
+ */
+int cni_error_default(struct nd_error *e, int r, unsigned cni_code);
 
 enum cni_version {
 	CNI_V030,
@@ -85,7 +94,7 @@ const char *cni_version_str(enum cni_version v);
  * Return: 0; -EINVAL if it is no version string (code 6 set); -ENOTSUP if it
  * is one that netd does not speak (code 1 set).
  */
-int cni_version_parse(const char *s, enum cni_version *ret, struct cni_error *err);
+int cni_version_parse(const char *s, enum cni_version *ret, struct nd_error *err);
 
 enum cni_cmd {
 	CNI_CMD_ADD,
@@ -122,7 +131,7 @@ struct cni_params {
  * cni_params_parse() - check the environment for the command it names
  * Every missing or invalid variable is named in one message (code 4).
  */
-int cni_params_parse(const struct cni_env *env, struct cni_params *ret, struct cni_error *err);
+int cni_params_parse(const struct cni_env *env, struct cni_params *ret, struct nd_error *err);
 void cni_params_done(struct cni_params *p);
 
 /* A subnet with its allocation range (defaults filled in). */
@@ -220,7 +229,7 @@ struct cni_config {
  * speak, 2 for a field netd does not support, 7 for everything else invalid.
  */
 int cni_config_parse(const char *buf, size_t len, enum cni_cmd cmd, struct cni_config **ret,
-		     struct cni_error *err);
+		     struct nd_error *err);
 void cni_config_free(struct cni_config *c);
 static inline void cni_config_freep(struct cni_config **c)
 {

@@ -160,7 +160,7 @@ static int parse_cni_args(const char *args, struct cni_params *p, FILE *f, bool 
 	return 0;
 }
 
-int cni_params_parse(const struct cni_env *env, struct cni_params *ret, struct cni_error *err)
+int cni_params_parse(const struct cni_env *env, struct cni_params *ret, struct nd_error *err)
 {
 	struct cni_params p = {0};
 	_cleanup_free_ char *bad = NULL;
@@ -171,15 +171,15 @@ int cni_params_parse(const struct cni_env *env, struct cni_params *ret, struct c
 	int r = 0;
 
 	if (!env->command || !env->command[0])
-		return cni_error_set(err, CNI_ERR_ENV,
-				     "missing environment variable CNI_COMMAND (ADD, DEL, CHECK, VERSION, GC or STATUS)");
+		return cni_fail(err, CNI_ERR_ENV,
+				"missing environment variable CNI_COMMAND (ADD, DEL, CHECK, VERSION, GC or STATUS)");
 	if (cmd_parse(env->command, &p.cmd) < 0)
-		return cni_error_set(err, CNI_ERR_ENV,
-				     "invalid environment variable CNI_COMMAND: unknown command \"%.32s\" (ADD, DEL, CHECK, VERSION, GC or STATUS)",
-				     env->command);
+		return cni_fail(err, CNI_ERR_ENV,
+				"invalid environment variable CNI_COMMAND: unknown command \"%.32s\" (ADD, DEL, CHECK, VERSION, GC or STATUS)",
+				env->command);
 	f = open_memstream(&bad, &bad_len);
 	if (!f)
-		return cnij_oom(err);
+		return cni_oom(err);
 	needs_ctr = p.cmd == CNI_CMD_ADD || p.cmd == CNI_CMD_DEL || p.cmd == CNI_CMD_CHECK;
 	if (needs_ctr) {
 		if (!env->container_id || !env->container_id[0])
@@ -204,12 +204,12 @@ int cni_params_parse(const struct cni_env *env, struct cni_params *ret, struct c
 		bad_var(f, &any, "CNI_PATH", "missing");
 	if (fclose(f) != 0 || r < 0) {
 		cni_params_done(&p);
-		return cnij_oom(err);
+		return cni_oom(err);
 	}
 	if (any) {
 		cni_params_done(&p);
-		return cni_error_set(err, CNI_ERR_ENV, "missing or invalid environment variables for %s: %s",
-				     env->command, bad);
+		return cni_fail(err, CNI_ERR_ENV, "missing or invalid environment variables for %s: %s",
+				env->command, bad);
 	}
 	if (needs_ctr) {
 		p.container_id = strdup(env->container_id);
@@ -221,7 +221,7 @@ int cni_params_parse(const struct cni_env *env, struct cni_params *ret, struct c
 	if ((needs_ctr && (!p.container_id || !p.ifname)) || !p.netns ||
 	    (env->path && env->path[0] && !p.path)) {
 		cni_params_done(&p);
-		return cnij_oom(err);
+		return cni_oom(err);
 	}
 	*ret = p;
 	return 0;

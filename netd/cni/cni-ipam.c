@@ -106,55 +106,55 @@ struct cni_alloc *cni_store_add(struct cni_store *s, struct cni_alloc *a)
 /* the file */
 
 static int parse_alloc(json_object *o, const char *path, struct cni_alloc *a,
-		       struct cni_error *err)
+		       struct nd_error *err)
 {
 	json_object *v;
 	const char *why;
 	size_t n;
 
-	if (cnij_object(o, path, err) < 0)
+	if (ju_expect_type(o, json_type_object, path, err) < 0)
 		return -1;
 	{
 		_cleanup_free_ char *p = ju_path_key(path, "containerID");
 		v = ju_get(o, "containerID");
-		if (!v || cnij_string(v, p, &a->container_id, err) < 0 ||
+		if (!v || ju_value_strdup(v, p, &a->container_id, err) < 0 ||
 		    !cni_container_id_valid(a->container_id))
-			return cni_error_set(err, CNI_ERR_CONFIG, "%s: missing or invalid", p);
+			return cni_fail(err, CNI_ERR_CONFIG, "%s: missing or invalid", p);
 	}
 	{
 		_cleanup_free_ char *p = ju_path_key(path, "ifname");
 		v = ju_get(o, "ifname");
-		if (!v || cnij_string(v, p, &a->ifname, err) < 0 || !ju_ifname_valid(a->ifname, &why))
-			return cni_error_set(err, CNI_ERR_CONFIG, "%s: missing or invalid", p);
+		if (!v || ju_value_strdup(v, p, &a->ifname, err) < 0 || !ju_ifname_valid(a->ifname, &why))
+			return cni_fail(err, CNI_ERR_CONFIG, "%s: missing or invalid", p);
 	}
 	if ((v = ju_get(o, "netns"))) {
 		_cleanup_free_ char *p = ju_path_key(path, "netns");
-		if (cnij_string(v, p, &a->netns, err) < 0)
+		if (ju_value_strdup(v, p, &a->netns, err) < 0)
 			return -1;
 	}
 	if (!a->netns && !(a->netns = strdup("")))
-		return cnij_oom(err);
+		return cni_oom(err);
 	{
 		static const char *const keys[] = { "netnsDev", "netnsIno" };
 		uint64_t *vals[] = { &a->ns_dev, &a->ns_ino };
 		for (size_t i = 0; i < 2; i++) {
 			_cleanup_free_ char *p = ju_path_key(path, keys[i]);
 			int64_t x;
-			if ((v = ju_get(o, keys[i])) && cnij_uint(v, p, 0, INT64_MAX, &x, err) < 0)
+			if ((v = ju_get(o, keys[i])) && ju_value_int(v, p, 0, INT64_MAX, &x, err) < 0)
 				return -1;
 			*vals[i] = v ? (uint64_t)x : 0;
 		}
 	}
 	if ((v = ju_get(o, "ips"))) {
 		_cleanup_free_ char *p = ju_path_key(path, "ips");
-		if (cnij_array(v, p, CNI_MAX_SUBNETS, &n, err) < 0)
+		if (ju_value_array(v, p, CNI_MAX_SUBNETS, &n, err) < 0)
 			return -1;
 		a->ips = calloc(n ? n : 1, sizeof(*a->ips));
 		if (!a->ips)
-			return cnij_oom(err);
+			return cni_oom(err);
 		for (size_t i = 0; i < n; i++) {
 			_cleanup_free_ char *ip = ju_path_idx(p, i);
-			if (cnij_ip(json_object_array_get_idx(v, i), ip, &a->ips[i], err) < 0)
+			if (ju_value_ip(json_object_array_get_idx(v, i), ip, &a->ips[i], err) < 0)
 				return -1;
 			a->n_ips = i + 1;
 		}
@@ -164,49 +164,49 @@ static int parse_alloc(json_object *o, const char *path, struct cni_alloc *a,
 		   strcmp(json_object_get_string(v), "ready") == 0;
 	if ((v = ju_get(o, "request"))) {
 		_cleanup_free_ char *p = ju_path_key(path, "request");
-		if (cnij_object(v, p, err) < 0)
+		if (ju_expect_type(v, json_type_object, p, err) < 0)
 			return -1;
 		a->request = strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
 								     JSON_C_TO_STRING_NOSLASHESCAPE));
 		if (!a->request)
-			return cnij_oom(err);
+			return cni_oom(err);
 	}
 	return 0;
 }
 
-static int parse_store(json_object *root, struct cni_store *s, struct cni_error *err)
+static int parse_store(json_object *root, struct cni_store *s, struct nd_error *err)
 {
 	json_object *v, *atts;
 	int64_t ver;
 	size_t n;
 
-	if (cnij_object(root, "store", err) < 0)
+	if (ju_expect_type(root, json_type_object, "store", err) < 0)
 		return -1;
 	v = ju_get(root, "version");
-	if (!v || cnij_uint(v, "version", 0, 1000, &ver, err) < 0)
-		return cni_error_set(err, CNI_ERR_CONFIG, "version: missing or invalid");
+	if (!v || ju_value_int(v, "version", 0, 1000, &ver, err) < 0)
+		return cni_fail(err, CNI_ERR_CONFIG, "version: missing or invalid");
 	if (ver != STORE_VERSION)
-		return cni_error_set(err, CNI_ERR_CONFIG, "version: %lld is not %d (a newer netd?)",
-				     (long long)ver, STORE_VERSION);
-	if ((v = ju_get(root, "network")) && cnij_string(v, "network", &s->network, err) < 0)
+		return cni_fail(err, CNI_ERR_CONFIG, "version: %lld is not %d (a newer netd?)",
+				(long long)ver, STORE_VERSION);
+	if ((v = ju_get(root, "network")) && ju_value_strdup(v, "network", &s->network, err) < 0)
 		return -1;
 	if (!s->network && !(s->network = strdup("")))
-		return cnij_oom(err);
+		return cni_oom(err);
 	if ((v = ju_get(root, "last"))) {
-		if (cnij_object(v, "last", err) < 0)
+		if (ju_expect_type(v, json_type_object, "last", err) < 0)
 			return -1;
 		n = (size_t)json_object_object_length(v);
 		if (n > CNI_MAX_SUBNETS * 4)
-			return cni_error_set(err, CNI_ERR_CONFIG, "last: too many entries");
+			return cni_fail(err, CNI_ERR_CONFIG, "last: too many entries");
 		s->last = calloc(n ? n : 1, sizeof(*s->last));
 		if (!s->last)
-			return cnij_oom(err);
+			return cni_oom(err);
 		json_object_object_foreach(v, key, val) {
 			_cleanup_free_ char *p = ju_path_key("last", key);
 			struct cni_last *l = &s->last[s->n_last];
 			if (nd_prefix_parse(key, &l->subnet, NULL) < 0)
-				return cni_error_set(err, CNI_ERR_CONFIG, "%s: key is not a subnet", p);
-			if (cnij_ip(val, p, &l->ip, err) < 0)
+				return cni_fail(err, CNI_ERR_CONFIG, "%s: key is not a subnet", p);
+			if (ju_value_ip(val, p, &l->ip, err) < 0)
 				return -1;
 			s->n_last++;
 		}
@@ -214,7 +214,7 @@ static int parse_store(json_object *root, struct cni_store *s, struct cni_error 
 	atts = ju_get(root, "attachments");
 	if (!atts)
 		return 0;
-	if (cnij_array(atts, "attachments", CNI_MAX_ATTACHMENTS, &n, err) < 0)
+	if (ju_value_array(atts, "attachments", CNI_MAX_ATTACHMENTS, &n, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *p = ju_path_idx("attachments", i);
@@ -225,44 +225,44 @@ static int parse_store(json_object *root, struct cni_store *s, struct cni_error 
 			return -1;
 		}
 		if (cni_store_find(s, a.container_id, a.ifname)) {
-			cni_error_set(err, CNI_ERR_CONFIG, "%s: %s/%s is recorded twice", p,
-				      a.container_id, a.ifname);
+			cni_fail(err, CNI_ERR_CONFIG, "%s: %s/%s is recorded twice", p,
+				 a.container_id, a.ifname);
 			cni_alloc_done(&a);
 			return -1;
 		}
 		if (!cni_store_add(s, &a)) {
 			cni_alloc_done(&a);
-			return cnij_oom(err);
+			return cni_oom(err);
 		}
 	}
 	return 0;
 }
 
-int cni_store_parse(const char *buf, size_t len, struct cni_store **ret, struct cni_error *err)
+int cni_store_parse(const char *buf, size_t len, struct cni_store **ret, struct nd_error *err)
 {
 	_cleanup_(cni_store_freep) struct cni_store *s = NULL;
-	struct cni_error e = {0};
+	struct nd_error e = {0};
 	struct nd_error ne = {0};
 	json_object *root = NULL;
 	int r;
 
 	if (ju_parse(buf, len, &root, &ne) < 0) {
-		cni_error_set(err, CNI_ERR_STATE, "invalid IPAM state: %s",
-			      ne.msg ? ne.msg : "invalid JSON");
+		cni_fail(err, CNI_ERR_STATE, "invalid IPAM state: %s",
+			 ne.msg ? ne.msg : "invalid JSON");
 		nd_error_clear(&ne);
 		return -1;
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		json_object_put(root);
-		return cnij_oom(err);
+		return cni_oom(err);
 	}
-	r = parse_store(root, s, &e);
+	r = cni_error_default(&e, parse_store(root, s, &e), CNI_ERR_CONFIG);
 	json_object_put(root);
 	if (r < 0) {
-		cni_error_set(err, e.code == CNI_ERR_INTERNAL ? e.code : CNI_ERR_STATE,
-			      "invalid IPAM state: %s", e.msg);
-		cni_error_clear(&e);
+		cni_fail(err, e.proto_code == CNI_ERR_INTERNAL ? e.proto_code : CNI_ERR_STATE,
+			 "invalid IPAM state: %s", e.msg);
+		nd_error_clear(&e);
 		return -1;
 	}
 	*ret = TAKE_PTR(s);
@@ -315,8 +315,8 @@ char *cni_store_format(const struct cni_store *s)
 /* ------------------------------------------------------------------------ */
 /* allocation */
 
-/* Every address in use, sorted (for ipalloc_is_used()). */
-static int used_sorted(const struct cni_store *s, struct nd_ip **ret, size_t *n)
+/* Every address recorded in @s, in store order. */
+static int used_all(const struct cni_store *s, struct nd_ip **ret, size_t *n)
 {
 	size_t total = 0, k = 0;
 	struct nd_ip *v;
@@ -329,7 +329,6 @@ static int used_sorted(const struct cni_store *s, struct nd_ip **ret, size_t *n)
 	for (size_t i = 0; i < s->n; i++)
 		for (size_t j = 0; j < s->v[i].n_ips; j++)
 			v[k++] = s->v[i].ips[j];
-	ipalloc_sort(v, k);
 	*ret = v;
 	*n = k;
 	return 0;
@@ -343,21 +342,22 @@ static struct cni_last *last_of(const struct cni_store *s, const struct nd_prefi
 	return NULL;
 }
 
-/* The next free address of @sn after the last one given out (round robin). */
-static int next_free(const struct cni_store *s, const struct cni_subnet *sn,
-		     const struct nd_ip *used, size_t n_used, struct nd_ip *ret)
+/* Subnet @sn as ipalloc's range, continuing after the last address given out. */
+static void range_of(const struct cni_store *s, const struct cni_subnet *sn,
+		     struct ipalloc_range *r)
 {
 	const struct cni_last *l = last_of(s, &sn->subnet);
-	struct ipalloc_pool p = {
-		.first = sn->range_start,
-		.last = sn->range_end,
+
+	*r = (struct ipalloc_range){
+		.subnet = sn->subnet,
 		.has_gateway = sn->has_gateway,
 		.gateway = sn->gateway,
-		.used = used,
-		.n_used = n_used,
+		.first = sn->range_start,
+		.last = sn->range_end,
+		.has_after = l != NULL,
 	};
-
-	return ipalloc_pool_next(&p, l ? &l->ip : NULL, ret);
+	if (l)
+		r->after = l->ip;
 }
 
 static int set_last(struct cni_store *s, const struct nd_prefix *subnet, const struct nd_ip *ip)
@@ -385,60 +385,70 @@ static const char *owner_of(const struct cni_store *s, const struct nd_ip *ip)
 	return "?";
 }
 
+/* What ipalloc_assign() refused, in the runtime's words (code 102). */
+static int refusal(const struct cni_store *s, const struct cni_config *cfg,
+		   const struct nd_ip *want, const struct ipalloc_failure *f, struct nd_error *err)
+{
+	char b[ND_ADDRSTRLEN] = "", b2[ND_ADDRSTRLEN], b3[ND_ADDRSTRLEN];
+	const struct nd_ip *ip = &want[f->want];
+	const struct cni_subnet *sn = &cfg->subnets[f->range < cfg->n_subnets ? f->range : 0];
+
+	switch (f->why) {
+	case IPALLOC_WANT_NO_SUBNET:
+		return cni_fail(err, CNI_ERR_IPAM, "requested IP %s is not in any subnet of network \"%s\"",
+				nd_ip_str(ip, b), cfg->name);
+	case IPALLOC_WANT_TWICE:
+		for (size_t j = 0; j < f->want; j++)
+			if (nd_prefix_contains(&sn->subnet, &want[j])) {
+				nd_ip_str(&want[j], b);
+				break;
+			}
+		return cni_fail(err, CNI_ERR_IPAM,
+				"requested IPs %s and %s are both in subnet %s; netd gives one address per subnet",
+				b, nd_ip_str(ip, b2), nd_prefix_str(&sn->subnet, b3));
+	case IPALLOC_WANT_RESERVED:
+		return cni_fail(err, CNI_ERR_IPAM,
+				"requested IP %s is the gateway, network or broadcast address of subnet %s",
+				nd_ip_str(ip, b), nd_prefix_str(&sn->subnet, b2));
+	case IPALLOC_WANT_TAKEN:
+		return cni_fail(err, CNI_ERR_IPAM, "requested IP %s is already allocated to container %s",
+				nd_ip_str(ip, b), owner_of(s, ip));
+	case IPALLOC_FULL:
+		break;
+	}
+	return cni_fail(err, CNI_ERR_IPAM,
+			"no free address left in range %s-%s of subnet %s (network \"%s\")",
+			nd_ip_str(&sn->range_start, b), nd_ip_str(&sn->range_end, b2),
+			nd_prefix_str(&sn->subnet, b3), cfg->name);
+}
+
 int cni_ipam_allocate(struct cni_store *s, const struct cni_config *cfg, const struct nd_ip *want,
-		      size_t n_want, struct nd_ip **ret, struct cni_error *err)
+		      size_t n_want, struct nd_ip **ret, struct nd_error *err)
 {
 	_cleanup_free_ struct nd_ip *used = NULL, *out = NULL;
-	_cleanup_free_ bool *given = NULL;
-	char b[ND_ADDRSTRLEN], b2[ND_ADDRSTRLEN], b3[ND_ADDRSTRLEN];
+	_cleanup_free_ struct ipalloc_range *ranges = NULL;
+	_cleanup_free_ bool *chosen = NULL;
+	struct ipalloc_failure f;
 	size_t n_used;
+	int r;
 
-	if (used_sorted(s, &used, &n_used) < 0)
-		return cnij_oom(err);
+	if (used_all(s, &used, &n_used) < 0)
+		return cni_oom(err);
 	out = calloc(cfg->n_subnets, sizeof(*out));
-	given = calloc(cfg->n_subnets, sizeof(*given));
-	if (!out || !given)
-		return cnij_oom(err);
-	for (size_t i = 0; i < n_want; i++) {
-		const struct nd_ip *ip = &want[i];
-		size_t k;
-
-		for (k = 0; k < cfg->n_subnets; k++)
-			if (nd_prefix_contains(&cfg->subnets[k].subnet, ip))
-				break;
-		if (k == cfg->n_subnets)
-			return cni_error_set(err, CNI_ERR_IPAM,
-					     "requested IP %s is not in any subnet of network \"%s\"",
-					     nd_ip_str(ip, b), cfg->name);
-		if (given[k])
-			return cni_error_set(err, CNI_ERR_IPAM,
-					     "requested IPs %s and %s are both in subnet %s; netd gives one address per subnet",
-					     nd_ip_str(&out[k], b), nd_ip_str(ip, b2),
-					     nd_prefix_str(&cfg->subnets[k].subnet, b3));
-		if (ipalloc_problem(&cfg->subnets[k].subnet, &cfg->subnets[k].gateway, ip) !=
-		    IPALLOC_FINE)
-			return cni_error_set(err, CNI_ERR_IPAM,
-					     "requested IP %s is the gateway, network or broadcast address of subnet %s",
-					     nd_ip_str(ip, b), nd_prefix_str(&cfg->subnets[k].subnet, b2));
-		if (ipalloc_is_used(used, n_used, ip))
-			return cni_error_set(err, CNI_ERR_IPAM,
-					     "requested IP %s is already allocated to container %s",
-					     nd_ip_str(ip, b), owner_of(s, ip));
-		out[k] = *ip;
-		given[k] = true;
-	}
-	for (size_t k = 0; k < cfg->n_subnets; k++) {
-		const struct cni_subnet *sn = &cfg->subnets[k];
-		if (given[k])
-			continue;
-		if (next_free(s, sn, used, n_used, &out[k]) < 0)
-			return cni_error_set(err, CNI_ERR_IPAM,
-					     "no free address left in range %s-%s of subnet %s (network \"%s\")",
-					     nd_ip_str(&sn->range_start, b), nd_ip_str(&sn->range_end, b2),
-					     nd_prefix_str(&sn->subnet, b3), cfg->name);
-		if (set_last(s, &sn->subnet, &out[k]) < 0)
-			return cnij_oom(err);
-	}
+	ranges = calloc(cfg->n_subnets, sizeof(*ranges));
+	chosen = calloc(cfg->n_subnets, sizeof(*chosen));
+	if (!out || !ranges || !chosen)
+		return cni_oom(err);
+	for (size_t k = 0; k < cfg->n_subnets; k++)
+		range_of(s, &cfg->subnets[k], &ranges[k]);
+	r = ipalloc_assign(ranges, cfg->n_subnets, used, n_used, want, n_want, out, chosen, &f);
+	if (r == -ENOMEM)
+		return cni_oom(err);
+	if (r < 0)
+		return refusal(s, cfg, want, &f, err);
+	for (size_t k = 0; k < cfg->n_subnets; k++)
+		if (chosen[k] && set_last(s, &cfg->subnets[k].subnet, &out[k]) < 0)
+			return cni_oom(err);
 	*ret = TAKE_PTR(out);
 	return 0;
 }
@@ -446,10 +456,13 @@ int cni_ipam_allocate(struct cni_store *s, const struct cni_config *cfg, const s
 bool cni_ipam_has_free(const struct cni_store *s, const struct cni_subnet *sn)
 {
 	_cleanup_free_ struct nd_ip *used = NULL;
+	struct ipalloc_range r;
+	struct ipalloc_failure f;
 	struct nd_ip ip;
 	size_t n_used;
 
-	if (used_sorted(s, &used, &n_used) < 0)
+	if (used_all(s, &used, &n_used) < 0)
 		return true;	/* cannot tell; do not claim exhaustion */
-	return next_free(s, sn, used, n_used, &ip) == 0;
+	range_of(s, sn, &r);
+	return ipalloc_assign(&r, 1, used, n_used, NULL, 0, &ip, NULL, &f) != -ENOSPC;
 }

@@ -51,7 +51,7 @@ struct cni_store {
 /* An empty store of network @name. */
 struct cni_store *cni_store_new(const char *name);
 /* Parse the file's text (bounds- and type-checked). Code 103 on failure. */
-int cni_store_parse(const char *buf, size_t len, struct cni_store **ret, struct cni_error *err);
+int cni_store_parse(const char *buf, size_t len, struct cni_store **ret, struct nd_error *err);
 /* The file's text; NULL on allocation failure. */
 char *cni_store_format(const struct cni_store *s);
 void cni_store_free(struct cni_store *s);
@@ -86,13 +86,7 @@ bool cni_alloc_same_ns(const struct cni_alloc *a, const char *path, const struct
  * Updates @s->last. Code 102 when a range is full or a wish is taken.
  */
 int cni_ipam_allocate(struct cni_store *s, const struct cni_config *cfg, const struct nd_ip *want,
-		      size_t n_want, struct nd_ip **ret, struct cni_error *err);
+		      size_t n_want, struct nd_ip **ret, struct nd_error *err);
 
 /* Whether subnet @sn still has a free address (STATUS). */
 bool cni_ipam_has_free(const struct cni_store *s, const struct cni_subnet *sn);
-
-/* Compare two addresses of one family as big-endian numbers (ipalloc_cmp()). */
-static inline int cni_ip_cmp(const struct nd_ip *a, const struct nd_ip *b)
-{
-	return ipalloc_cmp(a, b);
-}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Shared pieces of the CNI parsers: the error object, spec versions and
- * commands, names, and the typed JSON accessors (cni-json.h).
+ * Shared pieces of the CNI parsers: errors with their CNI code, spec
+ * versions and commands, names, and the JSON pieces of cni-json.h.
  */
 #include "shared/names.h"
 #include "cni-json.h"
@@ -19,64 +19,68 @@
 /* ------------------------------------------------------------------------ */
 /* errors */
 
-static void set_msg(char **dst, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
-static void set_msg(char **dst, const char *fmt, va_list ap)
+/* The errno a CNI code stands for inside netd. */
+static int code_errno(unsigned cni_code)
 {
-	char *m = NULL;
-
-	if (vasprintf(&m, fmt, ap) < 0)
-		m = NULL;
-	free(*dst);
-	*dst = m ? m : strdup("out of memory while formatting an error");
+	switch (cni_code) {
+	case CNI_ERR_VERSION:
+	case CNI_ERR_FIELD:
+		return -ENOTSUP;
+	case CNI_ERR_IO:
+	case CNI_ERR_STATE:
+		return -EIO;
+	case CNI_ERR_TRY_AGAIN:
+		return -EAGAIN;
+	case CNI_ERR_INTERNAL:
+		return -ENOMEM;
+	default:
+		return -EINVAL;
+	}
 }
 
-int cni_error_set(struct cni_error *e, unsigned code, const char *fmt, ...)
+int cni_fail(struct nd_error *e, unsigned cni_code, const char *fmt, ...)
 {
+	int code = code_errno(cni_code);
 	va_list ap;
 
 	if (!e || e->msg)
-		return -1;
+		return code;
 	va_start(ap, fmt);
-	set_msg(&e->msg, fmt, ap);
+	nd_error_setv(e, code, fmt, ap);
 	va_end(ap);
-	e->code = code ? code : CNI_ERR_INTERNAL;
-	return -1;
+	e->proto_code = cni_code ? cni_code : CNI_ERR_INTERNAL;
+	return code;
 }
 
-void cni_error_details(struct cni_error *e, const char *fmt, ...)
+int cni_oom(struct nd_error *e)
 {
+	return cni_fail(e, CNI_ERR_INTERNAL, "out of memory");
+}
+
+void cni_details(struct nd_error *e, const char *fmt, ...)
+{
+	char *m = NULL;
 	va_list ap;
 
 	if (!e)
 		return;
 	va_start(ap, fmt);
-	set_msg(&e->details, fmt, ap);
+	if (vasprintf(&m, fmt, ap) < 0)
+		m = NULL;
 	va_end(ap);
-}
-
-void cni_error_clear(struct cni_error *e)
-{
-	if (!e)
-		return;
-	free(e->msg);
 	free(e->details);
-	*e = (struct cni_error){0};
+	e->details = m;
 }
 
-/* An nd_error from the JSON helpers becomes a CNI error with @code. */
-static int from_nd(struct cni_error *err, unsigned code, struct nd_error *ne, int r)
+int cni_error_default(struct nd_error *e, int r, unsigned cni_code)
 {
-	if (r == -ENOMEM && !ne->msg)
-		cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
-	else
-		cni_error_set(err, code, "%s", ne->msg ? ne->msg : "invalid network config");
-	nd_error_clear(ne);
-	return -1;
-}
-
-int cnij_oom(struct cni_error *err)
-{
-	return cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
+	if (r >= 0 || !e)
+		return r;
+	if (!e->msg)
+		nd_error_set(e, r, "%s", r == -ENOMEM ? "out of memory" : strerror(-r));
+	if (!e->proto_code)
+		e->proto_code = e->code == -ENOMEM ? CNI_ERR_INTERNAL : cni_code;
+	return r;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -89,7 +93,7 @@ const char *cni_version_str(enum cni_version v)
 	return (size_t)v < ELEMENTSOF(versions) ? versions[v] : "1.1.0";
 }
 
-int cni_version_parse(const char *s, enum cni_version *ret, struct cni_error *err)
+int cni_version_parse(const char *s, enum cni_version *ret, struct nd_error *err)
 {
 	unsigned long part[3];
 	const char *p = s;
@@ -119,14 +123,14 @@ int cni_version_parse(const char *s, enum cni_version *ret, struct cni_error *er
 			return 0;
 		}
 	}
-	cni_error_set(err, CNI_ERR_VERSION,
-		      "incompatible CNI version %s: netd supports 0.3.0, 0.3.1, 0.4.0, 1.0.0 and 1.1.0",
-		      s);
+	cni_fail(err, CNI_ERR_VERSION,
+		 "incompatible CNI version %s: netd supports 0.3.0, 0.3.1, 0.4.0, 1.0.0 and 1.1.0",
+		 s);
 	return -ENOTSUP;
 bad:
-	cni_error_set(err, CNI_ERR_DECODE,
-		      "cniVersion: \"%.64s\" is not a version string (expected major.minor.patch, e.g. 1.0.0)",
-		      s);
+	cni_fail(err, CNI_ERR_DECODE,
+		 "cniVersion: \"%.64s\" is not a version string (expected major.minor.patch, e.g. 1.0.0)",
+		 s);
 	return -EINVAL;
 }
 
@@ -205,7 +209,7 @@ void cni_dns_done(struct cni_dns *d)
 }
 
 /* ------------------------------------------------------------------------ */
-/* typed accessors */
+/* JSON */
 
 /* A short rendering of a JSON value for messages. */
 static void value_text(json_object *v, char out[80])
@@ -221,168 +225,58 @@ static void value_text(json_object *v, char out[80])
 	}
 }
 
-int cnij_unsupported(struct cni_error *err, const char *path, const char *key, json_object *v,
-		       const char *hint)
+int cni_unsupported(struct nd_error *err, const char *path, const char *key, json_object *v,
+		    const char *hint)
 {
 	char t[80];
 
 	value_text(v, t);
-	return cni_error_set(err, CNI_ERR_FIELD,
-			     "unsupported field in network config: %s%s%s = %s%s%s", path,
-			     *path ? "." : "", key, t, hint ? ": " : "", hint ? hint : "");
+	return cni_fail(err, CNI_ERR_FIELD, "unsupported field in network config: %s%s%s = %s%s%s",
+			path, *path ? "." : "", key, t, hint ? ": " : "", hint ? hint : "");
 }
 
-int cnij_string(json_object *v, const char *path, char **ret, struct cni_error *err)
-{
-	struct nd_error ne = {0};
-	const char *s;
-	int r = ju_value_string(v, path, &s, &ne);
-
-	if (r < 0)
-		return from_nd(err, CNI_ERR_CONFIG, &ne, r);
-	if (strlen(s) > CNI_MAX_STRING)
-		return cni_error_set(err, CNI_ERR_CONFIG, "%s: longer than %d bytes", path,
-				     CNI_MAX_STRING);
-	*ret = strdup(s);
-	return *ret ? 0 : cnij_oom(err);
-}
-
-int cnij_abs_path(json_object *v, const char *path, char **ret, struct cni_error *err)
+int cni_abs_path(json_object *v, const char *path, char **ret, struct nd_error *err)
 {
 	_cleanup_free_ char *s = NULL;
+	int r = ju_value_strdup(v, path, &s, err);
 
-	if (cnij_string(v, path, &s, err) < 0)
-		return -1;
+	if (r < 0)
+		return r;
 	if (s[0] != '/' || strlen(s) > CNI_MAX_PATH)
-		return cni_error_set(err, CNI_ERR_CONFIG, "%s: \"%.64s\" is not an absolute path",
-				     path, s);
+		return cni_fail(err, CNI_ERR_CONFIG, "%s: \"%.64s\" is not an absolute path", path, s);
 	for (const char *c = s; *c; c++)
 		if ((unsigned char)*c < 0x20)
-			return cni_error_set(err, CNI_ERR_CONFIG, "%s: contains control characters",
-					     path);
+			return cni_fail(err, CNI_ERR_CONFIG, "%s: contains control characters", path);
 	free(*ret);
 	*ret = TAKE_PTR(s);
 	return 0;
 }
 
-int cnij_bool(json_object *v, const char *path, bool *ret, struct cni_error *err)
+int cni_dns_parse(json_object *v, const char *path, struct cni_dns *d, struct nd_error *err)
 {
-	struct nd_error ne = {0};
-	int r = ju_expect_type(v, json_type_boolean, path, &ne);
+	int r = ju_expect_type(v, json_type_object, path, err);
 
 	if (r < 0)
-		return from_nd(err, CNI_ERR_CONFIG, &ne, r);
-	*ret = json_object_get_boolean(v);
-	return 0;
-}
-
-int cnij_uint(json_object *v, const char *path, int64_t min, int64_t max, int64_t *ret,
-		    struct cni_error *err)
-{
-	struct nd_error ne = {0};
-	int r = ju_expect_type(v, json_type_int, path, &ne);
-	int64_t x;
-
-	if (r < 0)
-		return from_nd(err, CNI_ERR_CONFIG, &ne, r);
-	errno = 0;
-	x = json_object_get_int64(v);
-	if (errno == ERANGE || x < min || x > max)
-		return cni_error_set(err, CNI_ERR_CONFIG, "%s: %s is out of range %lld..%lld", path,
-				     json_object_get_string(v), (long long)min, (long long)max);
-	*ret = x;
-	return 0;
-}
-
-int cnij_ip(json_object *v, const char *path, struct nd_ip *ret, struct cni_error *err)
-{
-	struct nd_error ne = {0};
-	int r = ju_value_ip(v, path, ret, &ne);
-
-	return r < 0 ? from_nd(err, CNI_ERR_CONFIG, &ne, r) : 0;
-}
-
-int cnij_prefix(json_object *v, const char *path, struct nd_prefix *ret,
-		      struct cni_error *err)
-{
-	struct nd_error ne = {0};
-	int r = ju_value_prefix(v, path, ret, &ne);
-
-	return r < 0 ? from_nd(err, CNI_ERR_CONFIG, &ne, r) : 0;
-}
-
-/* An array of at most @max entries. */
-int cnij_array(json_object *v, const char *path, size_t max, size_t *n,
-		     struct cni_error *err)
-{
-	struct nd_error ne = {0};
-	int r = ju_expect_type(v, json_type_array, path, &ne);
-
-	if (r < 0)
-		return from_nd(err, CNI_ERR_CONFIG, &ne, r);
-	*n = json_object_array_length(v);
-	if (*n > max)
-		return cni_error_set(err, CNI_ERR_CONFIG, "%s: more than %zu entries", path, max);
-	return 0;
-}
-
-int cnij_object(json_object *v, const char *path, struct cni_error *err)
-{
-	struct nd_error ne = {0};
-	int r = ju_expect_type(v, json_type_object, path, &ne);
-
-	return r < 0 ? from_nd(err, CNI_ERR_CONFIG, &ne, r) : 0;
-}
-
-/* An array of bounded strings. */
-int cnij_strv(json_object *v, const char *path, char ***ret, size_t *n,
-		    struct cni_error *err)
-{
-	char **list;
-	size_t len;
-
-	if (cnij_array(v, path, CNI_MAX_LIST, &len, err) < 0)
-		return -1;
-	list = calloc(len + 1, sizeof(*list));
-	if (!list)
-		return cnij_oom(err);
-	for (size_t i = 0; i < len; i++) {
-		_cleanup_free_ char *p = ju_path_idx(path, i);
-		if (cnij_string(json_object_array_get_idx(v, i), p, &list[i], err) < 0) {
-			cni_strv_free(list, i);
-			return -1;
-		}
-	}
-	cni_strv_free(*ret, *n);
-	*ret = list;
-	*n = len;
-	return 0;
-}
-
-int cni_dns_parse(json_object *v, const char *path, struct cni_dns *d, struct cni_error *err)
-{
-	if (cnij_object(v, path, err) < 0)
-		return -1;
+		return r;
 	json_object_object_foreach(v, key, val) {
 		_cleanup_free_ char *p = ju_path_key(path, key);
-		int r = 0;
 
 		if (json_object_is_type(val, json_type_null))
 			continue;
 		if (strcmp(key, "nameservers") == 0)
-			r = cnij_strv(val, p, &d->nameservers, &d->n_nameservers, err);
+			r = ju_value_strv(val, p, CNI_MAX_LIST, &d->nameservers, &d->n_nameservers, err);
 		else if (strcmp(key, "search") == 0)
-			r = cnij_strv(val, p, &d->search, &d->n_search, err);
+			r = ju_value_strv(val, p, CNI_MAX_LIST, &d->search, &d->n_search, err);
 		else if (strcmp(key, "options") == 0)
-			r = cnij_strv(val, p, &d->options, &d->n_options, err);
+			r = ju_value_strv(val, p, CNI_MAX_LIST, &d->options, &d->n_options, err);
 		else if (strcmp(key, "domain") == 0) {
 			free(d->domain);
 			d->domain = NULL;
-			r = cnij_string(val, p, &d->domain, err);
+			r = ju_value_strdup(val, p, &d->domain, err);
 		}
 		/* Other keys of the well-known dns object are not ours to judge. */
 		if (r < 0)
-			return -1;
+			return r;
 	}
 	return 0;
 }

@@ -54,7 +54,7 @@ long cni_result_find_iface(const struct cni_result *r, const char *ifname, const
 
 /* An optional string member; "" counts as absent. */
 static int opt_string(json_object *o, const char *key, const char *path, char **ret,
-		      struct cni_error *err)
+		      struct nd_error *err)
 {
 	json_object *v = ju_get(o, key);
 	_cleanup_free_ char *p = NULL;
@@ -62,7 +62,7 @@ static int opt_string(json_object *o, const char *key, const char *path, char **
 	if (!v)
 		return 0;
 	p = ju_path_key(path, key);
-	if (cnij_string(v, p, ret, err) < 0)
+	if (ju_value_strdup(v, p, ret, err) < 0)
 		return -1;
 	if (!(*ret)[0]) {
 		free(*ret);
@@ -72,7 +72,7 @@ static int opt_string(json_object *o, const char *key, const char *path, char **
 }
 
 static int opt_u32(json_object *o, const char *key, const char *path, bool *has, uint32_t *ret,
-		   struct cni_error *err)
+		   struct nd_error *err)
 {
 	json_object *v = ju_get(o, key);
 	_cleanup_free_ char *p = NULL;
@@ -81,7 +81,7 @@ static int opt_u32(json_object *o, const char *key, const char *path, bool *has,
 	if (!v)
 		return 0;
 	p = ju_path_key(path, key);
-	if (cnij_uint(v, p, 0, UINT32_MAX, &x, err) < 0)
+	if (ju_value_int(v, p, 0, UINT32_MAX, &x, err) < 0)
 		return -1;
 	*has = true;
 	*ret = (uint32_t)x;
@@ -89,29 +89,29 @@ static int opt_u32(json_object *o, const char *key, const char *path, bool *has,
 }
 
 static int parse_ifaces(json_object *arr, const char *path, struct cni_result *r,
-			struct cni_error *err)
+			struct nd_error *err)
 {
 	size_t n;
 
-	if (cnij_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err) < 0)
+	if (ju_value_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err) < 0)
 		return -1;
 	r->ifaces = calloc(n ? n : 1, sizeof(*r->ifaces));
 	if (!r->ifaces)
-		return cnij_oom(err);
+		return cni_oom(err);
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *p = ju_path_idx(path, i);
 		json_object *o = json_object_array_get_idx(arr, i), *name;
 		struct cni_iface *f = &r->ifaces[i];
 
 		r->n_ifaces = i + 1;
-		if (cnij_object(o, p, err) < 0)
+		if (ju_expect_type(o, json_type_object, p, err) < 0)
 			return -1;
 		name = ju_get(o, "name");
 		if (!name)
-			return cni_error_set(err, CNI_ERR_CONFIG, "%s.name: required field is missing", p);
+			return cni_fail(err, CNI_ERR_CONFIG, "%s.name: required field is missing", p);
 		{
 			_cleanup_free_ char *np = ju_path_key(p, "name");
-			if (cnij_string(name, np, &f->name, err) < 0)
+			if (ju_value_strdup(name, np, &f->name, err) < 0)
 				return -1;
 		}
 		if (opt_string(o, "mac", p, &f->mac, err) < 0 ||
@@ -125,48 +125,48 @@ static int parse_ifaces(json_object *arr, const char *path, struct cni_result *r
 }
 
 static int parse_ips(json_object *arr, const char *path, enum cni_version v, struct cni_result *r,
-		     struct cni_error *err)
+		     struct nd_error *err)
 {
 	char b[ND_ADDRSTRLEN];
 	size_t n;
 
-	if (cnij_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err) < 0)
+	if (ju_value_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err) < 0)
 		return -1;
 	r->ips = calloc(n ? n : 1, sizeof(*r->ips));
 	if (!r->ips)
-		return cnij_oom(err);
+		return cni_oom(err);
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *p = ju_path_idx(path, i);
 		json_object *o = json_object_array_get_idx(arr, i), *a, *g, *ver;
 		struct cni_ipconf *ip = &r->ips[i];
 
-		if (cnij_object(o, p, err) < 0)
+		if (ju_expect_type(o, json_type_object, p, err) < 0)
 			return -1;
 		a = ju_get(o, "address");
 		if (!a)
-			return cni_error_set(err, CNI_ERR_CONFIG, "%s.address: required field is missing",
-					     p);
+			return cni_fail(err, CNI_ERR_CONFIG, "%s.address: required field is missing",
+					p);
 		{
 			_cleanup_free_ char *ap = ju_path_key(p, "address");
-			if (cnij_prefix(a, ap, &ip->address, err) < 0)
+			if (ju_value_prefix(a, ap, &ip->address, err) < 0)
 				return -1;
 		}
 		if ((g = ju_get(o, "gateway"))) {
 			_cleanup_free_ char *gp = ju_path_key(p, "gateway");
-			if (cnij_ip(g, gp, &ip->gateway, err) < 0)
+			if (ju_value_ip(g, gp, &ip->gateway, err) < 0)
 				return -1;
 			if (ip->gateway.family != ip->address.addr.family)
-				return cni_error_set(err, CNI_ERR_CONFIG,
-						     "%s: gateway %s is not of the address's IP family",
-						     gp, nd_ip_str(&ip->gateway, b));
+				return cni_fail(err, CNI_ERR_CONFIG,
+						"%s: gateway %s is not of the address's IP family",
+						gp, nd_ip_str(&ip->gateway, b));
 			ip->has_gateway = true;
 		}
 		if (opt_u32(o, "interface", p, &ip->has_iface, &ip->iface, err) < 0)
 			return -1;
 		if (ip->has_iface && ip->iface >= r->n_ifaces)
-			return cni_error_set(err, CNI_ERR_CONFIG,
-					     "%s.interface: %u is not an index into interfaces (%zu entries)",
-					     p, ip->iface, r->n_ifaces);
+			return cni_fail(err, CNI_ERR_CONFIG,
+					"%s.interface: %u is not an index into interfaces (%zu entries)",
+					p, ip->iface, r->n_ifaces);
 		/*
 		 * 0.3.x/0.4.0 require "version"; the reference plugins (1.1.x) leave
 		 * it out of their 0.4.0 results, so a missing one is taken from the
@@ -178,9 +178,9 @@ static int parse_ips(json_object *arr, const char *path, enum cni_version v, str
 			const char *want = ip->address.addr.family == AF_INET ? "4" : "6";
 			if (!json_object_is_type(ver, json_type_string) ||
 			    strcmp(json_object_get_string(ver), want) != 0)
-				return cni_error_set(err, CNI_ERR_CONFIG,
-						     "%s: expected \"%s\" for address %s", vp, want,
-						     json_object_get_string(a));
+				return cni_fail(err, CNI_ERR_CONFIG,
+						"%s: expected \"%s\" for address %s", vp, want,
+						json_object_get_string(a));
 		}
 		r->n_ips = i + 1;
 	}
@@ -188,39 +188,39 @@ static int parse_ips(json_object *arr, const char *path, enum cni_version v, str
 }
 
 static int parse_routes(json_object *arr, const char *path, struct cni_result *r,
-			struct cni_error *err)
+			struct nd_error *err)
 {
 	char b[ND_ADDRSTRLEN];
 	size_t n;
 
-	if (cnij_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err) < 0)
+	if (ju_value_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err) < 0)
 		return -1;
 	r->routes = calloc(n ? n : 1, sizeof(*r->routes));
 	if (!r->routes)
-		return cnij_oom(err);
+		return cni_oom(err);
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *p = ju_path_idx(path, i);
 		json_object *o = json_object_array_get_idx(arr, i), *d, *g;
 		struct cni_rroute *rt = &r->routes[i];
 
-		if (cnij_object(o, p, err) < 0)
+		if (ju_expect_type(o, json_type_object, p, err) < 0)
 			return -1;
 		d = ju_get(o, "dst");
 		if (!d)
-			return cni_error_set(err, CNI_ERR_CONFIG, "%s.dst: required field is missing", p);
+			return cni_fail(err, CNI_ERR_CONFIG, "%s.dst: required field is missing", p);
 		{
 			_cleanup_free_ char *dp = ju_path_key(p, "dst");
-			if (cnij_prefix(d, dp, &rt->dst, err) < 0)
+			if (ju_value_prefix(d, dp, &rt->dst, err) < 0)
 				return -1;
 		}
 		if ((g = ju_get(o, "gw"))) {
 			_cleanup_free_ char *gp = ju_path_key(p, "gw");
-			if (cnij_ip(g, gp, &rt->gw, err) < 0)
+			if (ju_value_ip(g, gp, &rt->gw, err) < 0)
 				return -1;
 			if (rt->gw.family != rt->dst.addr.family)
-				return cni_error_set(err, CNI_ERR_CONFIG,
-						     "%s: %s is not of the IP family of dst", gp,
-						     nd_ip_str(&rt->gw, b));
+				return cni_fail(err, CNI_ERR_CONFIG,
+						"%s: %s is not of the IP family of dst", gp,
+						nd_ip_str(&rt->gw, b));
 			rt->has_gw = true;
 		}
 		if (opt_u32(o, "mtu", p, &rt->has_mtu, &rt->mtu, err) < 0 ||
@@ -234,17 +234,17 @@ static int parse_routes(json_object *arr, const char *path, struct cni_result *r
 	return 0;
 }
 
-int cni_result_parse(json_object *o, enum cni_version v, const char *path, struct cni_result **ret,
-		     struct cni_error *err)
+static int parse_result(json_object *o, enum cni_version v, const char *path,
+			struct cni_result **ret, struct nd_error *err)
 {
 	_cleanup_(cni_result_freep) struct cni_result *r = NULL;
 	json_object *x;
 
-	if (cnij_object(o, path, err) < 0)
+	if (ju_expect_type(o, json_type_object, path, err) < 0)
 		return -1;
 	r = calloc(1, sizeof(*r));
 	if (!r)
-		return cnij_oom(err);
+		return cni_oom(err);
 	/* Interfaces first: ips[].interface indexes them. */
 	if ((x = ju_get(o, "interfaces"))) {
 		_cleanup_free_ char *p = ju_path_key(path, "interfaces");
@@ -269,6 +269,12 @@ int cni_result_parse(json_object *o, enum cni_version v, const char *path, struc
 	}
 	*ret = TAKE_PTR(r);
 	return 0;
+}
+
+int cni_result_parse(json_object *o, enum cni_version v, const char *path, struct cni_result **ret,
+		     struct nd_error *err)
+{
+	return cni_error_default(err, parse_result(o, v, path, ret, err), CNI_ERR_CONFIG);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -373,12 +379,13 @@ json_object *cni_result_to_json(const struct cni_result *r, enum cni_version v)
 	return o;
 }
 
-json_object *cni_error_to_json(const struct cni_error *e, const char *version)
+json_object *cni_error_to_json(const struct nd_error *e, const char *version)
 {
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "cniVersion", json_object_new_string(version));
-	json_object_object_add(o, "code", json_object_new_int64(e->code ? e->code : CNI_ERR_INTERNAL));
+	json_object_object_add(o, "code",
+			       json_object_new_int64(e->proto_code ? e->proto_code : CNI_ERR_INTERNAL));
 	json_object_object_add(o, "msg", json_object_new_string(e->msg ? e->msg : "unknown error"));
 	if (e->details)
 		json_object_object_add(o, "details", json_object_new_string(e->details));
@@ -514,7 +521,7 @@ static int served_dns(const struct nd_result_net *blk, struct cni_dns *served)
 
 int cni_result_from_setup(const struct nd_result *res, const struct cni_config *cfg,
 			  const struct cni_params *p, const struct cni_host_info *hi,
-			  struct cni_result **ret, struct cni_error *err)
+			  struct cni_result **ret, struct nd_error *err)
 {
 	_cleanup_(cni_result_freep) struct cni_result *r = NULL;
 	const struct nd_result_net *blk = NULL;
@@ -527,27 +534,27 @@ int cni_result_from_setup(const struct nd_result *res, const struct cni_config *
 		if (strcmp(res->nets[i].network, cfg->name) == 0)
 			blk = &res->nets[i];
 	if (!blk)
-		return cni_error_set(err, CNI_ERR_NETD,
-				     "netd's setup result has no entry for network \"%s\"", cfg->name);
+		return cni_fail(err, CNI_ERR_NETD,
+				  "netd's setup result has no entry for network \"%s\"", cfg->name);
 	for (size_t i = 0; i < blk->n_ifaces && !ifc; i++)
 		if (strcmp(blk->ifaces[i].name, p->ifname) == 0)
 			ifc = &blk->ifaces[i];
 	if (!ifc)
-		return cni_error_set(err, CNI_ERR_NETD,
-				     "netd's setup result has no interface \"%s\"", p->ifname);
+		return cni_fail(err, CNI_ERR_NETD,
+				  "netd's setup result has no interface \"%s\"", p->ifname);
 	if (ifc->n_addrs > CNI_MAX_SUBNETS)
-		return cni_error_set(err, CNI_ERR_NETD,
-				     "netd's setup result has more than %d addresses", CNI_MAX_SUBNETS);
+		return cni_fail(err, CNI_ERR_NETD,
+				  "netd's setup result has more than %d addresses", CNI_MAX_SUBNETS);
 	r = calloc(1, sizeof(*r));
 	if (!r)
-		return cnij_oom(err);
+		return cni_oom(err);
 	r->ifaces = calloc(3, sizeof(*r->ifaces));
 	if (!r->ifaces)
-		return cnij_oom(err);
+		return cni_oom(err);
 	if (add_iface(r, hi->bridge, hi->bridge_mac, NULL) < 0 ||
 	    add_iface(r, hi->veth, hi->veth_mac, NULL) < 0 ||
 	    add_iface(r, p->ifname, ifc->mac, p->netns) < 0)
-		return cnij_oom(err);
+		return cni_oom(err);
 	if (hi->mtu) {
 		r->ifaces[2].has_mtu = true;
 		r->ifaces[2].mtu = hi->mtu;
@@ -555,7 +562,7 @@ int cni_result_from_setup(const struct nd_result *res, const struct cni_config *
 	r->ips = calloc(ifc->n_addrs ? ifc->n_addrs : 1, sizeof(*r->ips));
 	r->routes = calloc(2 + cfg->n_routes, sizeof(*r->routes));
 	if (!r->ips || !r->routes)
-		return cnij_oom(err);
+		return cni_oom(err);
 	for (size_t i = 0; i < ifc->n_addrs; i++) {
 		const struct nd_result_addr *a = &ifc->addrs[i];
 		struct cni_ipconf *ip = &r->ips[r->n_ips];
@@ -563,9 +570,9 @@ int cni_result_from_setup(const struct nd_result *res, const struct cni_config *
 		ip->address = a->ipnet;
 		if (a->has_gateway) {
 			if (a->gateway.family != a->ipnet.addr.family)
-				return cni_error_set(err, CNI_ERR_NETD,
-						     "netd's setup result pairs address %s with a gateway of the other family",
-						     nd_prefix_str(&a->ipnet, b));
+				return cni_fail(err, CNI_ERR_NETD,
+						  "netd's setup result pairs address %s with a gateway of the other family",
+						  nd_prefix_str(&a->ipnet, b));
 			ip->gateway = a->gateway;
 			ip->has_gateway = true;
 		}
@@ -593,21 +600,21 @@ int cni_result_from_setup(const struct nd_result *res, const struct cni_config *
 		};
 	/* DNS: netd-dns on the gateways, else what the admin configured. */
 	if (served_dns(blk, &served) < 0) {
-		cnij_oom(err);
+		cni_oom(err);
 		goto out;
 	}
 	if (cfg->dns_enabled && served.n_nameservers) {
 		struct cni_result tmp = { .has_dns = true, .dns = served };
 		r->has_dns = true;
 		if (cni_result_append(r, &tmp) < 0) {
-			cnij_oom(err);
+			cni_oom(err);
 			goto out;
 		}
 	}
 	if (cfg->has_dns) {
 		struct cni_result tmp = { .has_dns = true, .dns = cfg->dns };
 		if (cni_result_append(r, &tmp) < 0) {
-			cnij_oom(err);
+			cni_oom(err);
 			goto out;
 		}
 	}
@@ -620,7 +627,7 @@ out:
 
 /* One StatusBlock of netavark's JSON (for cni_result_from_netavark()), typed. */
 static int block_from_json(json_object *blk, const char *ifname, struct nd_result_net *n,
-			   struct cni_error *err)
+			   struct nd_error *err)
 {
 	json_object *ifc = ju_get(ju_get(blk, "interfaces"), ifname), *subnets, *mac, *v;
 	_cleanup_free_ char **domains = NULL, **servers = NULL;
@@ -628,34 +635,34 @@ static int block_from_json(json_object *blk, const char *ifname, struct nd_resul
 	int r = 0;
 
 	if (!ifc)
-		return cni_error_set(err, CNI_ERR_NETD,
-				     "netd's setup result has no interface \"%s\"", ifname);
+		return cni_fail(err, CNI_ERR_NETD,
+				  "netd's setup result has no interface \"%s\"", ifname);
 	subnets = ju_get(ifc, "subnets");
 	mac = ju_get(ifc, "mac_address");
 	if (!mac || !json_object_is_type(mac, json_type_string))
-		return cni_error_set(err, CNI_ERR_NETD, "netd's setup result has no MAC address");
-	if (subnets && cnij_array(subnets, "netd result subnets", CNI_MAX_SUBNETS, &n_sub, err) < 0)
+		return cni_fail(err, CNI_ERR_NETD, "netd's setup result has no MAC address");
+	if (subnets && ju_value_array(subnets, "netd result subnets", CNI_MAX_SUBNETS, &n_sub, err) < 0)
 		return -1;
 	n->n_ifaces = 1;
 	n->ifaces = calloc(1, sizeof(*n->ifaces));
 	if (!n->ifaces || !(n->ifaces[0].name = strdup(ifname)) ||
 	    !(n->ifaces[0].mac = strdup(json_object_get_string(mac))) ||
 	    !(n->ifaces[0].addrs = calloc(n_sub + 1, sizeof(*n->ifaces[0].addrs))))
-		return cnij_oom(err);
+		return cni_oom(err);
 	for (size_t i = 0; subnets && i < n_sub; i++) {
 		json_object *s = json_object_array_get_idx(subnets, i), *gw = ju_get(s, "gateway");
 		struct nd_result_addr *a = &n->ifaces[0].addrs[i];
 
-		if (cnij_prefix(ju_get(s, "ipnet"), "netd result ipnet", &a->ipnet, err) < 0 ||
-		    (gw && cnij_ip(gw, "netd result gateway", &a->gateway, err) < 0))
+		if (ju_value_prefix(ju_get(s, "ipnet"), "netd result ipnet", &a->ipnet, err) < 0 ||
+		    (gw && ju_value_ip(gw, "netd result gateway", &a->gateway, err) < 0))
 			return -1;
 		a->has_gateway = gw != NULL;
 		n->ifaces[0].n_addrs++;
 	}
 	if (((v = ju_get(blk, "dns_server_ips")) &&
-	     cnij_strv(v, "netd result dns_server_ips", &servers, &n_srv, err) < 0) ||
+	     ju_value_strv(v, "netd result dns_server_ips", CNI_MAX_LIST, &servers, &n_srv, err) < 0) ||
 	    ((v = ju_get(blk, "dns_search_domains")) &&
-	     cnij_strv(v, "netd result dns_search_domains", &domains, &n_dom, err) < 0))
+	     ju_value_strv(v, "netd result dns_search_domains", CNI_MAX_LIST, &domains, &n_dom, err) < 0))
 		r = -1;
 	n->domains = TAKE_PTR(domains);
 	n->n_domains = n_dom;
@@ -666,28 +673,28 @@ static int block_from_json(json_object *blk, const char *ifname, struct nd_resul
 		free(servers[i]);
 	}
 	if (r == 0 && !n->servers)
-		return cnij_oom(err);
+		return cni_oom(err);
 	return r;
 }
 
 int cni_result_from_netavark(json_object *nv, const struct cni_config *cfg,
 			     const struct cni_params *p, const struct cni_host_info *hi,
-			     struct cni_result **ret, struct cni_error *err)
+			     struct cni_result **ret, struct nd_error *err)
 {
 	json_object *blk = ju_get(nv, cfg->name);
 	struct nd_result *res;
 	int r;
 
 	if (!blk || !json_object_is_type(blk, json_type_object))
-		return cni_error_set(err, CNI_ERR_NETD,
-				     "netd's setup result has no entry for network \"%s\"", cfg->name);
+		return cni_fail(err, CNI_ERR_NETD,
+				  "netd's setup result has no entry for network \"%s\"", cfg->name);
 	res = calloc(1, sizeof(*res));
 	if (!res || !(res->nets = calloc(1, sizeof(*res->nets)))) {
 		free(res);
-		return cnij_oom(err);
+		return cni_oom(err);
 	}
 	res->n_nets = 1;
-	r = (res->nets[0].network = strdup(cfg->name)) ? 0 : cnij_oom(err);
+	r = (res->nets[0].network = strdup(cfg->name)) ? 0 : cni_oom(err);
 	if (r == 0)
 		r = block_from_json(blk, p->ifname, &res->nets[0], err);
 	if (r == 0)

@@ -56,7 +56,7 @@ struct cni_result {
  * Return: 0, or -1 with @err set (code 7, or 6 when @v is unknown).
  */
 int cni_result_parse(json_object *o, enum cni_version v, const char *path, struct cni_result **ret,
-		     struct cni_error *err);
+		     struct nd_error *err);
 void cni_result_free(struct cni_result *r);
 static inline void cni_result_freep(struct cni_result **r)
 {
@@ -94,7 +94,7 @@ struct cni_host_info {
  */
 int cni_result_from_setup(const struct nd_result *res, const struct cni_config *cfg,
 			  const struct cni_params *p, const struct cni_host_info *hi,
-			  struct cni_result **ret, struct cni_error *err);
+			  struct cni_result **ret, struct nd_error *err);
 
 /*
  * The same from netavark's result JSON ({"<network>": StatusBlock}); for the
@@ -103,10 +103,10 @@ int cni_result_from_setup(const struct nd_result *res, const struct cni_config *
  */
 int cni_result_from_netavark(json_object *nv, const struct cni_config *cfg,
 			     const struct cni_params *p, const struct cni_host_info *hi,
-			     struct cni_result **ret, struct cni_error *err);
+			     struct cni_result **ret, struct nd_error *err);
 
 /* {"cniVersion", "code", "msg"[, "details"]} */
-json_object *cni_error_to_json(const struct cni_error *e, const char *version);
+json_object *cni_error_to_json(const struct nd_error *e, const char *version);
 
 /* The index of the interface @ifname in sandbox @netns, or -1. */
 long cni_result_find_iface(const struct cni_result *r, const char *ifname, const char *netns);

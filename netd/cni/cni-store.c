@@ -27,7 +27,7 @@
 #define LOCK_TIMEOUT_MS 60000
 #define MAX_STORE (64u << 20)
 
-int cni_dir_open(const struct cni_config *cfg, struct cni_dir *d, struct cni_error *err)
+int cni_dir_open(const struct cni_config *cfg, struct cni_dir *d, struct nd_error *err)
 {
 	_cleanup_free_ char *lock = NULL, *path = NULL, *buf = NULL;
 	_cleanup_close_ int dfd = -1;
@@ -37,53 +37,53 @@ int cni_dir_open(const struct cni_config *cfg, struct cni_dir *d, struct cni_err
 	*d = (struct cni_dir){ .lock_fd = -1 };
 	if (asprintf(&d->dir, "%s/%s", cfg->data_dir, cfg->name) < 0) {
 		d->dir = NULL;
-		return cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
+		return cni_fail(err, CNI_ERR_INTERNAL, "out of memory");
 	}
 	/* data_dir is the admin's; the network's directory below it is ours (no symlink). */
 	dfd = state_open_dir(cfg->data_dir, cfg->name, 0700);
 	if (dfd < 0)
-		return cni_error_set(err, CNI_ERR_STATE, "failed to create IPAM directory %s: %s",
-				     d->dir, strerror(-dfd));
+		return cni_fail(err, CNI_ERR_STATE, "failed to create IPAM directory %s: %s",
+				d->dir, strerror(-dfd));
 	if (asprintf(&lock, "%s/lock", d->dir) < 0 ||
 	    asprintf(&path, "%s/allocations.json", d->dir) < 0)
-		return cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
+		return cni_fail(err, CNI_ERR_INTERNAL, "out of memory");
 	d->lock_fd = state_open_lock_at(dfd, "lock");
 	if (d->lock_fd < 0)
-		return cni_error_set(err, CNI_ERR_STATE, "failed to open %s: %s", lock,
-				     strerror(-d->lock_fd));
+		return cni_fail(err, CNI_ERR_STATE, "failed to open %s: %s", lock,
+				strerror(-d->lock_fd));
 	r = state_flock(d->lock_fd, LOCK_TIMEOUT_MS);
 	if (r == -ETIMEDOUT)
-		return cni_error_set(err, CNI_ERR_TRY_AGAIN,
-				     "network \"%s\" is busy: %s stayed locked for %d seconds; try again later",
-				     cfg->name, lock, LOCK_TIMEOUT_MS / 1000);
+		return cni_fail(err, CNI_ERR_TRY_AGAIN,
+				"network \"%s\" is busy: %s stayed locked for %d seconds; try again later",
+				cfg->name, lock, LOCK_TIMEOUT_MS / 1000);
 	if (r < 0)
-		return cni_error_set(err, CNI_ERR_STATE, "failed to lock %s: %s", lock, strerror(-r));
+		return cni_fail(err, CNI_ERR_STATE, "failed to lock %s: %s", lock, strerror(-r));
 
 	r = state_read_at(dfd, "allocations.json", MAX_STORE, &buf, &len);
 	if (r == -ENOENT || (r == 0 && len == 0)) {
 		d->store = cni_store_new(cfg->name);
-		return d->store ? 0 : cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
+		return d->store ? 0 : cni_fail(err, CNI_ERR_INTERNAL, "out of memory");
 	}
 	if (r < 0)
-		return cni_error_set(err, CNI_ERR_STATE, "failed to read %s: %s", path,
-				     r == -EFBIG ? "file too large" : strerror(-r));
+		return cni_fail(err, CNI_ERR_STATE, "failed to read %s: %s", path,
+				r == -EFBIG ? "file too large" : strerror(-r));
 	if (cni_store_parse(buf, len, &d->store, err) < 0) {
-		cni_error_details(err, "file %s", path);
+		cni_details(err, "file %s", path);
 		return -1;
 	}
 	return 0;
 }
 
-int cni_dir_save(struct cni_dir *d, struct cni_error *err)
+int cni_dir_save(struct cni_dir *d, struct nd_error *err)
 {
 	_cleanup_free_ char *path = NULL, *text = cni_store_format(d->store);
 	int r;
 
 	if (!text || asprintf(&path, "%s/allocations.json", d->dir) < 0)
-		return cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
+		return cni_fail(err, CNI_ERR_INTERNAL, "out of memory");
 	r = state_write_atomic(path, text, strlen(text));
 	if (r < 0)
-		return cni_error_set(err, CNI_ERR_STATE, "failed to write %s: %s", path, strerror(-r));
+		return cni_fail(err, CNI_ERR_STATE, "failed to write %s: %s", path, strerror(-r));
 	return 0;
 }
 

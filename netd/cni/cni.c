@@ -41,21 +41,21 @@ static int print_json(json_object *o)
 	return r;
 }
 
-static int fail(const struct cni_error *err, const char *version)
+static int fail(const struct nd_error *err, const char *version)
 {
-	log_debug("CNI error %u: %s%s%s", err->code, err->msg ? err->msg : "",
+	log_debug("CNI error %u: %s%s%s", err->proto_code, err->msg ? err->msg : "",
 		  err->details ? " - " : "", err->details ? err->details : "");
 	(void)print_json(cni_error_to_json(err, version));
 	return 1;
 }
 
 /* netd's error (nd_error) as a CNI error: EAGAIN-like codes mean "try again". */
-static int from_netd(struct cni_error *err, struct nd_error *ne, const char *what)
+static int from_netd(struct nd_error *err, struct nd_error *ne, const char *what)
 {
 	unsigned code = ne->code == -EAGAIN || ne->code == -EBUSY || ne->code == -EINTR ?
 			CNI_ERR_TRY_AGAIN : CNI_ERR_NETD;
 
-	cni_error_set(err, code, "%s: %s", what, ne->msg ? ne->msg : strerror(-ne->code));
+	cni_fail(err, code, "%s: %s", what, ne->msg ? ne->msg : strerror(-ne->code));
 	nd_error_clear(ne);
 	return -1;
 }
@@ -89,7 +89,7 @@ struct cni_ns {
  * (under any path) is refused for every command; a namespace that cannot be
  * opened is left for the command to judge (DEL: it is gone).
  */
-static int probe_netns(const struct cni_params *p, struct cni_ns *ns, struct cni_error *err)
+static int probe_netns(const struct cni_params *p, struct cni_ns *ns, struct nd_error *err)
 {
 	_cleanup_close_ int fd = -1;
 
@@ -99,9 +99,9 @@ static int probe_netns(const struct cni_params *p, struct cni_ns *ns, struct cni
 	fd = netns_open_container(p->netns, &ns->id);
 	ns->r = fd < 0 ? fd : 0;
 	if (fd == -NETNS_EHOST)
-		return cni_error_set(err, CNI_ERR_ENV,
-				     "CNI_NETNS: namespace path %s is the host's own network namespace, not a container's",
-				     p->netns);
+		return cni_fail(err, CNI_ERR_ENV,
+				"CNI_NETNS: namespace path %s is the host's own network namespace, not a container's",
+				p->netns);
 	return 0;
 }
 
@@ -168,7 +168,7 @@ static int teardown_recorded(const struct netd_opts *o, const char *netns, const
 
 /* Remove an attachment: netd's teardown, then its IPAM record. */
 static int remove_attachment(const struct netd_opts *o, struct cni_dir *d, struct cni_alloc *rec,
-			     const char *netns, struct cni_error *err)
+			     const char *netns, struct nd_error *err)
 {
 	struct nd_error ne = {0};
 
@@ -184,7 +184,7 @@ static int remove_attachment(const struct netd_opts *o, struct cni_dir *d, struc
 
 static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 		   const struct cni_ns *ns, struct cni_dir *d, const struct netd_opts *o,
-		   struct cni_error *err)
+		   struct nd_error *err)
 {
 	_cleanup_(cni_result_freep) struct cni_result *res = NULL;
 	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
@@ -198,14 +198,14 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 	int r;
 
 	if (cfg->dns_enabled && access(o->aardvark_binary, X_OK) < 0)
-		return cni_error_set(err, CNI_ERR_NETD,
-				     "dnsEnabled is set but the DNS server %s cannot be run: %s (set \"dnsBinary\")",
-				     o->aardvark_binary, strerror(errno));
+		return cni_fail(err, CNI_ERR_NETD,
+				"dnsEnabled is set but the DNS server %s cannot be run: %s (set \"dnsBinary\")",
+				o->aardvark_binary, strerror(errno));
 	rec = cni_store_find(d->store, p->container_id, p->ifname);
 	if (rec && rec->ready)
-		return cni_error_set(err, CNI_ERR_NETD,
-				     "container %s already has interface %s on network \"%s\"; DEL it before adding it again",
-				     p->container_id, p->ifname, cfg->name);
+		return cni_fail(err, CNI_ERR_NETD,
+				"container %s already has interface %s on network \"%s\"; DEL it before adding it again",
+				p->container_id, p->ifname, cfg->name);
 	if (rec) {
 		/* An ADD that died half way: clean up what it left. */
 		log_warn("cleaning up an interrupted ADD of container %s", p->container_id);
@@ -214,9 +214,9 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 			return r;
 	}
 	if (cni_store_count_container(d->store, p->container_id) > 0)
-		return cni_error_set(err, CNI_ERR_NETD,
-				     "container %s is attached to network \"%s\" already (with another interface); netd attaches a container to a network once",
-				     p->container_id, cfg->name);
+		return cni_fail(err, CNI_ERR_NETD,
+				"container %s is attached to network \"%s\" already (with another interface); netd attaches a container to a network once",
+				p->container_id, cfg->name);
 
 	if (cni_ipam_allocate(d->store, cfg, want, n_want, &ips, err) < 0)
 		return -1;
@@ -237,7 +237,7 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 	if (!new_rec.container_id || !new_rec.ifname || !new_rec.netns || !new_rec.request ||
 	    !(rec = cni_store_add(d->store, &new_rec))) {
 		cni_alloc_done(&new_rec);
-		return cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
+		return cni_fail(err, CNI_ERR_INTERNAL, "out of memory");
 	}
 	/* Recorded before anything is built: an interrupted ADD can be cleaned up. */
 	if (cni_dir_save(d, err) < 0)
@@ -246,10 +246,10 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 
 	r = netd_setup(o, p->netns, req, &nres, &ne);
 	if (r < 0) {
-		struct cni_error ignore = {0};
+		struct nd_error ignore = {0};
 		cni_store_remove(d->store, rec);
 		(void)cni_dir_save(d, &ignore);
-		cni_error_clear(&ignore);
+		nd_error_clear(&ignore);
 		return from_netd(err, &ne, "netd setup failed");
 	}
 	rec->ready = true;
@@ -260,18 +260,18 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 	if (r == 0 && cfg->prev) {
 		/* Chained after another plugin: its result, then ours. */
 		if (cni_result_append(cfg->prev, res) < 0)
-			r = cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
+			r = cni_fail(err, CNI_ERR_INTERNAL, "out of memory");
 		if (r == 0 && print_json(cni_result_to_json(cfg->prev, cfg->version)) < 0)
-			r = cni_error_set(err, CNI_ERR_IO, "failed to write the result to stdout");
+			r = cni_fail(err, CNI_ERR_IO, "failed to write the result to stdout");
 	} else if (r == 0 && print_json(cni_result_to_json(res, cfg->version)) < 0) {
-		r = cni_error_set(err, CNI_ERR_IO, "failed to write the result to stdout");
+		r = cni_fail(err, CNI_ERR_IO, "failed to write the result to stdout");
 	}
 	if (r < 0) {
 		/* Do not leave a network the runtime was told failed. */
-		struct cni_error ignore = {0};
+		struct nd_error ignore = {0};
 		(void)remove_attachment(o, d, rec, p->netns, &ignore);
 		(void)cni_dir_save(d, &ignore);
-		cni_error_clear(&ignore);
+		nd_error_clear(&ignore);
 		return -1;
 	}
 	log_info("CNI ADD: container %s interface %s on network %s", p->container_id, p->ifname,
@@ -284,7 +284,7 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 
 static int cmd_del(const struct cni_config *cfg, const struct cni_params *p,
 		   const struct cni_ns *ns, struct cni_dir *d, const struct netd_opts *o,
-		   struct cni_error *err)
+		   struct nd_error *err)
 {
 	struct cni_alloc *rec = cni_store_find(d->store, p->container_id, p->ifname);
 	_cleanup_(nlx_freep) struct nlx *h = NULL;
@@ -335,7 +335,7 @@ static bool still_valid(const struct cni_config *cfg, const struct cni_alloc *a)
 }
 
 static int cmd_gc(const struct cni_config *cfg, struct cni_dir *d, const struct netd_opts *o,
-		  struct cni_error *err)
+		  struct nd_error *err)
 {
 	_cleanup_free_ char *failures = NULL;
 	size_t len = 0, n_failed = 0, n_removed = 0;
@@ -343,10 +343,10 @@ static int cmd_gc(const struct cni_config *cfg, struct cni_dir *d, const struct 
 	int r;
 
 	if (!f)
-		return cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
+		return cni_fail(err, CNI_ERR_INTERNAL, "out of memory");
 	for (size_t i = 0; i < d->store->n;) {
 		struct cni_alloc *a = &d->store->v[i];
-		struct cni_error e = {0};
+		struct nd_error e = {0};
 
 		if (still_valid(cfg, a)) {
 			i++;
@@ -358,7 +358,7 @@ static int cmd_gc(const struct cni_config *cfg, struct cni_dir *d, const struct 
 		if (remove_attachment(o, d, a, "", &e) < 0) {
 			fprintf(f, "%s%s", n_failed ? "; " : "", e.msg);
 			n_failed++;
-			cni_error_clear(&e);
+			nd_error_clear(&e);
 			i++;
 			continue;
 		}
@@ -369,8 +369,8 @@ static int cmd_gc(const struct cni_config *cfg, struct cni_dir *d, const struct 
 	if (r < 0)
 		return r;
 	if (n_failed)
-		return cni_error_set(err, CNI_ERR_GC, "GC removed %zu stale attachment(s), %zu failed: %s",
-				     n_removed, n_failed, failures ? failures : "");
+		return cni_fail(err, CNI_ERR_GC, "GC removed %zu stale attachment(s), %zu failed: %s",
+				n_removed, n_failed, failures ? failures : "");
 	log_info("GC: network %s: %zu stale attachment(s) removed, %zu kept", cfg->name, n_removed,
 		 d->store->n);
 	return 0;
@@ -378,25 +378,25 @@ static int cmd_gc(const struct cni_config *cfg, struct cni_dir *d, const struct 
 
 /* ------------------------------------------------------------------------ */
 
-static int read_stdin(char **ret, size_t *len, struct cni_error *err)
+static int read_stdin(char **ret, size_t *len, struct nd_error *err)
 {
 	int r = state_read_fd(STDIN_FILENO, CNI_MAX_INPUT, ret, len);
 
 	if (r == -EFBIG)
-		return cni_error_set(err, CNI_ERR_DECODE, "network config larger than %u bytes",
-				     CNI_MAX_INPUT);
+		return cni_fail(err, CNI_ERR_DECODE, "network config larger than %u bytes",
+				CNI_MAX_INPUT);
 	if (r == -EBADF) {
 		*ret = strdup("");
 		*len = 0;
-		return *ret ? 0 : cni_error_set(err, CNI_ERR_INTERNAL, "out of memory");
+		return *ret ? 0 : cni_fail(err, CNI_ERR_INTERNAL, "out of memory");
 	}
 	if (r < 0)
-		return cni_error_set(err, CNI_ERR_IO, "failed to read the network config from stdin: %s",
-				     strerror(-r));
+		return cni_fail(err, CNI_ERR_IO, "failed to read the network config from stdin: %s",
+				strerror(-r));
 	return 0;
 }
 
-static int run(const struct cni_config *cfg, const struct cni_params *p, struct cni_error *err)
+static int run(const struct cni_config *cfg, const struct cni_params *p, struct nd_error *err)
 {
 	struct cni_dir d;
 	struct netd_opts o;
@@ -408,8 +408,8 @@ static int run(const struct cni_config *cfg, const struct cni_params *p, struct 
 		return -1;
 	cni_make_opts(cfg, &o, dns_path, sizeof(dns_path));
 	if (!fw_lookup(o.fw_driver))
-		return cni_error_set(err, CNI_ERR_CONFIG, "firewallDriver: unknown driver \"%s\"",
-				     o.fw_driver);
+		return cni_fail(err, CNI_ERR_CONFIG, "firewallDriver: unknown driver \"%s\"",
+				o.fw_driver);
 	r = cni_dir_open(cfg, &d, err);
 	if (r < 0) {
 		cni_dir_close(&d);
@@ -425,9 +425,9 @@ static int run(const struct cni_config *cfg, const struct cni_params *p, struct 
 	case CNI_CMD_CHECK: {
 		const struct cni_alloc *rec = cni_store_find(d.store, p->container_id, p->ifname);
 		if (!rec || !rec->ready)
-			r = cni_error_set(err, CNI_ERR_CHECK,
-					  "no address reservation for container %s interface %s on network \"%s\" (was it added?)",
-					  p->container_id, p->ifname, cfg->name);
+			r = cni_fail(err, CNI_ERR_CHECK,
+				     "no address reservation for container %s interface %s on network \"%s\" (was it added?)",
+				     p->container_id, p->ifname, cfg->name);
 		else
 			r = cni_check(cfg, p, &o, rec, err);
 		break;
@@ -459,7 +459,7 @@ int cni_main(int argc, char **argv)
 	};
 	enum cni_version ver = CNI_V_NEWEST;
 	struct cni_params p = {0};
-	struct cni_error err = {0};
+	struct nd_error err = {0};
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0;
 	int r;
@@ -482,7 +482,7 @@ int cni_main(int argc, char **argv)
 		  cfg->name, p.container_id ? p.container_id : "-", p.ifname ? p.ifname : "-",
 		  p.netns);
 	if (p.cmd == CNI_CMD_CHECK && !cfg->prev) {
-		cni_error_set(&err, CNI_ERR_CONFIG, "CHECK needs prevResult (the result of the ADD)");
+		cni_fail(&err, CNI_ERR_CONFIG, "CHECK needs prevResult (the result of the ADD)");
 		goto out;
 	}
 	r = run(cfg, &p, &err);
@@ -493,6 +493,6 @@ int cni_main(int argc, char **argv)
 out:
 	cni_params_done(&p);
 	r = fail(&err, cni_version_str(ver));
-	cni_error_clear(&err);
+	nd_error_clear(&err);
 	return r;
 }

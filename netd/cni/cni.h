@@ -29,9 +29,9 @@ struct cni_dir {
  * Waits for the lock up to a minute, then fails with code 11 (try again).
  * A missing store file is an empty store.
  */
-int cni_dir_open(const struct cni_config *cfg, struct cni_dir *d, struct cni_error *err);
+int cni_dir_open(const struct cni_config *cfg, struct cni_dir *d, struct nd_error *err);
 /* Write the store back (atomically). Code 103 on failure. */
-int cni_dir_save(struct cni_dir *d, struct cni_error *err);
+int cni_dir_save(struct cni_dir *d, struct nd_error *err);
 /* Free the store and release the lock. */
 void cni_dir_close(struct cni_dir *d);
 
@@ -48,8 +48,8 @@ void cni_make_opts(const struct cni_config *cfg, struct netd_opts *o, char *buf,
  * Return: 0, or -1 with @err (code 101) naming the first thing missing.
  */
 int cni_check(const struct cni_config *cfg, const struct cni_params *p,
-	      const struct netd_opts *o, const struct cni_alloc *rec, struct cni_error *err);
+	      const struct netd_opts *o, const struct cni_alloc *rec, struct nd_error *err);
 
 /* STATUS: 0, or -1 with code 50 saying why ADD cannot be served now. */
 int cni_status(const struct cni_config *cfg, const struct netd_opts *o, struct cni_dir *d,
-	       struct cni_error *err);
+	       struct nd_error *err);

@@ -19,21 +19,27 @@ static int cmp_void(const void *a, const void *b)
 	return ipalloc_cmp(a, b);
 }
 
+void ipalloc_host_range(const struct nd_prefix *net, struct nd_ip *first, struct nd_ip *last)
+{
+	unsigned bits = nd_ip_bits(net->addr.family);
+
+	*first = net->addr;
+	nd_ip_add(first, 1);
+	*last = net->addr;
+	/* Set the host bits: the highest address of the subnet. */
+	for (unsigned i = net->len; i < bits; i++)
+		last->b[i / 8] |= (uint8_t)(0x80u >> (i % 8));
+	if (net->addr.family == AF_INET)
+		last->b[3]--;	/* not the broadcast address (host bits all ones, so no borrow) */
+}
+
 /* The first and last address a container may get, before the used ones. */
 static void bounds(const struct nd_subnet *sn, struct nd_ip *first, struct nd_ip *last)
 {
 	struct nd_prefix net = sn->subnet;
-	unsigned bits = nd_ip_bits(net.addr.family);
 
 	nd_prefix_network(&net);
-	*first = net.addr;
-	nd_ip_add(first, 1);
-	*last = net.addr;
-	/* Set the host bits: the highest address of the subnet. */
-	for (unsigned i = net.len; i < bits; i++)
-		last->b[i / 8] |= (uint8_t)(0x80u >> (i % 8));
-	if (net.addr.family == AF_INET)
-		last->b[3]--;	/* not the broadcast address (host bits all ones, so no borrow) */
+	ipalloc_host_range(&net, first, last);
 	if (sn->has_lease_range) {
 		if (sn->lease_start.family == first->family && ipalloc_cmp(&sn->lease_start, first) > 0)
 			*first = sn->lease_start;
@@ -122,10 +128,23 @@ int ipalloc_pool_next(const struct ipalloc_pool *p, const struct nd_ip *after, s
 	return -ENOSPC;
 }
 
+/* A sorted copy of @used. */
+static struct nd_ip *sorted_copy(const struct nd_ip *used, size_t n)
+{
+	struct nd_ip *v = calloc(n ? n : 1, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	if (n)
+		memcpy(v, used, n * sizeof(*v));
+	ipalloc_sort(v, n);
+	return v;
+}
+
 int ipalloc_next(const struct nd_subnet *sn, const struct nd_ip *used, size_t n_used,
 		 struct nd_ip *ret)
 {
-	_cleanup_free_ struct nd_ip *sorted = calloc(n_used ? n_used : 1, sizeof(*sorted));
+	_cleanup_free_ struct nd_ip *sorted = sorted_copy(used, n_used);
 	struct ipalloc_pool p = {
 		.has_gateway = sn->has_gateway,
 		.gateway = sn->gateway,
@@ -135,9 +154,76 @@ int ipalloc_next(const struct nd_subnet *sn, const struct nd_ip *used, size_t n_
 
 	if (!sorted)
 		return -ENOMEM;
-	if (n_used)
-		memcpy(sorted, used, n_used * sizeof(*sorted));
-	ipalloc_sort(sorted, n_used);
 	bounds(sn, &p.first, &p.last);
 	return ipalloc_pool_next(&p, NULL, ret);
+}
+
+/* Whether wish @ip may be given in @r: -EINVAL, -EADDRINUSE with @f->why set. */
+static int check_wish(const struct ipalloc_range *r, const struct nd_ip *ip,
+		      const struct nd_ip *used, size_t n_used, struct ipalloc_failure *f)
+{
+	if (ipalloc_problem(&r->subnet, r->has_gateway ? &r->gateway : NULL, ip) != IPALLOC_FINE) {
+		f->why = IPALLOC_WANT_RESERVED;
+		return -EINVAL;
+	}
+	if (ipalloc_is_used(used, n_used, ip)) {
+		f->why = IPALLOC_WANT_TAKEN;
+		return -EADDRINUSE;
+	}
+	return 0;
+}
+
+int ipalloc_assign(const struct ipalloc_range *r, size_t n, const struct nd_ip *used,
+		   size_t n_used, const struct nd_ip *want, size_t n_want, struct nd_ip *out,
+		   bool *chosen, struct ipalloc_failure *f)
+{
+	_cleanup_free_ struct nd_ip *sorted = sorted_copy(used, n_used), *got = NULL;
+	_cleanup_free_ bool *wished = NULL;
+	int rc;
+
+	got = calloc(n ? n : 1, sizeof(*got));
+	wished = calloc(n ? n : 1, sizeof(*wished));
+	if (!sorted || !got || !wished)
+		return -ENOMEM;
+	for (size_t i = 0; i < n_want; i++) {
+		size_t k = 0;
+
+		while (k < n && !nd_prefix_contains(&r[k].subnet, &want[i]))
+			k++;
+		*f = (struct ipalloc_failure){ .want = i, .range = k };
+		if (k == n) {
+			f->why = IPALLOC_WANT_NO_SUBNET;
+			return -EINVAL;
+		}
+		if (wished[k]) {
+			f->why = IPALLOC_WANT_TWICE;
+			return -EINVAL;
+		}
+		rc = check_wish(&r[k], &want[i], sorted, n_used, f);
+		if (rc < 0)
+			return rc;
+		got[k] = want[i];
+		wished[k] = true;
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct ipalloc_pool p = {
+			.first = r[k].first,
+			.last = r[k].last,
+			.has_gateway = r[k].has_gateway,
+			.gateway = r[k].gateway,
+			.used = sorted,
+			.n_used = n_used,
+		};
+
+		if (wished[k])
+			continue;
+		if (ipalloc_pool_next(&p, r[k].has_after ? &r[k].after : NULL, &got[k]) < 0) {
+			*f = (struct ipalloc_failure){ .why = IPALLOC_FULL, .range = k };
+			return -ENOSPC;
+		}
+	}
+	memcpy(out, got, n * sizeof(*out));
+	for (size_t k = 0; chosen && k < n; k++)
+		chosen[k] = !wished[k];
+	return 0;
 }

@@ -83,3 +83,58 @@ struct ipalloc_pool {
  * Return: 0, or -ENOSPC when none is left.
  */
 int ipalloc_pool_next(const struct ipalloc_pool *p, const struct nd_ip *after, struct nd_ip *ret);
+
+/**
+ * ipalloc_host_range() - the addresses of @net a container may get
+ * @net:	a subnet, host bits clear
+ * @first, @last:	the first host address and the last one (for IPv4
+ *			below a /31, the one before the broadcast address)
+ */
+void ipalloc_host_range(const struct nd_prefix *net, struct nd_ip *first, struct nd_ip *last);
+
+/* One subnet of a multi-subnet allocation (ipalloc_assign()). */
+struct ipalloc_range {
+	struct nd_prefix subnet;	/* host bits clear */
+	bool has_gateway;
+	struct nd_ip gateway;		/* never given out */
+	struct nd_ip first, last;	/* inclusive, inside @subnet */
+	bool has_after;
+	struct nd_ip after;		/* the last address given out here (round robin) */
+};
+
+/* Why ipalloc_assign() refused. */
+enum ipalloc_refusal {
+	IPALLOC_WANT_NO_SUBNET,		/* want[@want] is in none of the ranges' subnets */
+	IPALLOC_WANT_TWICE,		/* want[@want] and an earlier one share range @range */
+	IPALLOC_WANT_RESERVED,		/* want[@want] is @range's gateway, network or broadcast */
+	IPALLOC_WANT_TAKEN,		/* want[@want] is in use */
+	IPALLOC_FULL,			/* range @range has no free address left */
+};
+
+struct ipalloc_failure {
+	enum ipalloc_refusal why;
+	size_t want;			/* index into the wishes (the IPALLOC_WANT_* cases) */
+	size_t range;			/* index into the ranges (all but NO_SUBNET) */
+};
+
+/**
+ * ipalloc_assign() - one address per range, honouring wishes
+ * @r, @n:		the ranges (one per subnet of the network)
+ * @used, @n_used:	every address recorded as taken (any order, any family)
+ * @want, @n_want:	requested addresses: each must fall into a range's
+ *			subnet, at most one per subnet, not be its gateway,
+ *			network or broadcast address, and be free
+ * @out:		@n addresses, in range order; written in full only on success
+ * @chosen:		optional, @n flags: set where the address was picked
+ *			(round robin after @r[i].after), clear where it was wished
+ * @f:			on -EINVAL, -EADDRINUSE or -ENOSPC, what was refused
+ *
+ * The policy of the CNI IPAM (host-local's): wishes first, then for every
+ * other range the next free address after the last one given out, wrapping
+ * to the range's start, never the gateway.
+ * Return: 0; -EINVAL (a wish outside, twice in a subnet or reserved),
+ * -EADDRINUSE (a wish taken), -ENOSPC (a range full), or -ENOMEM.
+ */
+int ipalloc_assign(const struct ipalloc_range *r, size_t n, const struct nd_ip *used,
+		   size_t n_used, const struct nd_ip *want, size_t n_want, struct nd_ip *out,
+		   bool *chosen, struct ipalloc_failure *f);

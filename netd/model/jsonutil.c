@@ -466,3 +466,89 @@ int ju_string_map(json_object *obj, const char *key, bool strict, const char *pa
 	*n = nkv;
 	return 0;
 }
+
+/* ------------------------------------------------------------------------ */
+/* value accessors (the CNI parsers walk their objects' keys themselves) */
+
+int ju_value_bool(json_object *v, const char *path, bool *ret, struct nd_error *err)
+{
+	int r = ju_expect_type(v, json_type_boolean, path, err);
+
+	if (r < 0)
+		return r;
+	*ret = json_object_get_boolean(v);
+	return 0;
+}
+
+int ju_value_int(json_object *v, const char *path, int64_t min, int64_t max, int64_t *ret,
+		 struct nd_error *err)
+{
+	int r = ju_expect_type(v, json_type_int, path, err);
+	int64_t x;
+
+	if (r < 0)
+		return r;
+	errno = 0;
+	x = json_object_get_int64(v);
+	if (errno == ERANGE || x < min || x > max)
+		return nd_error_set(err, -ERANGE, "%s: %s is out of range %lld..%lld", path,
+				    json_object_get_string(v), (long long)min, (long long)max);
+	*ret = x;
+	return 0;
+}
+
+int ju_value_array(json_object *v, const char *path, size_t max, size_t *n, struct nd_error *err)
+{
+	int r = ju_expect_type(v, json_type_array, path, err);
+
+	if (r < 0)
+		return r;
+	*n = json_object_array_length(v);
+	if (*n > max)
+		return nd_error_set(err, -EINVAL, "%s: more than %zu entries", path, max);
+	return 0;
+}
+
+int ju_value_strdup(json_object *v, const char *path, char **ret, struct nd_error *err)
+{
+	const char *s;
+	int r = ju_value_string(v, path, &s, err);
+
+	if (r < 0)
+		return r;
+	*ret = strdup(s);
+	return *ret ? 0 : nd_error_set(err, -ENOMEM, "out of memory");
+}
+
+static void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int ju_value_strv(json_object *v, const char *path, size_t max, char ***ret, size_t *n,
+		  struct nd_error *err)
+{
+	char **list;
+	size_t len;
+	int r = ju_value_array(v, path, max, &len, err);
+
+	if (r < 0)
+		return r;
+	list = calloc(len + 1, sizeof(*list));
+	if (!list)
+		return nd_error_set(err, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < len; i++) {
+		_cleanup_free_ char *p = ju_path_idx(path, i);
+		r = ju_value_strdup(json_object_array_get_idx(v, i), p, &list[i], err);
+		if (r < 0) {
+			strv_free(list, i);
+			return r;
+		}
+	}
+	strv_free(*ret, *n);
+	*ret = list;
+	*n = len;
+	return 0;
+}

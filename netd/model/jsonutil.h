@@ -86,3 +86,24 @@ json_object *ju_networks_find(json_object *nets, const char *name);
  */
 int ju_string_map(json_object *obj, const char *key, bool strict, const char *path,
 		  struct nd_kv **ret, size_t *n, struct nd_error *err);
+
+/*
+ * Value accessors for parsers that walk an object's keys themselves (the CNI
+ * configuration and results): each checks the value @v found at @path.
+ */
+
+/* A boolean. */
+int ju_value_bool(json_object *v, const char *path, bool *ret, struct nd_error *err);
+/* An integer in [min, max]: -EINVAL for another type, -ERANGE outside. */
+int ju_value_int(json_object *v, const char *path, int64_t min, int64_t max, int64_t *ret,
+		 struct nd_error *err);
+/* An array of at most @max entries; *n its length. */
+int ju_value_array(json_object *v, const char *path, size_t max, size_t *n, struct nd_error *err);
+/* A bounded string, copied into *ret (not freed first). -ENOMEM with a message. */
+int ju_value_strdup(json_object *v, const char *path, char **ret, struct nd_error *err);
+/*
+ * An array of at most @max bounded strings into a new NULL-terminated array
+ * of copies; on success the old *ret (*n entries) is freed and replaced.
+ */
+int ju_value_strv(json_object *v, const char *path, size_t max, char ***ret, size_t *n,
+		  struct nd_error *err);

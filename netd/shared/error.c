@@ -74,14 +74,13 @@ void nd_error_clear(struct nd_error *e)
 	if (!e)
 		return;
 	free(e->msg);
-	e->msg = NULL;
-	e->code = 0;
+	free(e->details);
+	*e = (struct nd_error){0};
 }
 
 void nd_error_move(struct nd_error *dst, struct nd_error *src)
 {
 	nd_error_clear(dst);
 	*dst = *src;
-	src->msg = NULL;
-	src->code = 0;
+	*src = (struct nd_error){0};
 }

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * DHCPv4 codec. Every read goes through a cursor bounded by the buffer; the
- * options area is walked once, each option's length checked against what is
- * left. Writes go through put() which refuses to pass the end.
+ * DHCPv4 codec. Every read goes through a cursor bounded by the buffer
+ * (shared/cursor.h, the one netd-dns's DNS codec uses too); the options area
+ * is walked once, each option taken whole from what is left. Writes go
+ * through the writing cursor, which refuses to pass the end and remembers
+ * that it had to.
  */
 #include "dhcp-packet.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
+
+#include "shared/cursor.h"
 
 #define BOOTREQUEST 1
 #define BOOTREPLY 2
@@ -56,35 +60,18 @@ int dhcp_mask_len(uint32_t mask)
 
 /* --- building --- */
 
-struct wbuf {
-	uint8_t *b;
-	size_t size, n;
-	bool overflow;
-};
-
-static void put(struct wbuf *w, const void *p, size_t len)
+/*
+ * Options are appended without checking each write: a write that does not
+ * fit sets w->overflow, which dhcp_build() checks once at the end.
+ */
+static void put_opt(struct nd_wcursor *w, uint8_t code, const void *p, size_t len)
 {
-	if (w->overflow || len > w->size - w->n) {
-		w->overflow = true;
-		return;
-	}
-	memcpy(w->b + w->n, p, len);
-	w->n += len;
+	(void)nd_cur_put_u8(w, code);
+	(void)nd_cur_put_u8(w, (uint8_t)len);
+	(void)nd_cur_write(w, p, len);
 }
 
-static void put_u8(struct wbuf *w, uint8_t v)
-{
-	put(w, &v, 1);
-}
-
-static void put_opt(struct wbuf *w, uint8_t code, const void *p, size_t len)
-{
-	put_u8(w, code);
-	put_u8(w, (uint8_t)len);
-	put(w, p, len);
-}
-
-static void put_addr_opt(struct wbuf *w, uint8_t code, uint32_t a)
+static void put_addr_opt(struct nd_wcursor *w, uint8_t code, uint32_t a)
 {
 	if (a)
 		put_opt(w, code, &a, 4);
@@ -106,7 +93,7 @@ int dhcp_build(uint8_t *buf, size_t size, const struct dhcp_out *m, uint32_t src
 	static const uint8_t prl[] = { OPT_MASK, OPT_ROUTER, OPT_DNS, OPT_DOMAIN, OPT_LEASE,
 				       OPT_T1, OPT_T2, OPT_SEARCH };
 	uint8_t hdr[DHCP_FIXED_LEN] = { BOOTREQUEST, 1, 6, 0 };
-	struct wbuf w = { .b = buf, .size = size, .n = 28 };
+	struct nd_wcursor w = { .buf = buf, .size = size, .offset = 28 };
 	uint32_t xid = htonl(m->xid), magic = htonl(MAGIC);
 	uint16_t maxsz = htons(DHCP_FRAME_MAX);
 	uint8_t type = (uint8_t)m->type;
@@ -125,8 +112,8 @@ int dhcp_build(uint8_t *buf, size_t size, const struct dhcp_out *m, uint32_t src
 		hdr[10] = 0x80;	/* broadcast flag: we cannot receive unicast yet */
 	memcpy(hdr + 12, &m->ciaddr, 4);
 	memcpy(hdr + 28, m->mac, 6);
-	put(&w, hdr, sizeof(hdr));
-	put(&w, &magic, 4);
+	(void)nd_cur_write(&w, hdr, sizeof(hdr));
+	(void)nd_cur_write(&w, &magic, 4);
 	put_opt(&w, OPT_TYPE, &type, 1);
 	if (m->client_id)
 		put_opt(&w, OPT_CLIENT_ID, m->client_id, m->client_id_len);
@@ -140,15 +127,15 @@ int dhcp_build(uint8_t *buf, size_t size, const struct dhcp_out *m, uint32_t src
 		put_opt(&w, OPT_MAX_SIZE, &maxsz, 2);
 		put_opt(&w, OPT_PRL, prl, sizeof(prl));
 	}
-	put_u8(&w, OPT_END);
-	while (!w.overflow && w.n < 28 + 300)	/* BOOTP minimum, some servers insist */
-		put_u8(&w, OPT_PAD);
+	(void)nd_cur_put_u8(&w, OPT_END);
+	while (!w.overflow && w.offset < 28 + 300)	/* BOOTP minimum, some servers insist */
+		(void)nd_cur_put_u8(&w, OPT_PAD);
 	if (w.overflow)
 		return -EMSGSIZE;
 
 	/* IPv4 header, then UDP with its pseudo-header checksum. */
-	udplen = w.n - 20;
-	hl = w.n;
+	udplen = w.offset - 20;
+	hl = w.offset;
 	buf[0] = 0x45;
 	buf[1] = 0x10;
 	buf[2] = (uint8_t)(hl >> 8);
@@ -270,38 +257,50 @@ static int want_len(uint8_t l, uint8_t need, bool multiple)
 	return 0;
 }
 
+/*
+ * The fixed BOOTP header and the magic cookie: op, htype, hlen, hops, xid,
+ * secs, flags, ciaddr, yiaddr, siaddr, giaddr, chaddr (16), sname (64),
+ * file (128). Return: 0 or -EBADMSG.
+ */
+static int read_fixed(struct nd_cursor *c, struct dhcp_reply *r)
+{
+	uint8_t op, htype, hlen;
+	uint32_t magic;
+
+	if (nd_cur_u8(c, &op) < 0 || nd_cur_u8(c, &htype) < 0 || nd_cur_u8(c, &hlen) < 0 ||
+	    nd_cur_read(c, NULL, 1) < 0 || nd_cur_u32(c, &r->xid) < 0 ||
+	    nd_cur_read(c, NULL, 8) < 0 || nd_cur_read(c, &r->yiaddr, 4) < 0 ||
+	    nd_cur_read(c, NULL, 8) < 0 || nd_cur_read(c, r->chaddr, 6) < 0 ||
+	    nd_cur_read(c, NULL, DHCP_FIXED_LEN - 34) < 0 || nd_cur_u32(c, &magic) < 0)
+		return -EBADMSG;
+	if (op != BOOTREPLY || htype != 1 || hlen != 6 || magic != MAGIC)
+		return -EBADMSG;
+	return 0;
+}
+
 int dhcp_parse(const uint8_t *buf, size_t len, struct dhcp_reply *ret)
 {
+	struct nd_cursor c = { .buf = buf, .size = len };
 	struct dhcp_reply r = {0};
 	bool seen_end = false;
-	size_t p = DHCP_MIN_LEN, search_len = 0;
+	size_t search_len = 0;
 	uint8_t search[255 * 3];
 
-	if (len < DHCP_MIN_LEN)
+	if (read_fixed(&c, &r) < 0)
 		return -EBADMSG;
-	if (buf[0] != BOOTREPLY || buf[1] != 1 || buf[2] != 6 || rd32(buf + 236) != htonl(MAGIC))
-		return -EBADMSG;
-	r.xid = ntohl(rd32(buf + 4));
-	r.yiaddr = rd32(buf + 16);
-	memcpy(r.chaddr, buf + 28, 6);
-
-	while (p < len) {
-		uint8_t code = buf[p], l;
+	while (c.offset < c.size) {
+		uint8_t code, l;
 		const uint8_t *d;
 
-		if (code == OPT_PAD) {
-			p++;
+		(void)nd_cur_u8(&c, &code);	/* cannot fail: a byte is left */
+		if (code == OPT_PAD)
 			continue;
-		}
 		if (code == OPT_END) {
 			seen_end = true;
 			break;
 		}
-		if (p + 2 > len || p + 2 + buf[p + 1] > len)
+		if (nd_cur_u8(&c, &l) < 0 || nd_cur_take(&c, l, &d) < 0)
 			return -EBADMSG;
-		l = buf[p + 1];
-		d = buf + p + 2;
-		p += 2 + (size_t)l;
 		switch (code) {
 		case OPT_TYPE:
 			if (want_len(l, 1, false) < 0 || d[0] < DHCP_DISCOVER || d[0] > DHCP_RELEASE)

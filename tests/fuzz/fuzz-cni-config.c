@@ -25,11 +25,11 @@
 #include "request.h"
 #include "fuzz.h"
 
-static void check_error(int r, const struct cni_error *err)
+static void check_error(int r, const struct nd_error *err)
 {
 	REQUIRE(r < 0);
 	REQUIRE(err->msg && err->msg[0]);
-	REQUIRE(err->code != 0);
+	REQUIRE(err->proto_code != 0);
 }
 
 /* A result printed in any version parses again in that version, with the same counts. */
@@ -38,7 +38,7 @@ static void roundtrip_result(const struct cni_result *r)
 	for (int v = CNI_V030; v <= CNI_V110; v++) {
 		json_object *o = cni_result_to_json(r, (enum cni_version)v);
 		struct cni_result *again = NULL;
-		struct cni_error err = {0};
+		struct nd_error err = {0};
 
 		REQUIRE(o);
 		REQUIRE(cni_result_parse(o, (enum cni_version)v, "r", &again, &err) == 0);
@@ -67,7 +67,7 @@ static void walk_config(const struct cni_config *c, enum cni_cmd cmd)
 		REQUIRE(s->has_gateway && nd_prefix_contains(&s->subnet, &s->gateway));
 		REQUIRE(nd_prefix_contains(&s->subnet, &s->range_start));
 		REQUIRE(nd_prefix_contains(&s->subnet, &s->range_end));
-		REQUIRE(cni_ip_cmp(&s->range_start, &s->range_end) <= 0);
+		REQUIRE(ipalloc_cmp(&s->range_start, &s->range_end) <= 0);
 		(void)nd_prefix_str(&s->subnet, b);
 	}
 	for (size_t i = 0; i < c->n_routes; i++)
@@ -91,7 +91,7 @@ static void build_request(const struct cni_config *c)
 	};
 	struct cni_store *s = cni_store_new(c->name);
 	struct cni_params p = {0};
-	struct cni_error err = {0};
+	struct nd_error err = {0};
 	struct nd_request *req = NULL;
 	struct nd_error ne = {0};
 	struct nd_ip *ips = NULL;
@@ -102,7 +102,7 @@ static void build_request(const struct cni_config *c)
 	r = cni_ipam_allocate(s, c, c->req_ips, c->n_req_ips, &ips, &err);
 	if (r < 0) {
 		check_error(r, &err);
-		REQUIRE(err.code == CNI_ERR_IPAM);
+		REQUIRE(err.proto_code == CNI_ERR_IPAM);
 	} else {
 		text = cni_request_build(c, &p, ips, c->n_subnets);
 		REQUIRE(text);
@@ -113,7 +113,7 @@ static void build_request(const struct cni_config *c)
 		free(text);
 		free(ips);
 	}
-	cni_error_clear(&err);
+	nd_error_clear(&err);
 	cni_params_done(&p);
 	cni_store_free(s);
 }
@@ -122,7 +122,7 @@ static void fuzz_config(const uint8_t *data, size_t size, enum cni_cmd cmd)
 {
 	static struct cni_config untouched;
 	struct cni_config *c = &untouched;
-	struct cni_error err = {0};
+	struct nd_error err = {0};
 	int r = cni_config_parse((const char *)data, size, cmd, &c, &err);
 
 	if (r < 0) {
@@ -135,13 +135,13 @@ static void fuzz_config(const uint8_t *data, size_t size, enum cni_cmd cmd)
 			build_request(c);
 		cni_config_free(c);
 	}
-	cni_error_clear(&err);
+	nd_error_clear(&err);
 }
 
 static void fuzz_store(const uint8_t *data, size_t size)
 {
 	struct cni_store *s = NULL;
-	struct cni_error err = {0};
+	struct nd_error err = {0};
 	int r = cni_store_parse((const char *)data, size, &s, &err);
 
 	if (r < 0) {
@@ -161,7 +161,7 @@ static void fuzz_store(const uint8_t *data, size_t size)
 		cni_store_free(s2);
 		cni_store_free(s);
 	}
-	cni_error_clear(&err);
+	nd_error_clear(&err);
 }
 
 static void fuzz_args(const uint8_t *data, size_t size)
@@ -172,7 +172,7 @@ static void fuzz_args(const uint8_t *data, size_t size)
 		.ifname = "eth0",
 	};
 	struct cni_params p = {0};
-	struct cni_error err = {0};
+	struct nd_error err = {0};
 	int r;
 
 	REQUIRE(args);
@@ -182,13 +182,13 @@ static void fuzz_args(const uint8_t *data, size_t size)
 	r = cni_params_parse(&env, &p, &err);
 	if (r < 0) {
 		check_error(r, &err);
-		REQUIRE(err.code == CNI_ERR_ENV || err.code == CNI_ERR_INTERNAL);
+		REQUIRE(err.proto_code == CNI_ERR_ENV || err.proto_code == CNI_ERR_INTERNAL);
 	} else {
 		REQUIRE(p.n_arg_ips <= CNI_MAX_LIST);
 		REQUIRE(!p.has_arg_mac || !(p.arg_mac[0] & 1));
 	}
 	cni_params_done(&p);
-	cni_error_clear(&err);
+	nd_error_clear(&err);
 	free(args);
 }
 
@@ -204,7 +204,7 @@ static void fuzz_netavark_result(json_object *o)
 	struct cni_host_info hi = { .bridge = "br", .veth = "veth0" };
 	struct cni_config *cfg = NULL;
 	struct cni_params p = {0};
-	struct cni_error err = {0};
+	struct nd_error err = {0};
 	struct cni_result *r = NULL;
 	int rc;
 
@@ -221,7 +221,7 @@ static void fuzz_netavark_result(json_object *o)
 		roundtrip_result(r);
 		cni_result_free(r);
 	}
-	cni_error_clear(&err);
+	nd_error_clear(&err);
 	cni_params_done(&p);
 	cni_config_free(cfg);
 }
@@ -235,7 +235,7 @@ static void fuzz_result(const uint8_t *data, size_t size, enum cni_version v)
 	o = json_tokener_parse_ex(tok, (const char *)data, (int)size);
 	if (o) {
 		struct cni_result *r = NULL;
-		struct cni_error err = {0};
+		struct nd_error err = {0};
 		int rc = cni_result_parse(o, v, "prevResult", &r, &err);
 
 		if (rc < 0) {
@@ -247,7 +247,7 @@ static void fuzz_result(const uint8_t *data, size_t size, enum cni_version v)
 			roundtrip_result(r);
 			cni_result_free(r);
 		}
-		cni_error_clear(&err);
+		nd_error_clear(&err);
 		fuzz_netavark_result(o);
 		json_object_put(o);
 	}

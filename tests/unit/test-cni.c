@@ -39,7 +39,7 @@ static char *json_text(const char *s)
 #define CONF(extra) "{" BASE "," SUB extra "}"
 
 static int parse(const char *single_quoted, enum cni_cmd cmd, struct cni_config **ret,
-		 struct cni_error *err)
+		 struct nd_error *err)
 {
 	_cleanup_free_ char *t = json_text(single_quoted);
 
@@ -62,15 +62,15 @@ static void test_versions(void)
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
-		struct cni_error err = {0};
+		struct nd_error err = {0};
 		enum cni_version v;
 		char name[80];
 		int r = cni_version_parse(cases[i].s, &v, &err);
 
 		snprintf(name, sizeof(name), "version \"%s\"", cases[i].s);
-		tap_result(r == cases[i].r && err.code == cases[i].code &&
+		tap_result(r == cases[i].r && err.proto_code == cases[i].code &&
 			   (r != 0 || strcmp(cni_version_str(v), cases[i].s) == 0), NULL, name);
-		cni_error_clear(&err);
+		nd_error_clear(&err);
 	}
 }
 
@@ -133,19 +133,19 @@ static void test_env(void)
 	for (size_t i = 0; i < ELEMENTSOF(env_cases); i++) {
 		const struct env_case *c = &env_cases[i];
 		struct cni_params p = {0};
-		struct cni_error err = {0};
+		struct nd_error err = {0};
 		int r = cni_params_parse(&c->env, &p, &err);
 		bool ok;
 
 		if (c->code)
-			ok = r < 0 && err.code == c->code && err.msg && strstr(err.msg, c->msg);
+			ok = r < 0 && err.proto_code == c->code && err.msg && strstr(err.msg, c->msg);
 		else
 			ok = r == 0 && !err.msg;
 		if (!ok)
-			tap_diag("got %d, code %u: %s", r, err.code, err.msg ? err.msg : "(none)");
+			tap_diag("got %d, code %u: %s", r, err.proto_code, err.msg ? err.msg : "(none)");
 		tap_result(ok, NULL, c->name);
 		cni_params_done(&p);
-		cni_error_clear(&err);
+		nd_error_clear(&err);
 	}
 }
 
@@ -153,7 +153,7 @@ static void test_env_values(void)
 {
 	struct cni_env env = ENV_ADD("c1", "/run/netns/x", "eth0", "K8S_POD_NAME=web;IP=10.88.0.9,fd00::9;MAC=02:00:00:00:00:09");
 	struct cni_params p = {0};
-	struct cni_error err = {0};
+	struct nd_error err = {0};
 	char b[ND_ADDRSTRLEN];
 
 	tap_check_begin();
@@ -166,7 +166,7 @@ static void test_env_values(void)
 	CHECK(strcmp(p.netns, "/run/netns/x") == 0);
 	tap_result(tap_check_ok(), NULL, "CNI_ARGS values");
 	cni_params_done(&p);
-	cni_error_clear(&err);
+	nd_error_clear(&err);
 }
 
 /* ---- configuration ------------------------------------------------------- */
@@ -320,26 +320,26 @@ static void test_config_errors(void)
 	for (size_t i = 0; i < ELEMENTSOF(conf_cases); i++) {
 		const struct conf_case *c = &conf_cases[i];
 		struct cni_config *cfg = NULL;
-		struct cni_error err = {0};
+		struct nd_error err = {0};
 		int r = parse(c->json, c->cmd, &cfg, &err);
 		bool ok;
 
 		if (c->code)
-			ok = r < 0 && !cfg && err.code == c->code && err.msg && strstr(err.msg, c->msg);
+			ok = r < 0 && !cfg && err.proto_code == c->code && err.msg && strstr(err.msg, c->msg);
 		else
 			ok = r == 0 && cfg && !err.msg;
 		if (!ok)
-			tap_diag("got %d, code %u: %s", r, err.code, err.msg ? err.msg : "(none)");
+			tap_diag("got %d, code %u: %s", r, err.proto_code, err.msg ? err.msg : "(none)");
 		tap_result(ok, NULL, c->name);
 		cni_config_free(cfg);
-		cni_error_clear(&err);
+		nd_error_clear(&err);
 	}
 }
 
 static void test_config_defaults(void)
 {
 	struct cni_config *cfg = NULL;
-	struct cni_error err = {0};
+	struct nd_error err = {0};
 	char b[ND_ADDRSTRLEN];
 
 	tap_check_begin();
@@ -359,7 +359,7 @@ static void test_config_defaults(void)
 	}
 	tap_result(tap_check_ok(), NULL, "defaults");
 	cni_config_free(cfg);
-	cni_error_clear(&err);
+	nd_error_clear(&err);
 }
 
 static void test_config_values(void)
@@ -376,7 +376,7 @@ static void test_config_values(void)
 		"'dns':{'servers':['9.9.9.9']},'bandwidth':{'ingressRate':1}},"
 		"'args':{'cni':{'ips':['10.1.0.16']}}}";
 	struct cni_config *cfg = NULL;
-	struct cni_error err = {0};
+	struct nd_error err = {0};
 	char b[ND_ADDRSTRLEN];
 
 	tap_check_begin();
@@ -408,7 +408,7 @@ static void test_config_values(void)
 	}
 	tap_result(tap_check_ok(), NULL, "every key with its value");
 	cni_config_free(cfg);
-	cni_error_clear(&err);
+	nd_error_clear(&err);
 
 	cfg = NULL;
 	tap_check_begin();
@@ -416,7 +416,7 @@ static void test_config_values(void)
 	CHECK(cfg && cfg->n_req_ips == 1 && strcmp(nd_ip_str(&cfg->req_ips[0], b), "10.88.0.7") == 0);
 	tap_result(tap_check_ok(), NULL, "args.cni.ips without runtimeConfig.ips");
 	cni_config_free(cfg);
-	cni_error_clear(&err);
+	nd_error_clear(&err);
 
 	cfg = NULL;
 	tap_check_begin();
@@ -426,7 +426,7 @@ static void test_config_values(void)
 	CHECK(cfg && cfg->has_valid && cfg->n_valid == 2 && strcmp(cfg->valid[1].ifname, "net1") == 0);
 	tap_result(tap_check_ok(), NULL, "cni.dev/valid-attachments");
 	cni_config_free(cfg);
-	cni_error_clear(&err);
+	nd_error_clear(&err);
 }
 
 static void test_peek(void)
@@ -446,14 +446,14 @@ static void test_peek(void)
 static struct cni_result *result_of(const char *sq, enum cni_version v)
 {
 	_cleanup_free_ char *t = json_text(sq);
-	struct cni_error err = {0};
+	struct nd_error err = {0};
 	struct cni_result *r = NULL;
 	json_object *o = json_tokener_parse(t);
 
 	if (o && cni_result_parse(o, v, "r", &r, &err) < 0)
 		tap_diag("%s", err.msg);
 	json_object_put(o);
-	cni_error_clear(&err);
+	nd_error_clear(&err);
 	return r;
 }
 
@@ -548,7 +548,7 @@ static void test_from_netavark(void)
 	struct cni_env env = { ADD_ENV };
 	struct cni_config *cfg = NULL;
 	struct cni_params p = {0};
-	struct cni_error err = {0};
+	struct nd_error err = {0};
 	struct cni_result *res = NULL;
 	_cleanup_free_ char *t = json_text(nv);
 	json_object *o = json_tokener_parse(t);
@@ -573,7 +573,7 @@ static void test_from_netavark(void)
 	cni_result_free(res);
 	cni_config_free(cfg);
 	cni_params_done(&p);
-	cni_error_clear(&err);
+	nd_error_clear(&err);
 }
 
 /* ---- IPAM ---------------------------------------------------------------- */
@@ -581,7 +581,7 @@ static void test_from_netavark(void)
 static void test_ipam(void)
 {
 	struct cni_config *cfg = NULL;
-	struct cni_error err = {0};
+	struct nd_error err = {0};
 	struct cni_store *s = cni_store_new("net1");
 	char b[ND_ADDRSTRLEN], got[8][ND_ADDRSTRLEN] = {{0}};
 	struct nd_ip want;
@@ -605,14 +605,14 @@ static void test_ipam(void)
 			a.n_ips = 1;
 			CHECK(cni_store_add(s, &a) != NULL);
 		} else {
-			CHECK(r < 0 && err.code == CNI_ERR_IPAM && strstr(err.msg, "no free address left"));
+			CHECK(r < 0 && err.proto_code == CNI_ERR_IPAM && strstr(err.msg, "no free address left"));
 			free(ips);
 		}
 	}
 	CHECK(strcmp(got[0], "10.0.0.2") == 0 && strcmp(got[4], "10.0.0.6") == 0);
 	CHECK(cfg && !cni_ipam_has_free(s, &cfg->subnets[0]));
 	tap_result(tap_check_ok(), NULL, "sequential allocation until the range is full");
-	cni_error_clear(&err);
+	nd_error_clear(&err);
 
 	/* Round robin: a released address is not handed out again right away. */
 	tap_check_begin();
@@ -629,22 +629,22 @@ static void test_ipam(void)
 		nd_ip_parse("10.0.0.2", &want);
 		CHECK(cni_ipam_allocate(s, cfg, &want, 1, &ips, &err) < 0 &&
 		      strstr(err.msg, "already allocated to container a"));
-		cni_error_clear(&err);
+		nd_error_clear(&err);
 		nd_ip_parse("10.0.1.2", &want);
 		CHECK(cni_ipam_allocate(s, cfg, &want, 1, &ips, &err) < 0 &&
 		      strstr(err.msg, "not in any subnet"));
-		cni_error_clear(&err);
+		nd_error_clear(&err);
 		nd_ip_parse("10.0.0.1", &want);
 		CHECK(cni_ipam_allocate(s, cfg, &want, 1, &ips, &err) < 0 &&
 		      strstr(err.msg, "gateway"));
-		cni_error_clear(&err);
+		nd_error_clear(&err);
 		nd_ip_parse("10.0.0.5", &want);
 		CHECK(cni_ipam_allocate(s, cfg, &want, 1, &ips, &err) == 0 &&
 		      strcmp(nd_ip_str(&ips[0], b), "10.0.0.5") == 0);
 		free(ips);
 	}
 	tap_result(tap_check_ok(), NULL, "round robin and requested addresses");
-	cni_error_clear(&err);
+	nd_error_clear(&err);
 
 	/* The store file: format → parse → format is stable. */
 	tap_check_begin();
@@ -661,7 +661,7 @@ static void test_ipam(void)
 	tap_result(tap_check_ok(), NULL, "store file round trip");
 	cni_store_free(s);
 	cni_config_free(cfg);
-	cni_error_clear(&err);
+	nd_error_clear(&err);
 }
 
 static void test_store_errors(void)
@@ -688,15 +688,15 @@ static void test_store_errors(void)
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
 		_cleanup_free_ char *t = json_text(cases[i].json);
 		struct cni_store *s = NULL;
-		struct cni_error err = {0};
+		struct nd_error err = {0};
 		int r = cni_store_parse(t, strlen(t), &s, &err);
-		bool ok = r < 0 && !s && err.code == CNI_ERR_STATE && strstr(err.msg, cases[i].msg);
+		bool ok = r < 0 && !s && err.proto_code == CNI_ERR_STATE && strstr(err.msg, cases[i].msg);
 
 		if (!ok)
 			tap_diag("got %d: %s", r, err.msg ? err.msg : "(none)");
 		tap_result(ok, NULL, cases[i].name);
 		cni_store_free(s);
-		cni_error_clear(&err);
+		nd_error_clear(&err);
 	}
 }
 
@@ -709,7 +709,7 @@ static void test_store_netns(void)
 		"{'containerID':'old','ifname':'eth0','netns':'/run/netns/y','state':'ready'}]}";
 	_cleanup_free_ char *t = json_text(rec), *t2 = NULL;
 	struct cni_store *s = NULL;
-	struct cni_error err = {0};
+	struct nd_error err = {0};
 	const struct cni_alloc *a, *old;
 	struct netns_id same = { 4, 4026532288 }, other_ino = { 4, 4026532289 },
 			other_dev = { 5, 4026532288 };
@@ -737,7 +737,7 @@ static void test_store_netns(void)
 	CHECK(a && a->ns_dev == 4 && a->ns_ino == 4026532288u);
 	tap_result(tap_check_ok(), NULL, "store: the namespace identity recorded at ADD decides");
 	cni_store_free(s);
-	cni_error_clear(&err);
+	nd_error_clear(&err);
 }
 
 /* ---- the netavark request ----------------------------------------------- */
@@ -753,7 +753,7 @@ static void test_request(void)
 	struct cni_env env = ENV_ADD("c1", "/run/netns/x", "eth0", "K8S_POD_NAME=webpod;IgnoreUnknown=1;K8S_POD_UID=x");
 	struct cni_config *cfg = NULL;
 	struct cni_params p = {0};
-	struct cni_error err = {0};
+	struct nd_error err = {0};
 	struct cni_store *s = cni_store_new("net1");
 	struct nd_request *req = NULL;
 	struct nd_error ne = {0};
@@ -797,7 +797,7 @@ static void test_request(void)
 	cni_store_free(s);
 	cni_config_free(cfg);
 	cni_params_done(&p);
-	cni_error_clear(&err);
+	nd_error_clear(&err);
 }
 
 static void test_names(void)
