@@ -75,8 +75,9 @@ wait_for() {
 @test "ipv6: no SLAAC address from another container's router advertisement" {
 	local j1 j2
 	j1=$(req_json "$(cid 1)" "$(net46)" "$(att_json n1 eth0 10.89.0.2 fd10:89::2)")
-	j2=$(req_json "$(cid 2)" "$(net46)" "$(att_json n1 eth0 10.89.0.3 fd10:89::3)")
 	setup_ok "$C1" "$j1"
+	# the advertiser: another container on the same bridge
+	j2=$(req_json "$(cid 2)" "$(net46)" "$(att_json n1 eth0 10.89.0.3 fd10:89::3)")
 	setup_ok "$C2" "$j2"
 	send_ra "$C2" eth0 2001:db8:77::
 	# the advertisement arrived (its on-link prefix became a route) ...
