@@ -41,7 +41,10 @@
 #                 strace and print load-independent counts (syscalls,
 #                 netlink messages, bytes received, files opened), and
 #                 (strace -T, load-dependent) the time spent in sendmsg, in
-#                 opening /proc/sys files and in all system calls [0]
+#                 opening /proc/sys files (or sys/ files of netd's own proc
+#                 instance, and making it: fsopen, fsconfig, fsmount) and in
+#                 all system calls [0]
+#   RAMP_TRACE_DIR  with RAMP_TRACE=1: keep each strace as trace-P<P>.txt here []
 #   RAMP_OUT      results, TSV: P load netd floor ip+ip netd_cpu floor_cpu
 #                 b b_cpu (medians, ms) then the trace counts [/tmp/netd-ramp.tsv]
 #   RAMP_CONFIG_BASE  where netd's --config goes, a tmpfs [/dev/shm]
@@ -197,9 +200,10 @@ trace_one() {
 		"$NETD" --config "$CFG" setup "/run/netns/${PREFIX}c$i" <"$WORK/t.json" >/dev/null
 	ip netns exec "$HOST" "$NETD" --config "$CFG" teardown "/run/netns/${PREFIX}c$i" <"$WORK/t.json" >/dev/null
 	ip netns delete "${PREFIX}c$i"
+	[ -z "${RAMP_TRACE_DIR:-}" ] || cp "$t" "$RAMP_TRACE_DIR/trace-P$1.txt"
 	awk '
 		{ n++; if (match($0, /<[0-9.]+>$/)) { d = substr($0, RSTART + 1, RLENGTH - 2) * 1000; tot += d
-			if ($0 ~ /^[0-9]+ +sendmsg\(/) tsnd += d; if ($0 ~ /openat\(.*"\/proc\/sys\//) tsys += d } }
+			if ($0 ~ /^[0-9]+ +sendmsg\(/) tsnd += d; if ($0 ~ /openat\(.*"(\/proc\/)?sys\// || $0 ~ /^[0-9]+ +fs(open|config|mount)\(/) tsys += d } }
 		/^[0-9]+ +(sendmsg|sendto)\(/ { snd++ }
 		/^[0-9]+ +recvmsg\(/ { rcv++; if (match($0, /= [0-9]+ </)) rb += substr($0, RSTART + 2) + 0 }
 		/^[0-9]+ +openat\(/ { op++ }

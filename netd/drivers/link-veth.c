@@ -12,6 +12,7 @@
 #include "network.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
+#include "sysctl.h"
 
 void veth_host_name(const char *container_id, const char *network, char out[IFNAMSIZ])
 {
@@ -28,6 +29,7 @@ void veth_host_name(const char *container_id, const char *network, char out[IFNA
 struct ctr_sysctl_arg {
 	const char *ifname;
 	bool v6;
+	int root;	/* sysctl_root_open() */
 };
 
 /* Runs inside the container namespace. */
@@ -39,13 +41,13 @@ static int ctr_sysctls(struct exec_ctx *c, void *arg)
 
 	/* Containers get their addresses from netd, never from router adverts. */
 	snprintf(key, sizeof(key), "net/ipv6/conf/%s/autoconf", s->ifname);
-	r = sysctl_write(key, "0");
+	r = sysctl_write_at(s->root, key, "0");
 	if (r < 0 && r != -ENOENT && r != -EROFS)
 		return nd_error_set(c->err, r, "failed to set sysctl %s=0 in the container: %s",
 				    key, strerror(-r));
 	if (s->v6) {
 		snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_dad", s->ifname);
-		if ((r = sysctl_write(key, "0")) < 0)
+		if ((r = sysctl_write_at(s->root, key, "0")) < 0)
 			goto fail;
 	}
 	return 0;
@@ -130,6 +132,10 @@ int veth_create(struct exec_ctx *c, size_t i)
 		if (r < 0)
 			return exec_nl_error(c, c->host, r, "network \"%s\": set hairpin mode on port %s",
 					     net->name, rt->host_name);
+		/* Its own proc instance: no /proc/sys walk past every namespace's net/ipv6 */
+		_cleanup_sysctl_root_ int root = sysctl_root_open();
+
+		sa.root = root;
 		r = exec_in_container(c, ctr_sysctls, &sa);
 		if (r < 0)
 			return r;
@@ -143,7 +149,7 @@ int veth_create(struct exec_ctx *c, size_t i)
 		if (sa.v6) {
 			char key[128];
 			snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_dad", rt->host_name);
-			r = sysctl_write(key, "0");
+			r = sysctl_write_at(root, key, "0");
 			if (r < 0)
 				return nd_error_set(c->err, r, "failed to set sysctl %s=0: %s", key,
 						    strerror(-r));
