@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,8 +53,36 @@ int netns_id_of(int fd, struct netns_id *ret)
 	return 0;
 }
 
+static int cookie_here(void *arg)
+{
+	_cleanup_close_ int sk = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	socklen_t len = sizeof(uint64_t);
+
+	if (sk < 0)
+		return -errno;
+	if (getsockopt(sk, SOL_SOCKET, SO_NETNS_COOKIE, arg, &len) < 0)
+		return -errno;
+	return 0;
+}
+
+int netns_cookie(int fd, uint64_t *ret)
+{
+	uint64_t cookie = 0;
+	int r, res;
+
+	r = netns_call(fd, -1, cookie_here, &cookie, &res);
+	if (r < 0)
+		return r;
+	if (res < 0)
+		return res;
+	*ret = cookie;
+	return 0;
+}
+
 bool netns_id_eq(const struct netns_id *a, const struct netns_id *b)
 {
+	if (a->cookie && b->cookie && a->cookie != b->cookie)
+		return false;
 	return a->dev == b->dev && a->ino == b->ino;
 }
 
@@ -80,8 +109,13 @@ int netns_open_container(const char *path, struct netns_id *ret_id)
 	/* netd's own namespace, and PID 1's when it can be read (not in every sandbox). */
 	if (is_ns_at(&id, "/proc/self/ns/net") || is_ns_at(&id, "/proc/1/ns/net"))
 		return -NETNS_EHOST;
-	if (ret_id)
+	if (ret_id) {
+		/* No cookie (an old kernel): the inode alone identifies it. */
+		r = netns_cookie(fd, &id.cookie);
+		if (r < 0 && r != -ENOPROTOOPT)
+			return r;
 		*ret_id = id;
+	}
 	return TAKE_FD(fd);
 }
 

@@ -11,9 +11,17 @@
 /* The error (as -NETNS_EHOST) for "this namespace is the host's own". */
 #define NETNS_EHOST EXDEV
 
-/* A namespace's identity: the nsfs device and inode of an fd opened on it. */
+/*
+ * A namespace's identity: the nsfs device and inode of an fd opened on it,
+ * and its cookie. The kernel reuses an inode number once its namespace is
+ * freed, so a namespace deleted and made again under the same name can have
+ * the old one's inode; the cookie (SO_NETNS_COOKIE) is never reused while
+ * the system runs. @cookie is 0 where unknown (records from before it was
+ * kept, or a kernel before 5.14); then the inode alone decides.
+ */
 struct netns_id {
 	uint64_t dev, ino;
+	uint64_t cookie;
 };
 
 /* Open @path and check that it is a network namespace. Return: fd or -errno. */
@@ -22,13 +30,25 @@ int netns_open(const char *path);
  * Open @path as a container's network namespace: a network namespace that is
  * neither netd's own nor PID 1's, whatever the path is called (a bind mount
  * of /proc/self/ns/net is the host too). Every front end opens a container
- * namespace through this. @ret_id (may be NULL) gets its identity.
+ * namespace through this. @ret_id (may be NULL) gets its identity, with the
+ * cookie when the kernel has one.
  * Return: fd, -NETNS_EHOST for the host's namespace, -EINVAL for a file that
  * is not a network namespace, or another -errno from open().
  */
 int netns_open_container(const char *path, struct netns_id *ret_id);
-/* The identity of the namespace open on @fd. Return: 0 or -errno. */
+/*
+ * The device and inode of the namespace open on @fd into @ret (its cookie
+ * 0; netns_open_container() fills that in). Return: 0 or -errno.
+ */
 int netns_id_of(int fd, struct netns_id *ret);
+/*
+ * netns_cookie() - the cookie of the network namespace open on @fd
+ * (SO_NETNS_COOKIE of a socket made inside it). Return: 0 with *@ret set,
+ * -ENOPROTOOPT on a kernel without cookies, or another -errno when the
+ * namespace cannot be entered.
+ */
+int netns_cookie(int fd, uint64_t *ret);
+/* Same namespace? Device and inode, and the cookies when both are known. */
 bool netns_id_eq(const struct netns_id *a, const struct netns_id *b);
 /* What went wrong, for a return of netns_open_container(). */
 const char *netns_strerror(int r);
