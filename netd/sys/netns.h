@@ -29,8 +29,10 @@ int netns_open(const char *path);
 int netns_open_container(const char *path, struct netns_id *ret_id);
 /* The identity of the namespace open on @fd. Return: 0 or -errno. */
 int netns_id_of(int fd, struct netns_id *ret);
+/* Whether @a and @b are the same namespace. */
 bool netns_id_eq(const struct netns_id *a, const struct netns_id *b);
-/* What went wrong, for a return of netns_open_container(). */
+/* What went wrong, for a return of netns_open_container(): a static string
+ * (strerror()'s for the plain -errno values). */
 const char *netns_strerror(int r);
 /*
  * Record the error of netns_open_container(@path) in @err: "namespace path P
