@@ -55,6 +55,7 @@ const void *nftb_data(const struct nftb *b, size_t *len);
 /* Deletions skip what does not exist (one lookup each): for repairs after damage. */
 void nftb_set_tolerant(struct nftb *b, bool on);
 
+/* Create (if missing) or delete the batch's table. */
 int nftb_add_table(struct nftb *b);
 int nftb_del_table(struct nftb *b);
 /* @hook NULL: a regular chain. @type "filter" or "nat". */

@@ -91,6 +91,7 @@ static inline bool nlx_link_is_bridge(const struct nlx_link *l)
 {
 	return l->type == NLX_KIND_BRIDGE;
 }
+/* nlx_link_by_name() by ifindex. */
 int nlx_link_by_index(struct nlx *h, int ifindex, struct nlx_link *ret);
 /* Delete link @ifindex (a veth takes its peer along). Return: 0, -ENODEV if
  * it is gone, or another -errno. */

@@ -56,6 +56,7 @@ int sysctl_set_at(int root, const char *key, const char *value, char old[SYSCTL_
 /* sysctl_write() under @root. */
 int sysctl_write_at(int root, const char *key, const char *value);
 
+/* sysctl_read_at(SYSCTL_PROC, ...). */
 int sysctl_read(const char *key, char *buf, size_t size);
 
 /*
