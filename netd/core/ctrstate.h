@@ -15,8 +15,6 @@
 #include "exec.h"
 #include "record.h"
 
-
-
 /**
  * ctrstate_merge() - the record after a setup of @c's request
  * @old:	the record before (may be NULL; not modified)
@@ -26,7 +24,19 @@
  */
 json_object *ctrstate_merge(json_object *old, const struct exec_ctx *c);
 
-/* The record after a teardown of @req's networks; NULL when none is left. */
+/*
+ * The record after a teardown of @req's networks: a deep copy of @old (not
+ * modified) without those networks' request entries and links, and without
+ * "ports_network" when that network left. Return: a new record (the
+ * caller's, json_object_put()), or NULL when no network is left, when @old
+ * is NULL, or when out of memory.
+ */
 json_object *ctrstate_remove(json_object *old, const struct nd_request *req);
 
+/*
+ * Write @st (borrowed) as the record of container @id, creating
+ * <config>/netd/containers/ if needed; the file is replaced atomically
+ * (state_write_atomic()). Return: 0, -ENOMEM, or the -errno of creating or
+ * writing the file; nothing is logged and no nd_error is set.
+ */
 int ctrstate_write(const char *config_dir, const char *id, json_object *st);

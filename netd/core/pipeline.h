@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The core's entry points, called by every front end (cli/main.c, the CNI
- * plugin, the admin commands). Each returns 0 or a negative code with @err set.
+ * plugin, the admin commands). Each returns 0 or a negative code with @err set
+ * (-ENOMEM may come without a message; the front end then reports strerror).
+ * The cmd_* functions are the netavark protocol's commands: JSON in from
+ * stdin (or -f), JSON out on stdout; netd_setup() and netd_teardown() take
+ * the typed request every front end builds.
  */
 #pragma once
 
@@ -10,10 +14,18 @@
 #include "result.h"
 #include "shared/error.h"
 
-/* Read the request from opts->input_file or stdin (bounded). */
+/*
+ * Read the request from opts->input_file or stdin, at most 16 MiB.
+ * Return: 0 with *@ret a new NUL-terminated buffer (the caller's, free())
+ * of *@len bytes, or a negative code (-EFBIG when too large) with @err set.
+ */
 int cmd_read_input(const struct netd_opts *opts, char **ret, size_t *len, struct nd_error *err);
 
-/* The netavark protocol: the request from stdin (or -f), parsed once; the result on stdout. */
+/*
+ * netd setup: the request from stdin (or -f), parsed once (request_parse());
+ * a namespace path netd_setup() would refuse is reported first. Then
+ * netd_setup() with @ret NULL, which prints the result on stdout.
+ */
 int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_error *err);
 
 /**
@@ -42,7 +54,20 @@ int netd_setup(const struct netd_opts *opts, const char *netns_path, const struc
 int netd_teardown(const struct netd_opts *opts, const char *netns_path,
 		  const struct nd_request *req, struct nd_error *err);
 
+/*
+ * netd teardown: like cmd_setup() (a namespace that no longer exists is no
+ * error), then netd_teardown(); nothing is printed on success.
+ */
 int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err);
 
+/*
+ * netd validate: parse the request and build its setup plan without running
+ * it; prints {"valid": true, "networks": [...]} on stdout.
+ */
 int cmd_validate(const struct netd_opts *opts, struct nd_error *err);
+/*
+ * netd create: complete the network of the JSON on stdin (create_complete(),
+ * or the plugin's create for a driver that is not built in) and print it on
+ * stdout.
+ */
 int cmd_create(const struct netd_opts *opts, struct nd_error *err);

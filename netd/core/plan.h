@@ -15,6 +15,8 @@
 #include "step.h"
 #include "shared/error.h"
 
+/* A plan: @n steps, owned by the plan (plan_done()); the steps point into
+ * the request model they were planned from, which must outlive them. */
 struct plan {
 	struct step *steps;
 	size_t n;
@@ -41,6 +43,7 @@ int plan_setup(const struct nd_request *req, const struct netd_opts *opts, struc
  */
 int plan_teardown(const struct nd_request *req, struct plan *ret);
 
+/* Free @p's steps and zero it; safe on a zeroed or already done plan. */
 void plan_done(struct plan *p);
 
 /*
@@ -52,7 +55,10 @@ extern const struct step_op step_firewall;
 extern const struct step_op step_dns;
 extern const struct step_op step_state;
 
-/* setup.c: write the container's record (journals putting the old one back). */
+/* setup.c: write the container's record (journals putting the old one back).
+ * Return: 0, or a negative code with c->err set. */
 int state_step_write(struct exec_ctx *c, size_t i);
-/* teardown.c: the record without the networks torn down; errors appended to @err. */
+/* teardown.c: the record without the networks torn down (the file goes when
+ * none is left); a failure is appended to @err. Return: 0, or @err's code
+ * when @err holds any failure of the teardown so far. */
 int state_step_update(struct exec_ctx *c, size_t i, struct nd_error *err);

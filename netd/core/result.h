@@ -79,5 +79,6 @@ json_object *result_to_json(const struct nd_result *r);
 /* Print @o compactly as one line on stdout. Return: 0 or -EIO. */
 int result_print(json_object *o);
 
-/* {"error": "..."} on stdout, one line. */
+/* {"error": "..."} on stdout, one line (@err->msg, or "unknown error");
+ * a failure to print is ignored. */
 void result_print_error(const struct nd_error *err);

@@ -119,9 +119,12 @@ enum {
  *		whatever this returns
  * @flags:	EXEC_* above
  *
- * Opens the container's namespace at @netns_path, refusing the host's own
- * (its links are not a container's). Done first, before the request is read,
- * so a wrong path is the error reported. Nothing changes yet.
+ * Opens the container's namespace at @netns_path (netns_open_container()),
+ * refusing the host's own (its links are not a container's). netd_setup()
+ * and netd_teardown() call it first, before request_validate(), so a wrong
+ * path is the error reported. With EXEC_CTR_OPTIONAL a namespace that no
+ * longer exists is only warned about (c->ctr_ns stays -1). Nothing changes
+ * yet.
  *
  * Return: 0, or negative with @err set.
  */
@@ -151,16 +154,23 @@ int exec_open(struct exec_ctx *c, const struct nd_request *req);
  */
 void exec_close(struct exec_ctx *c);
 
+/* Journal the inverse action @u (copied). Return: 0 or -ENOMEM (c->err not
+ * set: the step's caller reports it). */
 int exec_push_undo(struct exec_ctx *c, const struct undo *u);
 /* Undo everything recorded, newest first; failures are logged, not returned. */
 void exec_unwind(struct exec_ctx *c);
 
-/* Run @fn inside the container namespace and come back. */
+/* Run @fn(c, @arg) inside the container namespace (netns_call()) and come
+ * back. Return: @fn's return; -ENOENT when the container namespace is gone
+ * (c->err not set); or a negative code with c->err set when it cannot be
+ * entered. */
 int exec_in_container(struct exec_ctx *c, int (*fn)(struct exec_ctx *c, void *arg), void *arg);
 
-/* Set a host sysctl and journal its old value. */
+/* Set a host sysctl and, when it changed, journal its old value.
+ * Return: 0, or a negative code (c->err set, except -ENOMEM of the journal). */
 int exec_host_sysctl(struct exec_ctx *c, const char *key, const char *value);
 
-/* Record a netlink failure: "<what>: <strerror>[: <kernel message>]". */
+/* Record the netlink failure @r in c->err: "<what>: <strerror>[ (kernel:
+ * <message>)]", the message from nlx_last_msg(@h). Return: @r. */
 int exec_nl_error(struct exec_ctx *c, struct nlx *h, int r, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

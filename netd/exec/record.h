@@ -10,7 +10,8 @@
 #include <json-c/json.h>
 #include <stdint.h>
 
-/* The record of @id, or NULL when there is none (or it cannot be read). */
+/* The record of @id (a new object, the caller's, json_object_put()), or NULL
+ * when there is none or it cannot be read (a malformed one is logged). */
 json_object *ctrstate_load(const char *config_dir, const char *id);
 
 /*

@@ -36,7 +36,8 @@ struct dhcp_iface {
 	int timeout_ms;
 };
 
-/* Fill @ifc's client identifier from its MAC. */
+/* Fill @ifc (overwritten) for @ifindex: MAC, client identifier from the MAC,
+ * DHCP_TIMEOUT_MS; @hostname is borrowed and must outlive @ifc. */
 void dhcp_iface_init(struct dhcp_iface *ifc, int ifindex, const uint8_t mac[6],
 		     const char *hostname);
 
@@ -54,7 +55,8 @@ int dhcp_acquire(const struct dhcp_iface *ifc, struct dhcp_lease *ret, char *why
  */
 int dhcp_renew(const struct dhcp_iface *ifc, struct dhcp_lease *l, bool rebind);
 
-/* RELEASE / DECLINE @l; fire and forget (no answer exists). */
+/* RELEASE / DECLINE @l; fire and forget (no answer exists).
+ * Return: 0, or the -errno of opening the socket or sending. */
 int dhcp_release(const struct dhcp_iface *ifc, const struct dhcp_lease *l);
 int dhcp_decline(const struct dhcp_iface *ifc, const struct dhcp_lease *l);
 
@@ -64,4 +66,5 @@ int dhcp_decline(const struct dhcp_iface *ifc, const struct dhcp_lease *l);
  */
 int dhcp_addr_in_use(const struct dhcp_iface *ifc, uint32_t addr, int wait_ms);
 
+/* CLOCK_REALTIME now, in seconds (the clock of dhcp_lease.acquired). */
 int64_t dhcp_now(void);

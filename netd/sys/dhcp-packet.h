@@ -87,4 +87,5 @@ bool dhcp_addr_usable(uint32_t a);
 /* The prefix length of a contiguous mask (network order), or -EINVAL. */
 int dhcp_mask_len(uint32_t mask);
 
+/* "DISCOVER", "ACK", ...: a static string, "unknown" for another type. */
 const char *dhcp_type_name(enum dhcp_type t);

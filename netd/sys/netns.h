@@ -50,7 +50,8 @@ int netns_id_of(int fd, struct netns_id *ret);
 int netns_cookie(int fd, uint64_t *ret);
 /* Same namespace? Device and inode, and the cookies when both are known. */
 bool netns_id_eq(const struct netns_id *a, const struct netns_id *b);
-/* What went wrong, for a return of netns_open_container(). */
+/* What went wrong, for a return of netns_open_container(): a static string
+ * (strerror()'s for the plain -errno values). */
 const char *netns_strerror(int r);
 /*
  * Record the error of netns_open_container(@path) in @err: "namespace path P

@@ -63,15 +63,27 @@ struct nlx_route {
 	uint32_t table;		/* 0 = main */
 };
 
+/*
+ * Open a NETLINK_ROUTE handle in the caller's current network namespace
+ * (enter the container's first to get one for it). Return: 0 with *@ret the
+ * caller's (nlx_free()), or -ENOMEM / the -errno of connecting.
+ */
 int nlx_open(struct nlx **ret);
+/* Close @h (NULL is fine). Return: NULL, for h = nlx_free(h). */
 struct nlx *nlx_free(struct nlx *h);
 static inline void nlx_freep(struct nlx **h)
 {
 	nlx_free(*h);
 }
-/* The kernel's extended-ack text for the last failed call, or "". */
+/* The kernel's extended-ack text for the last failed call, or "" (also for
+ * a NULL @h). Borrowed from @h, valid until its next call. */
 const char *nlx_last_msg(const struct nlx *h);
 
+/*
+ * Look a link up by name (or, nlx_link_by_index(), by ifindex) in @h's
+ * namespace. Return: 0 with *@ret filled (a plain value), -ENODEV when there
+ * is no such link, or another -errno.
+ */
 int nlx_link_by_name(struct nlx *h, const char *name, struct nlx_link *ret);
 
 /* Whether @l is a Linux bridge: the one "is this a bridge?" of the kernel side. */
@@ -79,8 +91,12 @@ static inline bool nlx_link_is_bridge(const struct nlx_link *l)
 {
 	return l->type == NLX_KIND_BRIDGE;
 }
+/* nlx_link_by_name() by ifindex. */
 int nlx_link_by_index(struct nlx *h, int ifindex, struct nlx_link *ret);
+/* Delete link @ifindex (a veth takes its peer along). Return: 0, -ENODEV if
+ * it is gone, or another -errno. */
 int nlx_link_del(struct nlx *h, int ifindex);
+/* Set link @ifindex up, down, or its MAC address. Return: 0 or -errno. */
 int nlx_link_set_up(struct nlx *h, int ifindex);
 int nlx_link_set_down(struct nlx *h, int ifindex);
 int nlx_link_set_mac(struct nlx *h, int ifindex, const uint8_t mac[6]);
@@ -93,6 +109,7 @@ struct nlx_inet_conf {
 	int id;
 	uint32_t value;
 };
+/* Apply the @n settings of @conf to @ifindex in one request. Return: 0 or -errno. */
 int nlx_link_set_inet_conf(struct nlx *h, int ifindex, const struct nlx_inet_conf *conf, size_t n);
 
 /*
@@ -102,7 +119,9 @@ int nlx_link_set_inet_conf(struct nlx *h, int ifindex, const struct nlx_inet_con
  */
 #define NLX_NETD_GROUP 0x6e657464u	/* "netd" */
 
-/* A bridge in group NLX_NETD_GROUP; @mtu 0 = kernel default, @vrf_ifindex 0 = none. */
+/* Create a bridge in group NLX_NETD_GROUP; @mtu 0 = kernel default,
+ * @vrf_ifindex 0 = none. Return: 0 with *@ifindex set, or -errno (-EEXIST
+ * when the name is taken). */
 int nlx_bridge_create(struct nlx *h, const char *name, unsigned mtu, int vrf_ifindex,
 		      bool vlan_filtering, int *ifindex);
 /* Turn on VLAN filtering of an existing bridge. */
@@ -111,7 +130,7 @@ int nlx_bridge_set_vlan_filtering(struct nlx *h, int ifindex);
 int nlx_bridge_port_set_pvid(struct nlx *h, int ifindex, uint16_t vid);
 /* Let frames leave the bridge port they came in by (a container reaching itself through a published port). */
 int nlx_bridge_port_set_hairpin(struct nlx *h, int ifindex);
-/* How many links have @master as their master. */
+/* How many links have @master as their master, into *@ret. Return: 0 or -errno. */
 int nlx_count_ports(struct nlx *h, int master, size_t *ret);
 
 /**
@@ -121,16 +140,24 @@ int nlx_count_ports(struct nlx *h, int master, size_t *ret);
  * @mtu:	0 = default
  * @master:	bridge ifindex for the host end, 0 = none
  * @peer_mac:	NULL = random
+ *
+ * Return: 0, or -errno (-EEXIST when a name is taken); nothing is left
+ * behind on failure, the kernel creates both ends or neither.
  */
 int nlx_veth_create(struct nlx *h, const char *host_name, const char *peer_name,
 		    int peer_ns_fd, unsigned mtu, int master, const uint8_t *peer_mac);
 
+/* Add @addr to @ifindex. Return: 0 or -errno (-EEXIST when it is there). */
 int nlx_addr_add(struct nlx *h, int ifindex, const struct nd_prefix *addr);
-/* Global-scope addresses of @ifindex (both families), up to @max. */
+/* Global-scope addresses of @ifindex (both families), up to @max into the
+ * caller's @ret (more are left out), their number in *@n. Return: 0 or -errno. */
 int nlx_addr_list(struct nlx *h, int ifindex, struct nd_prefix *ret, size_t max, size_t *n);
+/* Add route @rt (without NLM_F_EXCL: equal default routes of several
+ * networks coexist). Return: 0 or -errno. */
 int nlx_route_add(struct nlx *h, const struct nlx_route *rt);
-/* Delete a route added with nlx_route_add() (same fields). */
+/* Delete a route added with nlx_route_add() (same fields). Return: 0 or -errno. */
 int nlx_route_del(struct nlx *h, const struct nlx_route *rt);
+/* Remove @addr from @ifindex. Return: 0 or -errno. */
 int nlx_addr_del(struct nlx *h, int ifindex, const struct nd_prefix *addr);
 /* MTU of the interface of the first IPv4 (else IPv6) default route; -ENOENT if none. */
 int nlx_default_route_mtu(struct nlx *h, unsigned *ret);
@@ -165,13 +192,16 @@ struct nlx_lower {
 	const char *alias;
 };
 
-/* Create a macvlan, ipvlan or vlan link in one request (NLM_F_EXCL). */
+/* Create a macvlan, ipvlan or vlan link in one request (NLM_F_EXCL).
+ * Return: 0, -EINVAL for another kind, or the kernel's -errno. */
 int nlx_lower_create(struct nlx *h, const struct nlx_lower *spec);
-/* Rename link @ifindex (it must be down, as new links are). */
+/* Rename link @ifindex (it must be down, as new links are). Return: 0 or -errno. */
 int nlx_link_rename(struct nlx *h, int ifindex, const char *name);
-/* The IFLA_IFALIAS of @ifindex ("" if none) into @buf. */
+/* The IFLA_IFALIAS of @ifindex ("" if none) into the caller's @buf.
+ * Return: 0 or -errno. */
 int nlx_link_alias(struct nlx *h, int ifindex, char *buf, size_t size);
-/* Set the IFLA_IFALIAS of @ifindex: netd marks the links it creates with it. */
+/* Set the IFLA_IFALIAS of @ifindex: netd marks the links it creates with it.
+ * Return: 0 or -errno. */
 int nlx_link_set_alias(struct nlx *h, int ifindex, const char *alias);
 /* 1 if @ifindex carries the alias @alias, 0 if not, negative on error. */
 int nlx_link_marked(struct nlx *h, int ifindex, const char *alias);

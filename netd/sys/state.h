@@ -34,17 +34,28 @@ int state_open_lock_at(int dirfd, const char *name);
  */
 int state_flock(int fd, int timeout_ms);
 
-/* Take the exclusive lock of @config_dir (created if missing). Return: fd or -errno. */
+/* Take the exclusive lock of @config_dir (<config>/netd.lock, the directory
+ * created if missing), waiting as long as it takes. Return: the lock's fd
+ * (the caller's; closing it releases the lock), or a negative code with @err
+ * set (-ENOMEM without it). */
 int state_lock(const char *config_dir, struct nd_error *err);
 
 /*
  * Write @data to @name in @dirfd atomically: a fresh hidden temporary
  * (".netd.tmp.<random>", O_CREAT|O_EXCL|O_NOFOLLOW) renamed over @name.
+ * Return: 0 or -errno (-EINVAL for a bad @name); on failure @name is as it
+ * was and the temporary is gone.
  */
 int state_write_at(int dirfd, const char *name, const char *data, size_t len, unsigned mode);
-/* The same for @path (its directory opened as given), mode 0600. */
+/* The same for @path (its directory opened as given), mode 0600. Return: 0 or -errno. */
 int state_write_atomic(const char *path, const char *data, size_t len);
-/* Read @name in @dirfd (never through a symlink), at most @max bytes. */
+/*
+ * Read @name in @dirfd (never through a symlink), at most @max bytes.
+ * Like state_read_file() and state_read_fd() below: Return: 0 with *@ret a
+ * new NUL-terminated buffer (the caller's, free()) of *@len bytes, -EFBIG
+ * when the file holds more than @max bytes, or -errno; nothing is written to
+ * @ret or @len on failure.
+ */
 int state_read_at(int dirfd, const char *name, size_t max, char **ret, size_t *len);
 
 /* Read a whole file (at most @max bytes) into a new NUL-terminated buffer. */
@@ -52,5 +63,6 @@ int state_read_file(const char *path, size_t max, char **ret, size_t *len);
 /* The same from an open descriptor (e.g. stdin, whatever it is). */
 int state_read_fd(int fd, size_t max, char **ret, size_t *len);
 
-/* "<config>/netd/containers/<id>.json" */
+/* "<config>/netd/containers/<id>.json": a new string (the caller's, free()),
+ * or NULL when out of memory. @container_id must be a validated id. */
 char *state_container_path(const char *config_dir, const char *container_id);

@@ -40,18 +40,29 @@
  * user namespace, an LSM); never an error. Close it with sysctl_root_close().
  */
 int sysctl_root_open(void);
+/* Close *@root unless it is SYSCTL_PROC, and set it to SYSCTL_PROC. */
 void sysctl_root_close(int *root);
 #define _cleanup_sysctl_root_ _cleanup_(sysctl_root_close)
 
+/*
+ * The *_at() forms resolve @key under @root; the others under SYSCTL_PROC.
+ * sysctl_read*() read the value into the caller's @buf, trailing newline
+ * and blanks stripped. Return: 0, -EINVAL for a bad key or @size 0, or the
+ * -errno of open or read (-ENOENT: no such sysctl in this namespace).
+ */
 int sysctl_read_at(int root, const char *key, char *buf, size_t size);
+/* sysctl_set() under @root. */
 int sysctl_set_at(int root, const char *key, const char *value, char old[SYSCTL_VALUE_MAX]);
+/* sysctl_write() under @root. */
 int sysctl_write_at(int root, const char *key, const char *value);
 
+/* sysctl_read_at(SYSCTL_PROC, ...). */
 int sysctl_read(const char *key, char *buf, size_t size);
 
 /*
  * Write @value unless the sysctl already holds it, as netavark does: a
  * read-only /proc/sys (a container's) is fine when nothing must change.
+ * Return: 0 (written or already so), or -errno.
  */
 int sysctl_write(const char *key, const char *value);
 
