@@ -700,5 +700,6 @@ int cni_result_from_netavark(json_object *nv, const struct cni_config *cfg,
 	if (r == 0)
 		r = cni_result_from_setup(res, cfg, p, hi, ret, err);
 	nd_result_free(res);
-	return r;
+	/* A malformed value of netd's JSON: the JSON helpers set no CNI code. */
+	return cni_error_default(err, r, CNI_ERR_CONFIG);
 }
