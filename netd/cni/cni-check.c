@@ -128,7 +128,7 @@ static int check_container(const struct cni_config *cfg, const struct cni_params
 	if (r < 0)
 		return cni_fail(err, CNI_ERR_CHECK, "cannot read interface %s in %s: %s",
 				p->ifname, p->netns, strerror(-r));
-	if (strcmp(l.kind, "veth") != 0)
+	if (l.type != NLX_KIND_VETH)
 		return cni_fail(err, CNI_ERR_CHECK,
 				"interface %s in %s is a \"%s\" link, not the veth netd created",
 				p->ifname, p->netns, l.kind[0] ? l.kind : "plain");
