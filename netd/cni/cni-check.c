@@ -128,7 +128,7 @@ static int check_container(const struct cni_config *cfg, const struct cni_params
 	if (r < 0)
 		return cni_fail(err, CNI_ERR_CHECK, "cannot read interface %s in %s: %s",
 				p->ifname, p->netns, strerror(-r));
-	if (strcmp(l.kind, "veth") != 0)
+	if (l.type != NLX_KIND_VETH)
 		return cni_fail(err, CNI_ERR_CHECK,
 				"interface %s in %s is a \"%s\" link, not the veth netd created",
 				p->ifname, p->netns, l.kind[0] ? l.kind : "plain");
@@ -312,6 +312,7 @@ int cni_check(const struct cni_config *cfg, const struct cni_params *p,
 	long idx = cni_result_find_iface(prev, p->ifname, p->netns);
 	char b[ND_ADDRSTRLEN];
 	int peer = 0;
+	int r;
 
 	if (idx < 0)
 		return cni_fail(err, CNI_ERR_CHECK,
@@ -328,9 +329,9 @@ int cni_check(const struct cni_config *cfg, const struct cni_params *p,
 					"address %s reserved for %s is not in prevResult",
 					nd_ip_str(&rec->ips[i], b), p->ifname);
 	}
-	if (check_in_container(cfg, p, rec, &prev->ifaces[idx], &peer, err) < 0 ||
-	    check_host(cfg, p, peer, err) < 0 || check_firewall(cfg, o, rec, err) < 0)
-		return -1;
+	if ((r = check_in_container(cfg, p, rec, &prev->ifaces[idx], &peer, err)) < 0 ||
+	    (r = check_host(cfg, p, peer, err)) < 0 || (r = check_firewall(cfg, o, rec, err)) < 0)
+		return r;
 	if (cfg->dns_enabled && !dns_server_runs(o->config_dir))
 		return cni_fail(err, CNI_ERR_CHECK, "netd-dns is not running for %s/aardvark-dns",
 				o->config_dir);

@@ -63,12 +63,12 @@ static int parse_subnet(json_object *o, const char *path, struct cni_subnet *s,
 	bool has_start = false, has_end = false, has_subnet = false;
 	struct nd_ip first, last;
 	struct nd_prefix net;
+	int r;
 
-	if (ju_expect_type(o, json_type_object, path, err) < 0)
-		return -1;
+	if ((r = ju_expect_type(o, json_type_object, path, err)) < 0)
+		return r;
 	json_object_object_foreach(o, key, val) {
 		_cleanup_free_ char *p = ju_path_key(path, key);
-		int r;
 
 		if (strcmp(key, "subnet") == 0) {
 			r = ju_value_prefix(val, p, &s->subnet, err);
@@ -87,7 +87,7 @@ static int parse_subnet(json_object *o, const char *path, struct cni_subnet *s,
 					"a subnet has subnet, gateway, rangeStart and rangeEnd");
 		}
 		if (r < 0)
-			return -1;
+			return r;
 	}
 	if (!has_subnet)
 		return cni_fail(err, CNI_ERR_CONFIG, "%s.subnet: required field is missing", path);
@@ -138,9 +138,10 @@ static int parse_subnets(json_object *v, struct cni_config *c, struct nd_error *
 {
 	char b[ND_ADDRSTRLEN], b2[ND_ADDRSTRLEN];
 	size_t n;
+	int r;
 
-	if (ju_value_array(v, "subnets", CNI_MAX_SUBNETS, &n, err) < 0)
-		return -1;
+	if ((r = ju_value_array(v, "subnets", CNI_MAX_SUBNETS, &n, err)) < 0)
+		return r;
 	if (n == 0)
 		return cni_fail(err, CNI_ERR_CONFIG, "subnets: at least one subnet is needed");
 	c->subnets = calloc(n, sizeof(*c->subnets));
@@ -151,8 +152,8 @@ static int parse_subnets(json_object *v, struct cni_config *c, struct nd_error *
 		struct cni_subnet *s = &c->subnets[i];
 
 		c->n_subnets = i + 1;
-		if (parse_subnet(json_object_array_get_idx(v, i), p, s, err) < 0)
-			return -1;
+		if ((r = parse_subnet(json_object_array_get_idx(v, i), p, s, err)) < 0)
+			return r;
 		for (size_t j = 0; j < i; j++)
 			if (nd_prefix_overlaps(&c->subnets[j].subnet, &s->subnet))
 				return cni_fail(err, CNI_ERR_CONFIG,
@@ -175,9 +176,10 @@ static int parse_routes(json_object *v, struct cni_config *c, struct nd_error *e
 {
 	char b[ND_ADDRSTRLEN];
 	size_t n;
+	int r;
 
-	if (ju_value_array(v, "routes", CNI_MAX_ROUTES, &n, err) < 0)
-		return -1;
+	if ((r = ju_value_array(v, "routes", CNI_MAX_ROUTES, &n, err)) < 0)
+		return r;
 	c->routes = calloc(n ? n : 1, sizeof(*c->routes));
 	if (!c->routes)
 		return cni_oom(err);
@@ -188,11 +190,10 @@ static int parse_routes(json_object *v, struct cni_config *c, struct nd_error *e
 		const struct cni_subnet *sn;
 		bool has_dst = false;
 
-		if (ju_expect_type(o, json_type_object, p, err) < 0)
-			return -1;
+		if ((r = ju_expect_type(o, json_type_object, p, err)) < 0)
+			return r;
 		json_object_object_foreach(o, key, val) {
 			_cleanup_free_ char *kp = ju_path_key(p, key);
-			int r;
 			if (strcmp(key, "dst") == 0) {
 				r = ju_value_prefix(val, kp, &rt.dst, err);
 				has_dst = true;
@@ -203,7 +204,7 @@ static int parse_routes(json_object *v, struct cni_config *c, struct nd_error *e
 				r = cni_unsupported(err, p, key, val, "a route has dst and gw");
 			}
 			if (r < 0)
-				return -1;
+				return r;
 		}
 		if (!has_dst)
 			return cni_fail(err, CNI_ERR_CONFIG, "%s.dst: required field is missing", p);
@@ -234,9 +235,10 @@ static int parse_ports(json_object *v, struct cni_config *c, struct nd_error *er
 {
 	const char *path = "runtimeConfig.portMappings";
 	size_t n;
+	int r;
 
-	if (ju_value_array(v, path, CNI_MAX_PORTS, &n, err) < 0)
-		return -1;
+	if ((r = ju_value_array(v, path, CNI_MAX_PORTS, &n, err)) < 0)
+		return r;
 	free(c->ports);
 	c->ports = calloc(n ? n : 1, sizeof(*c->ports));
 	c->n_ports = 0;
@@ -248,14 +250,14 @@ static int parse_ports(json_object *v, struct cni_config *c, struct nd_error *er
 		struct cni_portmap *pm = &c->ports[i];
 		bool has_h = false, has_c = false;
 
-		if (ju_expect_type(o, json_type_object, p, err) < 0)
-			return -1;
+		if ((r = ju_expect_type(o, json_type_object, p, err)) < 0)
+			return r;
 		pm->proto = ND_PROTO_TCP;
 		pm->host_ip_kind = ND_HOSTIP_ALL;
 		json_object_object_foreach(o, key, val) {
 			_cleanup_free_ char *kp = ju_path_key(p, key);
 			int64_t x;
-			int r = 0;
+			r = 0;
 
 			if (json_object_is_type(val, json_type_null))
 				continue;
@@ -300,7 +302,7 @@ static int parse_ports(json_object *v, struct cni_config *c, struct nd_error *er
 			}
 			/* Other keys (podman's "range"?) are not in the convention. */
 			if (r < 0)
-				return -1;
+				return r;
 		}
 		if (!has_h || !has_c)
 			return cni_fail(err, CNI_ERR_CONFIG, "%s: needs hostPort and containerPort",
@@ -316,9 +318,10 @@ static int parse_ip_list(json_object *v, const char *path, struct nd_ip **ret, s
 {
 	_cleanup_free_ struct nd_ip *ips = NULL;
 	size_t len;
+	int r;
 
-	if (ju_value_array(v, path, CNI_MAX_LIST, &len, err) < 0)
-		return -1;
+	if ((r = ju_value_array(v, path, CNI_MAX_LIST, &len, err)) < 0)
+		return r;
 	ips = calloc(len ? len : 1, sizeof(*ips));
 	if (!ips)
 		return cni_oom(err);
@@ -326,8 +329,8 @@ static int parse_ip_list(json_object *v, const char *path, struct nd_ip **ret, s
 		_cleanup_free_ char *p = ju_path_idx(path, i);
 		_cleanup_free_ char *s = NULL;
 		struct nd_prefix pf;
-		if (ju_value_strdup(json_object_array_get_idx(v, i), p, &s, err) < 0)
-			return -1;
+		if ((r = ju_value_strdup(json_object_array_get_idx(v, i), p, &s, err)) < 0)
+			return r;
 		if (strchr(s, '/') ? nd_prefix_parse(s, &pf, NULL) < 0 : nd_ip_parse(s, &pf.addr) < 0)
 			return cni_fail(err, CNI_ERR_CONFIG, "%s: \"%.64s\" is not an IP address",
 					p, s);
@@ -350,12 +353,13 @@ static int parse_runtime_config(json_object *v, struct cni_config *c, bool *has_
 				struct nd_error *err)
 {
 	const char *path = "runtimeConfig";
+	int r;
 
-	if (ju_expect_type(v, json_type_object, path, err) < 0)
-		return -1;
+	if ((r = ju_expect_type(v, json_type_object, path, err)) < 0)
+		return r;
 	json_object_object_foreach(v, key, val) {
 		_cleanup_free_ char *p = ju_path_key(path, key);
-		int r = 0;
+		r = 0;
 
 		if (json_object_is_type(val, json_type_null))
 			continue;
@@ -375,7 +379,7 @@ static int parse_runtime_config(json_object *v, struct cni_config *c, bool *has_
 		} else if (strcmp(key, "aliases") == 0) {
 			json_object *mine;
 			if ((r = ju_expect_type(val, json_type_object, p, err)) < 0)
-				return -1;
+				return r;
 			mine = ju_get(val, c->name);
 			if (mine) {
 				_cleanup_free_ char *mp = ju_path_key(p, c->name);
@@ -389,7 +393,7 @@ static int parse_runtime_config(json_object *v, struct cni_config *c, bool *has_
 		} else if (strcmp(key, "dns") == 0) {
 			json_object *servers;
 			if ((r = ju_expect_type(val, json_type_object, p, err)) < 0)
-				return -1;
+				return r;
 			servers = ju_get(val, "servers");
 			if (servers) {
 				_cleanup_free_ char *sp = ju_path_key(p, "servers");
@@ -398,7 +402,7 @@ static int parse_runtime_config(json_object *v, struct cni_config *c, bool *has_
 		}
 		/* Capabilities netd did not ask for (bandwidth, ...) are ignored. */
 		if (r < 0)
-			return -1;
+			return r;
 	}
 	return 0;
 }
@@ -407,9 +411,10 @@ static int parse_runtime_config(json_object *v, struct cni_config *c, bool *has_
 static int parse_args(json_object *v, struct cni_config *c, bool has_ips, struct nd_error *err)
 {
 	json_object *cni, *ips;
+	int r;
 
-	if (ju_expect_type(v, json_type_object, "args", err) < 0)
-		return -1;
+	if ((r = ju_expect_type(v, json_type_object, "args", err)) < 0)
+		return r;
 	cni = ju_get(v, "cni");
 	if (!cni || !json_object_is_type(cni, json_type_object))
 		return 0;
@@ -423,9 +428,10 @@ static int parse_valid(json_object *v, struct cni_config *c, struct nd_error *er
 {
 	const char *path = "cni.dev/valid-attachments";
 	size_t n;
+	int r;
 
-	if (ju_value_array(v, path, CNI_MAX_ATTACHMENTS, &n, err) < 0)
-		return -1;
+	if ((r = ju_value_array(v, path, CNI_MAX_ATTACHMENTS, &n, err)) < 0)
+		return r;
 	c->valid = calloc(n ? n : 1, sizeof(*c->valid));
 	if (!c->valid)
 		return cni_oom(err);
@@ -435,8 +441,8 @@ static int parse_valid(json_object *v, struct cni_config *c, struct nd_error *er
 		json_object *o = json_object_array_get_idx(v, i), *id, *ifn;
 		struct cni_attref *a = &c->valid[i];
 
-		if (ju_expect_type(o, json_type_object, p, err) < 0)
-			return -1;
+		if ((r = ju_expect_type(o, json_type_object, p, err)) < 0)
+			return r;
 		id = ju_get(o, "containerID");
 		ifn = ju_get(o, "ifname");
 		if (!id || !ifn)
@@ -445,9 +451,9 @@ static int parse_valid(json_object *v, struct cni_config *c, struct nd_error *er
 		{
 			_cleanup_free_ char *ip = ju_path_key(p, "containerID");
 			_cleanup_free_ char *fp = ju_path_key(p, "ifname");
-			if (ju_value_strdup(id, ip, &a->container_id, err) < 0 ||
-			    ju_value_strdup(ifn, fp, &a->ifname, err) < 0)
-				return -1;
+			if ((r = ju_value_strdup(id, ip, &a->container_id, err)) < 0 ||
+			    (r = ju_value_strdup(ifn, fp, &a->ifname, err)) < 0)
+				return r;
 		}
 	}
 	return 0;
@@ -475,6 +481,7 @@ static int parse_header(json_object *root, enum cni_cmd cmd, struct cni_config *
 			struct nd_error *err)
 {
 	json_object *v = ju_get(root, "cniVersion");
+	int r;
 
 	if (!v)
 		return cni_fail(err, CNI_ERR_VERSION,
@@ -482,8 +489,8 @@ static int parse_header(json_object *root, enum cni_cmd cmd, struct cni_config *
 	if (!json_object_is_type(v, json_type_string))
 		return cni_fail(err, CNI_ERR_DECODE, "cniVersion: expected a string, got %s",
 				ju_type_name(v));
-	if (cni_version_parse(json_object_get_string(v), &c->version, err) < 0)
-		return -1;
+	if ((r = cni_version_parse(json_object_get_string(v), &c->version, err)) < 0)
+		return r;
 	if (cmd == CNI_CMD_CHECK && c->version < CNI_V040)
 		return cni_fail(err, CNI_ERR_VERSION,
 				"config version %s does not allow CHECK (needs 0.4.0 or later)",
@@ -495,8 +502,8 @@ static int parse_header(json_object *root, enum cni_cmd cmd, struct cni_config *
 	v = ju_get(root, "name");
 	if (!v)
 		return cni_fail(err, CNI_ERR_CONFIG, "name: required field is missing");
-	if (ju_value_strdup(v, "name", &c->name, err) < 0)
-		return -1;
+	if ((r = ju_value_strdup(v, "name", &c->name, err)) < 0)
+		return r;
 	if (nd_name_reserved(c->name))
 		return cni_fail(err, CNI_ERR_CONFIG,
 				"name: \"%s\" is reserved: it is the DNS server's pid file", c->name);
@@ -507,8 +514,8 @@ static int parse_header(json_object *root, enum cni_cmd cmd, struct cni_config *
 	v = ju_get(root, "type");
 	if (!v)
 		return cni_fail(err, CNI_ERR_CONFIG, "type: required field is missing");
-	if (ju_value_strdup(v, "type", &c->type, err) < 0)
-		return -1;
+	if ((r = ju_value_strdup(v, "type", &c->type, err)) < 0)
+		return r;
 	if (!c->type[0] || strchr(c->type, '/'))
 		return cni_fail(err, CNI_ERR_CONFIG, "type: \"%.64s\" is not a plugin name",
 				c->type);
@@ -547,11 +554,12 @@ static int parse_body(json_object *root, enum cni_cmd cmd, struct cni_config *c,
 	json_object *subnets = NULL, *routes = NULL, *rtc = NULL, *args = NULL, *prev = NULL;
 	bool ip_masq = true, has_ips = false;
 	int64_t x = 0;
+	int r;
 
 	c->dns_port = 53;
 	/* Pass 1: every key is known, typed and in range. */
 	json_object_object_foreach(root, key, v) {
-		int r = 0;
+		r = 0;
 
 		if (strcmp(key, "cniVersion") == 0 || strcmp(key, "name") == 0 ||
 		    strcmp(key, "type") == 0)
@@ -560,7 +568,7 @@ static int parse_body(json_object *root, enum cni_cmd cmd, struct cni_config *c,
 			if (strcmp(key, "cni.dev/valid-attachments") == 0 && v)
 				r = parse_valid(v, c, err);
 			if (r < 0)
-				return -1;
+				return r;
 			continue;
 		}
 		/* Keys that belong to the conflist or the runtime; nothing for netd. */
@@ -634,7 +642,7 @@ static int parse_body(json_object *root, enum cni_cmd cmd, struct cni_config *c,
 			r = cni_unsupported(err, "", key, v, NULL);
 		}
 		if (r < 0)
-			return -1;
+			return r;
 	}
 	if (!ip_masq && !c->internal)
 		return cni_fail(err, CNI_ERR_FIELD,
@@ -642,17 +650,17 @@ static int parse_body(json_object *root, enum cni_cmd cmd, struct cni_config *c,
 	if (!subnets)
 		return cni_fail(err, CNI_ERR_CONFIG,
 				"subnets: required field is missing (e.g. \"subnets\": [{\"subnet\": \"10.88.0.0/16\"}])");
-	if (parse_subnets(subnets, c, err) < 0)
-		return -1;
+	if ((r = parse_subnets(subnets, c, err)) < 0)
+		return r;
 	if (c->has_mtu && c->mtu < 1280 && gateway_for(c, AF_INET6))
 		return cni_fail(err, CNI_ERR_CONFIG,
 				"mtu: %u is below 1280, the minimum for an IPv6 subnet", c->mtu);
-	if (routes && parse_routes(routes, c, err) < 0)
-		return -1;
-	if (rtc && parse_runtime_config(rtc, c, &has_ips, err) < 0)
-		return -1;
-	if (args && parse_args(args, c, has_ips, err) < 0)
-		return -1;
+	if (routes && (r = parse_routes(routes, c, err)) < 0)
+		return r;
+	if (rtc && (r = parse_runtime_config(rtc, c, &has_ips, err)) < 0)
+		return r;
+	if (args && (r = parse_args(args, c, has_ips, err)) < 0)
+		return r;
 	/* netd-dns forwarding to a gateway would ask itself. */
 	for (size_t i = 0; c->dns_enabled && i < c->n_ctr_dns; i++)
 		for (size_t k = 0; k < c->n_subnets; k++)
@@ -664,11 +672,11 @@ static int parse_body(json_object *root, enum cni_cmd cmd, struct cni_config *c,
 			}
 	if (prev && cmd != CNI_CMD_GC && cmd != CNI_CMD_STATUS) {
 		struct nd_error pe = {0};
-		if (cni_result_parse(prev, c->version, "prevResult", &c->prev, &pe) < 0) {
+		if ((r = cni_result_parse(prev, c->version, "prevResult", &c->prev, &pe)) < 0) {
 			/* DEL cleans up from its own records; a bad prevResult does not stop it. */
 			if (cmd != CNI_CMD_DEL) {
 				nd_error_move(err, &pe);
-				return -1;
+				return r;
 			}
 			nd_error_clear(&pe);
 		}
@@ -725,17 +733,17 @@ int cni_config_parse(const char *buf, size_t len, enum cni_cmd cmd, struct cni_c
 	}
 	r = ju_parse(buf, len, &root, &ne);
 	if (r < 0) {
-		cni_fail(err, CNI_ERR_DECODE, "failed to decode the network config: %s",
-			 ne.msg ? ne.msg : "invalid JSON");
+		r = cni_fail(err, CNI_ERR_DECODE, "failed to decode the network config: %s",
+			     ne.msg ? ne.msg : "invalid JSON");
 		nd_error_clear(&ne);
-		return -1;
+		return r;
 	}
 	if (!json_object_is_type(root, json_type_object)) {
-		cni_fail(err, CNI_ERR_DECODE,
-			 "failed to decode the network config: expected a JSON object, got %s",
-			 ju_type_name(root));
+		r = cni_fail(err, CNI_ERR_DECODE,
+			     "failed to decode the network config: expected a JSON object, got %s",
+			     ju_type_name(root));
 		json_object_put(root);
-		return -1;
+		return r;
 	}
 	if (cmd == CNI_CMD_VERSION) {
 		struct nd_error ve = {0};
@@ -754,7 +762,7 @@ int cni_config_parse(const char *buf, size_t len, enum cni_cmd cmd, struct cni_c
 		nd_error_clear(&ve);
 		json_object_put(root);
 		if (r < 0)
-			return -1;
+			return r;
 		*ret = TAKE_PTR(c);
 		return 0;
 	}

@@ -111,9 +111,10 @@ static int parse_alloc(json_object *o, const char *path, struct cni_alloc *a,
 	json_object *v;
 	const char *why;
 	size_t n;
+	int r;
 
-	if (ju_expect_type(o, json_type_object, path, err) < 0)
-		return -1;
+	if ((r = ju_expect_type(o, json_type_object, path, err)) < 0)
+		return r;
 	{
 		_cleanup_free_ char *p = ju_path_key(path, "containerID");
 		v = ju_get(o, "containerID");
@@ -129,8 +130,8 @@ static int parse_alloc(json_object *o, const char *path, struct cni_alloc *a,
 	}
 	if ((v = ju_get(o, "netns"))) {
 		_cleanup_free_ char *p = ju_path_key(path, "netns");
-		if (ju_value_strdup(v, p, &a->netns, err) < 0)
-			return -1;
+		if ((r = ju_value_strdup(v, p, &a->netns, err)) < 0)
+			return r;
 	}
 	if (!a->netns && !(a->netns = strdup("")))
 		return cni_oom(err);
@@ -140,22 +141,22 @@ static int parse_alloc(json_object *o, const char *path, struct cni_alloc *a,
 		for (size_t i = 0; i < 2; i++) {
 			_cleanup_free_ char *p = ju_path_key(path, keys[i]);
 			int64_t x;
-			if ((v = ju_get(o, keys[i])) && ju_value_int(v, p, 0, INT64_MAX, &x, err) < 0)
-				return -1;
+			if ((v = ju_get(o, keys[i])) && (r = ju_value_int(v, p, 0, INT64_MAX, &x, err)) < 0)
+				return r;
 			*vals[i] = v ? (uint64_t)x : 0;
 		}
 	}
 	if ((v = ju_get(o, "ips"))) {
 		_cleanup_free_ char *p = ju_path_key(path, "ips");
-		if (ju_value_array(v, p, CNI_MAX_SUBNETS, &n, err) < 0)
-			return -1;
+		if ((r = ju_value_array(v, p, CNI_MAX_SUBNETS, &n, err)) < 0)
+			return r;
 		a->ips = calloc(n ? n : 1, sizeof(*a->ips));
 		if (!a->ips)
 			return cni_oom(err);
 		for (size_t i = 0; i < n; i++) {
 			_cleanup_free_ char *ip = ju_path_idx(p, i);
-			if (ju_value_ip(json_object_array_get_idx(v, i), ip, &a->ips[i], err) < 0)
-				return -1;
+			if ((r = ju_value_ip(json_object_array_get_idx(v, i), ip, &a->ips[i], err)) < 0)
+				return r;
 			a->n_ips = i + 1;
 		}
 	}
@@ -164,8 +165,8 @@ static int parse_alloc(json_object *o, const char *path, struct cni_alloc *a,
 		   strcmp(json_object_get_string(v), "ready") == 0;
 	if ((v = ju_get(o, "request"))) {
 		_cleanup_free_ char *p = ju_path_key(path, "request");
-		if (ju_expect_type(v, json_type_object, p, err) < 0)
-			return -1;
+		if ((r = ju_expect_type(v, json_type_object, p, err)) < 0)
+			return r;
 		a->request = strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
 								     JSON_C_TO_STRING_NOSLASHESCAPE));
 		if (!a->request)
@@ -179,22 +180,23 @@ static int parse_store(json_object *root, struct cni_store *s, struct nd_error *
 	json_object *v, *atts;
 	int64_t ver;
 	size_t n;
+	int r;
 
-	if (ju_expect_type(root, json_type_object, "store", err) < 0)
-		return -1;
+	if ((r = ju_expect_type(root, json_type_object, "store", err)) < 0)
+		return r;
 	v = ju_get(root, "version");
 	if (!v || ju_value_int(v, "version", 0, 1000, &ver, err) < 0)
 		return cni_fail(err, CNI_ERR_CONFIG, "version: missing or invalid");
 	if (ver != STORE_VERSION)
 		return cni_fail(err, CNI_ERR_CONFIG, "version: %lld is not %d (a newer netd?)",
 				(long long)ver, STORE_VERSION);
-	if ((v = ju_get(root, "network")) && ju_value_strdup(v, "network", &s->network, err) < 0)
-		return -1;
+	if ((v = ju_get(root, "network")) && (r = ju_value_strdup(v, "network", &s->network, err)) < 0)
+		return r;
 	if (!s->network && !(s->network = strdup("")))
 		return cni_oom(err);
 	if ((v = ju_get(root, "last"))) {
-		if (ju_expect_type(v, json_type_object, "last", err) < 0)
-			return -1;
+		if ((r = ju_expect_type(v, json_type_object, "last", err)) < 0)
+			return r;
 		n = (size_t)json_object_object_length(v);
 		if (n > CNI_MAX_SUBNETS * 4)
 			return cni_fail(err, CNI_ERR_CONFIG, "last: too many entries");
@@ -206,29 +208,29 @@ static int parse_store(json_object *root, struct cni_store *s, struct nd_error *
 			struct cni_last *l = &s->last[s->n_last];
 			if (nd_prefix_parse(key, &l->subnet, NULL) < 0)
 				return cni_fail(err, CNI_ERR_CONFIG, "%s: key is not a subnet", p);
-			if (ju_value_ip(val, p, &l->ip, err) < 0)
-				return -1;
+			if ((r = ju_value_ip(val, p, &l->ip, err)) < 0)
+				return r;
 			s->n_last++;
 		}
 	}
 	atts = ju_get(root, "attachments");
 	if (!atts)
 		return 0;
-	if (ju_value_array(atts, "attachments", CNI_MAX_ATTACHMENTS, &n, err) < 0)
-		return -1;
+	if ((r = ju_value_array(atts, "attachments", CNI_MAX_ATTACHMENTS, &n, err)) < 0)
+		return r;
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *p = ju_path_idx("attachments", i);
 		struct cni_alloc a = {0};
 
-		if (parse_alloc(json_object_array_get_idx(atts, i), p, &a, err) < 0) {
+		if ((r = parse_alloc(json_object_array_get_idx(atts, i), p, &a, err)) < 0) {
 			cni_alloc_done(&a);
-			return -1;
+			return r;
 		}
 		if (cni_store_find(s, a.container_id, a.ifname)) {
-			cni_fail(err, CNI_ERR_CONFIG, "%s: %s/%s is recorded twice", p,
-				 a.container_id, a.ifname);
+			r = cni_fail(err, CNI_ERR_CONFIG, "%s: %s/%s is recorded twice", p,
+				     a.container_id, a.ifname);
 			cni_alloc_done(&a);
-			return -1;
+			return r;
 		}
 		if (!cni_store_add(s, &a)) {
 			cni_alloc_done(&a);
@@ -247,10 +249,10 @@ int cni_store_parse(const char *buf, size_t len, struct cni_store **ret, struct 
 	int r;
 
 	if (ju_parse(buf, len, &root, &ne) < 0) {
-		cni_fail(err, CNI_ERR_STATE, "invalid IPAM state: %s",
-			 ne.msg ? ne.msg : "invalid JSON");
+		r = cni_fail(err, CNI_ERR_STATE, "invalid IPAM state: %s",
+			     ne.msg ? ne.msg : "invalid JSON");
 		nd_error_clear(&ne);
-		return -1;
+		return r;
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
@@ -260,10 +262,10 @@ int cni_store_parse(const char *buf, size_t len, struct cni_store **ret, struct 
 	r = cni_error_default(&e, parse_store(root, s, &e), CNI_ERR_CONFIG);
 	json_object_put(root);
 	if (r < 0) {
-		cni_fail(err, e.proto_code == CNI_ERR_INTERNAL ? e.proto_code : CNI_ERR_STATE,
-			 "invalid IPAM state: %s", e.msg);
+		r = cni_fail(err, e.proto_code == CNI_ERR_INTERNAL ? e.proto_code : CNI_ERR_STATE,
+			     "invalid IPAM state: %s", e.msg);
 		nd_error_clear(&e);
-		return -1;
+		return r;
 	}
 	*ret = TAKE_PTR(s);
 	return 0;

@@ -58,12 +58,13 @@ static int opt_string(json_object *o, const char *key, const char *path, char **
 {
 	json_object *v = ju_get(o, key);
 	_cleanup_free_ char *p = NULL;
+	int rc;
 
 	if (!v)
 		return 0;
 	p = ju_path_key(path, key);
-	if (ju_value_strdup(v, p, ret, err) < 0)
-		return -1;
+	if ((rc = ju_value_strdup(v, p, ret, err)) < 0)
+		return rc;
 	if (!(*ret)[0]) {
 		free(*ret);
 		*ret = NULL;
@@ -77,12 +78,13 @@ static int opt_u32(json_object *o, const char *key, const char *path, bool *has,
 	json_object *v = ju_get(o, key);
 	_cleanup_free_ char *p = NULL;
 	int64_t x;
+	int rc;
 
 	if (!v)
 		return 0;
 	p = ju_path_key(path, key);
-	if (ju_value_int(v, p, 0, UINT32_MAX, &x, err) < 0)
-		return -1;
+	if ((rc = ju_value_int(v, p, 0, UINT32_MAX, &x, err)) < 0)
+		return rc;
 	*has = true;
 	*ret = (uint32_t)x;
 	return 0;
@@ -92,9 +94,10 @@ static int parse_ifaces(json_object *arr, const char *path, struct cni_result *r
 			struct nd_error *err)
 {
 	size_t n;
+	int rc;
 
-	if (ju_value_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err) < 0)
-		return -1;
+	if ((rc = ju_value_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err)) < 0)
+		return rc;
 	r->ifaces = calloc(n ? n : 1, sizeof(*r->ifaces));
 	if (!r->ifaces)
 		return cni_oom(err);
@@ -104,22 +107,22 @@ static int parse_ifaces(json_object *arr, const char *path, struct cni_result *r
 		struct cni_iface *f = &r->ifaces[i];
 
 		r->n_ifaces = i + 1;
-		if (ju_expect_type(o, json_type_object, p, err) < 0)
-			return -1;
+		if ((rc = ju_expect_type(o, json_type_object, p, err)) < 0)
+			return rc;
 		name = ju_get(o, "name");
 		if (!name)
 			return cni_fail(err, CNI_ERR_CONFIG, "%s.name: required field is missing", p);
 		{
 			_cleanup_free_ char *np = ju_path_key(p, "name");
-			if (ju_value_strdup(name, np, &f->name, err) < 0)
-				return -1;
+			if ((rc = ju_value_strdup(name, np, &f->name, err)) < 0)
+				return rc;
 		}
-		if (opt_string(o, "mac", p, &f->mac, err) < 0 ||
-		    opt_string(o, "sandbox", p, &f->sandbox, err) < 0 ||
-		    opt_string(o, "socketPath", p, &f->socket_path, err) < 0 ||
-		    opt_string(o, "pciID", p, &f->pci_id, err) < 0 ||
-		    opt_u32(o, "mtu", p, &f->has_mtu, &f->mtu, err) < 0)
-			return -1;
+		if ((rc = opt_string(o, "mac", p, &f->mac, err)) < 0 ||
+		    (rc = opt_string(o, "sandbox", p, &f->sandbox, err)) < 0 ||
+		    (rc = opt_string(o, "socketPath", p, &f->socket_path, err)) < 0 ||
+		    (rc = opt_string(o, "pciID", p, &f->pci_id, err)) < 0 ||
+		    (rc = opt_u32(o, "mtu", p, &f->has_mtu, &f->mtu, err)) < 0)
+			return rc;
 	}
 	return 0;
 }
@@ -129,9 +132,10 @@ static int parse_ips(json_object *arr, const char *path, enum cni_version v, str
 {
 	char b[ND_ADDRSTRLEN];
 	size_t n;
+	int rc;
 
-	if (ju_value_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err) < 0)
-		return -1;
+	if ((rc = ju_value_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err)) < 0)
+		return rc;
 	r->ips = calloc(n ? n : 1, sizeof(*r->ips));
 	if (!r->ips)
 		return cni_oom(err);
@@ -140,29 +144,29 @@ static int parse_ips(json_object *arr, const char *path, enum cni_version v, str
 		json_object *o = json_object_array_get_idx(arr, i), *a, *g, *ver;
 		struct cni_ipconf *ip = &r->ips[i];
 
-		if (ju_expect_type(o, json_type_object, p, err) < 0)
-			return -1;
+		if ((rc = ju_expect_type(o, json_type_object, p, err)) < 0)
+			return rc;
 		a = ju_get(o, "address");
 		if (!a)
 			return cni_fail(err, CNI_ERR_CONFIG, "%s.address: required field is missing",
 					p);
 		{
 			_cleanup_free_ char *ap = ju_path_key(p, "address");
-			if (ju_value_prefix(a, ap, &ip->address, err) < 0)
-				return -1;
+			if ((rc = ju_value_prefix(a, ap, &ip->address, err)) < 0)
+				return rc;
 		}
 		if ((g = ju_get(o, "gateway"))) {
 			_cleanup_free_ char *gp = ju_path_key(p, "gateway");
-			if (ju_value_ip(g, gp, &ip->gateway, err) < 0)
-				return -1;
+			if ((rc = ju_value_ip(g, gp, &ip->gateway, err)) < 0)
+				return rc;
 			if (ip->gateway.family != ip->address.addr.family)
 				return cni_fail(err, CNI_ERR_CONFIG,
 						"%s: gateway %s is not of the address's IP family",
 						gp, nd_ip_str(&ip->gateway, b));
 			ip->has_gateway = true;
 		}
-		if (opt_u32(o, "interface", p, &ip->has_iface, &ip->iface, err) < 0)
-			return -1;
+		if ((rc = opt_u32(o, "interface", p, &ip->has_iface, &ip->iface, err)) < 0)
+			return rc;
 		if (ip->has_iface && ip->iface >= r->n_ifaces)
 			return cni_fail(err, CNI_ERR_CONFIG,
 					"%s.interface: %u is not an index into interfaces (%zu entries)",
@@ -192,9 +196,10 @@ static int parse_routes(json_object *arr, const char *path, struct cni_result *r
 {
 	char b[ND_ADDRSTRLEN];
 	size_t n;
+	int rc;
 
-	if (ju_value_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err) < 0)
-		return -1;
+	if ((rc = ju_value_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err)) < 0)
+		return rc;
 	r->routes = calloc(n ? n : 1, sizeof(*r->routes));
 	if (!r->routes)
 		return cni_oom(err);
@@ -203,32 +208,32 @@ static int parse_routes(json_object *arr, const char *path, struct cni_result *r
 		json_object *o = json_object_array_get_idx(arr, i), *d, *g;
 		struct cni_rroute *rt = &r->routes[i];
 
-		if (ju_expect_type(o, json_type_object, p, err) < 0)
-			return -1;
+		if ((rc = ju_expect_type(o, json_type_object, p, err)) < 0)
+			return rc;
 		d = ju_get(o, "dst");
 		if (!d)
 			return cni_fail(err, CNI_ERR_CONFIG, "%s.dst: required field is missing", p);
 		{
 			_cleanup_free_ char *dp = ju_path_key(p, "dst");
-			if (ju_value_prefix(d, dp, &rt->dst, err) < 0)
-				return -1;
+			if ((rc = ju_value_prefix(d, dp, &rt->dst, err)) < 0)
+				return rc;
 		}
 		if ((g = ju_get(o, "gw"))) {
 			_cleanup_free_ char *gp = ju_path_key(p, "gw");
-			if (ju_value_ip(g, gp, &rt->gw, err) < 0)
-				return -1;
+			if ((rc = ju_value_ip(g, gp, &rt->gw, err)) < 0)
+				return rc;
 			if (rt->gw.family != rt->dst.addr.family)
 				return cni_fail(err, CNI_ERR_CONFIG,
 						"%s: %s is not of the IP family of dst", gp,
 						nd_ip_str(&rt->gw, b));
 			rt->has_gw = true;
 		}
-		if (opt_u32(o, "mtu", p, &rt->has_mtu, &rt->mtu, err) < 0 ||
-		    opt_u32(o, "advmss", p, &rt->has_advmss, &rt->advmss, err) < 0 ||
-		    opt_u32(o, "priority", p, &rt->has_priority, &rt->priority, err) < 0 ||
-		    opt_u32(o, "table", p, &rt->has_table, &rt->table, err) < 0 ||
-		    opt_u32(o, "scope", p, &rt->has_scope, &rt->scope, err) < 0)
-			return -1;
+		if ((rc = opt_u32(o, "mtu", p, &rt->has_mtu, &rt->mtu, err)) < 0 ||
+		    (rc = opt_u32(o, "advmss", p, &rt->has_advmss, &rt->advmss, err)) < 0 ||
+		    (rc = opt_u32(o, "priority", p, &rt->has_priority, &rt->priority, err)) < 0 ||
+		    (rc = opt_u32(o, "table", p, &rt->has_table, &rt->table, err)) < 0 ||
+		    (rc = opt_u32(o, "scope", p, &rt->has_scope, &rt->scope, err)) < 0)
+			return rc;
 		r->n_routes = i + 1;
 	}
 	return 0;
@@ -239,32 +244,33 @@ static int parse_result(json_object *o, enum cni_version v, const char *path,
 {
 	_cleanup_(cni_result_freep) struct cni_result *r = NULL;
 	json_object *x;
+	int rc;
 
-	if (ju_expect_type(o, json_type_object, path, err) < 0)
-		return -1;
+	if ((rc = ju_expect_type(o, json_type_object, path, err)) < 0)
+		return rc;
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return cni_oom(err);
 	/* Interfaces first: ips[].interface indexes them. */
 	if ((x = ju_get(o, "interfaces"))) {
 		_cleanup_free_ char *p = ju_path_key(path, "interfaces");
-		if (parse_ifaces(x, p, r, err) < 0)
-			return -1;
+		if ((rc = parse_ifaces(x, p, r, err)) < 0)
+			return rc;
 	}
 	if ((x = ju_get(o, "ips"))) {
 		_cleanup_free_ char *p = ju_path_key(path, "ips");
-		if (parse_ips(x, p, v, r, err) < 0)
-			return -1;
+		if ((rc = parse_ips(x, p, v, r, err)) < 0)
+			return rc;
 	}
 	if ((x = ju_get(o, "routes"))) {
 		_cleanup_free_ char *p = ju_path_key(path, "routes");
-		if (parse_routes(x, p, r, err) < 0)
-			return -1;
+		if ((rc = parse_routes(x, p, r, err)) < 0)
+			return rc;
 	}
 	if ((x = ju_get(o, "dns"))) {
 		_cleanup_free_ char *p = ju_path_key(path, "dns");
-		if (cni_dns_parse(x, p, &r->dns, err) < 0)
-			return -1;
+		if ((rc = cni_dns_parse(x, p, &r->dns, err)) < 0)
+			return rc;
 		r->has_dns = true;
 	}
 	*ret = TAKE_PTR(r);
@@ -528,7 +534,7 @@ int cni_result_from_setup(const struct nd_result *res, const struct cni_config *
 	const struct nd_result_iface *ifc = NULL;
 	struct cni_dns served = {0};
 	char b[ND_ADDRSTRLEN];
-	int rc = -1;
+	int rc;
 
 	for (size_t i = 0; i < res->n_nets && !blk; i++)
 		if (strcmp(res->nets[i].network, cfg->name) == 0)
@@ -600,21 +606,21 @@ int cni_result_from_setup(const struct nd_result *res, const struct cni_config *
 		};
 	/* DNS: netd-dns on the gateways, else what the admin configured. */
 	if (served_dns(blk, &served) < 0) {
-		cni_oom(err);
+		rc = cni_oom(err);
 		goto out;
 	}
 	if (cfg->dns_enabled && served.n_nameservers) {
 		struct cni_result tmp = { .has_dns = true, .dns = served };
 		r->has_dns = true;
 		if (cni_result_append(r, &tmp) < 0) {
-			cni_oom(err);
+			rc = cni_oom(err);
 			goto out;
 		}
 	}
 	if (cfg->has_dns) {
 		struct cni_result tmp = { .has_dns = true, .dns = cfg->dns };
 		if (cni_result_append(r, &tmp) < 0) {
-			cni_oom(err);
+			rc = cni_oom(err);
 			goto out;
 		}
 	}
@@ -641,8 +647,8 @@ static int block_from_json(json_object *blk, const char *ifname, struct nd_resul
 	mac = ju_get(ifc, "mac_address");
 	if (!mac || !json_object_is_type(mac, json_type_string))
 		return cni_fail(err, CNI_ERR_NETD, "netd's setup result has no MAC address");
-	if (subnets && ju_value_array(subnets, "netd result subnets", CNI_MAX_SUBNETS, &n_sub, err) < 0)
-		return -1;
+	if (subnets && (r = ju_value_array(subnets, "netd result subnets", CNI_MAX_SUBNETS, &n_sub, err)) < 0)
+		return r;
 	n->n_ifaces = 1;
 	n->ifaces = calloc(1, sizeof(*n->ifaces));
 	if (!n->ifaces || !(n->ifaces[0].name = strdup(ifname)) ||
@@ -653,17 +659,17 @@ static int block_from_json(json_object *blk, const char *ifname, struct nd_resul
 		json_object *s = json_object_array_get_idx(subnets, i), *gw = ju_get(s, "gateway");
 		struct nd_result_addr *a = &n->ifaces[0].addrs[i];
 
-		if (ju_value_prefix(ju_get(s, "ipnet"), "netd result ipnet", &a->ipnet, err) < 0 ||
-		    (gw && ju_value_ip(gw, "netd result gateway", &a->gateway, err) < 0))
-			return -1;
+		if ((r = ju_value_prefix(ju_get(s, "ipnet"), "netd result ipnet", &a->ipnet, err)) < 0 ||
+		    (gw && (r = ju_value_ip(gw, "netd result gateway", &a->gateway, err)) < 0))
+			return r;
 		a->has_gateway = gw != NULL;
 		n->ifaces[0].n_addrs++;
 	}
-	if (((v = ju_get(blk, "dns_server_ips")) &&
-	     ju_value_strv(v, "netd result dns_server_ips", CNI_MAX_LIST, &servers, &n_srv, err) < 0) ||
-	    ((v = ju_get(blk, "dns_search_domains")) &&
-	     ju_value_strv(v, "netd result dns_search_domains", CNI_MAX_LIST, &domains, &n_dom, err) < 0))
-		r = -1;
+	if ((v = ju_get(blk, "dns_server_ips")))
+		r = ju_value_strv(v, "netd result dns_server_ips", CNI_MAX_LIST, &servers, &n_srv, err);
+	if (r == 0 && (v = ju_get(blk, "dns_search_domains")))
+		r = ju_value_strv(v, "netd result dns_search_domains", CNI_MAX_LIST, &domains, &n_dom,
+				  err);
 	n->domains = TAKE_PTR(domains);
 	n->n_domains = n_dom;
 	n->servers = calloc(n_srv + 1, sizeof(*n->servers));

@@ -67,9 +67,10 @@ int cni_dir_open(const struct cni_config *cfg, struct cni_dir *d, struct nd_erro
 	if (r < 0)
 		return cni_fail(err, CNI_ERR_STATE, "failed to read %s: %s", path,
 				r == -EFBIG ? "file too large" : strerror(-r));
-	if (cni_store_parse(buf, len, &d->store, err) < 0) {
+	r = cni_store_parse(buf, len, &d->store, err);
+	if (r < 0) {
 		cni_details(err, "file %s", path);
-		return -1;
+		return r;
 	}
 	return 0;
 }

@@ -55,9 +55,10 @@ static int from_netd(struct nd_error *err, struct nd_error *ne, const char *what
 	unsigned code = ne->code == -EAGAIN || ne->code == -EBUSY || ne->code == -EINTR ?
 			CNI_ERR_TRY_AGAIN : CNI_ERR_NETD;
 
-	cni_fail(err, code, "%s: %s", what, ne->msg ? ne->msg : strerror(-ne->code));
+	int r = cni_fail(err, code, "%s: %s", what, ne->msg ? ne->msg : strerror(-ne->code));
+
 	nd_error_clear(ne);
-	return -1;
+	return r;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -218,8 +219,8 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 				"container %s is attached to network \"%s\" already (with another interface); netd attaches a container to a network once",
 				p->container_id, cfg->name);
 
-	if (cni_ipam_allocate(d->store, cfg, want, n_want, &ips, err) < 0)
-		return -1;
+	if ((r = cni_ipam_allocate(d->store, cfg, want, n_want, &ips, err)) < 0)
+		return r;
 	new_rec.container_id = strdup(p->container_id);
 	new_rec.ifname = strdup(p->ifname);
 	new_rec.netns = strdup(p->netns);
@@ -240,8 +241,8 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 		return cni_fail(err, CNI_ERR_INTERNAL, "out of memory");
 	}
 	/* Recorded before anything is built: an interrupted ADD can be cleaned up. */
-	if (cni_dir_save(d, err) < 0)
-		return -1;
+	if ((r = cni_dir_save(d, err)) < 0)
+		return r;
 	log_debug("netavark request: %s", rec->request);
 
 	r = netd_setup(o, p->netns, req, &nres, &ne);
@@ -255,8 +256,8 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 	rec->ready = true;
 	host_info(cfg, p, &hi);
 	r = cni_result_from_setup(nres, cfg, p, &hi, &res, err);
-	if (r == 0 && cni_dir_save(d, err) < 0)
-		r = -1;
+	if (r == 0)
+		r = cni_dir_save(d, err);
 	if (r == 0 && cfg->prev) {
 		/* Chained after another plugin: its result, then ours. */
 		if (cni_result_append(cfg->prev, res) < 0)
@@ -272,7 +273,7 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 		(void)remove_attachment(o, d, rec, p->netns, &ignore);
 		(void)cni_dir_save(d, &ignore);
 		nd_error_clear(&ignore);
-		return -1;
+		return r;
 	}
 	log_info("CNI ADD: container %s interface %s on network %s", p->container_id, p->ifname,
 		 cfg->name);
@@ -292,10 +293,11 @@ static int cmd_del(const struct cni_config *cfg, const struct cni_params *p,
 	char veth[IFNAMSIZ];
 	struct nlx_link l;
 	struct nd_error ne = {0};
+	int r;
 
 	if (rec) {
-		if (remove_attachment(o, d, rec, recorded_netns(rec, p, ns), err) < 0)
-			return -1;
+		if ((r = remove_attachment(o, d, rec, recorded_netns(rec, p, ns), err)) < 0)
+			return r;
 		return cni_dir_save(d, err);
 	}
 	/*
@@ -404,8 +406,8 @@ static int run(const struct cni_config *cfg, const struct cni_params *p, struct 
 	char dns_path[4096];
 	int r;
 
-	if (probe_netns(p, &ns, err) < 0)
-		return -1;
+	if ((r = probe_netns(p, &ns, err)) < 0)
+		return r;
 	cni_make_opts(cfg, &o, dns_path, sizeof(dns_path));
 	if (!fw_lookup(o.fw_driver))
 		return cni_fail(err, CNI_ERR_CONFIG, "firewallDriver: unknown driver \"%s\"",

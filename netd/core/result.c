@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dhcp-setup.h"
+#include "driver.h"
 #include "plugin.h"
 #include "shared/cleanup.h"
 
@@ -113,16 +114,17 @@ static int status_block(const struct nd_request *req, const struct nd_attach *a,
 			const struct attach_rt *rt, struct nd_result_net *n)
 {
 	struct nd_result_iface *f;
+	bool owns_bridge = driver_of(a->net)->owns_bridge;
 	char mac[18];
 	int r = 0;
 
 	n->has_domains = n->has_servers = n->has_ifaces = true;
 	n->mtu = rt->mtu;
-	if (a->net->dns_enabled && a->net->driver == ND_DRIVER_BRIDGE) {
+	if (a->net->dns_enabled && owns_bridge) {
 		r = add_domain(n, "dns.podman");
 		for (size_t s = 0; r == 0 && s < rt->n_dns_binds; s++)
 			r = add_server(n, &rt->dns_binds[s]);
-	} else if (a->net->driver == ND_DRIVER_BRIDGE) {
+	} else if (owns_bridge) {
 		/* The container's own servers; macvlan/ipvlan report [] (netavark vlan.rs). */
 		for (size_t s = 0; r == 0 && s < req->n_dns_servers; s++)
 			r = add_server(n, &req->dns_servers[s]);
