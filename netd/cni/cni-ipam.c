@@ -54,9 +54,11 @@ void cni_store_free(struct cni_store *s)
 
 bool cni_alloc_same_ns(const struct cni_alloc *a, const char *path, const struct netns_id *id)
 {
+	const struct netns_id rec = { a->ns_dev, a->ns_ino, a->ns_cookie };
+
 	if (!a->ns_ino)
 		return a->netns && strcmp(a->netns, path) == 0;
-	return id->dev == a->ns_dev && id->ino == a->ns_ino;
+	return netns_id_eq(&rec, id);
 }
 
 struct cni_alloc *cni_store_find(struct cni_store *s, const char *cid, const char *ifname)
@@ -136,9 +138,9 @@ static int parse_alloc(json_object *o, const char *path, struct cni_alloc *a,
 	if (!a->netns && !(a->netns = strdup("")))
 		return cni_oom(err);
 	{
-		static const char *const keys[] = { "netnsDev", "netnsIno" };
-		uint64_t *vals[] = { &a->ns_dev, &a->ns_ino };
-		for (size_t i = 0; i < 2; i++) {
+		static const char *const keys[] = { "netnsDev", "netnsIno", "netnsCookie" };
+		uint64_t *vals[] = { &a->ns_dev, &a->ns_ino, &a->ns_cookie };
+		for (size_t i = 0; i < 3; i++) {
 			_cleanup_free_ char *p = ju_path_key(path, keys[i]);
 			int64_t x;
 			if ((v = ju_get(o, keys[i])) && (r = ju_value_int(v, p, 0, INT64_MAX, &x, err)) < 0)
@@ -293,6 +295,9 @@ char *cni_store_format(const struct cni_store *s)
 		if (a->ns_ino) {
 			json_object_object_add(o, "netnsDev", json_object_new_int64((int64_t)a->ns_dev));
 			json_object_object_add(o, "netnsIno", json_object_new_int64((int64_t)a->ns_ino));
+			if (a->ns_cookie)
+				json_object_object_add(o, "netnsCookie",
+						       json_object_new_int64((int64_t)a->ns_cookie));
 		}
 		json_object_object_add(o, "ips", ips);
 		json_object_object_add(o, "state", json_object_new_string(a->ready ? "ready" : "adding"));

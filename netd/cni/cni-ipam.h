@@ -29,6 +29,7 @@ struct cni_alloc {
 	char *ifname;
 	char *netns;
 	uint64_t ns_dev, ns_ino;	/* identity of @netns at ADD; 0 in older records */
+	uint64_t ns_cookie;		/* its cookie (netns.h); 0 in older records */
 	struct nd_ip *ips;
 	size_t n_ips;
 	bool ready;

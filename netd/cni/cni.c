@@ -226,6 +226,7 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 	new_rec.netns = strdup(p->netns);
 	new_rec.ns_dev = ns->id.dev;
 	new_rec.ns_ino = ns->id.ino;
+	new_rec.ns_cookie = ns->id.cookie;
 	new_rec.ips = TAKE_PTR(ips);
 	new_rec.n_ips = cfg->n_subnets;
 	if (cni_request_model(cfg, p, new_rec.ips, new_rec.n_ips, &req, &ne) < 0) {

@@ -706,13 +706,18 @@ static void test_store_netns(void)
 	static const char rec[] =
 		"{'version':1,'attachments':[{'containerID':'a','ifname':'eth0','netns':'/run/netns/x',"
 		"'netnsDev':4,'netnsIno':4026532288,'state':'ready'},"
-		"{'containerID':'old','ifname':'eth0','netns':'/run/netns/y','state':'ready'}]}";
+		"{'containerID':'old','ifname':'eth0','netns':'/run/netns/y','state':'ready'},"
+		"{'containerID':'ck','ifname':'eth0','netns':'/run/netns/z',"
+		"'netnsDev':4,'netnsIno':4026532290,'netnsCookie':7,'state':'ready'}]}";
 	_cleanup_free_ char *t = json_text(rec), *t2 = NULL;
 	struct cni_store *s = NULL;
 	struct nd_error err = {0};
-	const struct cni_alloc *a, *old;
+	const struct cni_alloc *a, *old, *ck;
 	struct netns_id same = { 4, 4026532288 }, other_ino = { 4, 4026532289 },
 			other_dev = { 5, 4026532288 };
+	/* the inode of a deleted namespace, reused by a new one: only the cookie differs */
+	struct netns_id ck_same = { 4, 4026532290, 7 }, ck_reused = { 4, 4026532290, 8 },
+			ck_unknown = { 4, 4026532290, 0 };
 
 	tap_check_begin();
 	CHECK(cni_store_parse(t, strlen(t), &s, &err) == 0);
@@ -727,6 +732,11 @@ static void test_store_netns(void)
 	/* a record from before identities were kept: by path */
 	CHECK(old && old->ns_ino == 0 && cni_alloc_same_ns(old, "/run/netns/y", &same));
 	CHECK(old && !cni_alloc_same_ns(old, "/run/netns/x", &same));
+	/* with a cookie recorded, an inode reused by another namespace is not the same */
+	ck = s ? cni_store_find(s, "ck", "eth0") : NULL;
+	CHECK(ck && ck->ns_cookie == 7 && cni_alloc_same_ns(ck, "/run/netns/z", &ck_same));
+	CHECK(ck && !cni_alloc_same_ns(ck, "/run/netns/z", &ck_reused));
+	CHECK(ck && cni_alloc_same_ns(ck, "/run/netns/z", &ck_unknown));
 	/* kept when the store is written back */
 	if (s)
 		t2 = cni_store_format(s);
@@ -735,6 +745,8 @@ static void test_store_netns(void)
 	CHECK(t2 && cni_store_parse(t2, strlen(t2), &s, &err) == 0);
 	a = s ? cni_store_find(s, "a", "eth0") : NULL;
 	CHECK(a && a->ns_dev == 4 && a->ns_ino == 4026532288u);
+	ck = s ? cni_store_find(s, "ck", "eth0") : NULL;
+	CHECK(ck && ck->ns_cookie == 7);
 	tap_result(tap_check_ok(), NULL, "store: the namespace identity recorded at ADD decides");
 	cni_store_free(s);
 	nd_error_clear(&err);
