@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "admin.h"
+#include "admin-netstore.h"
 #include "jsonutil.h"
 #include "network.h"
 #include "state.h"
