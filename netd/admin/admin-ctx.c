@@ -16,9 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pipeline.h"
-#include "dns-server.h"
-#include "fw.h"
 #include "jsonutil.h"
 #include "netns.h"
 #include "result.h"

@@ -13,10 +13,7 @@
 #include "admin-attstore.h"
 #include "admin-att.h"
 #include "admin-cmd.h"
-#include "pipeline.h"
-#include "jsonutil.h"
 #include "netns.h"
-#include "network.h"
 #include "state.h"
 #include "shared/cleanup.h"
 

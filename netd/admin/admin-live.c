@@ -6,10 +6,8 @@
 #include "admin-live.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include "dns-conf.h"
 #include "link-veth.h"
 #include "shared/cleanup.h"
 #include "admin-ctx.h"

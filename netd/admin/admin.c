@@ -10,20 +10,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "pipeline.h"
 #include "dns-server.h"
 #include "fw.h"
-#include "jsonutil.h"
-#include "netns.h"
-#include "result.h"
 #include "shared/cleanup.h"
 
 static const char usage_text[] =
