@@ -18,7 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "admin.h"
+#include "admin-ctx.h"
+#include "admin-netstore.h"
+#include "admin-attstore.h"
+#include "admin-cmd.h"
 #include "dns-conf.h"
 #include "pipeline.h"
 #include "ipalloc.h"

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin.h"
+#include "admin-attstore.h"
 #include "jsonutil.h"
 #include "request.h"
 #include "state.h"

@@ -24,7 +24,11 @@
 
 #include <arpa/inet.h>
 
-#include "admin.h"
+#include "admin-ctx.h"
+#include "admin-netstore.h"
+#include "admin-attstore.h"
+#include "admin-att.h"
+#include "admin-cmd.h"
 #include "pipeline.h"
 #include "dns-conf.h"
 #include "exec.h"

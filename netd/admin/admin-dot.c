@@ -15,7 +15,11 @@
 #include <errno.h>
 #include <string.h>
 
-#include "admin.h"
+#include "admin-dot.h"
+#include "admin-ctx.h"
+#include "admin-netstore.h"
+#include "admin-attstore.h"
+#include "admin-live.h"
 
 /* A DOT string body: quotes and backslashes escaped. */
 static void dot_str(FILE *f, const char *s)

@@ -11,7 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "admin.h"
+#include "admin-netstore.h"
+#include "driver.h"
 #include "jsonutil.h"
 #include "network.h"
 #include "state.h"
@@ -58,7 +59,7 @@ static int load_one(const char *path, const char *stem, struct admin_net *n, str
 	if (strcmp(n->net.name, stem) != 0)
 		return nd_error_set(err, -EINVAL, "it defines network \"%s\", not \"%s\"",
 				    n->net.name, stem);
-	if (n->net.driver != ND_DRIVER_BRIDGE)
+	if (!driver_of(&n->net)->owns_bridge)
 		return nd_error_set(err, -EINVAL, "driver \"%s\" is not supported here",
 				    n->net.driver_name);
 	n->path = strdup(path);

@@ -11,7 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "admin.h"
+#include "admin-ctx.h"
+#include "admin-netstore.h"
+#include "admin-attstore.h"
+#include "admin-att.h"
+#include "admin-cmd.h"
 #include "create.h"
 #include "jsonutil.h"
 #include "state.h"

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The two operations on one stored attachment that detach, network rm --force
+ * and check --repair share: tear it down with the request it was set up with
+ * (admin_detach_one), or tear down its remains and set it up again
+ * (admin_reattach_one). The state lock is held only around the store:
+ * netd_teardown() and netd_setup() take it themselves.
+ */
+#include "admin-att.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "pipeline.h"
+#include "jsonutil.h"
+#include "netns.h"
+#include "network.h"
+#include "state.h"
+#include "shared/cleanup.h"
+#include "admin-attstore.h"
+#include "admin-ctx.h"
+
+/* The path to hand teardown: a re-created namespace is not the one attached. */
+static char *teardown_path(const struct admin_att *a)
+{
+	uint64_t dev, ino;
+	char *p = NULL;
+	int r = admin_netns_ident(a->netns, &dev, &ino);
+
+	if (r == -ENOENT || (r == 0 && dev == a->ns_dev && ino == a->ns_ino))
+		return strdup(a->netns);
+	/* A path that does not exist: teardown then cleans up the host side only. */
+	return asprintf(&p, "%s (deleted)", a->netns) < 0 ? NULL : p;
+}
+
+int admin_detach_one(struct admin_ctx *ctx, const char *container_id, struct nd_error *err)
+{
+	_cleanup_free_ char *tpath = NULL;
+	struct admin_att a = {0};
+	int r;
+
+	if ((r = attstore_fetch(ctx->opts.config_dir, container_id, &a, err)) < 0)
+		return r;
+	tpath = teardown_path(&a);
+	/* The request as setup got it, parsed when the store was read. */
+	r = tpath ? netd_teardown(&ctx->opts, tpath, a.req, err) : -ENOMEM;
+	if (r < 0) {
+		nd_error_prefix(err, "detach %s from network \"%s\"", admin_att_nsname(&a), a.network);
+		admin_att_done(&a);
+		return r;
+	}
+	admin_att_done(&a);
+	return attstore_forget(ctx->opts.config_dir, container_id, err);
+}
+
+int admin_reattach_one(struct admin_ctx *ctx, const char *container_id, struct nd_error *err)
+{
+	_cleanup_free_ char *tpath = NULL;
+	_cleanup_(nd_result_freep) struct nd_result *result = NULL;
+	struct admin_att a = {0};
+	json_object *att;
+	int r;
+
+	if ((r = attstore_fetch(ctx->opts.config_dir, container_id, &a, err)) < 0)
+		return r;
+	tpath = teardown_path(&a);
+	if (!tpath || strcmp(tpath, a.netns) != 0 || access(a.netns, F_OK) < 0) {
+		r = nd_error_set(err, -ENOENT,
+				 "namespace %s no longer exists (or was created again); detach it", a.netns);
+		goto out;
+	}
+	if ((r = netd_teardown(&ctx->opts, tpath, a.req, err)) < 0)
+		goto out;
+	/* Keep the MAC the namespace had, so neighbours' caches stay right: in the model and the record. */
+	att = ju_get(ju_get(a.request, "networks"), a.network);
+	if (a.mac[0] && att && !ju_get(att, "static_mac")) {
+		struct nd_attach *at = &a.req->attach[0];
+		if (mac_parse(a.mac, at->mac) < 0) {
+			r = nd_error_set(err, -EINVAL,
+					 "networks.%s.static_mac: \"%s\" is not a MAC address (expected six hex pairs like 02:42:ac:11:00:02)",
+					 a.network, a.mac);
+			goto out;
+		}
+		at->has_mac = true;
+		json_object_object_add(att, "static_mac", json_object_new_string(a.mac));
+	}
+	if ((r = netd_setup(&ctx->opts, tpath, a.req, &result, err)) < 0)
+		goto out;
+	{
+		char mac[18];
+		admin_result_mac(result, a.network, mac);
+		r = attstore_commit(ctx->opts.config_dir, container_id, a.request, mac, err);
+	}
+out:
+	admin_att_done(&a);
+	return r;
+}
