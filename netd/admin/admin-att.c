@@ -24,11 +24,11 @@
 /* The path to hand teardown: a re-created namespace is not the one attached. */
 static char *teardown_path(const struct admin_att *a)
 {
-	uint64_t dev, ino;
+	struct netns_id now;
 	char *p = NULL;
-	int r = admin_netns_ident(a->netns, &dev, &ino);
+	int r = admin_netns_ident(a->netns, &now);
 
-	if (r == -ENOENT || (r == 0 && dev == a->ns_dev && ino == a->ns_ino))
+	if (r == -ENOENT || (r == 0 && netns_id_eq(&now, &a->ns)))
 		return strdup(a->netns);
 	/* A path that does not exist: teardown then cleans up the host side only. */
 	return asprintf(&p, "%s (deleted)", a->netns) < 0 ? NULL : p;

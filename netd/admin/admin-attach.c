@@ -278,8 +278,8 @@ static int allocate(const struct nd_network *net, const struct attach_args *args
 }
 
 /* eth0, or the first ethN neither netd nor anyone else uses in the namespace. */
-static int pick_interface(const struct admin_atts *atts, const char *path, uint64_t dev,
-			  uint64_t ino, struct nlx *ns, const char *given, char out[IFNAMSIZ],
+static int pick_interface(const struct admin_atts *atts, const char *path,
+			  const struct netns_id *nsid, struct nlx *ns, const char *given, char out[IFNAMSIZ],
 			  struct nd_error *err)
 {
 	for (unsigned k = 0; k < 1000; k++) {
@@ -291,7 +291,7 @@ static int pick_interface(const struct admin_atts *atts, const char *path, uint6
 		else
 			snprintf(out, IFNAMSIZ, "eth%u", k);
 		for (size_t i = 0; i < atts->n && !taken; i++)
-			if (admin_att_same_ns(&atts->v[i], path, dev, ino) &&
+			if (admin_att_same_ns(&atts->v[i], path, nsid) &&
 			    strcmp(atts->v[i].req->attach[0].interface_name, out) == 0) {
 				if (given)
 					return nd_error_set(err, -EEXIST,
@@ -392,17 +392,17 @@ static int reserve(struct admin_ctx *ctx, const char *path, const char *nsname,
 	const struct admin_net *net;
 	json_object *ips = json_object_new_array();
 	char ifname[IFNAMSIZ];
-	uint64_t dev, ino;
+	struct netns_id nsid;
 	int r;
 
-	r = admin_netns_ident(path, &dev, &ino);
+	r = admin_netns_ident(path, &nsid);
 	if (r < 0) {
 		json_object_put(ips);
 		if (r == -NETNS_EHOST)
 			return netns_error(err, r, path);
 		return nd_error_set(err, r, "invalid namespace %s: %s", path, netns_strerror(r));
 	}
-	(void)admin_netns_nlx(path, dev, ino, &ns);
+	(void)admin_netns_nlx(path, &nsid, &ns);
 	lock = state_lock(ctx->opts.config_dir, err);
 	if (lock < 0) {
 		r = lock;
@@ -419,9 +419,9 @@ static int reserve(struct admin_ctx *ctx, const char *path, const char *nsname,
 	}
 	for (size_t i = 0; i < atts.n; i++) {
 		const struct admin_att *o = &atts.v[i];
-		if (!admin_att_same_ns(o, path, dev, ino) || strcmp(o->network, args->network) != 0)
+		if (!admin_att_same_ns(o, path, &nsid) || strcmp(o->network, args->network) != 0)
 			continue;
-		if (o->ns_ino != ino || o->ns_dev != dev)
+		if (!netns_id_eq(&o->ns, &nsid))
 			r = nd_error_set(err, -EEXIST,
 					 "namespace %s was deleted and created again since it was attached to network \"%s\"; run 'netd detach %s --network %s' first",
 					 nsname, args->network, nsname, args->network);
@@ -431,7 +431,7 @@ static int reserve(struct admin_ctx *ctx, const char *path, const char *nsname,
 					 o->state == ADMIN_ATT_ATTACHING ? " (attach in progress or interrupted)" : "");
 		goto out;
 	}
-	if ((r = pick_interface(&atts, path, dev, ino, ns, args->iface, ifname, err)) < 0 ||
+	if ((r = pick_interface(&atts, path, &nsid, ns, args->iface, ifname, err)) < 0 ||
 	    (r = allocate(&net->net, args, &atts, ips, err)) < 0)
 		goto out;
 	if ((r = admin_random_id(id)) < 0) {
@@ -440,7 +440,7 @@ static int reserve(struct admin_ctx *ctx, const char *path, const char *nsname,
 	}
 	rec = (struct admin_att){
 		.netns = strdup(path), .network = strdup(args->network), .container_id = strdup(id),
-		.state = ADMIN_ATT_ATTACHING, .pid = (long)getpid(), .ns_dev = dev, .ns_ino = ino,
+		.state = ADMIN_ATT_ATTACHING, .pid = (long)getpid(), .ns = nsid,
 		.request = build_request(id, args->name ? args->name : nsname, net, ifname, ips, args),
 	};
 	if (!rec.netns || !rec.network || !rec.container_id) {

@@ -90,10 +90,13 @@ static int parse_one(json_object *o, const char *path, struct admin_att *a, stru
 	a->pid = (long)v;
 	if ((r = ju_int(o, "ns_dev", true, 0, INT64_MAX, path, &v, NULL, err)) < 0)
 		return r;
-	a->ns_dev = (uint64_t)v;
+	a->ns.dev = (uint64_t)v;
 	if ((r = ju_int(o, "ns_ino", true, 0, INT64_MAX, path, &v, NULL, err)) < 0)
 		return r;
-	a->ns_ino = (uint64_t)v;
+	a->ns.ino = (uint64_t)v;
+	if ((r = ju_int(o, "ns_cookie", false, 0, INT64_MAX, path, &v, NULL, err)) < 0)
+		return r;
+	a->ns.cookie = (uint64_t)v;	/* 0 when absent: a record from before cookies */
 	snprintf(a->mac, sizeof(a->mac), "%s", mac ? mac : "");
 	a->request = json_object_get(ju_get(o, "request"));
 	if (!a->request)
@@ -167,8 +170,11 @@ int attstore_save(const char *config, const struct admin_atts *s, struct nd_erro
 					       a->state == ADMIN_ATT_ATTACHED ? "attached" : "attaching"));
 		if (a->state == ADMIN_ATT_ATTACHING)
 			json_object_object_add(o, "pid", json_object_new_int64(a->pid));
-		json_object_object_add(o, "ns_dev", json_object_new_int64((int64_t)a->ns_dev));
-		json_object_object_add(o, "ns_ino", json_object_new_int64((int64_t)a->ns_ino));
+		json_object_object_add(o, "ns_dev", json_object_new_int64((int64_t)a->ns.dev));
+		json_object_object_add(o, "ns_ino", json_object_new_int64((int64_t)a->ns.ino));
+		if (a->ns.cookie)
+			json_object_object_add(o, "ns_cookie",
+					       json_object_new_int64((int64_t)a->ns.cookie));
 		if (a->mac[0])
 			json_object_object_add(o, "mac", json_object_new_string(a->mac));
 		json_object_object_add(o, "request", json_object_get(a->request));
@@ -235,9 +241,9 @@ bool admin_att_in_progress(const struct admin_att *a)
 	       (kill((pid_t)a->pid, 0) == 0 || errno == EPERM);
 }
 
-bool admin_att_same_ns(const struct admin_att *a, const char *path, uint64_t dev, uint64_t ino)
+bool admin_att_same_ns(const struct admin_att *a, const char *path, const struct netns_id *id)
 {
-	return strcmp(a->netns, path) == 0 || (ino && a->ns_ino == ino && a->ns_dev == dev);
+	return strcmp(a->netns, path) == 0 || (id->ino && netns_id_eq(&a->ns, id));
 }
 
 int attstore_fetch(const char *config, const char *id, struct admin_att *out, struct nd_error *err)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "netns.h"
 #include "shared/error.h"
 
 enum admin_att_state {
@@ -21,7 +22,8 @@ enum admin_att_state {
  * @container_id: the id in the request (one per attachment)
  * @state:	see enum admin_att_state
  * @pid:	the netd process of an attach in progress
- * @ns_dev, @ns_ino: identity of the namespace when it was attached
+ * @ns:		identity of the namespace when it was attached (netns.h; its
+ *		cookie 0 in records from before netd kept it)
  * @mac:	MAC of the container interface from the setup result ("" if unknown)
  * @request:	the netavark request used for setup, and for teardown
  * @req:	@request parsed and validated
@@ -32,7 +34,7 @@ struct admin_att {
 	char *container_id;
 	enum admin_att_state state;
 	long pid;
-	uint64_t ns_dev, ns_ino;
+	struct netns_id ns;
 	char mac[18];
 	json_object *request;
 	struct nd_request *req;
@@ -73,7 +75,7 @@ bool admin_att_in_progress(const struct admin_att *a);
  * Whether record @a is the namespace at @path: the same path, or (when the
  * namespace exists, @ino non-zero) the same namespace under another path.
  */
-bool admin_att_same_ns(const struct admin_att *a, const char *path, uint64_t dev, uint64_t ino);
+bool admin_att_same_ns(const struct admin_att *a, const char *path, const struct netns_id *id);
 
 /**
  * attstore_fetch() - take one attachment out of a fresh read of the store

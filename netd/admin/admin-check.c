@@ -188,7 +188,7 @@ static void check_att(struct report *rp, const struct admin_ctx *ctx, struct nlx
 			       "%s on %s: the attach was interrupted and never completed", ns, a->network);
 		return;
 	}
-	r = admin_netns_nlx(a->netns, a->ns_dev, a->ns_ino, &h);
+	r = admin_netns_nlx(a->netns, &a->ns, &h);
 	if (r == -ENOENT || r == -ESTALE || r == -EINVAL) {
 		report(rp, FIX_NONE, att, "%s on %s: namespace %s %s; 'netd detach %s' cleans up", ns,
 		       a->network, a->netns, r == -ESTALE ? "was deleted and created again" : "is gone",

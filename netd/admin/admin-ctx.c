@@ -148,16 +148,11 @@ int admin_netns_resolve(const char *arg, char **ret_path, char **ret_name, struc
 	return 0;
 }
 
-int admin_netns_ident(const char *path, uint64_t *dev, uint64_t *ino)
+int admin_netns_ident(const char *path, struct netns_id *id)
 {
-	struct netns_id id;
-	_cleanup_close_ int fd = netns_open_container(path, &id);
+	_cleanup_close_ int fd = netns_open_container(path, id);
 
-	if (fd < 0)
-		return fd;
-	*dev = id.dev;
-	*ino = id.ino;
-	return 0;
+	return fd < 0 ? fd : 0;
 }
 
 static int open_nlx(void *ret)
@@ -165,16 +160,16 @@ static int open_nlx(void *ret)
 	return nlx_open(ret);
 }
 
-int admin_netns_nlx(const char *path, uint64_t dev, uint64_t ino, struct nlx **ret)
+int admin_netns_nlx(const char *path, const struct netns_id *id, struct nlx **ret)
 {
 	_cleanup_close_ int ns = -1;
-	struct stat st;
+	struct netns_id now;
 	int r, res;
 
-	ns = netns_open_container(path, NULL);
+	ns = netns_open_container(path, &now);
 	if (ns < 0)
 		return ns;
-	if (ino && (fstat(ns, &st) < 0 || (uint64_t)st.st_ino != ino || (uint64_t)st.st_dev != dev))
+	if (id->ino && !netns_id_eq(id, &now))
 		return -ESTALE;
 	r = netns_call(ns, -1, open_nlx, ret, &res);
 	return r < 0 ? r : res;

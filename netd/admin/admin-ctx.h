@@ -16,6 +16,7 @@
 #include "nl.h"
 #include "result.h"
 #include "opts.h"
+#include "netns.h"
 #include "shared/error.h"
 #include "admin.h"
 
@@ -73,21 +74,22 @@ int admin_getopt(const char *cmd, const char *help, int argc, char **argv,
 int admin_netns_resolve(const char *arg, char **ret_path, char **ret_name, struct nd_error *err);
 
 /**
- * admin_netns_ident() - the identity (device and inode) of the namespace at @path
+ * admin_netns_ident() - the identity (device, inode, cookie) of the namespace at @path
  * Return: 0, -ENOENT, -EINVAL when @path is not a network namespace,
  * -NETNS_EHOST when it is the host's own (netns_open_container()), or -errno.
  */
-int admin_netns_ident(const char *path, uint64_t *dev, uint64_t *ino);
+int admin_netns_ident(const char *path, struct netns_id *id);
 
 /**
  * admin_netns_nlx() - a netlink handle bound to the namespace at @path
- * @dev, @ino:	when @ino is non-zero, the namespace must still be that one
+ * @id:		when @id->ino is non-zero, the namespace must still be that one
+ *		(netns_id_eq(): its cookie too, when both are known)
  * @ret:	the handle (nlx_free())
  *
  * Enters the namespace, opens the socket and comes back.
  * Return: 0, -ESTALE if the namespace was created again, or -errno.
  */
-int admin_netns_nlx(const char *path, uint64_t dev, uint64_t ino, struct nlx **ret);
+int admin_netns_nlx(const char *path, const struct netns_id *id, struct nlx **ret);
 
 /**
  * admin_random_id() - 64 random lower-case hex digits (a container id)

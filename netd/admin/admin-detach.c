@@ -46,7 +46,7 @@ int admin_cmd_detach(struct admin_ctx *ctx, int argc, char **argv, struct nd_err
 	struct nd_error list = {0};
 	const char *network = NULL;
 	char *pos[1], **ids = NULL, **nets = NULL;
-	uint64_t dev, ino;
+	struct netns_id nsid = {0};
 	size_t n_pos, n = 0;
 	int r;
 
@@ -59,7 +59,7 @@ int admin_cmd_detach(struct admin_ctx *ctx, int argc, char **argv, struct nd_err
 	if ((r = admin_netns_resolve(pos[0], &path, &nsname, err)) < 0)
 		return r;
 	/* The host is never a container: nothing of it is detached. */
-	r = admin_netns_ident(path, &dev, &ino);
+	r = admin_netns_ident(path, &nsid);
 	if (r == -NETNS_EHOST)
 		return netns_error(err, r, path);
 	{
@@ -77,9 +77,9 @@ int admin_cmd_detach(struct admin_ctx *ctx, int argc, char **argv, struct nd_err
 	}
 	/* The namespace by path, or (while it exists) by identity under any path. */
 	if (r < 0)
-		dev = ino = 0;
+		nsid = (struct netns_id){0};
 	for (size_t i = 0; i < atts.n; i++)
-		if (admin_att_same_ns(&atts.v[i], path, dev, ino) &&
+		if (admin_att_same_ns(&atts.v[i], path, &nsid) &&
 		    (!network || strcmp(atts.v[i].network, network) == 0)) {
 			ids[n] = atts.v[i].container_id;
 			nets[n++] = atts.v[i].network;

@@ -46,7 +46,7 @@ static enum admin_att_health att_health(struct nlx *host, const struct admin_att
 
 	if (a->state == ADMIN_ATT_ATTACHING)
 		return admin_att_in_progress(a) ? ADMIN_ATTACHING : ADMIN_INTERRUPTED;
-	r = admin_netns_nlx(a->netns, a->ns_dev, a->ns_ino, &ns);
+	r = admin_netns_nlx(a->netns, &a->ns, &ns);
 	if (r == -ENOENT || r == -ESTALE || r == -EINVAL)
 		return ADMIN_NS_GONE;
 	if (!host || nlx_link_by_name(host, bridge, &br) < 0 || !nlx_link_is_bridge(&br))
