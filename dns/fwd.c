@@ -466,7 +466,11 @@ int fwd_query(struct fwd *f, const uint8_t *query, size_t len, const struct dns_
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	/* The cache key: name, type, class, RD, and who would be asked. */
+	/*
+	 * The cache key: name, type, class, RD, EDNS, and who would be asked. A
+	 * response to a query with an OPT record carries one, which a client
+	 * that sent none must not get (RFC 6891, 6.1.1), so the two never share.
+	 */
 	dnspkt_lower(q->name, lower, sizeof(lower));
 	{
 		uint64_t h = 0xcbf29ce484222325ULL;
@@ -477,8 +481,8 @@ int fwd_query(struct fwd *f, const uint8_t *query, size_t len, const struct dns_
 		}
 		snprintf(sig, sizeof(sig), "%016llx", (unsigned long long)h);
 	}
-	snprintf(r->key, sizeof(r->key), "%s/%u/%u/%d/%zu:%s", lower, q->qtype, q->qclass,
-		 (q->hdr.flags & DNS_FLAG_RD) != 0, n, sig);
+	snprintf(r->key, sizeof(r->key), "%s/%u/%u/%d/%d/%zu:%s", lower, q->qtype, q->qclass,
+		 (q->hdr.flags & DNS_FLAG_RD) != 0, q->has_edns, n, sig);
 	hit = cache_find(f, r->key, now);
 	if (hit) {
 		uint8_t *resp = malloc(hit->len);

@@ -447,6 +447,35 @@ int dnspkt_build_error(uint8_t *out, size_t cap, uint16_t id, uint16_t qflags, i
 	return (int)w.offset;
 }
 
+/*
+ * The OPT record of @h's additional section, whose owner is the root, as
+ * its offset and length in @buf (*olen 0 when there is none or the message
+ * is malformed before it).
+ */
+static void find_opt(const uint8_t *buf, size_t len, const struct dns_header *h, size_t *off,
+		     size_t *olen)
+{
+	struct nd_cursor c = { .buf = buf, .size = len, .offset = DNS_HEADER_SIZE };
+	unsigned before = (unsigned)h->ancount + h->nscount, n = before + h->arcount;
+
+	*olen = 0;
+	for (unsigned i = 0; i < h->qdcount; i++)
+		if (skip_question(&c) < 0)
+			return;
+	for (unsigned i = 0; i < n; i++) {
+		size_t start = c.offset;
+		struct dns_rr_head rr;
+
+		if (read_rr(&c, &rr) < 0)
+			return;
+		if (i >= before && rr.type == DNS_TYPE_OPT && buf[start] == 0) {
+			*off = start;
+			*olen = c.offset - start;
+			return;
+		}
+	}
+}
+
 /**
  * dnspkt_truncate() - fit a response into a client's UDP limit
  * @buf:	the response, rewritten in place
@@ -457,10 +486,12 @@ int dnspkt_build_error(uint8_t *out, size_t cap, uint16_t id, uint16_t qflags, i
  * whole records (answer, then authority, then additional) as fit in @max;
  * the section counts are rewritten and TC is set, so the client asks again
  * over TCP. Records are never cut: compression pointers only point
- * backwards, so the kept prefix stays a valid message. When the questions
- * themselves do not fit, or the message is malformed before the limit, what
- * remains is the header alone (counts 0, TC set). A response that fits is
- * left alone.
+ * backwards, so the kept prefix stays a valid message. The response's OPT
+ * record (EDNS) is kept whenever it fits beside the header and questions
+ * (RFC 6891, section 7): room is made for it by dropping records, and it
+ * ends the message. When the questions themselves do not fit, or the
+ * message is malformed before the limit, what remains is the header alone
+ * (counts 0, TC set). A response that fits is left alone.
  *
  * Return: the new length (@len when it fit; 0 only for @len under a header).
  */
@@ -470,7 +501,7 @@ size_t dnspkt_truncate(uint8_t *buf, size_t len, size_t max)
 	struct nd_wcursor hw = { .buf = buf, .size = DNS_HEADER_SIZE, .offset = 0 };
 	struct dns_header h, out;
 	uint16_t *counts[3] = { &out.ancount, &out.nscount, &out.arcount };
-	size_t end;
+	size_t end, opt_off = 0, opt_len = 0, keep_opt = 0;
 
 	if (len <= max)
 		return len;
@@ -483,17 +514,27 @@ size_t dnspkt_truncate(uint8_t *buf, size_t len, size_t max)
 			goto done;
 	out.qdcount = h.qdcount;
 	end = c.offset;
+	find_opt(buf, len, &h, &opt_off, &opt_len);
+	if (opt_len && end + opt_len <= max)
+		keep_opt = opt_len;
 	for (unsigned sec = 0; sec < 3; sec++) {
 		unsigned n = sec == 0 ? h.ancount : sec == 1 ? h.nscount : h.arcount;
 		for (unsigned i = 0; i < n; i++) {
 			struct dns_rr_head rr;
-			if (read_rr(&c, &rr) < 0 || c.offset > max)
+			if ((keep_opt && c.offset == opt_off) || read_rr(&c, &rr) < 0 ||
+			    c.offset + keep_opt > max)
 				goto done;
 			(*counts[sec])++;
 			end = c.offset;
 		}
 	}
 done:
+	if (keep_opt) {
+		/* The OPT record lies at or after @end: move it down to end the message. */
+		memmove(buf + end, buf + opt_off, keep_opt);
+		end += keep_opt;
+		out.arcount++;
+	}
 	(void)put_header(&hw, &out);
 	return end;
 }

@@ -9,7 +9,8 @@
  * had sent them. Besides the sanitizers, the harness checks the contracts:
  * failures leave results alone, parsed names are printable and short, the
  * built answer fits and reads back as a response, and reverse names survive
- * a round trip through dnspkt_ptr_name().
+ * a round trip through dnspkt_ptr_name(). A response that reads back is
+ * also cut with dnspkt_truncate() and must stay a well-formed response.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -124,6 +125,33 @@ static void reverse(const char *name)
 	REQUIRE(dnspkt_reverse_name(ptr, &back) == 0 && nd_ip_equal(&ip, &back));
 }
 
+/*
+ * A well-formed response cut to a limit taken from its last byte: the result
+ * fits, keeps the id, sets TC, stays well-formed, and carries at most one
+ * OPT record, last, exactly as it was.
+ */
+static void truncated(const uint8_t *data, size_t size)
+{
+	uint8_t buf[65535];
+	size_t max, len;
+	uint32_t ttl;
+	int rcode, r;
+
+	if (size <= DNS_HEADER_SIZE)
+		return;
+	max = DNS_HEADER_SIZE + (size_t)data[size - 1] * 4;
+	memcpy(buf, data, size);
+	len = dnspkt_truncate(buf, size, max);
+	if (size <= max) {
+		REQUIRE(len == size && memcmp(buf, data, size) == 0);
+		return;
+	}
+	REQUIRE(len >= DNS_HEADER_SIZE && len <= max);
+	REQUIRE(buf[0] == data[0] && buf[1] == data[1] && (buf[2] & (DNS_FLAG_TC >> 8)));
+	r = dnspkt_response_ttl(buf, len, &ttl, &rcode);
+	REQUIRE(r == 0 || r == -ENODATA);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct dns_query q;
@@ -159,6 +187,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		REQUIRE(ttl == 0xdeadbeef && rcode == -77);
 
+	if (r != -EBADMSG)
+		truncated(data, size);
 	ptr_target(data, size);
 	return 0;
 }

@@ -489,6 +489,42 @@ $(dcid 2) 10.89.0.3  c2" "aardvark-dns/dnsa"
 	dteardown "$C1" "$ja"
 }
 
+@test "EDNS: a truncated answer keeps its OPT record; a client without EDNS never gets one from the cache" {
+	local i
+	# 60 A records: about 1 kB, more than 512 bytes.
+	for ((i = 1; i <= 60; i++)); do
+		printf '198.51.100.%d big.example.test\n' "$i"
+	done >"$BATS_TEST_TMPDIR/up1.hosts"
+	upstream "$UP1" up1 --local-ttl=60
+	ID1=$(dcid 1)
+	J1=$(dreq "$ID1" web "$(neta)" "$(datt dnsa eth0 10.89.0.2)")
+	dsetup "$C1" "$J1"
+
+	dq "$C1" "@$GW4A" +bufsize=4096 big.example.test A
+	dassert_eq "$DIG_STATUS/$(wc -w <<<"$DIG_DATA")" "NOERROR/60" "all 60 records with EDNS 4096"
+	[[ $DIG_OUT == *"OPT PSEUDOSECTION"* ]] || { show_dig; die "the EDNS answer has no OPT record"; }
+
+	# Without EDNS: not the cached EDNS answer (it carries an OPT record), but the upstream's own.
+	dq "$C1" "@$GW4A" +noedns +ignore big.example.test A
+	dassert_eq "$DIG_STATUS" "NOERROR" "no EDNS"
+	dassert_not_contains "$DIG_OUT" "OPT PSEUDOSECTION" "an answer to a query without EDNS"
+	(($(upstream_queries up1 | grep -c 'big.example.test') >= 2)) ||
+		{ show_dig; die "the query without EDNS was answered from the EDNS cache entry"; }
+
+	# From the cache to a 512-byte EDNS client: netd-dns truncates, whole records, OPT kept.
+	upstream_stop up1
+	dq "$C1" "@$GW4A" +bufsize=512 +ignore big.example.test A
+	dassert_eq "$DIG_STATUS" "NOERROR" "truncated from the cache"
+	[[ " $DIG_FLAGS " == *" tc "* ]] || { show_dig; die "TC not set: $DIG_FLAGS"; }
+	[[ $DIG_OUT == *"OPT PSEUDOSECTION"* ]] || { show_dig; die "the truncated answer lost its OPT record"; }
+	(($(wc -w <<<"$DIG_DATA") > 0 && $(wc -w <<<"$DIG_DATA") < 60)) ||
+		{ show_dig; die "expected some but not all records, got: $DIG_DATA"; }
+	[[ $DIG_OUT =~ MSG\ SIZE\ +rcvd:\ ([0-9]+) ]] && ((BASH_REMATCH[1] <= 512)) ||
+		{ show_dig; die "the truncated answer is larger than 512 bytes"; }
+
+	dteardown "$C1" "$J1"
+}
+
 # ---------------------------------------------------------------------------
 # life cycle
 

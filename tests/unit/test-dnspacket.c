@@ -1164,13 +1164,12 @@ static struct msg big_response(size_t *question_end)
 
 static void test_truncate(void)
 {
-	size_t qend, len, soa_end;
+	size_t qend, len;
 	struct msg full, m;
 	uint32_t ttl;
 	int rcode;
 
 	full = big_response(&qend);
-	soa_end = full.n - 11;		/* the OPT record is 11 bytes */
 
 	/* Fits: not a byte changes. */
 	m = full;
@@ -1181,36 +1180,49 @@ static void test_truncate(void)
 	CHECK(len == full.n && memcmp(m.b, full.b, full.n) == 0);
 	tap_result(tap_check_ok(), NULL, "truncate: a response within the limit is left alone");
 
-	/* 512 without EDNS: whole A records only, TC, counts rewritten, id and rcode kept. */
+	/* 512: whole A records only, then the OPT record; TC, counts rewritten, id and rcode kept. */
 	m = full;
 	len = dnspkt_truncate(m.b, m.n, 512);
 	tap_check_begin();
-	CHECK(len == qend + (512 - qend) / 16 * 16);
+	CHECK(len == qend + (512 - qend - 11) / 16 * 16 + 11);
 	CHECK(rd16(m.b) == 0xbeef);
 	CHECK(rd16(m.b + 2) == (DNS_FLAG_QR | DNS_FLAG_RD | DNS_FLAG_RA | DNS_FLAG_TC));
-	CHECK(rd16(m.b + 4) == 1 && rd16(m.b + 6) == (512 - qend) / 16);
-	CHECK(rd16(m.b + 8) == 0 && rd16(m.b + 10) == 0);
-	CHECK(memcmp(m.b + DNS_HEADER_SIZE, full.b + DNS_HEADER_SIZE, len - DNS_HEADER_SIZE) == 0);
+	CHECK(rd16(m.b + 4) == 1 && rd16(m.b + 6) == (512 - qend - 11) / 16);
+	CHECK(rd16(m.b + 8) == 0 && rd16(m.b + 10) == 1);
+	CHECK(memcmp(m.b + DNS_HEADER_SIZE, full.b + DNS_HEADER_SIZE, len - 11 - DNS_HEADER_SIZE) == 0);
+	CHECK(memcmp(m.b + len - 11, full.b + full.n - 11, 11) == 0);
 	CHECK(dnspkt_response_ttl(m.b, len, &ttl, &rcode) == 0 && ttl == 300 && rcode == 0);
 	tap_result(tap_check_ok(), NULL,
-		   "truncate: to 512 at an A record boundary, TC set, a valid message");
+		   "truncate: to 512 at an A record boundary, OPT kept at the end, TC set, a valid message");
 
-	/* A limit inside a record drops that record whole. */
+	/* A limit inside a record drops that record whole; the OPT still ends the message. */
 	m = full;
-	len = dnspkt_truncate(m.b, m.n, qend + 5 * 16 + 15);
+	len = dnspkt_truncate(m.b, m.n, qend + 5 * 16 + 11 + 15);
 	tap_check_begin();
-	CHECK(len == qend + 5 * 16 && rd16(m.b + 6) == 5 && (rd16(m.b + 2) & DNS_FLAG_TC));
+	CHECK(len == qend + 5 * 16 + 11 && rd16(m.b + 6) == 5 && rd16(m.b + 10) == 1 &&
+	      (rd16(m.b + 2) & DNS_FLAG_TC));
 	tap_result(tap_check_ok(), NULL, "truncate: a record cut by the limit is dropped whole");
 
-	/* One byte short: only the OPT record goes; the sections before it stay. */
+	/* One byte short: the SOA makes room and goes, the OPT record stays (RFC 6891, 7). */
 	m = full;
 	len = dnspkt_truncate(m.b, m.n, full.n - 1);
 	tap_check_begin();
-	CHECK(len == soa_end);
-	CHECK(rd16(m.b + 6) == 40 && rd16(m.b + 8) == 1 && rd16(m.b + 10) == 0);
+	CHECK(len == qend + 40 * 16 + 11);
+	CHECK(rd16(m.b + 6) == 40 && rd16(m.b + 8) == 0 && rd16(m.b + 10) == 1);
 	CHECK(rd16(m.b + 2) & DNS_FLAG_TC);
-	CHECK(dnspkt_response_ttl(m.b, len, &ttl, &rcode) == 0 && ttl == 60);
-	tap_result(tap_check_ok(), NULL, "truncate: authority and additional count as records too");
+	CHECK(memcmp(m.b + len - 11, full.b + full.n - 11, 11) == 0);
+	CHECK(dnspkt_response_ttl(m.b, len, &ttl, &rcode) == 0 && ttl == 300);
+	tap_result(tap_check_ok(), NULL, "truncate: authority and additional records make room for OPT");
+
+	/* Room for the question but not the OPT record: the question alone, no OPT. */
+	m = full;
+	len = dnspkt_truncate(m.b, m.n, qend + 10);
+	tap_check_begin();
+	CHECK(len == qend && rd16(m.b + 4) == 1 && rd16(m.b + 6) == 0 && rd16(m.b + 10) == 0);
+	m = full;
+	len = dnspkt_truncate(m.b, m.n, qend + 11);
+	CHECK(len == qend + 11 && rd16(m.b + 6) == 0 && rd16(m.b + 10) == 1);
+	tap_result(tap_check_ok(), NULL, "truncate: the OPT record is kept only when it fits");
 
 	/* The question does not fit: the header alone, counts 0. */
 	m = full;
@@ -1238,9 +1250,14 @@ static void test_truncate(void)
 		m = full;
 		len = dnspkt_truncate(m.b, m.n, max);
 		CHECK(len <= max && len >= DNS_HEADER_SIZE);
-		if (len > qend)
-			CHECK(dnspkt_response_ttl(m.b, len, &ttl, &rcode) == 0);
+		if (len > qend) {
+			/* Valid throughout; only the OPT record alone leaves no TTL to read. */
+			int r = dnspkt_response_ttl(m.b, len, &ttl, &rcode);
+			CHECK(r == 0 || (r == -ENODATA && rd16(m.b + 6) == 0 && rd16(m.b + 8) == 0));
+		}
 		CHECK((max == full.n) == !(rd16(m.b + 2) & DNS_FLAG_TC));
+		if (max >= qend + 11)
+			CHECK(rd16(m.b + 10) == 1 && memcmp(m.b + len - 11, full.b + full.n - 11, 11) == 0);
 	}
 	tap_result(tap_check_ok(), NULL, "truncate: every limit gives a valid message that fits");
 }
