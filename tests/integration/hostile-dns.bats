@@ -160,7 +160,7 @@ upstream_silent() {
 }
 
 @test "UDP answers over the client's limit are cut at a record boundary with TC, forwarded and cached alike; dig then gets all of it over TCP" {
-	local j i n1 n2
+	local j i n1 n2 n3
 	for ((i = 1; i <= 100; i++)); do
 		printf '198.51.100.%d big.test\n' "$i"
 	done >"$BATS_TEST_TMPDIR/up1.hosts"
@@ -168,28 +168,41 @@ upstream_silent() {
 	j=$(dreq "$(dcid 1)" web "$(neta)" "$(datt dnsa eth0 10.89.0.2 fd10:89::2)")
 	dsetup "$C1" "$j"
 
-	# no EDNS: 512 bytes, header + question (26 bytes) + 30 A records of 16
+	# no EDNS: 512 bytes, header + question (26 bytes) + 30 A records of 16, no OPT record
 	dq "$C1" +notcp +ignore +noedns "@$GW4A" big.test A
 	dassert_eq "$DIG_STATUS" NOERROR "status without EDNS"
 	assert_contains " $DIG_FLAGS " " tc " "flags without EDNS" || { show_dig; return 1; }
 	dassert_eq "$(grep -c . <<<"$DIG_ANSWER")" 30 "A records in the 512-byte answer"
 	assert_contains "$DIG_OUT" "MSG SIZE  rcvd: 506" "size of the cut answer" || { show_dig; return 1; }
+	dassert_not_contains "$DIG_OUT" "OPT PSEUDOSECTION" "an answer to a query without EDNS"
 	dassert_not_contains "$DIG_OUT" "malformed" "dig on the cut answer"
 	dassert_not_contains "$DIG_OUT" "WARNING" "dig on the cut answer"
 	n1=$(upstream_queries up1 | grep -c big.test)
 
-	# EDNS 1232: (1232 - 26) / 16 = 75 records; from the cache this time
+	# EDNS 1232: its own cache entry (the answer carries an OPT record), so the
+	# upstream is asked once more; (1232 - 26 - 11) / 16 = 74 records and the
+	# 11-byte OPT record, which a cut keeps (RFC 6891, 7)
 	dq "$C1" +notcp +ignore +bufsize=1232 "@$GW4A" big.test A
 	dassert_eq "$DIG_STATUS" NOERROR "status with EDNS 1232"
 	assert_contains " $DIG_FLAGS " " tc " "flags with EDNS 1232" || { show_dig; return 1; }
-	dassert_eq "$(grep -c . <<<"$DIG_ANSWER")" 75 "A records in the 1232-byte answer"
+	dassert_eq "$(grep -c . <<<"$DIG_ANSWER")" 74 "A records in the 1232-byte answer"
+	assert_contains "$DIG_OUT" "OPT PSEUDOSECTION" "the cut EDNS answer" || { show_dig; return 1; }
+	assert_contains "$DIG_OUT" "MSG SIZE  rcvd: 1221" "size of the cut EDNS answer" || { show_dig; return 1; }
 	dassert_not_contains "$DIG_OUT" "malformed" "dig on the cut answer"
-	# the cached answer is cut the same way
+	n2=$(upstream_queries up1 | grep -c big.test)
+	((n2 > n1)) || { show_dig; die "the EDNS query was answered from the cache entry of the query without EDNS"; }
+
+	# both cached answers are cut the same way again, without asking the upstream
+	dq "$C1" +notcp +ignore +bufsize=1232 "@$GW4A" big.test A
+	assert_contains " $DIG_FLAGS " " tc " "flags of the cached EDNS answer" || { show_dig; return 1; }
+	dassert_eq "$(grep -c . <<<"$DIG_ANSWER")" 74 "A records in the cached 1232-byte answer"
+	assert_contains "$DIG_OUT" "OPT PSEUDOSECTION" "the cached EDNS answer" || { show_dig; return 1; }
 	dq "$C1" +notcp +ignore +noedns "@$GW4A" big.test A
 	assert_contains " $DIG_FLAGS " " tc " "flags of the cached answer" || { show_dig; return 1; }
 	dassert_eq "$(grep -c . <<<"$DIG_ANSWER")" 30 "A records in the cached 512-byte answer"
-	n2=$(upstream_queries up1 | grep -c big.test)
-	assert_eq "$n2" "$n1" "upstream queries for big.test (the later answers came from the cache)"
+	dassert_not_contains "$DIG_OUT" "OPT PSEUDOSECTION" "the cached answer without EDNS"
+	n3=$(upstream_queries up1 | grep -c big.test)
+	assert_eq "$n3" "$n2" "upstream queries for big.test (the later answers came from the cache)"
 
 	# plain dig retries over TCP and gets all 100
 	dq "$C1" +noedns "@$GW4A" big.test A
