@@ -122,6 +122,12 @@ static const struct step_op step_plugin = {
 	.name = "plugin", .setup = plugin_setup, .teardown = plugin_teardown,
 };
 
+/* Rules for the bridge netd manages; an unmanaged bridge is the admin's own. */
+static bool bridge_fw_needs(const struct nd_attach *a)
+{
+	return a->net->mode == ND_MODE_MANAGED;
+}
+
 static const struct driver_ops bridge_ops = {
 	.name = "bridge",
 	.steps = { &step_bridge, &step_veth, &step_addresses, &step_routes },
@@ -130,6 +136,7 @@ static const struct driver_ops bridge_ops = {
 	.release = &step_bridge,
 	.host_services = true,
 	.owns_bridge = true,
+	.fw_needs = bridge_fw_needs,
 };
 
 static const struct driver_ops macvlan_ops = {
@@ -172,4 +179,11 @@ const struct driver_ops *driver_of(const struct nd_network *net)
 		break;
 	}
 	return &plugin_ops;
+}
+
+bool driver_fw_needs(const struct nd_attach *a)
+{
+	const struct driver_ops *d = driver_of(a->net);
+
+	return d->fw_needs && d->fw_needs(a);
 }

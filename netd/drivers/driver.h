@@ -34,6 +34,9 @@
  *		network gets no netd DHCP step)
  * @check:	before anything changes: can attachment @i be set up with this
  *		build and these options? NULL = nothing to check
+ * @fw_needs:	does attachment @a get firewall rules (its network's bridge
+ *		in the isolation, NAT and DNS sets, its published ports)?
+ *		NULL = never. The core hands the answer to fw/ (driver_fw_needs).
  */
 struct driver_ops {
 	const char *name;
@@ -47,10 +50,18 @@ struct driver_ops {
 	bool own_ipam;
 	int (*check)(const struct nd_request *req, size_t i, const struct netd_opts *opts,
 		     struct nd_error *err);
+	bool (*fw_needs)(const struct nd_attach *a);
 };
 
 /* The driver of @net (never NULL). */
 const struct driver_ops *driver_of(const struct nd_network *net);
+
+/*
+ * Whether attachment @a gets firewall rules: its driver's @fw_needs. The
+ * core passes this to the firewall (exec_ctx.fw_needs, fw_dirs.needs), which
+ * cannot ask the drivers itself.
+ */
+bool driver_fw_needs(const struct nd_attach *a);
 
 /* Steps outside any one driver: the container's loopback, and an ipam dhcp lease. */
 extern const struct step_op step_loopback;

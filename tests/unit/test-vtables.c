@@ -50,6 +50,26 @@ static void drivers(void)
 		   step_dhcp.teardown, NULL, "loopback is setup only; dhcp both ways");
 }
 
+/* Which attachments get firewall rules: the driver answers, by mode. */
+static void fw_needs(void)
+{
+	struct nd_network net = { .driver = ND_DRIVER_BRIDGE, .mode = ND_MODE_MANAGED };
+	struct nd_attach a = { .net = &net };
+	bool managed = driver_fw_needs(&a), others = false;
+
+	net.mode = ND_MODE_UNMANAGED;
+	others |= driver_fw_needs(&a);
+	net.mode = ND_MODE_MANAGED;
+	net.driver = ND_DRIVER_MACVLAN;
+	others |= driver_fw_needs(&a);
+	net.driver = ND_DRIVER_IPVLAN;
+	others |= driver_fw_needs(&a);
+	net.driver = ND_DRIVER_PLUGIN;
+	others |= driver_fw_needs(&a);
+	tap_result(managed && !others, NULL,
+		   "fw_needs: a managed bridge gets rules; unmanaged, macvlan, ipvlan, plugin none");
+}
+
 static void firewalls(void)
 {
 	const struct fw_driver *none = fw_of("none");
@@ -62,7 +82,7 @@ static void firewalls(void)
 		   "fw_of: unknown or no name is none");
 	tap_result(none->check(NULL, on_diff, NULL, &e) == 0 && count_diff == 0 &&
 		   none->reload(NULL, &n, &e) == 0 && n == 0 &&
-		   none->check_network("podman0", "c0ffee", true, NULL, &e) == 0 &&
+		   none->check_network("podman0", "c0ffee", true, NULL, driver_fw_needs, &e) == 0 &&
 		   none->probe() == 0 && !e.msg,
 		   NULL, "none: nothing to compare, reload, find missing or probe");
 	tap_result(fw_of("nftables")->check && fw_of("nftables")->reload &&
@@ -93,6 +113,7 @@ static void kinds(void)
 int main(void)
 {
 	drivers();
+	fw_needs();
 	firewalls();
 	kinds();
 	return tap_finish();
