@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "driver-state.h"
 #include "exec.h"
 #include "step.h"
 
@@ -37,6 +38,13 @@
  * @fw_needs:	does attachment @a get firewall rules (its network's bridge
  *		in the isolation, NAT and DNS sets, its published ports)?
  *		NULL = never. The core hands the answer to fw/ (driver_fw_needs).
+ * @status:	what the kernel has of an attachment's runtime objects
+ *		(driver-state.h); 0, or -errno (-EOPNOTSUPP: the driver cannot say)
+ * @check_live:	after setup: do the attachment's objects still match what
+ *		setup made? 0, or a precise -errno with @err saying what drifted
+ *		(-ENODEV missing, -ENETDOWN down, -EMEDIUMTYPE wrong kind, -EXDEV
+ *		not on its bridge, -EADDRNOTAVAIL a gateway gone, -EOPNOTSUPP a
+ *		driver netd cannot look into)
  */
 struct driver_ops {
 	const char *name;
@@ -51,6 +59,8 @@ struct driver_ops {
 	int (*check)(const struct nd_request *req, size_t i, const struct netd_opts *opts,
 		     struct nd_error *err);
 	bool (*fw_needs)(const struct nd_attach *a);
+	int (*status)(const struct driver_probe *p, struct driver_status *ret);
+	int (*check_live)(const struct driver_probe *p, struct nd_error *err);
 };
 
 /* The driver of @net (never NULL). */
