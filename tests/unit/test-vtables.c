@@ -3,8 +3,8 @@
  * The vtables: what each network driver says of itself (driver.h), the
  * firewall driver lookup (fw_of() falls back to "none", which finds nothing
  * wrong), the netlink layer's table of link kinds (names round-trip), and
- * the drivers' status and check ops, on links made in a private network
- * namespace (skipped where none can be made).
+ * the links made through it and the drivers' status and check ops, in a
+ * private network namespace (skipped where none can be made).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -240,6 +240,34 @@ static void lower_live(struct nlx *h)
 	       "ipvlan check: no parent (namespace not looked into)");
 }
 
+/* Links made through the table of kinds carry what the request asked for. */
+static void kinds_live(struct nlx *h)
+{
+	_cleanup_close_ int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	static const uint8_t mac[6] = { 0x02, 0x6e, 0x65, 0x74, 0x64, 0x01 };
+	struct nlx_link br, host, peer;
+	int ifindex = 0;
+
+	tap_result(nlx_bridge_create(h, "br-k0", 1400, 0, false, &ifindex) == 0 &&
+		   nlx_link_by_name(h, "br-k0", &br) == 0 && br.ifindex == ifindex &&
+		   br.type == NLX_KIND_BRIDGE && br.mtu == 1400 && br.group == NLX_NETD_GROUP,
+		   NULL, "bridge: kind, MTU and netd's group from the creating request");
+	tap_result(nlx_bridge_create(h, "br-k0", 0, 0, false, &ifindex) == -EEXIST, NULL,
+		   "bridge: a taken name is -EEXIST");
+	tap_result(nlx_veth_create(h, "vh-k0", "eth-k0", self, 1300, br.ifindex, mac) == 0 &&
+		   nlx_link_by_name(h, "vh-k0", &host) == 0 &&
+		   nlx_link_by_name(h, "eth-k0", &peer) == 0 && host.type == NLX_KIND_VETH &&
+		   peer.type == NLX_KIND_VETH && host.master == br.ifindex && peer.master == 0 &&
+		   host.mtu == 1300 && peer.mtu == 1300 && memcmp(peer.mac, mac, 6) == 0 &&
+		   host.link == peer.ifindex && peer.link == host.ifindex && host.group == 0,
+		   NULL, "veth: both ends, the MTU on both, host end on the bridge, the peer's MAC");
+	tap_result(nlx_lower_create(h, &(struct nlx_lower){ .kind = NLX_KIND_BRIDGE,
+		   .name = "x-k0", .parent = br.ifindex, .ns_fd = -1 }) == -EINVAL &&
+		   nlx_lower_create(h, &(struct nlx_lower){ .kind = NLX_KIND_VRF,
+		   .name = "x-k0", .parent = br.ifindex, .ns_fd = -1 }) == -EINVAL,
+		   NULL, "lower: a bridge or vrf is not a link on a parent");
+}
+
 /* A network namespace of our own (a user namespace too when not root). */
 static bool private_netns(void)
 {
@@ -256,6 +284,7 @@ static void live(void)
 		tap_result(true, NULL, "driver status and check # SKIP no private network namespace");
 		return;
 	}
+	kinds_live(h);
 	bridge_live(h);
 	lower_live(h);
 }
