@@ -68,6 +68,8 @@ set -euo pipefail
 export LC_ALL=C
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$REPO/bench/lib.sh"	# delete_namespaces
 NETD_DNS=${NETD_DNS:-$REPO/build/dns/netd-dns}
 AARDVARK=${AARDVARK:-/usr/lib/podman/aardvark-dns}
 BENCH_OUT=${BENCH_OUT:-/tmp/netd-dns-bench.json}
@@ -119,12 +121,6 @@ stop_pid() {	# stop_pid PID: TERM, then KILL; until it is gone or a zombie
 	sleep 0.2
 }
 
-delete_namespaces() {
-	local list
-	list=$(ip netns list 2>/dev/null | awk -v p="^$PREFIX" '$1 ~ p {print "netns delete " $1}')
-	[ -z "$list" ] || printf '%s\n' "$list" | ip -force -batch - >/dev/null 2>&1 || true
-}
-
 cleanup() {
 	local rc=$? s
 	trap - EXIT INT TERM
@@ -136,7 +132,7 @@ cleanup() {
 	fi
 	for s in "${!SPID[@]}"; do stop_pid "${SPID[$s]}"; done
 	for s in "${!UPID[@]}"; do stop_pid "${UPID[$s]}"; wait "${UPID[$s]}" 2>/dev/null || true; done
-	delete_namespaces
+	delete_namespaces ""
 	[ -z "$WORK" ] || rm -rf -- "$WORK"
 	[ "$rc" -eq 0 ] || note "stopped (exit $rc); servers killed, all ${PREFIX}* namespaces deleted"
 	exit "$rc"

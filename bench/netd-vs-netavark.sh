@@ -33,6 +33,8 @@ set -euo pipefail
 export LC_ALL=C
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$REPO/bench/lib.sh"	# delete_namespaces
 NETD=${NETD:-$REPO/build/netd/netd}
 NETAVARK=${NETAVARK:-/usr/lib/podman/netavark}
 BENCH_OUT=${BENCH_OUT:-/tmp/netd-bench.json}
@@ -58,12 +60,6 @@ note() { printf '%s\n' "$*" >&2; }
 
 # --- clean-up (also on Ctrl-C) -----------------------------------------
 
-delete_namespaces() {	# delete_namespaces PATTERN: all of ours matching ^PREFIX.PATTERN
-	local list
-	list=$(ip netns list 2>/dev/null | awk -v p="^$PREFIX${1:-}" '$1 ~ p {print "netns delete " $1}')
-	[ -z "$list" ] || printf '%s\n' "$list" | ip -force -batch - >/dev/null 2>&1 || true
-}
-
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
@@ -73,8 +69,8 @@ cleanup() {
 		sleep 1		# let a tool that was mid-command finish it
 	fi
 	delete_namespaces ""
-	[ -z "$WORK" ] || rm -rf -- "$WORK"
-	[ -z "$CFGBASE" ] || rm -rf -- "$CFGBASE"
+	[ -z "$WORK" ] || rm -rf --one-file-system -- "${WORK:?}"
+	[ -z "$CFGBASE" ] || rm -rf --one-file-system -- "${CFGBASE:?}"
 	[ "$rc" -eq 0 ] || note "stopped (exit $rc); all ${PREFIX}* namespaces deleted"
 	exit "$rc"
 }

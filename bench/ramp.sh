@@ -54,6 +54,8 @@ set -euo pipefail
 export LC_ALL=C
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$REPO/bench/lib.sh"	# delete_namespaces
 NETD=${NETD:-$REPO/build/netd/netd}
 read -r -a POINTS <<<"${RAMP_POINTS:-1 100 250 500 750 1000}"
 REPS=${RAMP_REPS:-5}
@@ -68,15 +70,10 @@ WORK="" CFG=""
 die() { printf 'ramp: %s\n' "$*" >&2; exit 1; }
 note() { printf '%s\n' "$*" >&2; }
 
-delete_namespaces() {
-	local list
-	list=$(ip netns list 2>/dev/null | awk -v p="^$PREFIX" '$1 ~ p {print "netns delete " $1}')
-	[ -z "$list" ] || printf '%s\n' "$list" | ip -force -batch - >/dev/null 2>&1 || true
-}
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
-	delete_namespaces
+	delete_namespaces ""
 	[ -z "$WORK" ] || rm -rf --one-file-system -- "${WORK:?}"
 	[ -z "$CFG" ] || rm -rf --one-file-system -- "${CFG:?}"
 	exit "$rc"

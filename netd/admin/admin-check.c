@@ -31,6 +31,7 @@
 #include "admin-cmd.h"
 #include "pipeline.h"
 #include "dns-conf.h"
+#include "driver.h"
 #include "exec.h"
 #include "fw.h"
 #include "fw-nft.h"
@@ -96,7 +97,7 @@ static void report(struct report *rp, enum fix fix, long att, const char *fmt, .
 /* The dirs whose records share the table: the admin's, and the engine's when --config is the default. */
 static void fw_dirs_of(const struct admin_ctx *ctx, struct fw_dirs *d)
 {
-	*d = (struct fw_dirs){ .v = { ctx->opts.config_dir }, .n = 1 };
+	*d = (struct fw_dirs){ .v = { ctx->opts.config_dir }, .n = 1, .needs = driver_fw_needs };
 	if (strcmp(ctx->opts.config_dir, ADMIN_DEFAULT_CONFIG) == 0)
 		d->v[d->n++] = FW_ENGINE_CONFIG;
 }

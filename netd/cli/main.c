@@ -24,6 +24,7 @@
 #include "shared/cleanup.h"
 #include "fw.h"
 #include "dhcp-proxy.h"
+#include "driver.h"
 #include "opts.h"
 #include "result.h"
 #include "shared/log.h"
@@ -382,7 +383,7 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "teardown") == 0)
 		r = cmd_teardown(&opts, argv[optind], &err);
 	else if (strcmp(cmd, "firewall-reload") == 0)
-		r = cmd_firewall_reload(&opts, &err);
+		r = cmd_firewall_reload(&opts, driver_fw_needs, &err);
 	else if (strcmp(cmd, "create") == 0)
 		r = cmd_create(&opts, &err);
 	else

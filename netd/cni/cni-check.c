@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "dns-conf.h"
+#include "driver.h"
 #include "fw.h"
 #include "link-veth.h"
 #include "netns.h"
@@ -296,7 +297,8 @@ static int check_firewall(const struct cni_config *cfg, const struct netd_opts *
 	if (ports)
 		(void)request_parse(rec->request, strlen(rec->request), &req, &ne);
 	nd_error_clear(&ne);
-	r = fw_of(o->fw_driver)->check_network(cfg->bridge, rec->container_id, ports, req, &ne);
+	r = fw_of(o->fw_driver)->check_network(cfg->bridge, rec->container_id, ports, req,
+						    driver_fw_needs, &ne);
 	if (r < 0) {
 		r = cni_fail(err, CNI_ERR_CHECK, "%s", ne.msg ? ne.msg : "firewall check failed");
 		nd_error_clear(&ne);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver.h"
 #include "fw-nft.h"
 #include "jsonutil.h"
 #include "request-json.h"
@@ -92,7 +93,7 @@ json_object *ctrstate_merge(json_object *old, const struct exec_ctx *c)
 	const struct nd_request *req = c->req;
 	json_object *in = request_json(req), *st, *request, *nets, *info, *links, *v;
 	const char *ports_net = old ? ctrstate_ports_network(old) : NULL;
-	const struct nd_attach *pa = fwnft_port_attach(req);
+	const struct nd_attach *pa = fwnft_port_attach(req, driver_fw_needs);
 
 	if (!in)
 		return NULL;

@@ -8,6 +8,7 @@
 
 #include "pipeline.h"
 #include "ctrstate.h"
+#include "driver.h"
 #include "exec.h"
 #include "fw.h"
 #include "plan.h"
@@ -162,6 +163,7 @@ int netd_setup(const struct netd_opts *opts, const char *netns_path, const struc
 	if (r < 0)
 		goto out;
 	c.fw = fw_lookup(opts->fw_driver);
+	c.fw_needs = driver_fw_needs;
 	/* podman network connect: ports already published through another network stay there. */
 	if (c.prev_state) {
 		const char *pn = ctrstate_ports_network(c.prev_state);

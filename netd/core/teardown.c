@@ -12,6 +12,7 @@
 
 #include "pipeline.h"
 #include "ctrstate.h"
+#include "driver.h"
 #include "fw-nft.h"
 #include "exec.h"
 #include "fw.h"
@@ -72,7 +73,7 @@ int state_step_update(struct exec_ctx *c, size_t i, struct nd_error *list)
 		const char *text = ctrstate_request_text(rest);
 		struct nd_request *remaining = NULL;
 		if (text && request_parse(text, strlen(text), &remaining, &e) == 0) {
-			const struct nd_attach *pa = fwnft_port_attach(remaining);
+			const struct nd_attach *pa = fwnft_port_attach(remaining, c->fw_needs);
 			if (pa && remaining->n_ports) {
 				if (c->fw->ports_moved(c, remaining, &e) < 0)
 					collect(list, &e);
@@ -120,7 +121,7 @@ static void recorded_ports(struct exec_ctx *c, const char *pn, struct nd_request
  */
 static bool ports_in_namespace(struct exec_ctx *c)
 {
-	const struct nd_attach *pa = fwnft_port_attach(c->req);
+	const struct nd_attach *pa = fwnft_port_attach(c->req, c->fw_needs);
 	struct nd_prefix have[16];
 	struct nlx_link l;
 	size_t n = 0;
@@ -176,6 +177,7 @@ int netd_teardown(const struct netd_opts *opts, const char *netns_path,
 	if (r < 0)
 		goto out;
 	c.fw = fw_lookup(opts->fw_driver);
+	c.fw_needs = driver_fw_needs;
 
 	/* podman network disconnect: the ports stay if another network carries them. */
 	if (c.prev_state) {
@@ -187,7 +189,7 @@ int netd_teardown(const struct netd_opts *opts, const char *netns_path,
 		c.skip_ports = !ports_in_namespace(&c);
 		if (!c.skip_ports) {
 			c.ports_req = req;
-			c.ports_attach = fwnft_port_attach(req);
+			c.ports_attach = fwnft_port_attach(req, c.fw_needs);
 		}
 		warn_no_record(req, !c.skip_ports);
 	}

@@ -122,6 +122,35 @@ static const struct step_op step_plugin = {
 	.name = "plugin", .setup = plugin_setup, .teardown = plugin_teardown,
 };
 
+static int macvlan_check_live(const struct driver_probe *p, struct nd_error *err)
+{
+	return lower_check(p, NLX_KIND_MACVLAN, err);
+}
+
+static int ipvlan_check_live(const struct driver_probe *p, struct nd_error *err)
+{
+	return lower_check(p, NLX_KIND_IPVLAN, err);
+}
+
+/* A plugin's objects are its own: netd has no way to read or compare them. */
+static int plugin_status_op(const struct driver_probe *p, struct driver_status *ret)
+{
+	return -EOPNOTSUPP;
+}
+
+static int plugin_check_live(const struct driver_probe *p, struct nd_error *err)
+{
+	return nd_error_set(err, -EOPNOTSUPP,
+			    "network \"%s\": driver \"%s\" is a plugin; netd cannot check what it made",
+			    p->a->net->name, p->a->net->driver_name ? p->a->net->driver_name : "plugin");
+}
+
+/* Rules for the bridge netd manages; an unmanaged bridge is the admin's own. */
+static bool bridge_fw_needs(const struct nd_attach *a)
+{
+	return a->net->mode == ND_MODE_MANAGED;
+}
+
 static const struct driver_ops bridge_ops = {
 	.name = "bridge",
 	.steps = { &step_bridge, &step_veth, &step_addresses, &step_routes },
@@ -130,6 +159,9 @@ static const struct driver_ops bridge_ops = {
 	.release = &step_bridge,
 	.host_services = true,
 	.owns_bridge = true,
+	.fw_needs = bridge_fw_needs,
+	.status = bridge_status,
+	.check_live = bridge_check,
 };
 
 static const struct driver_ops macvlan_ops = {
@@ -139,6 +171,8 @@ static const struct driver_ops macvlan_ops = {
 	.remove = &step_macvlan,
 	.release = &step_vlan,
 	.on_parent = true,
+	.status = lower_status,
+	.check_live = macvlan_check_live,
 };
 
 static const struct driver_ops ipvlan_ops = {
@@ -148,6 +182,8 @@ static const struct driver_ops ipvlan_ops = {
 	.remove = &step_ipvlan,
 	.release = &step_vlan,
 	.on_parent = true,
+	.status = lower_status,
+	.check_live = ipvlan_check_live,
 };
 
 static const struct driver_ops plugin_ops = {
@@ -157,6 +193,8 @@ static const struct driver_ops plugin_ops = {
 	.remove = &step_plugin,
 	.own_ipam = true,
 	.check = plugin_check,
+	.status = plugin_status_op,
+	.check_live = plugin_check_live,
 };
 
 const struct driver_ops *driver_of(const struct nd_network *net)
@@ -172,4 +210,11 @@ const struct driver_ops *driver_of(const struct nd_network *net)
 		break;
 	}
 	return &plugin_ops;
+}
+
+bool driver_fw_needs(const struct nd_attach *a)
+{
+	const struct driver_ops *d = driver_of(a->net);
+
+	return d->fw_needs && d->fw_needs(a);
 }

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "driver-state.h"
 #include "exec.h"
 #include "step.h"
 
@@ -34,6 +35,16 @@
  *		network gets no netd DHCP step)
  * @check:	before anything changes: can attachment @i be set up with this
  *		build and these options? NULL = nothing to check
+ * @fw_needs:	does attachment @a get firewall rules (its network's bridge
+ *		in the isolation, NAT and DNS sets, its published ports)?
+ *		NULL = never. The core hands the answer to fw/ (driver_fw_needs).
+ * @status:	what the kernel has of an attachment's runtime objects
+ *		(driver-state.h); 0, or -errno (-EOPNOTSUPP: the driver cannot say)
+ * @check_live:	after setup: do the attachment's objects still match what
+ *		setup made? 0, or a precise -errno with @err saying what drifted
+ *		(-ENODEV missing, -ENETDOWN down, -EMEDIUMTYPE wrong kind, -EXDEV
+ *		not on its bridge, -EADDRNOTAVAIL a gateway gone, -EOPNOTSUPP a
+ *		driver netd cannot look into)
  */
 struct driver_ops {
 	const char *name;
@@ -47,10 +58,20 @@ struct driver_ops {
 	bool own_ipam;
 	int (*check)(const struct nd_request *req, size_t i, const struct netd_opts *opts,
 		     struct nd_error *err);
+	bool (*fw_needs)(const struct nd_attach *a);
+	int (*status)(const struct driver_probe *p, struct driver_status *ret);
+	int (*check_live)(const struct driver_probe *p, struct nd_error *err);
 };
 
 /* The driver of @net (never NULL). */
 const struct driver_ops *driver_of(const struct nd_network *net);
+
+/*
+ * Whether attachment @a gets firewall rules: its driver's @fw_needs. The
+ * core passes this to the firewall (exec_ctx.fw_needs, fw_dirs.needs), which
+ * cannot ask the drivers itself.
+ */
+bool driver_fw_needs(const struct nd_attach *a);
 
 /* Steps outside any one driver: the container's loopback, and an ipam dhcp lease. */
 extern const struct step_op step_loopback;

@@ -80,6 +80,9 @@ void exec_signals_release(struct exec_signals *s);
 
 struct fw_driver;
 
+/* Does attachment @a get firewall rules? Its network driver answers (driver_fw_needs()). */
+typedef bool exec_fw_needs_fn(const struct nd_attach *a);
+
 struct exec_ctx {
 	const struct netd_opts *opts;
 	const struct nd_request *req;
@@ -99,6 +102,7 @@ struct exec_ctx {
 	const struct nd_request *ports_req;
 	const struct nd_attach *ports_attach;
 	const struct fw_driver *fw;	/* the firewall driver of this run (set by the core) */
+	exec_fw_needs_fn *fw_needs;	/* set by the core with @fw */
 	int lock;			/* the config dir's lock, -1 before exec_open() */
 	struct exec_signals sigs;	/* held from exec_open() to exec_close() */
 	unsigned flags;			/* EXEC_* of exec_open_netns() */

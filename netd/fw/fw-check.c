@@ -56,6 +56,7 @@ struct expect {
 	size_t n_done, cap_done;
 	size_t containers;
 	bool quiet;			/* broken records were reported already */
+	exec_fw_needs_fn *needs;	/* which attachments get rules (fw_dirs) */
 };
 
 static bool seen_bridge(struct expect *x, const char *br)
@@ -105,14 +106,14 @@ static int expect_one(struct expect *x, const char *path, struct nd_error *err)
 	for (size_t i = 0; i < req->n_attach; i++) {
 		const struct nd_attach *a = &req->attach[i];
 
-		if (!fw_wants(a) || seen_bridge(x, a->net->network_interface))
+		if (!x->needs(a) || seen_bridge(x, a->net->network_interface))
 			continue;
 		if ((r = fwnft_network(x->b, true, a->net, dns_port, false)) < 0)
 			return r;
 	}
 	if (req->n_ports) {
 		/* The network recorded as carrying the ports, else the first that can. */
-		const struct nd_attach *pa = fwnft_port_attach(req);
+		const struct nd_attach *pa = fwnft_port_attach(req, x->needs);
 
 		for (size_t i = 0; ports_net && i < req->n_attach; i++)
 			if (strcmp(req->attach[i].net->name, ports_net) == 0)
@@ -163,7 +164,7 @@ static int expect_dir(struct expect *x, const char *config, struct nd_error *err
 static int expect_build(struct nftb *b, const struct fw_dirs *dirs, bool quiet, size_t *containers,
 			struct nd_error *err)
 {
-	struct expect x = { .b = b, .quiet = quiet };
+	struct expect x = { .b = b, .quiet = quiet, .needs = dirs->needs };
 	int r = fwnft_base(b);
 
 	for (size_t i = 0; r >= 0 && i < dirs->n; i++)

@@ -8,14 +8,17 @@
 
 #include <stddef.h>
 
+#include "exec.h"
 #include "shared/error.h"
 
 #define FW_ENGINE_CONFIG "/run/containers/networks"
 #define FW_ADMIN_CONFIG "/run/netd"
 
+/* @needs: which attachments of a record get rules; the caller asks the drivers (driver_fw_needs()). */
 struct fw_dirs {
 	const char *v[4];
 	size_t n;
+	exec_fw_needs_fn *needs;
 };
 
 /*
@@ -35,4 +38,4 @@ int fw_expect_compare(const struct fw_dirs *dirs, void (*diff)(const char *line,
 		      void *arg, struct nd_error *err);
 
 /* The dirs a command covers: @config if given, else the engine's and the admin's. */
-void fw_dirs_default(const char *config, struct fw_dirs *d);
+void fw_dirs_default(const char *config, exec_fw_needs_fn *needs, struct fw_dirs *d);

@@ -500,11 +500,11 @@ int fwnft_network(struct nftb *b, bool add, const struct nd_network *net, uint16
 	return 0;
 }
 
-const struct nd_attach *fwnft_port_attach(const struct nd_request *req)
+const struct nd_attach *fwnft_port_attach(const struct nd_request *req, exec_fw_needs_fn *needs)
 {
 	for (size_t i = 0; i < req->n_attach; i++) {
 		const struct nd_attach *a = &req->attach[i];
-		if (fw_wants(a) && !a->net->internal && a->n_addrs > 0)
+		if (needs(a) && !a->net->internal && a->n_addrs > 0)
 			return a;
 	}
 	return NULL;

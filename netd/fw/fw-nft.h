@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "exec.h"
 #include "model.h"
 #include "nft.h"
 
@@ -21,8 +22,8 @@ int fwnft_network(struct nftb *b, bool add, const struct nd_network *net, uint16
 int fwnft_ports(struct nftb *b, bool add, bool excl, const struct nd_request *req,
 		const struct nd_attach *a);
 
-/* The attachment that carries the container's published ports, or NULL. */
-const struct nd_attach *fwnft_port_attach(const struct nd_request *req);
+/* The attachment that carries the container's published ports, or NULL. @needs: which get rules. */
+const struct nd_attach *fwnft_port_attach(const struct nd_request *req, exec_fw_needs_fn *needs);
 
 /* Name of a network's isolation chain. */
 void fwnft_iso_chain(const struct nd_network *net, char out[32]);

@@ -30,7 +30,7 @@ static int commit_error(struct nftb *b, const char *what, struct nd_error *err)
 static void nft_undo(struct exec_ctx *c)
 {
 	_cleanup_(nftb_freep) struct nftb *b = NULL;
-	const struct nd_attach *pa = c->skip_ports ? NULL : fwnft_port_attach(c->req);
+	const struct nd_attach *pa = c->skip_ports ? NULL : fwnft_port_attach(c->req, c->fw_needs);
 	struct nd_error e = {0};
 
 	if (nftb_new(FW_TABLE, &b) < 0)
@@ -41,7 +41,7 @@ static void nft_undo(struct exec_ctx *c)
 		if (pa && c->req->n_ports)
 			(void)fwnft_ports(b, false, false, c->req, pa);
 		for (size_t i = 0; i < c->req->n_attach; i++)
-			if (fw_wants(&c->req->attach[i]) && c->rt[i].br_created)
+			if (c->fw_needs(&c->req->attach[i]) && c->rt[i].br_created)
 				(void)fwnft_network(b, false, c->req->attach[i].net,
 						    c->opts->dns_port, true);
 	}
@@ -53,7 +53,7 @@ static void nft_undo(struct exec_ctx *c)
 static int nft_setup(struct exec_ctx *c)
 {
 	_cleanup_(nftb_freep) struct nftb *b = NULL;
-	const struct nd_attach *pa = c->skip_ports ? NULL : fwnft_port_attach(c->req);
+	const struct nd_attach *pa = c->skip_ports ? NULL : fwnft_port_attach(c->req, c->fw_needs);
 	char ext[256], msg[256];
 	const char *label = NULL;
 	int exists, failed, r;
@@ -71,7 +71,7 @@ static int nft_setup(struct exec_ctx *c)
 		bool chain = false;
 		char name[32];
 
-		if (!fw_wants(a))
+		if (!c->fw_needs(a))
 			continue;
 		if (exists) {
 			fwnft_iso_chain(a->net, name);
@@ -118,7 +118,7 @@ static bool table_would_be_empty(const struct exec_ctx *c, const bool *last)
 	for (size_t k = 0; k < n; k++) {
 		bool leaving = false;
 		for (size_t i = 0; i < c->req->n_attach && !leaving; i++)
-			leaving = last[i] && fw_wants(&c->req->attach[i]) &&
+			leaving = last[i] && c->fw_needs(&c->req->attach[i]) &&
 				  strncmp((const char *)keys + k * IFNAMSIZ,
 					  c->req->attach[i].net->network_interface, IFNAMSIZ) == 0;
 		if (!leaving)
@@ -159,7 +159,7 @@ static int nft_teardown(struct exec_ctx *c, const bool *last, struct nd_error *e
 		if (pa && pr->n_ports && (r = fwnft_ports(b, false, false, pr, pa)) < 0)
 			return r;
 		for (size_t i = 0; i < c->req->n_attach; i++)
-			if (fw_wants(&c->req->attach[i]) && last[i] &&
+			if (c->fw_needs(&c->req->attach[i]) && last[i] &&
 			    (r = fwnft_network(b, false, c->req->attach[i].net,
 					       c->opts->dns_port, true)) < 0)
 				return r;
@@ -179,7 +179,7 @@ static int nft_ports_moved(struct exec_ctx *c, const struct nd_request *remainin
 			   struct nd_error *err)
 {
 	_cleanup_(nftb_freep) struct nftb *b = NULL;
-	const struct nd_attach *pa = fwnft_port_attach(remaining);
+	const struct nd_attach *pa = fwnft_port_attach(remaining, c->fw_needs);
 	int r;
 
 	if (!pa || !remaining->n_ports)
@@ -194,7 +194,8 @@ static int nft_ports_moved(struct exec_ctx *c, const struct nd_request *remainin
 }
 
 static int nft_check_network(const char *bridge, const char *id, bool ports,
-			     const struct nd_request *req, struct nd_error *err)
+			     const struct nd_request *req, exec_fw_needs_fn *needs,
+			     struct nd_error *err)
 {
 	struct nftb_elem e = { .key_len = IFNAMSIZ };
 	int r = nft_table_exists(FW_TABLE);
@@ -209,7 +210,7 @@ static int nft_check_network(const char *bridge, const char *id, bool ports,
 				    "bridge %s is missing from the firewall (set br_all of table inet %s)",
 				    bridge, FW_TABLE);
 	if (ports) {
-		const struct nd_attach *pa = req ? fwnft_port_attach(req) : NULL;
+		const struct nd_attach *pa = req ? fwnft_port_attach(req, needs) : NULL;
 		char msg[256];
 
 		if (!pa || fwnft_port_conflict(req, pa, msg, sizeof(msg)) == 0)

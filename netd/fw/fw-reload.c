@@ -17,9 +17,9 @@
 #include "fw.h"
 #include "shared/log.h"
 
-void fw_dirs_default(const char *config, struct fw_dirs *d)
+void fw_dirs_default(const char *config, exec_fw_needs_fn *needs, struct fw_dirs *d)
 {
-	*d = (struct fw_dirs){0};
+	*d = (struct fw_dirs){ .needs = needs };
 	if (config) {
 		d->v[d->n++] = config;
 	} else {
@@ -28,7 +28,8 @@ void fw_dirs_default(const char *config, struct fw_dirs *d)
 	}
 }
 
-int cmd_firewall_reload(const struct netd_opts *opts, struct nd_error *err)
+int cmd_firewall_reload(const struct netd_opts *opts, exec_fw_needs_fn *needs,
+			struct nd_error *err)
 {
 	const struct fw_driver *fw = fw_of(opts->fw_driver);
 	struct fw_dirs dirs;
@@ -37,7 +38,7 @@ int cmd_firewall_reload(const struct netd_opts *opts, struct nd_error *err)
 
 	if (strcasecmp(fw->name, "none") == 0)
 		return 0;
-	fw_dirs_default(opts->config_dir, &dirs);
+	fw_dirs_default(opts->config_dir, needs, &dirs);
 	r = fw->reload(&dirs, &containers, err);
 	if (r < 0)
 		return r;

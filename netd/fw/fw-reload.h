@@ -2,7 +2,10 @@
 /* netd firewall-reload: rebuild every container's rules from the state records. */
 #pragma once
 
+#include "exec.h"
 #include "opts.h"
 #include "shared/error.h"
 
-int cmd_firewall_reload(const struct netd_opts *opts, struct nd_error *err);
+/* @needs: which attachments get rules (driver_fw_needs()). */
+int cmd_firewall_reload(const struct netd_opts *opts, exec_fw_needs_fn *needs,
+			struct nd_error *err);

@@ -32,7 +32,8 @@ static int none_reload(const struct fw_dirs *dirs, size_t *containers, struct nd
 }
 
 static int none_check_network(const char *bridge, const char *id, bool ports,
-			      const struct nd_request *req, struct nd_error *err)
+			      const struct nd_request *req, exec_fw_needs_fn *needs,
+			      struct nd_error *err)
 {
 	return 0;
 }
@@ -73,9 +74,4 @@ const struct fw_driver *fw_of(const char *name)
 const char *fw_default_name(void)
 {
 	return fw_nftables.name;
-}
-
-bool fw_wants(const struct nd_attach *a)
-{
-	return a->net->driver == ND_DRIVER_BRIDGE && a->net->mode == ND_MODE_MANAGED;
 }

@@ -42,11 +42,13 @@ struct fw_driver {
 	/*
 	 * Are the rules of network bridge @bridge in the kernel, and with
 	 * @ports, the published ports of container @id as @req (NULL when it
-	 * cannot be read) records them? Return: 0, or negative with @err
+	 * cannot be read) records them? @needs: which attachments get rules
+	 * (driver_fw_needs()). Return: 0, or negative with @err
 	 * saying what is missing.
 	 */
 	int (*check_network)(const char *bridge, const char *id, bool ports,
-			     const struct nd_request *req, struct nd_error *err);
+			     const struct nd_request *req, exec_fw_needs_fn *needs,
+			     struct nd_error *err);
 	/* Can the firewall be used at all? Return: 0 or -errno. */
 	int (*probe)(void);
 };
@@ -56,8 +58,5 @@ const struct fw_driver *fw_lookup(const char *name);
 /* The driver named @name; "none" (does nothing, finds nothing wrong) if it is unknown or NULL. */
 const struct fw_driver *fw_of(const char *name);
 const char *fw_default_name(void);
-
-/* Whether attachment @a gets firewall rules at all (managed bridge networks). */
-bool fw_wants(const struct nd_attach *a);
 
 extern const struct fw_driver fw_nftables;

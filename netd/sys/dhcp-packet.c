@@ -181,56 +181,60 @@ static uint32_t rd32(const uint8_t *p)
 	return v;
 }
 
+#define NAME_HOPS_MAX 16
+
 /*
- * One name of an RFC 1035 encoded list (option 119, RFC 3397) at @*pos in
- * @d[0..len): labels, with compression pointers that must point backwards
- * within the option. Return: 0 and the dotted name, -EBADMSG.
+ * One name of an RFC 1035 encoded list (option 119, RFC 3397) at @c:
+ * labels, with compression pointers that must point backwards within the
+ * option, at most NAME_HOPS_MAX of them. All reads go through a copy of @c,
+ * which a pointer moves back; @c moves past the name's own bytes (up to
+ * and including its first pointer) only on success.
+ * Return: 0 and the dotted name, -EBADMSG.
  */
-static int read_name(const uint8_t *d, size_t len, size_t *pos, char *out, size_t outsz)
+static int read_name(struct nd_cursor *c, char *out, size_t outsz)
 {
-	size_t p = *pos, o = 0, end = 0;
+	struct nd_cursor at = *c, end = *c;
 	unsigned hops = 0;
-	bool jumped = false;
+	size_t o = 0;
 
 	for (;;) {
-		if (p >= len)
-			return -EBADMSG;
-		uint8_t l = d[p];
-		if ((l & 0xc0) == 0xc0) {
-			size_t target;
+		size_t here = at.offset, target;
+		const uint8_t *label;
+		uint8_t l, low;
 
-			if (p + 1 >= len || ++hops > 16)
+		if (nd_cur_u8(&at, &l) < 0)
+			return -EBADMSG;
+		if ((l & 0xc0) == 0xc0) {
+			if (nd_cur_u8(&at, &low) < 0 || ++hops > NAME_HOPS_MAX)
 				return -EBADMSG;
-			target = (size_t)(l & 0x3f) << 8 | d[p + 1];
-			if (target >= p)
+			target = (size_t)(l & 0x3f) << 8 | low;
+			if (target >= here)
 				return -EBADMSG;
-			if (!jumped)
-				end = p + 2;
-			jumped = true;
-			p = target;
+			if (hops == 1)
+				end = at;
+			/* Backwards only, so within the option: the cursor's invariant holds. */
+			at.offset = target;
 			continue;
 		}
 		if (l & 0xc0)
 			return -EBADMSG;
 		if (l == 0) {
-			if (!jumped)
-				end = p + 1;
+			if (hops == 0)
+				end = at;
 			break;
 		}
-		if (p + 1 + l > len || o + l + 2 > outsz)
+		if (nd_cur_take(&at, l, &label) < 0 || o + l + 2 > outsz)
 			return -EBADMSG;
 		if (o)
 			out[o++] = '.';
 		for (size_t i = 0; i < l; i++) {
-			uint8_t ch = d[p + 1 + i];
-			if (ch <= 0x20 || ch >= 0x7f || ch == '.')
+			if (label[i] <= 0x20 || label[i] >= 0x7f || label[i] == '.')
 				return -EBADMSG;
-			out[o++] = (char)ch;
+			out[o++] = (char)label[i];
 		}
-		p += 1 + l;
 	}
 	out[o] = '\0';
-	*pos = end;
+	*c = end;
 	return 0;
 }
 
@@ -355,8 +359,9 @@ int dhcp_parse(const uint8_t *buf, size_t len, struct dhcp_reply *ret)
 	}
 	if (!seen_end || r.type == 0)
 		return -EBADMSG;
-	for (size_t q = 0; q < search_len && r.n_search < DHCP_SEARCH_MAX;)
-		if (read_name(search, search_len, &q, r.search[r.n_search++], DHCP_DOMAIN_MAX) < 0)
+	for (struct nd_cursor sc = { .buf = search, .size = search_len };
+	     sc.offset < sc.size && r.n_search < DHCP_SEARCH_MAX;)
+		if (read_name(&sc, r.search[r.n_search++], DHCP_DOMAIN_MAX) < 0)
 			return -EBADMSG;
 	*ret = r;
 	return 0;

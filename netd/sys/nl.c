@@ -6,12 +6,11 @@
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/veth.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
-#include <netlink/route/link/bridge.h>
 #include <netlink/route/link/inet.h>
-#include <netlink/route/link/veth.h>
 #include <netlink/route/route.h>
 #include <netlink/socket.h>
 #include <stdio.h>
@@ -273,43 +272,6 @@ int nlx_link_set_inet_conf(struct nlx *h, int ifindex, const struct nlx_inet_con
 	return r;
 }
 
-int nlx_bridge_create(struct nlx *h, const char *name, unsigned mtu, int vrf_ifindex,
-		      bool vlan_filtering, int *ifindex)
-{
-	struct rtnl_link *l = rtnl_link_bridge_alloc();
-	struct nlx_link info;
-	int r;
-
-	if (!l)
-		return -ENOMEM;
-	rtnl_link_set_name(l, name);
-	rtnl_link_set_group(l, NLX_NETD_GROUP);
-	if (mtu)
-		rtnl_link_set_mtu(l, mtu);
-	if (vrf_ifindex)
-		rtnl_link_set_master(l, vrf_ifindex);
-	begin(h);
-	r = finish(h, rtnl_link_add(h->sk, l, NLM_F_CREATE | NLM_F_EXCL));
-	rtnl_link_put(l);
-	if (r < 0)
-		return r;
-	r = nlx_link_by_name(h, name, &info);
-	if (r < 0)
-		return r;
-	*ifindex = info.ifindex;
-	if (vlan_filtering) {
-		r = nlx_bridge_set_vlan_filtering(h, info.ifindex);
-		if (r < 0) {
-			char keep[sizeof(h->ext_msg)];
-			memcpy(keep, h->ext_msg, sizeof(keep));
-			(void)nlx_link_del(h, info.ifindex);
-			memcpy(h->ext_msg, keep, sizeof(keep));
-			return r;
-		}
-	}
-	return 0;
-}
-
 static int send_msg(struct nlx *h, struct nl_msg *msg)
 {
 	begin(h);
@@ -427,42 +389,6 @@ int nlx_count_ports(struct nlx *h, int master, size_t *ret)
 		return r;
 	*ret = c.n;
 	return 0;
-}
-
-int nlx_veth_create(struct nlx *h, const char *host_name, const char *peer_name,
-		    int peer_ns_fd, unsigned mtu, int master, const uint8_t *peer_mac)
-{
-	struct rtnl_link *l = rtnl_link_veth_alloc(), *peer;
-	struct nl_addr *a = NULL;
-	int r;
-
-	if (!l)
-		return -ENOMEM;
-	peer = rtnl_link_veth_get_peer(l);
-	rtnl_link_set_name(l, host_name);
-	rtnl_link_set_name(peer, peer_name);
-	rtnl_link_set_ns_fd(peer, peer_ns_fd);
-	if (mtu) {
-		rtnl_link_set_mtu(l, mtu);
-		rtnl_link_set_mtu(peer, mtu);
-	}
-	if (master)
-		rtnl_link_set_master(l, master);
-	if (peer_mac) {
-		a = nl_addr_build(AF_LLC, peer_mac, 6);
-		if (!a) {
-			rtnl_link_put(peer);
-			rtnl_link_veth_release(l);
-			return -ENOMEM;
-		}
-		rtnl_link_set_addr(peer, a);
-	}
-	rtnl_link_put(peer);
-	begin(h);
-	r = finish(h, rtnl_link_add(h->sk, l, NLM_F_CREATE | NLM_F_EXCL));
-	nl_addr_put(a);
-	rtnl_link_veth_release(l);
-	return r;
 }
 
 static struct nl_addr *build_addr(const struct nd_ip *ip, unsigned prefixlen)
@@ -690,34 +616,85 @@ int nlx_default_route_link(struct nlx *h, struct nlx_link *ret)
 #define IFLA_MACVLAN_BC_CUTOFF 9	/* Linux 6.4; older uapi headers lack it */
 #endif
 
-static bool put_macvlan(struct nl_msg *msg, const struct nlx_lower *s)
+/*
+ * One new link: what every kind's RTM_NEWLINK carries, and for the kind's own
+ * IFLA_INFO_DATA, @lower (macvlan, ipvlan, vlan) or @peer (veth).
+ */
+struct newlink {
+	enum nlx_kind kind;
+	const char *name;
+	int parent;		/* IFLA_LINK, 0 = none */
+	int master;		/* IFLA_MASTER, 0 = none */
+	int ns_fd;		/* IFLA_NET_NS_FD, -1 = the handle's namespace */
+	unsigned mtu;		/* 0 = default */
+	const uint8_t *mac;	/* NULL = the kernel's */
+	const char *alias;
+	uint32_t group;		/* IFLA_GROUP, 0 = none */
+	const struct nlx_lower *lower;
+	const struct newlink *peer;
+};
+
+/* The attributes of @n outside IFLA_LINKINFO (also a veth peer's, inside VETH_INFO_PEER). */
+static bool put_link(struct nl_msg *msg, const struct newlink *n)
 {
+	return nla_put_string(msg, IFLA_IFNAME, n->name) == 0 &&
+	       (!n->parent || nla_put_u32(msg, IFLA_LINK, (uint32_t)n->parent) == 0) &&
+	       (!n->master || nla_put_u32(msg, IFLA_MASTER, (uint32_t)n->master) == 0) &&
+	       (n->ns_fd < 0 || nla_put_u32(msg, IFLA_NET_NS_FD, (uint32_t)n->ns_fd) == 0) &&
+	       (!n->mtu || nla_put_u32(msg, IFLA_MTU, n->mtu) == 0) &&
+	       (!n->mac || nla_put(msg, IFLA_ADDRESS, 6, n->mac) == 0) &&
+	       (!n->alias || nla_put_string(msg, IFLA_IFALIAS, n->alias) == 0) &&
+	       (!n->group || nla_put_u32(msg, IFLA_GROUP, n->group) == 0);
+}
+
+static bool put_macvlan(struct nl_msg *msg, const struct newlink *n)
+{
+	const struct nlx_lower *s = n->lower;
+
 	return nla_put_u32(msg, IFLA_MACVLAN_MODE, s->mode) == 0 &&
 	       (!s->has_bclim || nla_put_s32(msg, IFLA_MACVLAN_BC_CUTOFF, s->bclim) == 0);
 }
 
-static bool put_ipvlan(struct nl_msg *msg, const struct nlx_lower *s)
+static bool put_ipvlan(struct nl_msg *msg, const struct newlink *n)
 {
-	return nla_put_u16(msg, IFLA_IPVLAN_MODE, (uint16_t)s->mode) == 0;
+	return nla_put_u16(msg, IFLA_IPVLAN_MODE, (uint16_t)n->lower->mode) == 0;
 }
 
-static bool put_vlan(struct nl_msg *msg, const struct nlx_lower *s)
+static bool put_vlan(struct nl_msg *msg, const struct newlink *n)
 {
-	return nla_put_u16(msg, IFLA_VLAN_ID, s->vlan_id) == 0;
+	return nla_put_u16(msg, IFLA_VLAN_ID, n->lower->vlan_id) == 0;
 }
 
-/* The kinds netd knows (nl.h), each with the builder of its IFLA_INFO_DATA when nlx_lower_create() makes it. */
+/* The peer: its own ifinfomsg and link attributes, nested in VETH_INFO_PEER. */
+static bool put_veth(struct nl_msg *msg, const struct newlink *n)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nlattr *peer = nla_nest_start(msg, VETH_INFO_PEER);
+
+	if (!peer || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    !put_link(msg, n->peer))
+		return false;
+	nla_nest_end(msg, peer);
+	return true;
+}
+
+/*
+ * The kinds netd knows (nl.h), each with the builder of its IFLA_INFO_DATA
+ * when netd creates one (NULL: none, as for a bridge). @creates: link_new()
+ * makes links of this kind.
+ */
 static const struct link_kind {
 	const char *name;
-	bool (*put_data)(struct nl_msg *msg, const struct nlx_lower *s);
+	bool creates;
+	bool (*put_data)(struct nl_msg *msg, const struct newlink *n);
 } link_kinds[] = {
 	[NLX_KIND_NONE] = { "" },
 	[NLX_KIND_OTHER] = { "" },
-	[NLX_KIND_BRIDGE] = { "bridge" },
-	[NLX_KIND_VETH] = { "veth" },
-	[NLX_KIND_MACVLAN] = { "macvlan", put_macvlan },
-	[NLX_KIND_IPVLAN] = { "ipvlan", put_ipvlan },
-	[NLX_KIND_VLAN] = { "vlan", put_vlan },
+	[NLX_KIND_BRIDGE] = { "bridge", true },
+	[NLX_KIND_VETH] = { "veth", true, put_veth },
+	[NLX_KIND_MACVLAN] = { "macvlan", true, put_macvlan },
+	[NLX_KIND_IPVLAN] = { "ipvlan", true, put_ipvlan },
+	[NLX_KIND_VLAN] = { "vlan", true, put_vlan },
 	[NLX_KIND_VRF] = { "vrf" },
 };
 
@@ -736,49 +713,95 @@ enum nlx_kind nlx_kind_parse(const char *name)
 	return NLX_KIND_OTHER;
 }
 
-/* The kind-specific IFLA_INFO_DATA of nlx_lower_create(). */
-static int put_lower_data(struct nl_msg *msg, const struct nlx_lower *s)
+/* IFLA_LINKINFO: the kind's name and, when it has a builder, its IFLA_INFO_DATA. */
+static bool put_linkinfo(struct nl_msg *msg, const struct link_kind *k, const struct newlink *n)
 {
-	struct nlattr *data;
+	struct nlattr *info = nla_nest_start(msg, IFLA_LINKINFO), *data;
 
-	if ((size_t)s->kind >= ELEMENTSOF(link_kinds) || !link_kinds[s->kind].put_data)
+	if (!info || nla_put_string(msg, IFLA_INFO_KIND, k->name) < 0)
+		return false;
+	if (k->put_data) {
+		data = nla_nest_start(msg, IFLA_INFO_DATA);
+		if (!data || !k->put_data(msg, n))
+			return false;
+		nla_nest_end(msg, data);
+	}
+	nla_nest_end(msg, info);
+	return true;
+}
+
+/* Create link @n in one request (NLM_F_EXCL). Return: 0, -EINVAL for a kind netd does not make, or -errno. */
+static int link_new(struct nlx *h, const struct newlink *n)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	const struct link_kind *k;
+	struct nl_msg *msg;
+
+	if ((size_t)n->kind >= ELEMENTSOF(link_kinds) || !link_kinds[n->kind].creates)
 		return -EINVAL;
-	data = nla_nest_start(msg, IFLA_INFO_DATA);
-	if (!data || !link_kinds[s->kind].put_data(msg, s))
+	k = &link_kinds[n->kind];
+	msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 || !put_link(msg, n) ||
+	    !put_linkinfo(msg, k, n)) {
+		nlmsg_free(msg);
 		return -EMSGSIZE;
-	nla_nest_end(msg, data);
-	return 0;
+	}
+	return send_msg(h, msg);
 }
 
 int nlx_lower_create(struct nlx *h, const struct nlx_lower *s)
 {
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK,
-						NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
-	struct nlattr *info;
+	if (s->kind != NLX_KIND_MACVLAN && s->kind != NLX_KIND_IPVLAN && s->kind != NLX_KIND_VLAN)
+		return -EINVAL;
+	return link_new(h, &(struct newlink){
+		.kind = s->kind, .name = s->name, .parent = s->parent, .ns_fd = s->ns_fd,
+		.mtu = s->mtu, .mac = s->mac, .alias = s->alias, .lower = s,
+	});
+}
+
+int nlx_bridge_create(struct nlx *h, const char *name, unsigned mtu, int vrf_ifindex,
+		      bool vlan_filtering, int *ifindex)
+{
+	struct nlx_link info;
 	int r;
 
-	if (!msg)
-		return -ENOMEM;
-	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-	    nla_put_string(msg, IFLA_IFNAME, s->name) < 0 ||
-	    nla_put_u32(msg, IFLA_LINK, (uint32_t)s->parent) < 0 ||
-	    (s->ns_fd >= 0 && nla_put_u32(msg, IFLA_NET_NS_FD, (uint32_t)s->ns_fd) < 0) ||
-	    (s->mtu && nla_put_u32(msg, IFLA_MTU, s->mtu) < 0) ||
-	    (s->mac && nla_put(msg, IFLA_ADDRESS, 6, s->mac) < 0) ||
-	    (s->alias && nla_put_string(msg, IFLA_IFALIAS, s->alias) < 0) ||
-	    !(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
-	    nla_put_string(msg, IFLA_INFO_KIND, nlx_kind_name(s->kind)) < 0) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	r = put_lower_data(msg, s);
-	if (r < 0) {
-		nlmsg_free(msg);
+	r = link_new(h, &(struct newlink){
+		.kind = NLX_KIND_BRIDGE, .name = name, .master = vrf_ifindex, .ns_fd = -1,
+		.mtu = mtu, .group = NLX_NETD_GROUP,
+	});
+	if (r < 0)
 		return r;
+	r = nlx_link_by_name(h, name, &info);
+	if (r < 0)
+		return r;
+	*ifindex = info.ifindex;
+	if (vlan_filtering) {
+		r = nlx_bridge_set_vlan_filtering(h, info.ifindex);
+		if (r < 0) {
+			char keep[sizeof(h->ext_msg)];
+			memcpy(keep, h->ext_msg, sizeof(keep));
+			(void)nlx_link_del(h, info.ifindex);
+			memcpy(h->ext_msg, keep, sizeof(keep));
+			return r;
+		}
 	}
-	nla_nest_end(msg, info);
-	return send_msg(h, msg);
+	return 0;
+}
+
+int nlx_veth_create(struct nlx *h, const char *host_name, const char *peer_name,
+		    int peer_ns_fd, unsigned mtu, int master, const uint8_t *peer_mac)
+{
+	const struct newlink peer = {
+		.kind = NLX_KIND_VETH, .name = peer_name, .ns_fd = peer_ns_fd, .mtu = mtu,
+		.mac = peer_mac,
+	};
+
+	return link_new(h, &(struct newlink){
+		.kind = NLX_KIND_VETH, .name = host_name, .master = master, .ns_fd = -1,
+		.mtu = mtu, .peer = &peer,
+	});
 }
 
 int nlx_link_rename(struct nlx *h, int ifindex, const char *name)

@@ -20,9 +20,11 @@ struct nlx;
 
 /*
  * The link kinds netd builds or looks for. nl.c keeps one table of them: the
- * IFLA_INFO_KIND name, and for the kinds nlx_lower_create() makes, the
- * builder of their IFLA_INFO_DATA. A link of any other kind reads as
- * NLX_KIND_OTHER (its name is still in nlx_link.kind).
+ * IFLA_INFO_KIND name, whether netd creates links of the kind, and the
+ * builder of their IFLA_INFO_DATA (veth: the peer; macvlan, ipvlan, vlan:
+ * the mode or id). nlx_bridge_create(), nlx_veth_create() and
+ * nlx_lower_create() all build one RTM_NEWLINK through it. A link of any
+ * other kind reads as NLX_KIND_OTHER (its name is still in nlx_link.kind).
  */
 enum nlx_kind {
 	NLX_KIND_NONE,		/* no IFLA_INFO_KIND (a physical device, lo) */

@@ -228,6 +228,11 @@ static void test_parse_bad(void)
 	static const uint8_t loop[] = { 1, 'a', 0xc0, 0 };
 	static const uint8_t bad_label[] = { 5, 'a', 0 };
 	static const uint8_t dotted[] = { 3, 'a', '.', 'b', 0 };
+	/* malformed compression */
+	static const uint8_t cut_ptr[] = { 1, 'a', 0, 1, 'b', 0xc0 };
+	static const uint8_t into_label[] = { 3, 'a', 'b', 'c', 0, 0xc0, 1 };
+	static const uint8_t reserved[] = { 1, 'a', 0, 0x80, 0 };
+	static const uint8_t ptr_high[] = { 1, 'a', 0, 0xc1, 0 };
 
 	n = full_ack(&f);
 	bad("empty frame", f.b, 0, -ENOMSG);
@@ -289,6 +294,11 @@ static void test_parse_bad(void)
 	bad_option("search list pointer to itself", 119, loop, sizeof(loop));
 	bad_option("search label longer than the option", 119, bad_label, sizeof(bad_label));
 	bad_option("search label with a dot in it", 119, dotted, sizeof(dotted));
+	bad_option("search pointer cut off by the end of the option", 119, cut_ptr, sizeof(cut_ptr));
+	bad_option("search pointer into the text of a label", 119, into_label, sizeof(into_label));
+	bad_option("search label of the reserved type 0x80", 119, reserved, sizeof(reserved));
+	bad_option("search pointer past the option (high offset bits)", 119, ptr_high,
+		   sizeof(ptr_high));
 }
 
 static void test_addrs(void)

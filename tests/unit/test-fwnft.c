@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver.h"
 #include "fw-nft.h"
 #include "nft.h"
 #include "unit-request.h"
@@ -229,7 +230,7 @@ static void build(const char *text, int what, char *out, size_t size)
 	else if (what == 1)
 		r = fwnft_network(b, true, req->attach[0].net, 1053, true);
 	else
-		r = fwnft_ports(b, true, true, req, fwnft_port_attach(req));
+		r = fwnft_ports(b, true, true, req, fwnft_port_attach(req, driver_fw_needs));
 	if (r < 0) {
 		snprintf(out, size, "error %s", strerror(-r));
 		return;
@@ -292,7 +293,7 @@ int main(void)
 		int left;
 
 		if (req && nftb_new(FW_TABLE, &b) == 0 &&
-		    fwnft_ports(b, true, true, req, fwnft_port_attach(req)) == 0) {
+		    fwnft_ports(b, true, true, req, fwnft_port_attach(req, driver_fw_needs)) == 0) {
 			nlh = nftb_data(b, &len);
 			left = (int)len;
 			for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
@@ -306,7 +307,7 @@ int main(void)
 	}
 	{
 		_cleanup_(nd_request_freep) struct nd_request *req = unit_request(INTERNAL);
-		tap_result(req && !fwnft_port_attach(req), NULL,
+		tap_result(req && !fwnft_port_attach(req, driver_fw_needs), NULL,
 			   "ports: an internal network never carries published ports");
 	}
 	return tap_finish();

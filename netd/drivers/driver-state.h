@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What a driver finds of one attachment's runtime objects (status) and how
+ * they differ from what setup made (check). The bridge driver's are the
+ * bridge and the host end of the veth pair; macvlan's and ipvlan's the
+ * link in the container and its host parent; a plugin's are its own, so
+ * netd cannot say (-EOPNOTSUPP).
+ */
+#pragma once
+
+#include <net/if.h>
+#include <stdbool.h>
+
+#include "model.h"
+#include "nl.h"
+#include "shared/error.h"
+
+/**
+ * struct driver_status - one attachment's runtime objects as the kernel has them
+ * @host:	the host side: the veth's host end (bridge); the parent (macvlan, ipvlan)
+ * @host_exists: @host was found (then @host.ifindex, .up, .master are the kernel's)
+ * @host_name:	the name looked for
+ * @bridge:	bridge driver: the bridge; @bridge_exists when found
+ * @ctr:	the container's interface, @ctr_exists when found (needs a
+ *		container handle)
+ */
+struct driver_status {
+	char host_name[IFNAMSIZ];
+	struct nlx_link host;
+	bool host_exists;
+	char bridge_name[IFNAMSIZ];
+	struct nlx_link bridge;
+	bool bridge_exists;
+	struct nlx_link ctr;
+	bool ctr_exists;
+};
+
+/*
+ * The handles and names status and check work with: @host the host's
+ * netlink, @ctr the container's (NULL when its namespace is gone or not
+ * looked into), @container_id to name a bridge attachment's host veth.
+ */
+struct driver_probe {
+	struct nlx *host;
+	struct nlx *ctr;
+	const char *container_id;
+	const struct nd_attach *a;
+};
+
+int bridge_status(const struct driver_probe *p, struct driver_status *ret);
+int bridge_check(const struct driver_probe *p, struct nd_error *err);
+int lower_status(const struct driver_probe *p, struct driver_status *ret);
+int lower_check(const struct driver_probe *p, enum nlx_kind kind, struct nd_error *err);
