@@ -96,15 +96,6 @@ int cni_result_from_setup(const struct nd_result *res, const struct cni_config *
 			  const struct cni_params *p, const struct cni_host_info *hi,
 			  struct cni_result **ret, struct nd_error *err);
 
-/*
- * The same from netavark's result JSON ({"<network>": StatusBlock}); for the
- * unit test and the fuzzer, which feed it JSON. netd itself no longer parses
- * its own result.
- */
-int cni_result_from_netavark(json_object *nv, const struct cni_config *cfg,
-			     const struct cni_params *p, const struct cni_host_info *hi,
-			     struct cni_result **ret, struct nd_error *err);
-
 /* {"cniVersion", "code", "msg"[, "details"]} */
 json_object *cni_error_to_json(const struct nd_error *e, const char *version);
 

@@ -19,6 +19,7 @@
 #include "cni-request.h"
 #include "cni-result.h"
 #include "request.h"
+#include "result.h"
 #include "shared/cleanup.h"
 #include "tap.h"
 
@@ -538,11 +539,45 @@ static void test_result_append(void)
 	cni_result_free(b);
 }
 
-static void test_from_netavark(void)
+/*
+ * A typed setup result as netd_setup() returns it for network "net1":
+ * eth0 with @n_addrs of 10.88.0.5/24 (gateway .1) and fd88::5/64 (no
+ * gateway), served by 10.88.0.1 with search domain dns.podman.
+ */
+static struct nd_result *setup_result(const char *network, const char *ifname, size_t n_addrs)
 {
-	static const char *nv =
-		"{'net1':{'dns_search_domains':['dns.podman'],'dns_server_ips':['10.88.0.1'],"
-		"'interfaces':{'eth0':{'mac_address':'02:00:00:00:00:05','subnets':[{'gateway':'10.88.0.1','ipnet':'10.88.0.5/24'}]}}}}";
+	static const char *const addrs[] = { "10.88.0.5/24", "fd88::5/64" };
+	struct nd_result *res = calloc(1, sizeof(*res));
+	struct nd_result_net *n;
+	struct nd_result_iface *f;
+
+	if (!res || !(res->nets = n = calloc(1, sizeof(*n))) ||
+	    !(n->ifaces = f = calloc(1, sizeof(*f))) ||
+	    !(f->addrs = calloc(ELEMENTSOF(addrs), sizeof(*f->addrs))) ||
+	    !(n->servers = calloc(1, sizeof(*n->servers))) ||
+	    !(n->domains = calloc(1, sizeof(*n->domains))))
+		abort();
+	res->n_nets = 1;
+	n->n_ifaces = 1;
+	n->has_ifaces = n->has_servers = n->has_domains = true;
+	if (!(n->network = strdup(network)) || !(f->name = strdup(ifname)) ||
+	    !(f->mac = strdup("02:00:00:00:00:05")) || !(n->domains[0] = strdup("dns.podman")))
+		abort();
+	n->n_domains = 1;
+	nd_ip_parse("10.88.0.1", &n->servers[0]);
+	n->n_servers = 1;
+	f->has_addrs = true;
+	for (size_t i = 0; i < n_addrs && i < ELEMENTSOF(addrs); i++) {
+		nd_prefix_parse(addrs[i], &f->addrs[i].ipnet, NULL);
+		f->n_addrs++;
+	}
+	f->addrs[0].has_gateway = true;
+	nd_ip_parse("10.88.0.1", &f->addrs[0].gateway);
+	return res;
+}
+
+static void test_from_setup(void)
+{
 	struct cni_host_info hi = { .bridge = "netd-net1", .bridge_mac = "02:00:00:00:00:01",
 				    .veth = "veth0123456789a", .veth_mac = "02:00:00:00:00:02", .mtu = 1500 };
 	struct cni_env env = { ADD_ENV };
@@ -550,14 +585,13 @@ static void test_from_netavark(void)
 	struct cni_params p = {0};
 	struct nd_error err = {0};
 	struct cni_result *res = NULL;
-	_cleanup_free_ char *t = json_text(nv);
-	json_object *o = json_tokener_parse(t);
+	struct nd_result *nr = setup_result("net1", "eth0", 1);
 
 	tap_check_begin();
 	CHECK(parse(CONF(",'dnsEnabled':true,'dns':{'search':['corp.example'],'options':['ndots:2']}"),
 		    CNI_CMD_ADD, &cfg, &err) == 0);
 	CHECK(cni_params_parse(&env, &p, &err) == 0);
-	CHECK(cfg && o && cni_result_from_netavark(o, cfg, &p, &hi, &res, &err) == 0);
+	CHECK(cfg && cni_result_from_setup(nr, cfg, &p, &hi, &res, &err) == 0);
 	if (res)
 		CHECK(json_is(cni_result_to_json(res, CNI_V110),
 			      "{'cniVersion':'1.1.0','interfaces':[{'name':'netd-net1','mac':'02:00:00:00:00:01'},"
@@ -568,9 +602,32 @@ static void test_from_netavark(void)
 			      "'dns':{'nameservers':['10.88.0.1'],'search':['dns.podman','corp.example'],'options':['ndots:2']}}"));
 	if (err.msg)
 		tap_diag("%s", err.msg);
-	tap_result(tap_check_ok(), NULL, "netavark result to CNI result (dns filled in)");
-	json_object_put(o);
+	tap_result(tap_check_ok(), NULL, "setup result to CNI result (dns filled in)");
 	cni_result_free(res);
+	res = NULL;
+	nd_result_free(nr);
+
+	/* What the result cannot say: an unknown network or interface, a gateway of the other family. */
+	tap_check_begin();
+	nr = setup_result("other", "eth0", 1);
+	CHECK(cfg && cni_result_from_setup(nr, cfg, &p, &hi, &res, &err) < 0 && !res &&
+	      err.proto_code == CNI_ERR_NETD && strstr(err.msg, "no entry for network \"net1\""));
+	nd_result_free(nr);
+	nd_error_clear(&err);
+	nr = setup_result("net1", "eth1", 1);
+	CHECK(cfg && cni_result_from_setup(nr, cfg, &p, &hi, &res, &err) < 0 && !res &&
+	      err.proto_code == CNI_ERR_NETD && strstr(err.msg, "no interface \"eth0\""));
+	nd_result_free(nr);
+	nd_error_clear(&err);
+	nr = setup_result("net1", "eth0", 2);
+	nr->nets[0].ifaces[0].addrs[1].has_gateway = true;
+	nd_ip_parse("10.88.0.1", &nr->nets[0].ifaces[0].addrs[1].gateway);
+	CHECK(cfg && cni_result_from_setup(nr, cfg, &p, &hi, &res, &err) < 0 && !res &&
+	      err.proto_code == CNI_ERR_NETD && strstr(err.msg, "gateway of the other family"));
+	nd_result_free(nr);
+	nd_error_clear(&err);
+	tap_result(tap_check_ok(), NULL, "setup result without the network, the interface, or with a mixed gateway");
+
 	cni_config_free(cfg);
 	cni_params_done(&p);
 	nd_error_clear(&err);
@@ -842,7 +899,7 @@ int main(void)
 	test_peek();
 	test_result_versions();
 	test_result_append();
-	test_from_netavark();
+	test_from_setup();
 	test_ipam();
 	test_store_errors();
 	test_store_netns();
