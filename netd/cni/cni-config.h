@@ -52,7 +52,7 @@ enum cni_code {
 /*
  * Errors are netd's struct nd_error (shared/error.h); the CNI code the
  * runtime gets (enum cni_code) travels in its proto_code, CNI's "details"
- * in its details, and cni_error_to_json() prints them (cni-result.h).
+ * in its details, and cni_error_print() prints them (cni-result.h).
  */
 
 /**

@@ -385,7 +385,7 @@ json_object *cni_result_to_json(const struct cni_result *r, enum cni_version v)
 	return o;
 }
 
-json_object *cni_error_to_json(const struct nd_error *e, const char *version)
+static json_object *error_json(const struct nd_error *e, const char *version)
 {
 	json_object *o = json_object_new_object();
 
@@ -396,6 +396,39 @@ json_object *cni_error_to_json(const struct nd_error *e, const char *version)
 	if (e->details)
 		json_object_object_add(o, "details", json_object_new_string(e->details));
 	return o;
+}
+
+/* @o (consumed) as one line on stdout. Return: 0 or -EIO. */
+static int print_json(json_object *o)
+{
+	const char *s = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							       JSON_C_TO_STRING_NOSLASHESCAPE) : NULL;
+	int r = !s || printf("%s\n", s) < 0 || fflush(stdout) != 0 ? -EIO : 0;
+
+	json_object_put(o);
+	return r;
+}
+
+int cni_result_print(const struct cni_result *r, enum cni_version v)
+{
+	return print_json(cni_result_to_json(r, v));
+}
+
+int cni_error_print(const struct nd_error *e, const char *version)
+{
+	return print_json(error_json(e, version));
+}
+
+int cni_version_print(enum cni_version v)
+{
+	static const char *const all[] = CNI_SUPPORTED_VERSIONS;
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+	for (size_t i = 0; i < ELEMENTSOF(all); i++)
+		json_object_array_add(a, json_object_new_string(all[i]));
+	json_object_object_add(o, "cniVersion", json_object_new_string(cni_version_str(v)));
+	json_object_object_add(o, "supportedVersions", a);
+	return print_json(o);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -21,6 +21,7 @@
 
 #include "pipeline.h"
 #include "cni-request.h"
+#include "dns-server.h"
 #include "request.h"
 #include "request-json.h"
 #include "fw.h"
@@ -31,21 +32,11 @@
 #include "shared/cleanup.h"
 #include "shared/log.h"
 
-static int print_json(json_object *o)
-{
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							  JSON_C_TO_STRING_NOSLASHESCAPE);
-	int r = printf("%s\n", s) < 0 || fflush(stdout) != 0 ? -EIO : 0;
-
-	json_object_put(o);
-	return r;
-}
-
 static int fail(const struct nd_error *err, const char *version)
 {
 	log_debug("CNI error %u: %s%s%s", err->proto_code, err->msg ? err->msg : "",
 		  err->details ? " - " : "", err->details ? err->details : "");
-	(void)print_json(cni_error_to_json(err, version));
+	(void)cni_error_print(err, version);
 	return 1;
 }
 
@@ -59,21 +50,6 @@ static int from_netd(struct nd_error *err, struct nd_error *ne, const char *what
 
 	nd_error_clear(ne);
 	return r;
-}
-
-/* ------------------------------------------------------------------------ */
-/* VERSION */
-
-static int cmd_version(enum cni_version v)
-{
-	static const char *const all[] = CNI_SUPPORTED_VERSIONS;
-	json_object *o = json_object_new_object(), *a = json_object_new_array();
-
-	for (size_t i = 0; i < ELEMENTSOF(all); i++)
-		json_object_array_add(a, json_object_new_string(all[i]));
-	json_object_object_add(o, "cniVersion", json_object_new_string(cni_version_str(v)));
-	json_object_object_add(o, "supportedVersions", a);
-	return print_json(o) < 0 ? 1 : 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -263,9 +239,9 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 		/* Chained after another plugin: its result, then ours. */
 		if (cni_result_append(cfg->prev, res) < 0)
 			r = cni_fail(err, CNI_ERR_INTERNAL, "out of memory");
-		if (r == 0 && print_json(cni_result_to_json(cfg->prev, cfg->version)) < 0)
+		if (r == 0 && cni_result_print(cfg->prev, cfg->version) < 0)
 			r = cni_fail(err, CNI_ERR_IO, "failed to write the result to stdout");
-	} else if (r == 0 && print_json(cni_result_to_json(res, cfg->version)) < 0) {
+	} else if (r == 0 && cni_result_print(res, cfg->version) < 0) {
 		r = cni_fail(err, CNI_ERR_IO, "failed to write the result to stdout");
 	}
 	if (r < 0) {
@@ -381,6 +357,18 @@ static int cmd_gc(const struct cni_config *cfg, struct cni_dir *d, const struct 
 
 /* ------------------------------------------------------------------------ */
 
+/* netd's options for a CNI network (config dir, firewall, DNS server). */
+static void make_opts(const struct cni_config *cfg, struct netd_opts *o, char *buf, size_t size)
+{
+	*o = (struct netd_opts){
+		.config_dir = cfg->runtime_dir,
+		.fw_driver = cfg->fw_driver,
+		.dns_port = cfg->dns_port,
+	};
+	/* Else netd-dns installed beside this binary (as the netavark mode finds it). */
+	o->aardvark_binary = cfg->dns_binary ? cfg->dns_binary : dns_server_find(buf, size, false);
+}
+
 static int read_stdin(char **ret, size_t *len, struct nd_error *err)
 {
 	int r = state_read_fd(STDIN_FILENO, CNI_MAX_INPUT, ret, len);
@@ -409,7 +397,7 @@ static int run(const struct cni_config *cfg, const struct cni_params *p, struct 
 
 	if ((r = probe_netns(p, &ns, err)) < 0)
 		return r;
-	cni_make_opts(cfg, &o, dns_path, sizeof(dns_path));
+	make_opts(cfg, &o, dns_path, sizeof(dns_path));
 	if (!fw_lookup(o.fw_driver))
 		return cni_fail(err, CNI_ERR_CONFIG, "firewallDriver: unknown driver \"%s\"",
 				o.fw_driver);
@@ -479,7 +467,7 @@ int cni_main(int argc, char **argv)
 	ver = cfg->version;
 	if (p.cmd == CNI_CMD_VERSION) {
 		cni_params_done(&p);
-		return cmd_version(cfg->version);
+		return cni_version_print(cfg->version) < 0 ? 1 : 0;
 	}
 	log_debug("CNI %s network %s container %s ifname %s netns %s", cni_cmd_name(p.cmd),
 		  cfg->name, p.container_id ? p.container_id : "-", p.ifname ? p.ifname : "-",

@@ -21,6 +21,7 @@
 
 #include "cni-config.h"
 #include "cni-ipam.h"
+#include "cni-store.h"
 #include "cni-request.h"
 #include "cni-result.h"
 #include "request.h"
