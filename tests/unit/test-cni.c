@@ -36,6 +36,21 @@ static char *json_text(const char *s)
 	return t;
 }
 
+/* Whether @ip (or @p) prints as @want. */
+static bool ip_is(const struct nd_ip *ip, const char *want)
+{
+	char b[ND_ADDRSTRLEN];
+
+	return strcmp(nd_ip_str(ip, b), want) == 0;
+}
+
+static bool prefix_is(const struct nd_prefix *p, const char *want)
+{
+	char b[ND_ADDRSTRLEN];
+
+	return strcmp(nd_prefix_str(p, b), want) == 0;
+}
+
 #define BASE "'cniVersion':'1.0.0','name':'net1','type':'netd'"
 #define SUB "'subnets':[{'subnet':'10.88.0.0/24'}]"
 #define CONF(extra) "{" BASE "," SUB extra "}"
@@ -156,14 +171,13 @@ static void test_env_values(void)
 	struct cni_env env = ENV_ADD("c1", "/run/netns/x", "eth0", "K8S_POD_NAME=web;IP=10.88.0.9,fd00::9;MAC=02:00:00:00:00:09");
 	struct cni_params p = {0};
 	struct nd_error err = {0};
-	char b[ND_ADDRSTRLEN];
 
 	tap_check_begin();
 	CHECK(cni_params_parse(&env, &p, &err) == 0);
 	CHECK(p.cmd == CNI_CMD_ADD);
 	CHECK(p.pod_name && strcmp(p.pod_name, "web") == 0);
 	CHECK(p.n_arg_ips == 2);
-	CHECK(p.n_arg_ips == 2 && strcmp(nd_ip_str(&p.arg_ips[1], b), "fd00::9") == 0);
+	CHECK(p.n_arg_ips == 2 && ip_is(&p.arg_ips[1], "fd00::9"));
 	CHECK(p.has_arg_mac && p.arg_mac[5] == 9);
 	CHECK(strcmp(p.netns, "/run/netns/x") == 0);
 	tap_result(tap_check_ok(), NULL, "CNI_ARGS values");
@@ -294,6 +308,30 @@ static const struct conf_case conf_cases[] = {
 	  CNI_ERR_CONFIG, "prevResult.ips[0].interface: 0 is not an index into interfaces (0 entries)" },
 	{ "prevResult not an object", CNI_CMD_CHECK, CONF(",'prevResult':[]"), CNI_ERR_CONFIG,
 	  "prevResult: expected an object" },
+	{ "prevResult interface without name", CNI_CMD_ADD, CONF(",'prevResult':{'interfaces':[{'mac':'x'}]}"),
+	  CNI_ERR_CONFIG, "prevResult.interfaces[0].name: required field is missing" },
+	{ "prevResult interface not an object", CNI_CMD_ADD, CONF(",'prevResult':{'interfaces':['eth0']}"),
+	  CNI_ERR_CONFIG, "prevResult.interfaces[0]: expected an object" },
+	{ "prevResult ip without address", CNI_CMD_ADD, CONF(",'prevResult':{'ips':[{'gateway':'10.1.0.1'}]}"),
+	  CNI_ERR_CONFIG, "prevResult.ips[0].address: required field is missing" },
+	{ "prevResult gateway of the other family", CNI_CMD_ADD,
+	  CONF(",'prevResult':{'ips':[{'address':'10.1.0.2/24','gateway':'fd00::1'}]}"), CNI_ERR_CONFIG,
+	  "prevResult.ips[0].gateway: gateway fd00::1 is not of the address's IP family" },
+	{ "prevResult route without dst", CNI_CMD_ADD, CONF(",'prevResult':{'routes':[{'gw':'10.1.0.1'}]}"),
+	  CNI_ERR_CONFIG, "prevResult.routes[0].dst: required field is missing" },
+	{ "prevResult route gw of the other family", CNI_CMD_ADD,
+	  CONF(",'prevResult':{'routes':[{'dst':'0.0.0.0/0','gw':'fd00::1'}]}"), CNI_ERR_CONFIG,
+	  "prevResult.routes[0].gw: fd00::1 is not of the IP family of dst" },
+	{ "prevResult route mtu out of range", CNI_CMD_ADD,
+	  CONF(",'prevResult':{'routes':[{'dst':'0.0.0.0/0','mtu':-1}]}"), CNI_ERR_CONFIG,
+	  "prevResult.routes[0].mtu" },
+	{ "prevResult ips not an array", CNI_CMD_ADD, CONF(",'prevResult':{'ips':'x'}"), CNI_ERR_CONFIG,
+	  "prevResult.ips: expected an array" },
+	{ "port not an object", CNI_CMD_ADD, CONF(",'runtimeConfig':{'portMappings':[8080]}"),
+	  CNI_ERR_CONFIG, "runtimeConfig.portMappings[0]: expected an object" },
+	{ "valid-attachments entry not an object", CNI_CMD_GC,
+	  "{'cniVersion':'1.1.0','name':'n','type':'netd'," SUB ",'cni.dev/valid-attachments':['a']}",
+	  CNI_ERR_CONFIG, "cni.dev/valid-attachments[0]: expected an object" },
 	{ "GC without valid-attachments", CNI_CMD_GC, "{'cniVersion':'1.1.0','name':'n','type':'netd'," SUB "}",
 	  CNI_ERR_CONFIG, "cni.dev/valid-attachments: required for GC" },
 	{ "GC attachment without ifname", CNI_CMD_GC,
@@ -338,14 +376,25 @@ static void test_config_errors(void)
 	}
 }
 
-static void test_config_defaults(void)
+/* The configuration @sq for @cmd, or NULL (with the reason as a diagnostic). */
+static struct cni_config *config_of(const char *sq, enum cni_cmd cmd)
 {
 	struct cni_config *cfg = NULL;
 	struct nd_error err = {0};
-	char b[ND_ADDRSTRLEN];
+
+	if (parse(sq, cmd, &cfg, &err) < 0)
+		tap_diag("%s", err.msg);
+	nd_error_clear(&err);
+	return cfg;
+}
+
+static void test_config_defaults(void)
+{
+	struct cni_config *cfg;
 
 	tap_check_begin();
-	CHECK(parse(CONF(""), CNI_CMD_ADD, &cfg, &err) == 0);
+	cfg = config_of(CONF(""), CNI_CMD_ADD);
+	CHECK(cfg);
 	if (cfg) {
 		CHECK(cfg->version == CNI_V100);
 		CHECK(strcmp(cfg->bridge, "netd-net1") == 0);
@@ -353,15 +402,14 @@ static void test_config_defaults(void)
 		CHECK(strcmp(cfg->runtime_dir, "/run/netd/cni") == 0);
 		CHECK(strcmp(cfg->fw_driver, "nftables") == 0);
 		CHECK(cfg->n_subnets == 1);
-		CHECK(strcmp(nd_ip_str(&cfg->subnets[0].gateway, b), "10.88.0.1") == 0);
-		CHECK(strcmp(nd_ip_str(&cfg->subnets[0].range_start, b), "10.88.0.1") == 0);
-		CHECK(strcmp(nd_ip_str(&cfg->subnets[0].range_end, b), "10.88.0.254") == 0);
+		CHECK(ip_is(&cfg->subnets[0].gateway, "10.88.0.1"));
+		CHECK(ip_is(&cfg->subnets[0].range_start, "10.88.0.1"));
+		CHECK(ip_is(&cfg->subnets[0].range_end, "10.88.0.254"));
 		CHECK(!cfg->dns_enabled && cfg->dns_port == 53);
 		CHECK(!cfg->internal && !cfg->has_mtu && !cfg->has_isolate && !cfg->prev);
 	}
 	tap_result(tap_check_ok(), NULL, "defaults");
 	cni_config_free(cfg);
-	nd_error_clear(&err);
 }
 
 static void test_config_values(void)
@@ -377,24 +425,21 @@ static void test_config_values(void)
 		"'ips':['10.1.0.15/24'],'mac':'02:00:00:00:00:01','aliases':{'a-rather-long-network-name':['web','www']},"
 		"'dns':{'servers':['9.9.9.9']},'bandwidth':{'ingressRate':1}},"
 		"'args':{'cni':{'ips':['10.1.0.16']}}}";
-	struct cni_config *cfg = NULL;
-	struct nd_error err = {0};
-	char b[ND_ADDRSTRLEN];
+	struct cni_config *cfg;
 
 	tap_check_begin();
-	CHECK(parse(conf, CNI_CMD_ADD, &cfg, &err) == 0);
-	if (err.msg)
-		tap_diag("%s", err.msg);
+	cfg = config_of(conf, CNI_CMD_ADD);
+	CHECK(cfg);
 	if (cfg) {
 		CHECK(cfg->version == CNI_V110);
 		CHECK(strncmp(cfg->bridge, "netd-", 5) == 0 && strlen(cfg->bridge) == 15);
-		CHECK(strcmp(nd_ip_str(&cfg->subnets[0].gateway, b), "10.1.0.254") == 0);
-		CHECK(strcmp(nd_ip_str(&cfg->subnets[0].range_start, b), "10.1.0.10") == 0);
-		CHECK(strcmp(nd_ip_str(&cfg->subnets[1].gateway, b), "fd01::1") == 0);
-		CHECK(strcmp(nd_ip_str(&cfg->subnets[1].range_end, b), "fd01::ffff:ffff:ffff:ffff") == 0);
+		CHECK(ip_is(&cfg->subnets[0].gateway, "10.1.0.254"));
+		CHECK(ip_is(&cfg->subnets[0].range_start, "10.1.0.10"));
+		CHECK(ip_is(&cfg->subnets[1].gateway, "fd01::1"));
+		CHECK(ip_is(&cfg->subnets[1].range_end, "fd01::ffff:ffff:ffff:ffff"));
 		/* the default route via the gateway is netd's anyway: dropped */
 		CHECK(cfg->n_routes == 2);
-		CHECK(cfg->n_routes == 2 && strcmp(nd_ip_str(&cfg->routes[0].gw, b), "10.1.0.254") == 0);
+		CHECK(cfg->n_routes == 2 && ip_is(&cfg->routes[0].gw, "10.1.0.254"));
 		CHECK(cfg->has_mtu && cfg->mtu == 1400);
 		CHECK(cfg->has_isolate && cfg->isolate == ND_ISOLATE_FALSE);
 		CHECK(cfg->has_metric && cfg->metric == 50);
@@ -403,32 +448,37 @@ static void test_config_values(void)
 		CHECK(cfg->n_ports == 1 && cfg->ports[0].proto == ND_PROTO_UDP &&
 		      cfg->ports[0].host_ip_kind == ND_HOSTIP_ONE && cfg->ports[0].host_port == 8080);
 		/* runtimeConfig.ips wins over args.cni.ips */
-		CHECK(cfg->n_req_ips == 1 && strcmp(nd_ip_str(&cfg->req_ips[0], b), "10.1.0.15") == 0);
+		CHECK(cfg->n_req_ips == 1 && ip_is(&cfg->req_ips[0], "10.1.0.15"));
 		CHECK(cfg->has_mac && cfg->mac[5] == 1);
 		CHECK(cfg->n_aliases == 2 && strcmp(cfg->aliases[1], "www") == 0);
 		CHECK(cfg->n_ctr_dns == 1);
 	}
 	tap_result(tap_check_ok(), NULL, "every key with its value");
 	cni_config_free(cfg);
-	nd_error_clear(&err);
 
-	cfg = NULL;
 	tap_check_begin();
-	CHECK(parse(CONF(",'args':{'cni':{'ips':['10.88.0.7']}}"), CNI_CMD_ADD, &cfg, &err) == 0);
-	CHECK(cfg && cfg->n_req_ips == 1 && strcmp(nd_ip_str(&cfg->req_ips[0], b), "10.88.0.7") == 0);
+	cfg = config_of(CONF(",'args':{'cni':{'ips':['10.88.0.7']}}"), CNI_CMD_ADD);
+	CHECK(cfg && cfg->n_req_ips == 1 && ip_is(&cfg->req_ips[0], "10.88.0.7"));
 	tap_result(tap_check_ok(), NULL, "args.cni.ips without runtimeConfig.ips");
 	cni_config_free(cfg);
-	nd_error_clear(&err);
 
-	cfg = NULL;
 	tap_check_begin();
-	CHECK(parse("{'cniVersion':'1.1.0','name':'n','type':'netd'," SUB ",'cni.dev/valid-attachments':"
-		    "[{'containerID':'a','ifname':'eth0'},{'containerID':'b','ifname':'net1'}]}",
-		    CNI_CMD_GC, &cfg, &err) == 0);
+	cfg = config_of("{'cniVersion':'1.1.0','name':'n','type':'netd'," SUB ",'cni.dev/valid-attachments':"
+			"[{'containerID':'a','ifname':'eth0'},{'containerID':'b','ifname':'net1'}]}",
+			CNI_CMD_GC);
 	CHECK(cfg && cfg->has_valid && cfg->n_valid == 2 && strcmp(cfg->valid[1].ifname, "net1") == 0);
 	tap_result(tap_check_ok(), NULL, "cni.dev/valid-attachments");
 	cni_config_free(cfg);
-	nd_error_clear(&err);
+
+	tap_check_begin();
+	cfg = config_of(CONF(",'runtimeConfig':{'portMappings':[{'hostPort':1,'containerPort':2,'protocol':''},"
+			     "{'hostPort':3,'containerPort':4,'protocol':'SCTP'},{'hostPort':5,'containerPort':6,'protocol':'tcp'}]}"),
+			CNI_CMD_ADD);
+	CHECK(cfg && cfg->n_ports == 3 && cfg->ports[0].proto == ND_PROTO_TCP &&
+	      cfg->ports[1].proto == ND_PROTO_SCTP && cfg->ports[2].proto == ND_PROTO_TCP &&
+	      cfg->ports[2].host_port == 5 && cfg->ports[2].container_port == 6);
+	tap_result(tap_check_ok(), NULL, "port protocols: none is tcp, any case");
+	cni_config_free(cfg);
 }
 
 static void test_peek(void)
@@ -641,7 +691,7 @@ static void test_ipam(void)
 	struct cni_config *cfg = NULL;
 	struct nd_error err = {0};
 	struct cni_store *s = cni_store_new("net1");
-	char b[ND_ADDRSTRLEN], got[8][ND_ADDRSTRLEN] = {{0}};
+	char got[8][ND_ADDRSTRLEN] = {{0}};
 	struct nd_ip want;
 
 	tap_check_begin();
@@ -680,7 +730,7 @@ static void test_ipam(void)
 		cni_store_remove(s, cni_store_find(s, "d", "eth0"));	/* 10.0.0.5 */
 		CHECK(cni_ipam_has_free(s, &cfg->subnets[0]));
 		CHECK(cni_ipam_allocate(s, cfg, NULL, 0, &ips, &err) == 0);
-		CHECK(ips && strcmp(nd_ip_str(&ips[0], b), "10.0.0.3") == 0);
+		CHECK(ips && ip_is(&ips[0], "10.0.0.3"));
 		free(ips);
 		ips = NULL;
 		/* requested address: taken, outside, the gateway, fine */
@@ -698,7 +748,7 @@ static void test_ipam(void)
 		nd_error_clear(&err);
 		nd_ip_parse("10.0.0.5", &want);
 		CHECK(cni_ipam_allocate(s, cfg, &want, 1, &ips, &err) == 0 &&
-		      strcmp(nd_ip_str(&ips[0], b), "10.0.0.5") == 0);
+		      ip_is(&ips[0], "10.0.0.5"));
 		free(ips);
 	}
 	tap_result(tap_check_ok(), NULL, "round robin and requested addresses");
@@ -829,7 +879,6 @@ static void test_request(void)
 	struct nd_error ne = {0};
 	struct nd_ip *ips = NULL;
 	_cleanup_free_ char *text = NULL;
-	char b[ND_ADDRSTRLEN];
 
 	tap_check_begin();
 	CHECK(parse(conf, CNI_CMD_ADD, &cfg, &err) == 0);
@@ -846,8 +895,8 @@ static void test_request(void)
 		CHECK(strcmp(req->container_id, "c1") == 0 && strcmp(req->container_name, "webpod") == 0);
 		CHECK(req->n_attach == 1 && strcmp(req->attach[0].interface_name, "eth0") == 0);
 		CHECK(req->attach[0].n_addrs == 2);
-		CHECK(strcmp(nd_prefix_str(&req->attach[0].addrs[0].addr, b), "10.5.0.100/24") == 0);
-		CHECK(strcmp(nd_prefix_str(&req->attach[0].addrs[1].addr, b), "fd05::2/64") == 0);
+		CHECK(prefix_is(&req->attach[0].addrs[0].addr, "10.5.0.100/24"));
+		CHECK(prefix_is(&req->attach[0].addrs[1].addr, "fd05::2/64"));
 		CHECK(req->attach[0].has_mac && req->attach[0].mac[5] == 7);
 		CHECK(req->attach[0].n_aliases == 1);
 		CHECK(strcmp(net->network_interface, "cni5") == 0 && net->driver == ND_DRIVER_BRIDGE);
