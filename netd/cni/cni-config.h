@@ -3,7 +3,7 @@
  * The CNI side of netd: what a runtime hands a plugin (environment and the
  * configuration on stdin) turned into a validated model, and the error a
  * plugin answers with. Pure parsing, no system access: linked into netd, the
- * unit tests and the fuzzer (cni_parser_lib). See docs/cni.md.
+ * unit tests and the fuzzer (cni_dep). See docs/cni.md.
  */
 #pragma once
 

@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+/*
+ * The CNI IPAM's policy over its typed store: the records of a network's
+ * attachments (add, find, remove) and the allocator that gives each new
+ * attachment one address per subnet on top of ipalloc.c. No JSON and no
+ * files: cni-store.c loads and saves the store.
+ */
 #include "cni-ipam.h"
 
 #include <errno.h>

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The on-disk side of netd's CNI IPAM: one directory per network under the
- * configured dataDir, a lock file held for the whole command (ADD, DEL, GC,
- * CHECK, STATUS of one network never overlap; different networks run in
- * parallel), and allocations.json written atomically.
+ * The on-disk side of netd's CNI IPAM: allocations.json, the store's one
+ * serializer (parse and format, the only JSON of the IPAM), in one directory
+ * per network under the configured dataDir, with a lock file held for the
+ * whole command (ADD, DEL, GC, CHECK, STATUS of one network never overlap;
+ * different networks run in parallel); the file is written atomically.
  *
  * Lock order: this lock first, then netd's own state lock (taken inside
  * netd_setup()/netd_teardown()). Nothing takes them the other way round.
