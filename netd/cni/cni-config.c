@@ -231,85 +231,83 @@ static int parse_routes(json_object *v, struct cni_config *c, struct nd_error *e
 	return 0;
 }
 
-static int parse_ports(json_object *v, struct cni_config *c, struct nd_error *err)
+/* "tcp", "udp" or "sctp" in any case; "" is tcp. */
+static int proto_parse(const char *s, enum nd_proto *ret)
 {
-	const char *path = "runtimeConfig.portMappings";
-	size_t n;
+	static const enum nd_proto all[] = { ND_PROTO_TCP, ND_PROTO_UDP, ND_PROTO_SCTP };
+
+	for (size_t i = 0; i < ELEMENTSOF(all); i++)
+		if (!s[0] || strcasecmp(s, nd_proto_name(all[i])) == 0) {
+			*ret = all[i];
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* One entry of runtimeConfig.portMappings (cni_array_parse()). */
+static int parse_port(json_object *o, const char *p, size_t i, void *ctx, struct nd_error *err)
+{
+	struct cni_config *c = ctx;
+	struct cni_portmap *pm = &c->ports[i];
+	bool has_h = false, has_c = false;
 	int r;
 
-	if ((r = ju_value_array(v, path, CNI_MAX_PORTS, &n, err)) < 0)
-		return r;
-	free(c->ports);
-	c->ports = calloc(n ? n : 1, sizeof(*c->ports));
-	c->n_ports = 0;
-	if (!c->ports)
-		return cni_oom(err);
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *p = ju_path_idx(path, i);
-		json_object *o = json_object_array_get_idx(v, i);
-		struct cni_portmap *pm = &c->ports[i];
-		bool has_h = false, has_c = false;
+	pm->proto = ND_PROTO_TCP;
+	pm->host_ip_kind = ND_HOSTIP_ALL;
+	json_object_object_foreach(o, key, val) {
+		_cleanup_free_ char *kp = ju_path_key(p, key);
+		int64_t x;
+		r = 0;
 
-		if ((r = ju_expect_type(o, json_type_object, p, err)) < 0)
-			return r;
-		pm->proto = ND_PROTO_TCP;
-		pm->host_ip_kind = ND_HOSTIP_ALL;
-		json_object_object_foreach(o, key, val) {
-			_cleanup_free_ char *kp = ju_path_key(p, key);
-			int64_t x;
-			r = 0;
-
-			if (json_object_is_type(val, json_type_null))
-				continue;
-			if (strcmp(key, "hostPort") == 0 || strcmp(key, "containerPort") == 0) {
-				r = ju_value_int(val, kp, 1, 65535, &x, err);
-				if (key[0] == 'h') {
-					pm->host_port = (uint16_t)x;
-					has_h = true;
-				} else {
-					pm->container_port = (uint16_t)x;
-					has_c = true;
-				}
-			} else if (strcmp(key, "protocol") == 0) {
-				_cleanup_free_ char *s = NULL;
-				r = ju_value_strdup(val, kp, &s, err);
-				if (r == 0) {
-					if (strcasecmp(s, "tcp") == 0 || !s[0])
-						pm->proto = ND_PROTO_TCP;
-					else if (strcasecmp(s, "udp") == 0)
-						pm->proto = ND_PROTO_UDP;
-					else if (strcasecmp(s, "sctp") == 0)
-						pm->proto = ND_PROTO_SCTP;
-					else
-						r = cni_fail(err, CNI_ERR_CONFIG,
-							     "%s: unknown protocol \"%.32s\" (tcp, udp or sctp)",
-							     kp, s);
-				}
-			} else if (strcmp(key, "hostIP") == 0) {
-				_cleanup_free_ char *s = NULL;
-				r = ju_value_strdup(val, kp, &s, err);
-				if (r == 0 && !s[0])
-					pm->host_ip_kind = ND_HOSTIP_ALL;
-				else if (r == 0 && strcmp(s, "0.0.0.0") == 0)
-					pm->host_ip_kind = ND_HOSTIP_ALL_V4;
-				else if (r == 0 && strcmp(s, "::") == 0)
-					pm->host_ip_kind = ND_HOSTIP_ALL_V6;
-				else if (r == 0 && nd_ip_parse(s, &pm->host_ip) == 0)
-					pm->host_ip_kind = ND_HOSTIP_ONE;
-				else if (r == 0)
-					r = cni_fail(err, CNI_ERR_CONFIG,
-						     "%s: \"%.64s\" is not an IP address", kp, s);
+		if (json_object_is_type(val, json_type_null))
+			continue;
+		if (strcmp(key, "hostPort") == 0 || strcmp(key, "containerPort") == 0) {
+			r = ju_value_int(val, kp, 1, 65535, &x, err);
+			if (key[0] == 'h') {
+				pm->host_port = (uint16_t)x;
+				has_h = true;
+			} else {
+				pm->container_port = (uint16_t)x;
+				has_c = true;
 			}
-			/* Other keys (podman's "range"?) are not in the convention. */
-			if (r < 0)
-				return r;
+		} else if (strcmp(key, "protocol") == 0) {
+			_cleanup_free_ char *s = NULL;
+			r = ju_value_strdup(val, kp, &s, err);
+			if (r == 0 && proto_parse(s, &pm->proto) < 0)
+				r = cni_fail(err, CNI_ERR_CONFIG,
+					     "%s: unknown protocol \"%.32s\" (tcp, udp or sctp)", kp, s);
+		} else if (strcmp(key, "hostIP") == 0) {
+			_cleanup_free_ char *s = NULL;
+			r = ju_value_strdup(val, kp, &s, err);
+			if (r == 0 && !s[0])
+				pm->host_ip_kind = ND_HOSTIP_ALL;
+			else if (r == 0 && strcmp(s, "0.0.0.0") == 0)
+				pm->host_ip_kind = ND_HOSTIP_ALL_V4;
+			else if (r == 0 && strcmp(s, "::") == 0)
+				pm->host_ip_kind = ND_HOSTIP_ALL_V6;
+			else if (r == 0 && nd_ip_parse(s, &pm->host_ip) == 0)
+				pm->host_ip_kind = ND_HOSTIP_ONE;
+			else if (r == 0)
+				r = cni_fail(err, CNI_ERR_CONFIG,
+					     "%s: \"%.64s\" is not an IP address", kp, s);
 		}
-		if (!has_h || !has_c)
-			return cni_fail(err, CNI_ERR_CONFIG, "%s: needs hostPort and containerPort",
-					p);
-		c->n_ports = i + 1;
+		/* Other keys (podman's "range"?) are not in the convention. */
+		if (r < 0)
+			return r;
 	}
+	if (!has_h || !has_c)
+		return cni_fail(err, CNI_ERR_CONFIG, "%s: needs hostPort and containerPort", p);
+	c->n_ports = i + 1;
 	return 0;
+}
+
+static int parse_ports(json_object *v, struct cni_config *c, struct nd_error *err)
+{
+	free(c->ports);
+	c->ports = NULL;
+	c->n_ports = 0;
+	return cni_array_parse(v, "runtimeConfig.portMappings", CNI_MAX_PORTS, sizeof(*c->ports),
+			       (void **)&c->ports, parse_port, c, err);
 }
 
 /* "10.0.0.5/24" or "10.0.0.5": the address. */
@@ -424,39 +422,30 @@ static int parse_args(json_object *v, struct cni_config *c, bool has_ips, struct
 	return parse_ip_list(ips, "args.cni.ips", &c->req_ips, &c->n_req_ips, err);
 }
 
-static int parse_valid(json_object *v, struct cni_config *c, struct nd_error *err)
+/* One entry of cni.dev/valid-attachments (cni_array_parse()). */
+static int parse_attref(json_object *o, const char *p, size_t i, void *ctx, struct nd_error *err)
 {
-	const char *path = "cni.dev/valid-attachments";
-	size_t n;
+	struct cni_config *c = ctx;
+	struct cni_attref *a = &c->valid[i];
+	json_object *id = ju_get(o, "containerID"), *ifn = ju_get(o, "ifname");
+	_cleanup_free_ char *ip = ju_path_key(p, "containerID");
+	_cleanup_free_ char *fp = ju_path_key(p, "ifname");
 	int r;
 
-	if ((r = ju_value_array(v, path, CNI_MAX_ATTACHMENTS, &n, err)) < 0)
+	if (!id || !ifn)
+		return cni_fail(err, CNI_ERR_CONFIG, "%s: needs containerID and ifname", p);
+	c->n_valid = i + 1;
+	if ((r = ju_value_strdup(id, ip, &a->container_id, err)) < 0 ||
+	    (r = ju_value_strdup(ifn, fp, &a->ifname, err)) < 0)
 		return r;
-	c->valid = calloc(n ? n : 1, sizeof(*c->valid));
-	if (!c->valid)
-		return cni_oom(err);
-	c->has_valid = true;
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *p = ju_path_idx(path, i);
-		json_object *o = json_object_array_get_idx(v, i), *id, *ifn;
-		struct cni_attref *a = &c->valid[i];
-
-		if ((r = ju_expect_type(o, json_type_object, p, err)) < 0)
-			return r;
-		id = ju_get(o, "containerID");
-		ifn = ju_get(o, "ifname");
-		if (!id || !ifn)
-			return cni_fail(err, CNI_ERR_CONFIG, "%s: needs containerID and ifname", p);
-		c->n_valid = i + 1;
-		{
-			_cleanup_free_ char *ip = ju_path_key(p, "containerID");
-			_cleanup_free_ char *fp = ju_path_key(p, "ifname");
-			if ((r = ju_value_strdup(id, ip, &a->container_id, err)) < 0 ||
-			    (r = ju_value_strdup(ifn, fp, &a->ifname, err)) < 0)
-				return r;
-		}
-	}
 	return 0;
+}
+
+static int parse_valid(json_object *v, struct cni_config *c, struct nd_error *err)
+{
+	c->has_valid = true;
+	return cni_array_parse(v, "cni.dev/valid-attachments", CNI_MAX_ATTACHMENTS,
+			       sizeof(*c->valid), (void **)&c->valid, parse_attref, c, err);
 }
 
 int cni_peek_version(const char *buf, size_t len, enum cni_version *ret)

@@ -3,7 +3,7 @@
  * The CNI side of netd: what a runtime hands a plugin (environment and the
  * configuration on stdin) turned into a validated model, and the error a
  * plugin answers with. Pure parsing, no system access: linked into netd, the
- * unit tests and the fuzzer (cni_parser_lib). See docs/cni.md.
+ * unit tests and the fuzzer (cni_dep). See docs/cni.md.
  */
 #pragma once
 
@@ -52,7 +52,7 @@ enum cni_code {
 /*
  * Errors are netd's struct nd_error (shared/error.h); the CNI code the
  * runtime gets (enum cni_code) travels in its proto_code, CNI's "details"
- * in its details, and cni_error_to_json() prints them (cni-result.h).
+ * in its details, and cni_error_print() prints them (cni-result.h).
  */
 
 /**

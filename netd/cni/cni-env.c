@@ -13,7 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cni-json.h"
 #include "jsonutil.h"
 #include "network.h"
 #include "shared/cleanup.h"

@@ -1,21 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * netd's CNI IPAM: the allocations of one network, kept in
- * <dataDir>/allocations.json (dataDir defaults to /var/lib/netd/cni/<name>),
- * and the address allocator. This file is the pure part (model, parser,
- * printer, allocator); cni-store.c does the locking and the file I/O.
- *
- *   {"version": 1, "network": "<name>",
- *    "last": {"<subnet>": "<last address given out>", ...},
- *    "attachments": [{"containerID": "...", "ifname": "eth0",
- *                     "netns": "/run/netns/x", "netnsDev": 4, "netnsIno": 4026532288,
- *                     "ips": ["10.88.0.2", ...],
- *                     "state": "adding" | "ready",
- *                     "request": {<the netavark request netd_setup() got>}}]}
+ * netd's CNI IPAM as a typed model: the store of one network (its
+ * attachments with their addresses, and the last address given out per
+ * subnet) and the allocator policy over it (one address per subnet, round
+ * robin, requested addresses honoured when free). No JSON and no files here:
+ * cni-store.c reads and writes the store as allocations.json.
  *
  * An attachment is recorded ("adding") before netd_setup() runs, so an
- * interrupted ADD leaves a record DEL and GC can clean up. netnsDev/netnsIno
- * are the identity of the namespace ADD worked in: DEL and CHECK act on that
+ * interrupted ADD leaves a record DEL and GC can clean up. ns_dev/ns_ino are
+ * the identity of the namespace ADD worked in: DEL and CHECK act on that
  * namespace only, whatever CNI_NETNS a later call names.
  */
 #pragma once
@@ -33,7 +26,7 @@ struct cni_alloc {
 	struct nd_ip *ips;
 	size_t n_ips;
 	bool ready;
-	char *request;			/* JSON text */
+	char *request;			/* the request netd_setup() got, as request-json.h text */
 };
 
 struct cni_last {
@@ -51,10 +44,6 @@ struct cni_store {
 
 /* An empty store of network @name. */
 struct cni_store *cni_store_new(const char *name);
-/* Parse the file's text (bounds- and type-checked). Code 103 on failure. */
-int cni_store_parse(const char *buf, size_t len, struct cni_store **ret, struct nd_error *err);
-/* The file's text; NULL on allocation failure. */
-char *cni_store_format(const struct cni_store *s);
 void cni_store_free(struct cni_store *s);
 static inline void cni_store_freep(struct cni_store **s)
 {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Shared pieces of the CNI parsers: errors with their CNI code, spec
- * versions and commands, names, and the JSON pieces of cni-json.h.
+ * versions and commands, names, and the JSON pieces of cni-json.h (the
+ * unsupported-field refusal, paths, the "dns" object, arrays of objects).
  */
 #include "shared/names.h"
 #include "cni-json.h"
@@ -281,3 +282,25 @@ int cni_dns_parse(json_object *v, const char *path, struct cni_dns *d, struct nd
 	return 0;
 }
 
+int cni_array_parse(json_object *arr, const char *path, size_t max, size_t size, void **ret,
+		    int (*fn)(json_object *o, const char *path, size_t i, void *ctx,
+			      struct nd_error *err),
+		    void *ctx, struct nd_error *err)
+{
+	size_t n;
+	int r = ju_value_array(arr, path, max, &n, err);
+
+	if (r < 0)
+		return r;
+	if (!(*ret = calloc(n ? n : 1, size)))
+		return cni_oom(err);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *p = ju_path_idx(path, i);
+		json_object *o = json_object_array_get_idx(arr, i);
+
+		if ((r = ju_expect_type(o, json_type_object, p, err)) < 0 ||
+		    (r = fn(o, p, i, ctx, err)) < 0)
+			return r;
+	}
+	return 0;
+}

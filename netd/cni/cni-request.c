@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+/*
+ * A CNI configuration and call as netd's typed request (struct nd_request),
+ * built with the model's constructors (build.h), for netd_setup() and
+ * netd_teardown(); no JSON is parsed here.
+ */
 #include "cni-request.h"
 
 #include <errno.h>

@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+/*
+ * The CNI result's one writer and reader: netd's typed setup result into a
+ * CNI result, a chained plugin's prevResult parsed and appended to, and
+ * either printed on stdout in the shape of the requested spec version (with
+ * the error object and VERSION's answer).
+ */
 #include "cni-result.h"
 
 #include <errno.h>
@@ -52,20 +58,33 @@ long cni_result_find_iface(const struct cni_result *r, const char *ifname, const
 /* ------------------------------------------------------------------------ */
 /* parsing */
 
-/* An optional string member; "" counts as absent. */
-static int opt_string(json_object *o, const char *key, const char *path, char **ret,
-		      struct nd_error *err)
+/*
+ * Member @key of @o, with its path in *@kp (the caller's): *@v NULL when it
+ * is absent, which is an error when @required.
+ */
+static int member(json_object *o, const char *key, bool required, const char *path,
+		  json_object **v, char **kp, struct nd_error *err)
 {
-	json_object *v = ju_get(o, key);
+	*v = ju_get(o, key);
+	*kp = ju_path_key(path, key);
+	if (!*v && required)
+		return cni_fail(err, CNI_ERR_CONFIG, "%s: required field is missing", *kp);
+	return 0;
+}
+
+/* A string member; an optional "" counts as absent. */
+static int get_string(json_object *o, const char *key, bool required, const char *path,
+		      char **ret, struct nd_error *err)
+{
 	_cleanup_free_ char *p = NULL;
+	json_object *v;
 	int rc;
 
-	if (!v)
-		return 0;
-	p = ju_path_key(path, key);
+	if ((rc = member(o, key, required, path, &v, &p, err)) < 0 || !v)
+		return rc;
 	if ((rc = ju_value_strdup(v, p, ret, err)) < 0)
 		return rc;
-	if (!(*ret)[0]) {
+	if (!required && !(*ret)[0]) {
 		free(*ret);
 		*ret = NULL;
 	}
@@ -75,14 +94,13 @@ static int opt_string(json_object *o, const char *key, const char *path, char **
 static int opt_u32(json_object *o, const char *key, const char *path, bool *has, uint32_t *ret,
 		   struct nd_error *err)
 {
-	json_object *v = ju_get(o, key);
 	_cleanup_free_ char *p = NULL;
+	json_object *v;
 	int64_t x;
 	int rc;
 
-	if (!v)
-		return 0;
-	p = ju_path_key(path, key);
+	if ((rc = member(o, key, false, path, &v, &p, err)) < 0 || !v)
+		return rc;
 	if ((rc = ju_value_int(v, p, 0, UINT32_MAX, &x, err)) < 0)
 		return rc;
 	*has = true;
@@ -90,152 +108,112 @@ static int opt_u32(json_object *o, const char *key, const char *path, bool *has,
 	return 0;
 }
 
-static int parse_ifaces(json_object *arr, const char *path, struct cni_result *r,
-			struct nd_error *err)
+/*
+ * The prefix @pkey of @o (required) and the address @gkey (optional), which
+ * must be of the prefix's family. *@gpath is the address's path, for the
+ * caller's message when it is not (*@has set, the family differs).
+ */
+static int prefix_and_gateway(json_object *o, const char *pkey, const char *gkey, const char *path,
+			      struct nd_prefix *pfx, bool *has, struct nd_ip *gw, char **gpath,
+			      struct nd_error *err)
 {
-	size_t n;
+	_cleanup_free_ char *p = NULL;
+	json_object *v;
 	int rc;
 
-	if ((rc = ju_value_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err)) < 0)
+	if ((rc = member(o, pkey, true, path, &v, &p, err)) < 0 ||
+	    (rc = ju_value_prefix(v, p, pfx, err)) < 0 ||
+	    (rc = member(o, gkey, false, path, &v, gpath, err)) < 0 || !v)
 		return rc;
-	r->ifaces = calloc(n ? n : 1, sizeof(*r->ifaces));
-	if (!r->ifaces)
-		return cni_oom(err);
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *p = ju_path_idx(path, i);
-		json_object *o = json_object_array_get_idx(arr, i), *name;
-		struct cni_iface *f = &r->ifaces[i];
-
-		r->n_ifaces = i + 1;
-		if ((rc = ju_expect_type(o, json_type_object, p, err)) < 0)
-			return rc;
-		name = ju_get(o, "name");
-		if (!name)
-			return cni_fail(err, CNI_ERR_CONFIG, "%s.name: required field is missing", p);
-		{
-			_cleanup_free_ char *np = ju_path_key(p, "name");
-			if ((rc = ju_value_strdup(name, np, &f->name, err)) < 0)
-				return rc;
-		}
-		if ((rc = opt_string(o, "mac", p, &f->mac, err)) < 0 ||
-		    (rc = opt_string(o, "sandbox", p, &f->sandbox, err)) < 0 ||
-		    (rc = opt_string(o, "socketPath", p, &f->socket_path, err)) < 0 ||
-		    (rc = opt_string(o, "pciID", p, &f->pci_id, err)) < 0 ||
-		    (rc = opt_u32(o, "mtu", p, &f->has_mtu, &f->mtu, err)) < 0)
-			return rc;
-	}
+	if ((rc = ju_value_ip(v, *gpath, gw, err)) < 0)
+		return rc;
+	*has = true;
 	return 0;
 }
 
-static int parse_ips(json_object *arr, const char *path, enum cni_version v, struct cni_result *r,
-		     struct nd_error *err)
+/* What each entry of an array parser needs. */
+struct parse_ctx {
+	struct cni_result *r;
+	enum cni_version v;
+};
+
+static int parse_iface(json_object *o, const char *p, size_t i, void *ctx, struct nd_error *err)
 {
-	char b[ND_ADDRSTRLEN];
-	size_t n;
+	struct cni_result *r = ((struct parse_ctx *)ctx)->r;
+	struct cni_iface *f = &r->ifaces[i];
 	int rc;
 
-	if ((rc = ju_value_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err)) < 0)
+	r->n_ifaces = i + 1;
+	if ((rc = get_string(o, "name", true, p, &f->name, err)) < 0 ||
+	    (rc = get_string(o, "mac", false, p, &f->mac, err)) < 0 ||
+	    (rc = get_string(o, "sandbox", false, p, &f->sandbox, err)) < 0 ||
+	    (rc = get_string(o, "socketPath", false, p, &f->socket_path, err)) < 0 ||
+	    (rc = get_string(o, "pciID", false, p, &f->pci_id, err)) < 0 ||
+	    (rc = opt_u32(o, "mtu", p, &f->has_mtu, &f->mtu, err)) < 0)
 		return rc;
-	r->ips = calloc(n ? n : 1, sizeof(*r->ips));
-	if (!r->ips)
-		return cni_oom(err);
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *p = ju_path_idx(path, i);
-		json_object *o = json_object_array_get_idx(arr, i), *a, *g, *ver;
-		struct cni_ipconf *ip = &r->ips[i];
-
-		if ((rc = ju_expect_type(o, json_type_object, p, err)) < 0)
-			return rc;
-		a = ju_get(o, "address");
-		if (!a)
-			return cni_fail(err, CNI_ERR_CONFIG, "%s.address: required field is missing",
-					p);
-		{
-			_cleanup_free_ char *ap = ju_path_key(p, "address");
-			if ((rc = ju_value_prefix(a, ap, &ip->address, err)) < 0)
-				return rc;
-		}
-		if ((g = ju_get(o, "gateway"))) {
-			_cleanup_free_ char *gp = ju_path_key(p, "gateway");
-			if ((rc = ju_value_ip(g, gp, &ip->gateway, err)) < 0)
-				return rc;
-			if (ip->gateway.family != ip->address.addr.family)
-				return cni_fail(err, CNI_ERR_CONFIG,
-						"%s: gateway %s is not of the address's IP family",
-						gp, nd_ip_str(&ip->gateway, b));
-			ip->has_gateway = true;
-		}
-		if ((rc = opt_u32(o, "interface", p, &ip->has_iface, &ip->iface, err)) < 0)
-			return rc;
-		if (ip->has_iface && ip->iface >= r->n_ifaces)
-			return cni_fail(err, CNI_ERR_CONFIG,
-					"%s.interface: %u is not an index into interfaces (%zu entries)",
-					p, ip->iface, r->n_ifaces);
-		/*
-		 * 0.3.x/0.4.0 require "version"; the reference plugins (1.1.x) leave
-		 * it out of their 0.4.0 results, so a missing one is taken from the
-		 * address, a wrong one refused. 1.x has none (an old one is ignored).
-		 */
-		ver = ju_get(o, "version");
-		if (v < CNI_V100 && ver) {
-			_cleanup_free_ char *vp = ju_path_key(p, "version");
-			const char *want = ip->address.addr.family == AF_INET ? "4" : "6";
-			if (!json_object_is_type(ver, json_type_string) ||
-			    strcmp(json_object_get_string(ver), want) != 0)
-				return cni_fail(err, CNI_ERR_CONFIG,
-						"%s: expected \"%s\" for address %s", vp, want,
-						json_object_get_string(a));
-		}
-		r->n_ips = i + 1;
-	}
 	return 0;
 }
 
-static int parse_routes(json_object *arr, const char *path, struct cni_result *r,
-			struct nd_error *err)
+static int parse_ip(json_object *o, const char *p, size_t i, void *ctx, struct nd_error *err)
 {
+	const struct parse_ctx *c = ctx;
+	struct cni_ipconf *ip = &c->r->ips[i];
+	_cleanup_free_ char *gp = NULL;
 	char b[ND_ADDRSTRLEN];
-	size_t n;
+	json_object *ver;
 	int rc;
 
-	if ((rc = ju_value_array(arr, path, CNI_MAX_RESULT_ITEMS, &n, err)) < 0)
+	if ((rc = prefix_and_gateway(o, "address", "gateway", p, &ip->address, &ip->has_gateway,
+				     &ip->gateway, &gp, err)) < 0)
 		return rc;
-	r->routes = calloc(n ? n : 1, sizeof(*r->routes));
-	if (!r->routes)
-		return cni_oom(err);
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *p = ju_path_idx(path, i);
-		json_object *o = json_object_array_get_idx(arr, i), *d, *g;
-		struct cni_rroute *rt = &r->routes[i];
-
-		if ((rc = ju_expect_type(o, json_type_object, p, err)) < 0)
-			return rc;
-		d = ju_get(o, "dst");
-		if (!d)
-			return cni_fail(err, CNI_ERR_CONFIG, "%s.dst: required field is missing", p);
-		{
-			_cleanup_free_ char *dp = ju_path_key(p, "dst");
-			if ((rc = ju_value_prefix(d, dp, &rt->dst, err)) < 0)
-				return rc;
-		}
-		if ((g = ju_get(o, "gw"))) {
-			_cleanup_free_ char *gp = ju_path_key(p, "gw");
-			if ((rc = ju_value_ip(g, gp, &rt->gw, err)) < 0)
-				return rc;
-			if (rt->gw.family != rt->dst.addr.family)
-				return cni_fail(err, CNI_ERR_CONFIG,
-						"%s: %s is not of the IP family of dst", gp,
-						nd_ip_str(&rt->gw, b));
-			rt->has_gw = true;
-		}
-		if ((rc = opt_u32(o, "mtu", p, &rt->has_mtu, &rt->mtu, err)) < 0 ||
-		    (rc = opt_u32(o, "advmss", p, &rt->has_advmss, &rt->advmss, err)) < 0 ||
-		    (rc = opt_u32(o, "priority", p, &rt->has_priority, &rt->priority, err)) < 0 ||
-		    (rc = opt_u32(o, "table", p, &rt->has_table, &rt->table, err)) < 0 ||
-		    (rc = opt_u32(o, "scope", p, &rt->has_scope, &rt->scope, err)) < 0)
-			return rc;
-		r->n_routes = i + 1;
+	if (ip->has_gateway && ip->gateway.family != ip->address.addr.family)
+		return cni_fail(err, CNI_ERR_CONFIG, "%s: gateway %s is not of the address's IP family",
+				gp, nd_ip_str(&ip->gateway, b));
+	if ((rc = opt_u32(o, "interface", p, &ip->has_iface, &ip->iface, err)) < 0)
+		return rc;
+	if (ip->has_iface && ip->iface >= c->r->n_ifaces)
+		return cni_fail(err, CNI_ERR_CONFIG,
+				"%s.interface: %u is not an index into interfaces (%zu entries)",
+				p, ip->iface, c->r->n_ifaces);
+	/*
+	 * 0.3.x/0.4.0 require "version"; the reference plugins (1.1.x) leave
+	 * it out of their 0.4.0 results, so a missing one is taken from the
+	 * address, a wrong one refused. 1.x has none (an old one is ignored).
+	 */
+	ver = ju_get(o, "version");
+	if (c->v < CNI_V100 && ver) {
+		_cleanup_free_ char *vp = ju_path_key(p, "version");
+		const char *want = ip->address.addr.family == AF_INET ? "4" : "6";
+		if (!json_object_is_type(ver, json_type_string) ||
+		    strcmp(json_object_get_string(ver), want) != 0)
+			return cni_fail(err, CNI_ERR_CONFIG, "%s: expected \"%s\" for address %s", vp,
+					want, json_object_get_string(ju_get(o, "address")));
 	}
+	c->r->n_ips = i + 1;
+	return 0;
+}
+
+static int parse_route(json_object *o, const char *p, size_t i, void *ctx, struct nd_error *err)
+{
+	struct cni_result *r = ((struct parse_ctx *)ctx)->r;
+	struct cni_rroute *rt = &r->routes[i];
+	_cleanup_free_ char *gp = NULL;
+	char b[ND_ADDRSTRLEN];
+	int rc;
+
+	if ((rc = prefix_and_gateway(o, "dst", "gw", p, &rt->dst, &rt->has_gw, &rt->gw, &gp,
+				     err)) < 0)
+		return rc;
+	if (rt->has_gw && rt->gw.family != rt->dst.addr.family)
+		return cni_fail(err, CNI_ERR_CONFIG, "%s: %s is not of the IP family of dst", gp,
+				nd_ip_str(&rt->gw, b));
+	if ((rc = opt_u32(o, "mtu", p, &rt->has_mtu, &rt->mtu, err)) < 0 ||
+	    (rc = opt_u32(o, "advmss", p, &rt->has_advmss, &rt->advmss, err)) < 0 ||
+	    (rc = opt_u32(o, "priority", p, &rt->has_priority, &rt->priority, err)) < 0 ||
+	    (rc = opt_u32(o, "table", p, &rt->has_table, &rt->table, err)) < 0 ||
+	    (rc = opt_u32(o, "scope", p, &rt->has_scope, &rt->scope, err)) < 0)
+		return rc;
+	r->n_routes = i + 1;
 	return 0;
 }
 
@@ -243,29 +221,35 @@ static int parse_result(json_object *o, enum cni_version v, const char *path,
 			struct cni_result **ret, struct nd_error *err)
 {
 	_cleanup_(cni_result_freep) struct cni_result *r = NULL;
+	struct parse_ctx ctx = { .v = v };
 	json_object *x;
 	int rc;
 
 	if ((rc = ju_expect_type(o, json_type_object, path, err)) < 0)
 		return rc;
-	r = calloc(1, sizeof(*r));
+	r = ctx.r = calloc(1, sizeof(*r));
 	if (!r)
 		return cni_oom(err);
-	/* Interfaces first: ips[].interface indexes them. */
-	if ((x = ju_get(o, "interfaces"))) {
-		_cleanup_free_ char *p = ju_path_key(path, "interfaces");
-		if ((rc = parse_ifaces(x, p, r, err)) < 0)
-			return rc;
-	}
-	if ((x = ju_get(o, "ips"))) {
-		_cleanup_free_ char *p = ju_path_key(path, "ips");
-		if ((rc = parse_ips(x, p, v, r, err)) < 0)
-			return rc;
-	}
-	if ((x = ju_get(o, "routes"))) {
-		_cleanup_free_ char *p = ju_path_key(path, "routes");
-		if ((rc = parse_routes(x, p, r, err)) < 0)
-			return rc;
+	{
+		/* Interfaces first: ips[].interface indexes them. */
+		const struct {
+			const char *key;
+			size_t size;
+			void **ret;
+			int (*fn)(json_object *o, const char *p, size_t i, void *ctx,
+				  struct nd_error *err);
+		} lists[] = {
+			{ "interfaces", sizeof(*r->ifaces), (void **)&r->ifaces, parse_iface },
+			{ "ips", sizeof(*r->ips), (void **)&r->ips, parse_ip },
+			{ "routes", sizeof(*r->routes), (void **)&r->routes, parse_route },
+		};
+		for (size_t i = 0; i < ELEMENTSOF(lists); i++) {
+			_cleanup_free_ char *p = ju_path_key(path, lists[i].key);
+			if ((x = ju_get(o, lists[i].key)) &&
+			    (rc = cni_array_parse(x, p, CNI_MAX_RESULT_ITEMS, lists[i].size,
+						  lists[i].ret, lists[i].fn, &ctx, err)) < 0)
+				return rc;
+		}
 	}
 	if ((x = ju_get(o, "dns"))) {
 		_cleanup_free_ char *p = ju_path_key(path, "dns");
@@ -310,82 +294,96 @@ static json_object *dns_json(const struct cni_dns *d)
 	return o;
 }
 
-json_object *cni_result_to_json(const struct cni_result *r, enum cni_version v)
+/* Add @key: @s to @o unless @s is NULL. */
+static void add_string(json_object *o, const char *key, const char *s)
 {
-	json_object *o = json_object_new_object();
+	if (s)
+		json_object_object_add(o, key, json_object_new_string(s));
+}
+
+static void add_u32(json_object *o, const char *key, bool has, uint32_t x)
+{
+	if (has)
+		json_object_object_add(o, key, json_object_new_int64(x));
+}
+
+static json_object *iface_json(const struct cni_result *r, size_t i, enum cni_version v)
+{
+	const struct cni_iface *f = &r->ifaces[i];
+	json_object *e = json_object_new_object();
+
+	add_string(e, "name", f->name);
+	add_string(e, "mac", f->mac);
+	add_string(e, "sandbox", f->sandbox);
+	if (v >= CNI_V110) {
+		add_u32(e, "mtu", f->has_mtu, f->mtu);
+		add_string(e, "socketPath", f->socket_path);
+		add_string(e, "pciID", f->pci_id);
+	}
+	return e;
+}
+
+static json_object *ip_json(const struct cni_result *r, size_t i, enum cni_version v)
+{
+	const struct cni_ipconf *ip = &r->ips[i];
+	json_object *e = json_object_new_object();
 	char b[ND_ADDRSTRLEN];
 
+	if (v < CNI_V100)
+		add_string(e, "version", ip->address.addr.family == AF_INET ? "4" : "6");
+	add_u32(e, "interface", ip->has_iface, ip->iface);
+	add_string(e, "address", nd_prefix_str(&ip->address, b));
+	add_string(e, "gateway", ip->has_gateway ? nd_ip_str(&ip->gateway, b) : NULL);
+	return e;
+}
+
+static json_object *route_json(const struct cni_result *r, size_t i, enum cni_version v)
+{
+	const struct cni_rroute *rt = &r->routes[i];
+	json_object *e = json_object_new_object();
+	char b[ND_ADDRSTRLEN];
+
+	add_string(e, "dst", nd_prefix_str(&rt->dst, b));
+	add_string(e, "gw", rt->has_gw ? nd_ip_str(&rt->gw, b) : NULL);
+	if (v >= CNI_V110) {
+		add_u32(e, "mtu", rt->has_mtu, rt->mtu);
+		add_u32(e, "advmss", rt->has_advmss, rt->advmss);
+		add_u32(e, "priority", rt->has_priority, rt->priority);
+		add_u32(e, "table", rt->has_table, rt->table);
+		add_u32(e, "scope", rt->has_scope, rt->scope);
+	}
+	return e;
+}
+
+json_object *cni_result_to_json(const struct cni_result *r, enum cni_version v)
+{
+	const struct {
+		const char *key;
+		size_t n;
+		json_object *(*fn)(const struct cni_result *r, size_t i, enum cni_version v);
+	} lists[] = {
+		{ "interfaces", r->n_ifaces, iface_json },
+		{ "ips", r->n_ips, ip_json },
+		{ "routes", r->n_routes, route_json },
+	};
+	json_object *o = json_object_new_object();
+
 	json_object_object_add(o, "cniVersion", json_object_new_string(cni_version_str(v)));
-	if (r->n_ifaces) {
-		json_object *a = json_object_new_array();
-		for (size_t i = 0; i < r->n_ifaces; i++) {
-			const struct cni_iface *f = &r->ifaces[i];
-			json_object *e = json_object_new_object();
-			json_object_object_add(e, "name", json_object_new_string(f->name));
-			if (f->mac)
-				json_object_object_add(e, "mac", json_object_new_string(f->mac));
-			if (f->sandbox)
-				json_object_object_add(e, "sandbox", json_object_new_string(f->sandbox));
-			if (v >= CNI_V110) {
-				if (f->has_mtu)
-					json_object_object_add(e, "mtu", json_object_new_int64(f->mtu));
-				if (f->socket_path)
-					json_object_object_add(e, "socketPath",
-							       json_object_new_string(f->socket_path));
-				if (f->pci_id)
-					json_object_object_add(e, "pciID", json_object_new_string(f->pci_id));
-			}
-			json_object_array_add(a, e);
-		}
-		json_object_object_add(o, "interfaces", a);
-	}
-	if (r->n_ips) {
-		json_object *a = json_object_new_array();
-		for (size_t i = 0; i < r->n_ips; i++) {
-			const struct cni_ipconf *ip = &r->ips[i];
-			json_object *e = json_object_new_object();
-			if (v < CNI_V100)
-				json_object_object_add(e, "version", json_object_new_string(
-					ip->address.addr.family == AF_INET ? "4" : "6"));
-			if (ip->has_iface)
-				json_object_object_add(e, "interface", json_object_new_int64(ip->iface));
-			json_object_object_add(e, "address",
-					       json_object_new_string(nd_prefix_str(&ip->address, b)));
-			if (ip->has_gateway)
-				json_object_object_add(e, "gateway",
-						       json_object_new_string(nd_ip_str(&ip->gateway, b)));
-			json_object_array_add(a, e);
-		}
-		json_object_object_add(o, "ips", a);
-	}
-	if (r->n_routes) {
-		json_object *a = json_object_new_array();
-		for (size_t i = 0; i < r->n_routes; i++) {
-			const struct cni_rroute *rt = &r->routes[i];
-			json_object *e = json_object_new_object();
-			json_object_object_add(e, "dst",
-					       json_object_new_string(nd_prefix_str(&rt->dst, b)));
-			if (rt->has_gw)
-				json_object_object_add(e, "gw", json_object_new_string(nd_ip_str(&rt->gw, b)));
-			if (v >= CNI_V110) {
-				static const char *const keys[] = { "mtu", "advmss", "priority", "table", "scope" };
-				const bool has[] = { rt->has_mtu, rt->has_advmss, rt->has_priority,
-						     rt->has_table, rt->has_scope };
-				const uint32_t val[] = { rt->mtu, rt->advmss, rt->priority, rt->table,
-							 rt->scope };
-				for (size_t k = 0; k < ELEMENTSOF(keys); k++)
-					if (has[k])
-						json_object_object_add(e, keys[k], json_object_new_int64(val[k]));
-			}
-			json_object_array_add(a, e);
-		}
-		json_object_object_add(o, "routes", a);
+	for (size_t k = 0; k < ELEMENTSOF(lists); k++) {
+		json_object *a;
+
+		if (!lists[k].n)
+			continue;
+		a = json_object_new_array();
+		for (size_t i = 0; i < lists[k].n; i++)
+			json_object_array_add(a, lists[k].fn(r, i, v));
+		json_object_object_add(o, lists[k].key, a);
 	}
 	json_object_object_add(o, "dns", r->has_dns ? dns_json(&r->dns) : json_object_new_object());
 	return o;
 }
 
-json_object *cni_error_to_json(const struct nd_error *e, const char *version)
+static json_object *error_json(const struct nd_error *e, const char *version)
 {
 	json_object *o = json_object_new_object();
 
@@ -396,6 +394,39 @@ json_object *cni_error_to_json(const struct nd_error *e, const char *version)
 	if (e->details)
 		json_object_object_add(o, "details", json_object_new_string(e->details));
 	return o;
+}
+
+/* @o (consumed) as one line on stdout. Return: 0 or -EIO. */
+static int print_json(json_object *o)
+{
+	const char *s = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							       JSON_C_TO_STRING_NOSLASHESCAPE) : NULL;
+	int r = !s || printf("%s\n", s) < 0 || fflush(stdout) != 0 ? -EIO : 0;
+
+	json_object_put(o);
+	return r;
+}
+
+int cni_result_print(const struct cni_result *r, enum cni_version v)
+{
+	return print_json(cni_result_to_json(r, v));
+}
+
+int cni_error_print(const struct nd_error *e, const char *version)
+{
+	return print_json(error_json(e, version));
+}
+
+int cni_version_print(enum cni_version v)
+{
+	static const char *const all[] = CNI_SUPPORTED_VERSIONS;
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+	for (size_t i = 0; i < ELEMENTSOF(all); i++)
+		json_object_array_add(a, json_object_new_string(all[i]));
+	json_object_object_add(o, "cniVersion", json_object_new_string(cni_version_str(v)));
+	json_object_object_add(o, "supportedVersions", a);
+	return print_json(o);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -427,51 +458,51 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* Make room in *@v (@n elements of @size bytes) for @add more. */
+static int grow(void **v, size_t n, size_t add, size_t size)
+{
+	void *p;
+
+	if (!add)
+		return 0;
+	p = realloc(*v, (n + add) * size);
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	return 0;
+}
+
 int cni_result_append(struct cni_result *dst, const struct cni_result *src)
 {
 	size_t base = dst->n_ifaces;
-	void *p;
 
-	if (src->n_ifaces) {
-		p = realloc(dst->ifaces, (dst->n_ifaces + src->n_ifaces) * sizeof(*dst->ifaces));
-		if (!p)
+	if (grow((void **)&dst->ifaces, dst->n_ifaces, src->n_ifaces, sizeof(*dst->ifaces)) < 0 ||
+	    grow((void **)&dst->ips, dst->n_ips, src->n_ips, sizeof(*dst->ips)) < 0 ||
+	    grow((void **)&dst->routes, dst->n_routes, src->n_routes, sizeof(*dst->routes)) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < src->n_ifaces; i++) {
+		const struct cni_iface *s = &src->ifaces[i];
+		struct cni_iface *d = &dst->ifaces[dst->n_ifaces];
+		*d = (struct cni_iface){
+			.name = strdup(s->name), .mac = dup_or_null(s->mac),
+			.sandbox = dup_or_null(s->sandbox), .has_mtu = s->has_mtu,
+			.mtu = s->mtu, .socket_path = dup_or_null(s->socket_path),
+			.pci_id = dup_or_null(s->pci_id),
+		};
+		dst->n_ifaces++;
+		if (!d->name || (s->mac && !d->mac) || (s->sandbox && !d->sandbox) ||
+		    (s->socket_path && !d->socket_path) || (s->pci_id && !d->pci_id))
 			return -ENOMEM;
-		dst->ifaces = p;
-		for (size_t i = 0; i < src->n_ifaces; i++) {
-			const struct cni_iface *s = &src->ifaces[i];
-			struct cni_iface *d = &dst->ifaces[dst->n_ifaces];
-			*d = (struct cni_iface){
-				.name = strdup(s->name), .mac = dup_or_null(s->mac),
-				.sandbox = dup_or_null(s->sandbox), .has_mtu = s->has_mtu,
-				.mtu = s->mtu, .socket_path = dup_or_null(s->socket_path),
-				.pci_id = dup_or_null(s->pci_id),
-			};
-			dst->n_ifaces++;
-			if (!d->name || (s->mac && !d->mac) || (s->sandbox && !d->sandbox) ||
-			    (s->socket_path && !d->socket_path) || (s->pci_id && !d->pci_id))
-				return -ENOMEM;
-		}
 	}
-	if (src->n_ips) {
-		p = realloc(dst->ips, (dst->n_ips + src->n_ips) * sizeof(*dst->ips));
-		if (!p)
-			return -ENOMEM;
-		dst->ips = p;
-		for (size_t i = 0; i < src->n_ips; i++) {
-			dst->ips[dst->n_ips] = src->ips[i];
-			if (src->ips[i].has_iface)
-				dst->ips[dst->n_ips].iface += (uint32_t)base;
-			dst->n_ips++;
-		}
+	for (size_t i = 0; i < src->n_ips; i++) {
+		dst->ips[dst->n_ips] = src->ips[i];
+		if (src->ips[i].has_iface)
+			dst->ips[dst->n_ips].iface += (uint32_t)base;
+		dst->n_ips++;
 	}
-	if (src->n_routes) {
-		p = realloc(dst->routes, (dst->n_routes + src->n_routes) * sizeof(*dst->routes));
-		if (!p)
-			return -ENOMEM;
-		dst->routes = p;
+	if (src->n_routes)
 		memcpy(dst->routes + dst->n_routes, src->routes, src->n_routes * sizeof(*src->routes));
-		dst->n_routes += src->n_routes;
-	}
+	dst->n_routes += src->n_routes;
 	if (src->has_dns) {
 		dst->has_dns = true;
 		if (!dst->dns.domain && src->dns.domain && !(dst->dns.domain = strdup(src->dns.domain)))
@@ -629,83 +660,4 @@ int cni_result_from_setup(const struct nd_result *res, const struct cni_config *
 out:
 	cni_dns_done(&served);
 	return rc;
-}
-
-/* One StatusBlock of netavark's JSON (for cni_result_from_netavark()), typed. */
-static int block_from_json(json_object *blk, const char *ifname, struct nd_result_net *n,
-			   struct nd_error *err)
-{
-	json_object *ifc = ju_get(ju_get(blk, "interfaces"), ifname), *subnets, *mac, *v;
-	_cleanup_free_ char **domains = NULL, **servers = NULL;
-	size_t n_sub = 0, n_dom = 0, n_srv = 0;
-	int r = 0;
-
-	if (!ifc)
-		return cni_fail(err, CNI_ERR_NETD,
-				  "netd's setup result has no interface \"%s\"", ifname);
-	subnets = ju_get(ifc, "subnets");
-	mac = ju_get(ifc, "mac_address");
-	if (!mac || !json_object_is_type(mac, json_type_string))
-		return cni_fail(err, CNI_ERR_NETD, "netd's setup result has no MAC address");
-	if (subnets && (r = ju_value_array(subnets, "netd result subnets", CNI_MAX_SUBNETS, &n_sub, err)) < 0)
-		return r;
-	n->n_ifaces = 1;
-	n->ifaces = calloc(1, sizeof(*n->ifaces));
-	if (!n->ifaces || !(n->ifaces[0].name = strdup(ifname)) ||
-	    !(n->ifaces[0].mac = strdup(json_object_get_string(mac))) ||
-	    !(n->ifaces[0].addrs = calloc(n_sub + 1, sizeof(*n->ifaces[0].addrs))))
-		return cni_oom(err);
-	for (size_t i = 0; subnets && i < n_sub; i++) {
-		json_object *s = json_object_array_get_idx(subnets, i), *gw = ju_get(s, "gateway");
-		struct nd_result_addr *a = &n->ifaces[0].addrs[i];
-
-		if ((r = ju_value_prefix(ju_get(s, "ipnet"), "netd result ipnet", &a->ipnet, err)) < 0 ||
-		    (gw && (r = ju_value_ip(gw, "netd result gateway", &a->gateway, err)) < 0))
-			return r;
-		a->has_gateway = gw != NULL;
-		n->ifaces[0].n_addrs++;
-	}
-	if ((v = ju_get(blk, "dns_server_ips")))
-		r = ju_value_strv(v, "netd result dns_server_ips", CNI_MAX_LIST, &servers, &n_srv, err);
-	if (r == 0 && (v = ju_get(blk, "dns_search_domains")))
-		r = ju_value_strv(v, "netd result dns_search_domains", CNI_MAX_LIST, &domains, &n_dom,
-				  err);
-	n->domains = TAKE_PTR(domains);
-	n->n_domains = n_dom;
-	n->servers = calloc(n_srv + 1, sizeof(*n->servers));
-	for (size_t i = 0; i < n_srv; i++) {
-		if (n->servers && nd_ip_parse(servers[i], &n->servers[n->n_servers]) == 0)
-			n->n_servers++;
-		free(servers[i]);
-	}
-	if (r == 0 && !n->servers)
-		return cni_oom(err);
-	return r;
-}
-
-int cni_result_from_netavark(json_object *nv, const struct cni_config *cfg,
-			     const struct cni_params *p, const struct cni_host_info *hi,
-			     struct cni_result **ret, struct nd_error *err)
-{
-	json_object *blk = ju_get(nv, cfg->name);
-	struct nd_result *res;
-	int r;
-
-	if (!blk || !json_object_is_type(blk, json_type_object))
-		return cni_fail(err, CNI_ERR_NETD,
-				  "netd's setup result has no entry for network \"%s\"", cfg->name);
-	res = calloc(1, sizeof(*res));
-	if (!res || !(res->nets = calloc(1, sizeof(*res->nets)))) {
-		free(res);
-		return cni_oom(err);
-	}
-	res->n_nets = 1;
-	r = (res->nets[0].network = strdup(cfg->name)) ? 0 : cni_oom(err);
-	if (r == 0)
-		r = block_from_json(blk, p->ifname, &res->nets[0], err);
-	if (r == 0)
-		r = cni_result_from_setup(res, cfg, p, hi, ret, err);
-	nd_result_free(res);
-	/* A malformed value of netd's JSON: the JSON helpers set no CNI code. */
-	return cni_error_default(err, r, CNI_ERR_CONFIG);
 }

@@ -97,16 +97,14 @@ int cni_result_from_setup(const struct nd_result *res, const struct cni_config *
 			  struct cni_result **ret, struct nd_error *err);
 
 /*
- * The same from netavark's result JSON ({"<network>": StatusBlock}); for the
- * unit test and the fuzzer, which feed it JSON. netd itself no longer parses
- * its own result.
+ * What netd prints on stdout, as one line each. Return: 0 or -EIO.
+ * cni_result_print(): @r in the shape of version @v (cni_result_to_json());
+ * cni_error_print(): {"cniVersion", "code", "msg"[, "details"]};
+ * cni_version_print(): VERSION's {"cniVersion", "supportedVersions"}.
  */
-int cni_result_from_netavark(json_object *nv, const struct cni_config *cfg,
-			     const struct cni_params *p, const struct cni_host_info *hi,
-			     struct cni_result **ret, struct nd_error *err);
-
-/* {"cniVersion", "code", "msg"[, "details"]} */
-json_object *cni_error_to_json(const struct nd_error *e, const char *version);
+int cni_result_print(const struct cni_result *r, enum cni_version v);
+int cni_error_print(const struct nd_error *e, const char *version);
+int cni_version_print(enum cni_version v);
 
 /* The index of the interface @ifname in sandbox @netns, or -1. */
 long cni_result_find_iface(const struct cni_result *r, const char *ifname, const char *netns);

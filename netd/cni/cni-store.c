@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The on-disk side of netd's CNI IPAM: one directory per network under the
- * configured dataDir, a lock file held for the whole command (ADD, DEL, GC,
- * CHECK, STATUS of one network never overlap; different networks run in
- * parallel), and allocations.json written atomically.
+ * The on-disk side of netd's CNI IPAM: allocations.json, the store's one
+ * serializer (parse and format, the only JSON of the IPAM), in one directory
+ * per network under the configured dataDir, with a lock file held for the
+ * whole command (ADD, DEL, GC, CHECK, STATUS of one network never overlap;
+ * different networks run in parallel); the file is written atomically.
  *
  * Lock order: this lock first, then netd's own state lock (taken inside
  * netd_setup()/netd_teardown()). Nothing takes them the other way round.
  */
-#include "cni.h"
+#include "cni-store.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,13 +20,233 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dns-server.h"
+#include "cni-json.h"
+#include "jsonutil.h"
 #include "state.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
 
 #define LOCK_TIMEOUT_MS 60000
 #define MAX_STORE (64u << 20)
+#define STORE_VERSION 1
+
+/* ------------------------------------------------------------------------ */
+/* the file */
+
+static int parse_alloc(json_object *o, const char *path, struct cni_alloc *a,
+		       struct nd_error *err)
+{
+	json_object *v;
+	const char *why;
+	size_t n;
+	int r;
+
+	if ((r = ju_expect_type(o, json_type_object, path, err)) < 0)
+		return r;
+	{
+		_cleanup_free_ char *p = ju_path_key(path, "containerID");
+		v = ju_get(o, "containerID");
+		if (!v || ju_value_strdup(v, p, &a->container_id, err) < 0 ||
+		    !cni_container_id_valid(a->container_id))
+			return cni_fail(err, CNI_ERR_CONFIG, "%s: missing or invalid", p);
+	}
+	{
+		_cleanup_free_ char *p = ju_path_key(path, "ifname");
+		v = ju_get(o, "ifname");
+		if (!v || ju_value_strdup(v, p, &a->ifname, err) < 0 || !ju_ifname_valid(a->ifname, &why))
+			return cni_fail(err, CNI_ERR_CONFIG, "%s: missing or invalid", p);
+	}
+	if ((v = ju_get(o, "netns"))) {
+		_cleanup_free_ char *p = ju_path_key(path, "netns");
+		if ((r = ju_value_strdup(v, p, &a->netns, err)) < 0)
+			return r;
+	}
+	if (!a->netns && !(a->netns = strdup("")))
+		return cni_oom(err);
+	{
+		static const char *const keys[] = { "netnsDev", "netnsIno", "netnsCookie" };
+		uint64_t *vals[] = { &a->ns_dev, &a->ns_ino, &a->ns_cookie };
+		for (size_t i = 0; i < 3; i++) {
+			_cleanup_free_ char *p = ju_path_key(path, keys[i]);
+			int64_t x;
+			if ((v = ju_get(o, keys[i])) && (r = ju_value_int(v, p, 0, INT64_MAX, &x, err)) < 0)
+				return r;
+			*vals[i] = v ? (uint64_t)x : 0;
+		}
+	}
+	if ((v = ju_get(o, "ips"))) {
+		_cleanup_free_ char *p = ju_path_key(path, "ips");
+		if ((r = ju_value_array(v, p, CNI_MAX_SUBNETS, &n, err)) < 0)
+			return r;
+		a->ips = calloc(n ? n : 1, sizeof(*a->ips));
+		if (!a->ips)
+			return cni_oom(err);
+		for (size_t i = 0; i < n; i++) {
+			_cleanup_free_ char *ip = ju_path_idx(p, i);
+			if ((r = ju_value_ip(json_object_array_get_idx(v, i), ip, &a->ips[i], err)) < 0)
+				return r;
+			a->n_ips = i + 1;
+		}
+	}
+	v = ju_get(o, "state");
+	a->ready = v && json_object_is_type(v, json_type_string) &&
+		   strcmp(json_object_get_string(v), "ready") == 0;
+	if ((v = ju_get(o, "request"))) {
+		_cleanup_free_ char *p = ju_path_key(path, "request");
+		if ((r = ju_expect_type(v, json_type_object, p, err)) < 0)
+			return r;
+		a->request = strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
+								     JSON_C_TO_STRING_NOSLASHESCAPE));
+		if (!a->request)
+			return cni_oom(err);
+	}
+	return 0;
+}
+
+static int parse_store(json_object *root, struct cni_store *s, struct nd_error *err)
+{
+	json_object *v, *atts;
+	int64_t ver;
+	size_t n;
+	int r;
+
+	if ((r = ju_expect_type(root, json_type_object, "store", err)) < 0)
+		return r;
+	v = ju_get(root, "version");
+	if (!v || ju_value_int(v, "version", 0, 1000, &ver, err) < 0)
+		return cni_fail(err, CNI_ERR_CONFIG, "version: missing or invalid");
+	if (ver != STORE_VERSION)
+		return cni_fail(err, CNI_ERR_CONFIG, "version: %lld is not %d (a newer netd?)",
+				(long long)ver, STORE_VERSION);
+	if ((v = ju_get(root, "network")) && (r = ju_value_strdup(v, "network", &s->network, err)) < 0)
+		return r;
+	if (!s->network && !(s->network = strdup("")))
+		return cni_oom(err);
+	if ((v = ju_get(root, "last"))) {
+		if ((r = ju_expect_type(v, json_type_object, "last", err)) < 0)
+			return r;
+		n = (size_t)json_object_object_length(v);
+		if (n > CNI_MAX_SUBNETS * 4)
+			return cni_fail(err, CNI_ERR_CONFIG, "last: too many entries");
+		s->last = calloc(n ? n : 1, sizeof(*s->last));
+		if (!s->last)
+			return cni_oom(err);
+		json_object_object_foreach(v, key, val) {
+			_cleanup_free_ char *p = ju_path_key("last", key);
+			struct cni_last *l = &s->last[s->n_last];
+			if (nd_prefix_parse(key, &l->subnet, NULL) < 0)
+				return cni_fail(err, CNI_ERR_CONFIG, "%s: key is not a subnet", p);
+			if ((r = ju_value_ip(val, p, &l->ip, err)) < 0)
+				return r;
+			s->n_last++;
+		}
+	}
+	atts = ju_get(root, "attachments");
+	if (!atts)
+		return 0;
+	if ((r = ju_value_array(atts, "attachments", CNI_MAX_ATTACHMENTS, &n, err)) < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *p = ju_path_idx("attachments", i);
+		struct cni_alloc a = {0};
+
+		if ((r = parse_alloc(json_object_array_get_idx(atts, i), p, &a, err)) < 0) {
+			cni_alloc_done(&a);
+			return r;
+		}
+		if (cni_store_find(s, a.container_id, a.ifname)) {
+			r = cni_fail(err, CNI_ERR_CONFIG, "%s: %s/%s is recorded twice", p,
+				     a.container_id, a.ifname);
+			cni_alloc_done(&a);
+			return r;
+		}
+		if (!cni_store_add(s, &a)) {
+			cni_alloc_done(&a);
+			return cni_oom(err);
+		}
+	}
+	return 0;
+}
+
+int cni_store_parse(const char *buf, size_t len, struct cni_store **ret, struct nd_error *err)
+{
+	_cleanup_(cni_store_freep) struct cni_store *s = NULL;
+	struct nd_error e = {0};
+	struct nd_error ne = {0};
+	json_object *root = NULL;
+	int r;
+
+	if (ju_parse(buf, len, &root, &ne) < 0) {
+		r = cni_fail(err, CNI_ERR_STATE, "invalid IPAM state: %s",
+			     ne.msg ? ne.msg : "invalid JSON");
+		nd_error_clear(&ne);
+		return r;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		json_object_put(root);
+		return cni_oom(err);
+	}
+	r = cni_error_default(&e, parse_store(root, s, &e), CNI_ERR_CONFIG);
+	json_object_put(root);
+	if (r < 0) {
+		r = cni_fail(err, e.proto_code == CNI_ERR_INTERNAL ? e.proto_code : CNI_ERR_STATE,
+			     "invalid IPAM state: %s", e.msg);
+		nd_error_clear(&e);
+		return r;
+	}
+	*ret = TAKE_PTR(s);
+	return 0;
+}
+
+char *cni_store_format(const struct cni_store *s)
+{
+	json_object *root = json_object_new_object(), *last = json_object_new_object();
+	json_object *atts = json_object_new_array();
+	char b[ND_ADDRSTRLEN], k[ND_ADDRSTRLEN];
+	char *text;
+
+	for (size_t i = 0; i < s->n_last; i++)
+		json_object_object_add(last, nd_prefix_str(&s->last[i].subnet, k),
+				       json_object_new_string(nd_ip_str(&s->last[i].ip, b)));
+	for (size_t i = 0; i < s->n; i++) {
+		const struct cni_alloc *a = &s->v[i];
+		json_object *o = json_object_new_object(), *ips = json_object_new_array();
+
+		for (size_t j = 0; j < a->n_ips; j++)
+			json_object_array_add(ips, json_object_new_string(nd_ip_str(&a->ips[j], b)));
+		json_object_object_add(o, "containerID", json_object_new_string(a->container_id));
+		json_object_object_add(o, "ifname", json_object_new_string(a->ifname));
+		json_object_object_add(o, "netns", json_object_new_string(a->netns ? a->netns : ""));
+		if (a->ns_ino) {
+			json_object_object_add(o, "netnsDev", json_object_new_int64((int64_t)a->ns_dev));
+			json_object_object_add(o, "netnsIno", json_object_new_int64((int64_t)a->ns_ino));
+			if (a->ns_cookie)
+				json_object_object_add(o, "netnsCookie",
+						       json_object_new_int64((int64_t)a->ns_cookie));
+		}
+		json_object_object_add(o, "ips", ips);
+		json_object_object_add(o, "state", json_object_new_string(a->ready ? "ready" : "adding"));
+		if (a->request) {
+			json_object *rq = json_tokener_parse(a->request);
+			if (rq)
+				json_object_object_add(o, "request", rq);
+		}
+		json_object_array_add(atts, o);
+	}
+	json_object_object_add(root, "version", json_object_new_int(STORE_VERSION));
+	json_object_object_add(root, "network", json_object_new_string(s->network ? s->network : ""));
+	json_object_object_add(root, "last", last);
+	json_object_object_add(root, "attachments", atts);
+	text = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+							     JSON_C_TO_STRING_SPACED |
+							     JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+	return text;
+}
+
+/* ------------------------------------------------------------------------ */
+/* the directory */
 
 int cni_dir_open(const struct cni_config *cfg, struct cni_dir *d, struct nd_error *err)
 {
@@ -95,15 +316,4 @@ void cni_dir_close(struct cni_dir *d)
 		(void)close(d->lock_fd);	/* releases the lock */
 	free(d->dir);
 	*d = (struct cni_dir){ .lock_fd = -1 };
-}
-
-void cni_make_opts(const struct cni_config *cfg, struct netd_opts *o, char *buf, size_t size)
-{
-	*o = (struct netd_opts){
-		.config_dir = cfg->runtime_dir,
-		.fw_driver = cfg->fw_driver,
-		.dns_port = cfg->dns_port,
-	};
-	/* Else netd-dns installed beside this binary (as the netavark mode finds it). */
-	o->aardvark_binary = cfg->dns_binary ? cfg->dns_binary : dns_server_find(buf, size, false);
 }

@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * netd as a CNI plugin (type "netd"). The runtime runs the binary with
- * CNI_COMMAND and friends in the environment and the network configuration
- * on stdin; main() sends it here. Every command translates the CNI world into
- * a netavark request and runs netd's own pipeline on it (netd_setup() /
- * netd_teardown()), so a CNI network gets exactly what the bridge driver
- * builds: bridge, veth, addresses, routes, isolation, masquerade, published
- * ports and netd-dns.
+ * netd as a CNI plugin (type "netd"): the dispatcher. The runtime runs the
+ * binary with CNI_COMMAND and friends in the environment and the network
+ * configuration on stdin; main() sends it here. Read top-down:
  *
+ *   env (cni-env.c) → config (cni-config.c) → command (run: the namespace,
+ *   the locked IPAM store of cni-store.c, then ADD, DEL, CHECK, GC, STATUS)
+ *   → core (the request of cni-request.c through netd_setup() /
+ *   netd_teardown()) → result (cni-result.c prints it, or the error).
+ *
+ * So a CNI network gets exactly what the bridge driver builds: bridge, veth,
+ * addresses, routes, isolation, masquerade, published ports and netd-dns.
  * stdout carries the result or the error object (in the shape of the
  * requested spec version) and nothing else; logs go to stderr (NETD_LOG).
+ * No JSON is handled here.
  */
 #include "cni.h"
 
@@ -21,6 +25,7 @@
 
 #include "pipeline.h"
 #include "cni-request.h"
+#include "dns-server.h"
 #include "request.h"
 #include "request-json.h"
 #include "fw.h"
@@ -31,59 +36,110 @@
 #include "shared/cleanup.h"
 #include "shared/log.h"
 
-static int print_json(json_object *o)
-{
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							  JSON_C_TO_STRING_NOSLASHESCAPE);
-	int r = printf("%s\n", s) < 0 || fflush(stdout) != 0 ? -EIO : 0;
-
-	json_object_put(o);
-	return r;
-}
-
-static int fail(const struct nd_error *err, const char *version)
-{
-	log_debug("CNI error %u: %s%s%s", err->proto_code, err->msg ? err->msg : "",
-		  err->details ? " - " : "", err->details ? err->details : "");
-	(void)print_json(cni_error_to_json(err, version));
-	return 1;
-}
-
-/* netd's error (nd_error) as a CNI error: EAGAIN-like codes mean "try again". */
-static int from_netd(struct nd_error *err, struct nd_error *ne, const char *what)
-{
-	unsigned code = ne->code == -EAGAIN || ne->code == -EBUSY || ne->code == -EINTR ?
-			CNI_ERR_TRY_AGAIN : CNI_ERR_NETD;
-
-	int r = cni_fail(err, code, "%s: %s", what, ne->msg ? ne->msg : strerror(-ne->code));
-
-	nd_error_clear(ne);
-	return r;
-}
-
-/* ------------------------------------------------------------------------ */
-/* VERSION */
-
-static int cmd_version(enum cni_version v)
-{
-	static const char *const all[] = CNI_SUPPORTED_VERSIONS;
-	json_object *o = json_object_new_object(), *a = json_object_new_array();
-
-	for (size_t i = 0; i < ELEMENTSOF(all); i++)
-		json_object_array_add(a, json_object_new_string(all[i]));
-	json_object_object_add(o, "cniVersion", json_object_new_string(cni_version_str(v)));
-	json_object_object_add(o, "supportedVersions", a);
-	return print_json(o) < 0 ? 1 : 0;
-}
-
-/* ------------------------------------------------------------------------ */
-/* CNI_NETNS */
-
 /* What CNI_NETNS names: its identity, or why it cannot be opened (@r). */
 struct cni_ns {
 	int r;
 	struct netns_id id;
 };
+
+/* In the order this file reads: entry, dispatch, then the commands. */
+static int read_stdin(char **ret, size_t *len, struct nd_error *err);
+static int fail(const struct nd_error *err, const char *version);
+static int run(const struct cni_config *cfg, const struct cni_params *p, struct nd_error *err);
+static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
+		   const struct cni_ns *ns, struct cni_dir *d, const struct netd_opts *o,
+		   struct nd_error *err);
+static int cmd_del(const struct cni_config *cfg, const struct cni_params *p,
+		   const struct cni_ns *ns, struct cni_dir *d, const struct netd_opts *o,
+		   struct nd_error *err);
+static int cmd_gc(const struct cni_config *cfg, struct cni_dir *d, const struct netd_opts *o,
+		  struct nd_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* entry: environment → configuration → command */
+
+int cni_main(int argc, char **argv)
+{
+	_cleanup_(cni_config_freep) struct cni_config *cfg = NULL;
+	struct cni_env env = {
+		.command = getenv("CNI_COMMAND"),
+		.container_id = getenv("CNI_CONTAINERID"),
+		.netns = getenv("CNI_NETNS"),
+		.ifname = getenv("CNI_IFNAME"),
+		.args = getenv("CNI_ARGS"),
+		.path = getenv("CNI_PATH"),
+	};
+	enum cni_version ver = CNI_V_NEWEST;
+	struct cni_params p = {0};
+	struct nd_error err = {0};
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	log_setup("NETD_LOG", "netd-cni");
+	/* env and config; errors are answered in the version asked for, when it can be told */
+	if (read_stdin(&buf, &len, &err) < 0)
+		return fail(&err, cni_version_str(ver));
+	(void)cni_peek_version(buf, len, &ver);
+	if (cni_params_parse(&env, &p, &err) < 0)
+		goto out;
+	if (cni_config_parse(buf, len, p.cmd, &cfg, &err) < 0)
+		goto out;
+	ver = cfg->version;
+	if (p.cmd == CNI_CMD_VERSION) {
+		cni_params_done(&p);
+		return cni_version_print(cfg->version) < 0 ? 1 : 0;
+	}
+	log_debug("CNI %s network %s container %s ifname %s netns %s", cni_cmd_name(p.cmd),
+		  cfg->name, p.container_id ? p.container_id : "-", p.ifname ? p.ifname : "-",
+		  p.netns);
+	if (p.cmd == CNI_CMD_CHECK && !cfg->prev) {
+		cni_fail(&err, CNI_ERR_CONFIG, "CHECK needs prevResult (the result of the ADD)");
+		goto out;
+	}
+	/* the command, which prints its result itself */
+	r = run(cfg, &p, &err);
+	if (r == 0) {
+		cni_params_done(&p);
+		return 0;
+	}
+out:
+	cni_params_done(&p);
+	r = fail(&err, cni_version_str(ver));
+	nd_error_clear(&err);
+	return r;
+}
+
+/* The network configuration on stdin (none: ""). */
+static int read_stdin(char **ret, size_t *len, struct nd_error *err)
+{
+	int r = state_read_fd(STDIN_FILENO, CNI_MAX_INPUT, ret, len);
+
+	if (r == -EFBIG)
+		return cni_fail(err, CNI_ERR_DECODE, "network config larger than %u bytes",
+				CNI_MAX_INPUT);
+	if (r == -EBADF) {
+		*ret = strdup("");
+		*len = 0;
+		return *ret ? 0 : cni_fail(err, CNI_ERR_INTERNAL, "out of memory");
+	}
+	if (r < 0)
+		return cni_fail(err, CNI_ERR_IO, "failed to read the network config from stdin: %s",
+				strerror(-r));
+	return 0;
+}
+
+/* Answer with @err (the one place a failure is reported); exit status 1. */
+static int fail(const struct nd_error *err, const char *version)
+{
+	log_debug("CNI error %u: %s%s%s", err->proto_code, err->msg ? err->msg : "",
+		  err->details ? " - " : "", err->details ? err->details : "");
+	(void)cni_error_print(err, version);
+	return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* dispatch: the namespace, netd's options, the store, then the command */
 
 /*
  * Look at CNI_NETNS once, before anything changes: the host's own namespace
@@ -104,6 +160,87 @@ static int probe_netns(const struct cni_params *p, struct cni_ns *ns, struct nd_
 				"CNI_NETNS: namespace path %s is the host's own network namespace, not a container's",
 				p->netns);
 	return 0;
+}
+
+/* netd's options for a CNI network (config dir, firewall, DNS server). */
+static void make_opts(const struct cni_config *cfg, struct netd_opts *o, char *buf, size_t size)
+{
+	*o = (struct netd_opts){
+		.config_dir = cfg->runtime_dir,
+		.fw_driver = cfg->fw_driver,
+		.dns_port = cfg->dns_port,
+	};
+	/* Else netd-dns installed beside this binary (as the netavark mode finds it). */
+	o->aardvark_binary = cfg->dns_binary ? cfg->dns_binary : dns_server_find(buf, size, false);
+}
+
+/*
+ * One command on network @cfg: refuse the host's namespace, pick netd's
+ * options, hold the network's store (locked) for the whole command.
+ */
+static int run(const struct cni_config *cfg, const struct cni_params *p, struct nd_error *err)
+{
+	struct cni_dir d;
+	struct netd_opts o;
+	struct cni_ns ns;
+	char dns_path[4096];
+	int r;
+
+	if ((r = probe_netns(p, &ns, err)) < 0)
+		return r;
+	make_opts(cfg, &o, dns_path, sizeof(dns_path));
+	if (!fw_lookup(o.fw_driver))
+		return cni_fail(err, CNI_ERR_CONFIG, "firewallDriver: unknown driver \"%s\"",
+				o.fw_driver);
+	r = cni_dir_open(cfg, &d, err);
+	if (r < 0) {
+		cni_dir_close(&d);
+		return r;
+	}
+	switch (p->cmd) {
+	case CNI_CMD_ADD:
+		r = cmd_add(cfg, p, &ns, &d, &o, err);
+		break;
+	case CNI_CMD_DEL:
+		r = cmd_del(cfg, p, &ns, &d, &o, err);
+		break;
+	case CNI_CMD_CHECK: {
+		const struct cni_alloc *rec = cni_store_find(d.store, p->container_id, p->ifname);
+		if (!rec || !rec->ready)
+			r = cni_fail(err, CNI_ERR_CHECK,
+				     "no address reservation for container %s interface %s on network \"%s\" (was it added?)",
+				     p->container_id, p->ifname, cfg->name);
+		else
+			r = cni_check(cfg, p, &o, rec, err);
+		break;
+	}
+	case CNI_CMD_GC:
+		r = cmd_gc(cfg, &d, &o, err);
+		break;
+	case CNI_CMD_STATUS:
+		r = cni_status(cfg, &o, &d, err);
+		break;
+	case CNI_CMD_VERSION:
+		r = 0;
+		break;
+	}
+	cni_dir_close(&d);
+	return r;
+}
+
+/* ------------------------------------------------------------------------ */
+/* helpers of ADD, DEL and GC */
+
+/* netd's error (nd_error) as a CNI error: EAGAIN-like codes mean "try again". */
+static int from_netd(struct nd_error *err, struct nd_error *ne, const char *what)
+{
+	unsigned code = ne->code == -EAGAIN || ne->code == -EBUSY || ne->code == -EINTR ?
+			CNI_ERR_TRY_AGAIN : CNI_ERR_NETD;
+
+	int r = cni_fail(err, code, "%s: %s", what, ne->msg ? ne->msg : strerror(-ne->code));
+
+	nd_error_clear(ne);
+	return r;
 }
 
 /*
@@ -127,34 +264,6 @@ static const char *recorded_netns(const struct cni_alloc *rec, const struct cni_
 		return "";
 	}
 	return p->netns;
-}
-
-/* ------------------------------------------------------------------------ */
-/* ADD */
-
-static void format_mac(const uint8_t m[6], char out[18])
-{
-	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
-/* Bridge and host veth as they are now (for the result's interfaces). */
-static void host_info(const struct cni_config *cfg, const struct cni_params *p,
-		      struct cni_host_info *hi)
-{
-	_cleanup_(nlx_freep) struct nlx *h = NULL;
-	struct nlx_link l;
-
-	*hi = (struct cni_host_info){0};
-	snprintf(hi->bridge, sizeof(hi->bridge), "%s", cfg->bridge);
-	veth_host_name(p->container_id, cfg->name, hi->veth);
-	if (nlx_open(&h) < 0)
-		return;
-	if (nlx_link_by_name(h, hi->bridge, &l) == 0)
-		format_mac(l.mac, hi->bridge_mac);
-	if (nlx_link_by_name(h, hi->veth, &l) == 0) {
-		format_mac(l.mac, hi->veth_mac);
-		hi->mtu = l.mtu;
-	}
 }
 
 /* netd's teardown of the request an IPAM record kept (request-json.h text). */
@@ -183,18 +292,70 @@ static int remove_attachment(const struct netd_opts *o, struct cni_dir *d, struc
 	return 0;
 }
 
+/* ------------------------------------------------------------------------ */
+/* ADD: allocate and record → netd_setup() → the CNI result */
+
+static void format_mac(const uint8_t m[6], char out[18])
+{
+	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+/* Bridge and host veth as they are now (for the result's interfaces). */
+static void host_info(const struct cni_config *cfg, const struct cni_params *p,
+		      struct cni_host_info *hi)
+{
+	_cleanup_(nlx_freep) struct nlx *h = NULL;
+	struct nlx_link l;
+
+	*hi = (struct cni_host_info){0};
+	snprintf(hi->bridge, sizeof(hi->bridge), "%s", cfg->bridge);
+	veth_host_name(p->container_id, cfg->name, hi->veth);
+	if (nlx_open(&h) < 0)
+		return;
+	if (nlx_link_by_name(h, hi->bridge, &l) == 0)
+		format_mac(l.mac, hi->bridge_mac);
+	if (nlx_link_by_name(h, hi->veth, &l) == 0) {
+		format_mac(l.mac, hi->veth_mac);
+		hi->mtu = l.mtu;
+	}
+}
+
+/*
+ * ADD's answer: netd's typed setup result as a CNI result, printed in the
+ * version asked for; chained after another plugin, its result, then ours.
+ */
+static int reply(const struct cni_config *cfg, const struct cni_params *p,
+		 const struct nd_result *nres, struct nd_error *err)
+{
+	_cleanup_(cni_result_freep) struct cni_result *res = NULL;
+	const struct cni_result *out;
+	struct cni_host_info hi;
+	int r;
+
+	host_info(cfg, p, &hi);
+	if ((r = cni_result_from_setup(nres, cfg, p, &hi, &res, err)) < 0)
+		return r;
+	out = res;
+	if (cfg->prev) {
+		if (cni_result_append(cfg->prev, res) < 0)
+			return cni_fail(err, CNI_ERR_INTERNAL, "out of memory");
+		out = cfg->prev;
+	}
+	if (cni_result_print(out, cfg->version) < 0)
+		return cni_fail(err, CNI_ERR_IO, "failed to write the result to stdout");
+	return 0;
+}
+
 static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 		   const struct cni_ns *ns, struct cni_dir *d, const struct netd_opts *o,
 		   struct nd_error *err)
 {
-	_cleanup_(cni_result_freep) struct cni_result *res = NULL;
 	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
 	_cleanup_(nd_result_freep) struct nd_result *nres = NULL;
 	_cleanup_free_ struct nd_ip *ips = NULL;
 	struct cni_alloc new_rec = {0}, *rec;
 	const struct nd_ip *want = cfg->n_req_ips ? cfg->req_ips : p->arg_ips;
 	size_t n_want = cfg->n_req_ips ? cfg->n_req_ips : p->n_arg_ips;
-	struct cni_host_info hi;
 	struct nd_error ne = {0};
 	int r;
 
@@ -255,19 +416,9 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 		return from_netd(err, &ne, "netd setup failed");
 	}
 	rec->ready = true;
-	host_info(cfg, p, &hi);
-	r = cni_result_from_setup(nres, cfg, p, &hi, &res, err);
+	r = cni_dir_save(d, err);
 	if (r == 0)
-		r = cni_dir_save(d, err);
-	if (r == 0 && cfg->prev) {
-		/* Chained after another plugin: its result, then ours. */
-		if (cni_result_append(cfg->prev, res) < 0)
-			r = cni_fail(err, CNI_ERR_INTERNAL, "out of memory");
-		if (r == 0 && print_json(cni_result_to_json(cfg->prev, cfg->version)) < 0)
-			r = cni_fail(err, CNI_ERR_IO, "failed to write the result to stdout");
-	} else if (r == 0 && print_json(cni_result_to_json(res, cfg->version)) < 0) {
-		r = cni_fail(err, CNI_ERR_IO, "failed to write the result to stdout");
-	}
+		r = reply(cfg, p, nres, err);
 	if (r < 0) {
 		/* Do not leave a network the runtime was told failed. */
 		struct nd_error ignore = {0};
@@ -377,125 +528,4 @@ static int cmd_gc(const struct cni_config *cfg, struct cni_dir *d, const struct 
 	log_info("GC: network %s: %zu stale attachment(s) removed, %zu kept", cfg->name, n_removed,
 		 d->store->n);
 	return 0;
-}
-
-/* ------------------------------------------------------------------------ */
-
-static int read_stdin(char **ret, size_t *len, struct nd_error *err)
-{
-	int r = state_read_fd(STDIN_FILENO, CNI_MAX_INPUT, ret, len);
-
-	if (r == -EFBIG)
-		return cni_fail(err, CNI_ERR_DECODE, "network config larger than %u bytes",
-				CNI_MAX_INPUT);
-	if (r == -EBADF) {
-		*ret = strdup("");
-		*len = 0;
-		return *ret ? 0 : cni_fail(err, CNI_ERR_INTERNAL, "out of memory");
-	}
-	if (r < 0)
-		return cni_fail(err, CNI_ERR_IO, "failed to read the network config from stdin: %s",
-				strerror(-r));
-	return 0;
-}
-
-static int run(const struct cni_config *cfg, const struct cni_params *p, struct nd_error *err)
-{
-	struct cni_dir d;
-	struct netd_opts o;
-	struct cni_ns ns;
-	char dns_path[4096];
-	int r;
-
-	if ((r = probe_netns(p, &ns, err)) < 0)
-		return r;
-	cni_make_opts(cfg, &o, dns_path, sizeof(dns_path));
-	if (!fw_lookup(o.fw_driver))
-		return cni_fail(err, CNI_ERR_CONFIG, "firewallDriver: unknown driver \"%s\"",
-				o.fw_driver);
-	r = cni_dir_open(cfg, &d, err);
-	if (r < 0) {
-		cni_dir_close(&d);
-		return r;
-	}
-	switch (p->cmd) {
-	case CNI_CMD_ADD:
-		r = cmd_add(cfg, p, &ns, &d, &o, err);
-		break;
-	case CNI_CMD_DEL:
-		r = cmd_del(cfg, p, &ns, &d, &o, err);
-		break;
-	case CNI_CMD_CHECK: {
-		const struct cni_alloc *rec = cni_store_find(d.store, p->container_id, p->ifname);
-		if (!rec || !rec->ready)
-			r = cni_fail(err, CNI_ERR_CHECK,
-				     "no address reservation for container %s interface %s on network \"%s\" (was it added?)",
-				     p->container_id, p->ifname, cfg->name);
-		else
-			r = cni_check(cfg, p, &o, rec, err);
-		break;
-	}
-	case CNI_CMD_GC:
-		r = cmd_gc(cfg, &d, &o, err);
-		break;
-	case CNI_CMD_STATUS:
-		r = cni_status(cfg, &o, &d, err);
-		break;
-	case CNI_CMD_VERSION:
-		r = 0;
-		break;
-	}
-	cni_dir_close(&d);
-	return r;
-}
-
-int cni_main(int argc, char **argv)
-{
-	_cleanup_(cni_config_freep) struct cni_config *cfg = NULL;
-	struct cni_env env = {
-		.command = getenv("CNI_COMMAND"),
-		.container_id = getenv("CNI_CONTAINERID"),
-		.netns = getenv("CNI_NETNS"),
-		.ifname = getenv("CNI_IFNAME"),
-		.args = getenv("CNI_ARGS"),
-		.path = getenv("CNI_PATH"),
-	};
-	enum cni_version ver = CNI_V_NEWEST;
-	struct cni_params p = {0};
-	struct nd_error err = {0};
-	_cleanup_free_ char *buf = NULL;
-	size_t len = 0;
-	int r;
-
-	log_setup("NETD_LOG", "netd-cni");
-	if (read_stdin(&buf, &len, &err) < 0)
-		return fail(&err, cni_version_str(ver));
-	/* Errors are answered in the version asked for, when it can be told. */
-	(void)cni_peek_version(buf, len, &ver);
-	if (cni_params_parse(&env, &p, &err) < 0)
-		goto out;
-	if (cni_config_parse(buf, len, p.cmd, &cfg, &err) < 0)
-		goto out;
-	ver = cfg->version;
-	if (p.cmd == CNI_CMD_VERSION) {
-		cni_params_done(&p);
-		return cmd_version(cfg->version);
-	}
-	log_debug("CNI %s network %s container %s ifname %s netns %s", cni_cmd_name(p.cmd),
-		  cfg->name, p.container_id ? p.container_id : "-", p.ifname ? p.ifname : "-",
-		  p.netns);
-	if (p.cmd == CNI_CMD_CHECK && !cfg->prev) {
-		cni_fail(&err, CNI_ERR_CONFIG, "CHECK needs prevResult (the result of the ADD)");
-		goto out;
-	}
-	r = run(cfg, &p, &err);
-	if (r == 0) {
-		cni_params_done(&p);
-		return 0;
-	}
-out:
-	cni_params_done(&p);
-	r = fail(&err, cni_version_str(ver));
-	nd_error_clear(&err);
-	return r;
 }

@@ -8,35 +8,12 @@
 
 #include "cni-config.h"
 #include "cni-ipam.h"
+#include "cni-store.h"
 #include "cni-result.h"
 #include "opts.h"
 
 /* The whole plugin: read env and stdin, run the command, print, exit status. */
 int cni_main(int argc, char **argv);
-
-/*
- * The IPAM store of a network on disk (cni-store.c): <dataDir>/<name>/
- * holds "lock" (flock, held for the whole command) and "allocations.json".
- */
-struct cni_dir {
-	char *dir;
-	int lock_fd;
-	struct cni_store *store;
-};
-
-/**
- * cni_dir_open() - create the directory, take its lock, load the store
- * Waits for the lock up to a minute, then fails with code 11 (try again).
- * A missing store file is an empty store.
- */
-int cni_dir_open(const struct cni_config *cfg, struct cni_dir *d, struct nd_error *err);
-/* Write the store back (atomically). Code 103 on failure. */
-int cni_dir_save(struct cni_dir *d, struct nd_error *err);
-/* Free the store and release the lock. */
-void cni_dir_close(struct cni_dir *d);
-
-/* netd's options for a CNI network (config dir, firewall, DNS server). */
-void cni_make_opts(const struct cni_config *cfg, struct netd_opts *o, char *buf, size_t size);
 
 /**
  * cni_check() - CHECK: does the attachment still look as ADD built it?

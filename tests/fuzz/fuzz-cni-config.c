@@ -9,8 +9,9 @@
  *   0x40-0x7f  cni_store_parse(), then format → parse must round-trip
  *   0x80-0xbf  cni_params_parse() with the input as CNI_ARGS (and the rest of
  *              an ADD environment)
- *   0xc0-0xff  cni_result_parse() of version (byte % 5), and the same JSON as
- *              netd's setup result through cni_result_from_netavark()
+ *   0xc0-0xff  cni_result_parse() of version (byte % 5), and the same bytes
+ *              decoded as netd_setup()'s typed result through
+ *              cni_result_from_setup()
  * Besides the sanitizers it checks the contracts: failure leaves *ret alone
  * and sets a message with a code; success yields values in range.
  */
@@ -20,9 +21,11 @@
 
 #include "cni-config.h"
 #include "cni-ipam.h"
+#include "cni-store.h"
 #include "cni-request.h"
 #include "cni-result.h"
 #include "request.h"
+#include "result.h"
 #include "fuzz.h"
 
 static void check_error(int r, const struct nd_error *err)
@@ -192,8 +195,83 @@ static void fuzz_args(const uint8_t *data, size_t size)
 	free(args);
 }
 
-/* The same JSON as netd_setup()'s result for network "fuzz" (cni_result_from_netavark). */
-static void fuzz_netavark_result(json_object *o)
+/* The fuzzer's bytes, read one at a time; 0 once they are used up. */
+struct bytes {
+	const uint8_t *p;
+	size_t n;
+};
+
+static uint8_t next(struct bytes *b)
+{
+	if (!b->n)
+		return 0;
+	b->n--;
+	return *b->p++;
+}
+
+static void next_ip(struct bytes *b, int family, struct nd_ip *ip)
+{
+	*ip = (struct nd_ip){ .family = family };
+	for (unsigned i = 0; i < nd_ip_bytes(family); i++)
+		ip->b[i] = next(b);
+}
+
+/* A string of up to @max printable characters; NULL when out of memory. */
+static char *next_str(struct bytes *b, size_t max)
+{
+	size_t n = next(b) % (max + 1);
+	char *s = malloc(n + 1);
+
+	for (size_t i = 0; s && i < n; i++)
+		s[i] = (char)(0x20 + next(b) % 0x5f);
+	if (s)
+		s[n] = '\0';
+	return s;
+}
+
+/*
+ * netd_setup()'s typed result, decoded from the bytes: the network ("fuzz"
+ * or another), one interface ("eth0" or another) with up to 9 addresses,
+ * each with or without a gateway of either family, a MAC, DNS servers and
+ * search domains.
+ */
+static struct nd_result *setup_result_of(struct bytes *b)
+{
+	uint8_t flags = next(b);
+	size_t n_addrs = (flags >> 2) % 10, n_srv = next(b) % 5, n_dom = next(b) % 4;
+	struct nd_result *res = calloc(1, sizeof(*res));
+	struct nd_result_net *n;
+	struct nd_result_iface *f;
+
+	REQUIRE(res && (res->nets = n = calloc(1, sizeof(*n))) &&
+		(n->ifaces = f = calloc(1, sizeof(*f))) &&
+		(f->addrs = calloc(n_addrs + 1, sizeof(*f->addrs))) &&
+		(n->servers = calloc(n_srv + 1, sizeof(*n->servers))) &&
+		(n->domains = calloc(n_dom + 1, sizeof(*n->domains))));
+	res->n_nets = n->n_ifaces = 1;
+	n->has_ifaces = n->has_servers = n->has_domains = f->has_addrs = true;
+	REQUIRE((n->network = strdup(flags & 1 ? "other" : "fuzz")) &&
+		(f->name = strdup(flags & 2 ? "eth1" : "eth0")) && (f->mac = next_str(b, 17)));
+	for (; f->n_addrs < n_addrs; f->n_addrs++) {
+		struct nd_result_addr *a = &f->addrs[f->n_addrs];
+		uint8_t af = next(b);
+		int fam = af & 1 ? AF_INET6 : AF_INET;
+
+		next_ip(b, fam, &a->ipnet.addr);
+		a->ipnet.len = (uint8_t)(next(b) % (nd_ip_bits(fam) + 1));
+		a->has_gateway = af & 2;
+		if (a->has_gateway)
+			next_ip(b, af & 4 ? (fam == AF_INET ? AF_INET6 : AF_INET) : fam, &a->gateway);
+	}
+	for (; n->n_servers < n_srv; n->n_servers++)
+		next_ip(b, next(b) & 1 ? AF_INET6 : AF_INET, &n->servers[n->n_servers]);
+	for (; n->n_domains < n_dom; n->n_domains++)
+		REQUIRE((n->domains[n->n_domains] = next_str(b, 63)));
+	return res;
+}
+
+/* The bytes as netd_setup()'s typed result for network "fuzz" (cni_result_from_setup). */
+static void fuzz_setup_result(const uint8_t *data, size_t size)
 {
 	static const char conf[] = "{\"cniVersion\":\"1.1.0\",\"name\":\"fuzz\",\"type\":\"netd\","
 				   "\"subnets\":[{\"subnet\":\"10.0.0.0/24\"}],\"dnsEnabled\":true,"
@@ -201,21 +279,25 @@ static void fuzz_netavark_result(json_object *o)
 	static const struct cni_env env = {
 		.command = "ADD", .container_id = "fuzz", .netns = "/run/netns/fuzz", .ifname = "eth0",
 	};
+	struct bytes b = { data, size };
 	struct cni_host_info hi = { .bridge = "br", .veth = "veth0" };
+	struct nd_result *res = setup_result_of(&b);
 	struct cni_config *cfg = NULL;
 	struct cni_params p = {0};
 	struct nd_error err = {0};
 	struct cni_result *r = NULL;
 	int rc;
 
+	hi.mtu = next(&b) | (uint32_t)next(&b) << 8;
 	REQUIRE(cni_config_parse(conf, sizeof(conf) - 1, CNI_CMD_ADD, &cfg, &err) == 0);
 	REQUIRE(cni_params_parse(&env, &p, &err) == 0);
-	rc = cni_result_from_netavark(o, cfg, &p, &hi, &r, &err);
+	rc = cni_result_from_setup(res, cfg, &p, &hi, &r, &err);
 	if (rc < 0) {
 		check_error(rc, &err);
 		REQUIRE(!r);
 	} else {
-		REQUIRE(r->n_ifaces == 3);
+		REQUIRE(r->n_ifaces == 3 && r->n_ips == res->nets[0].ifaces[0].n_addrs);
+		REQUIRE(r->ifaces[2].has_mtu == (hi.mtu != 0));
 		for (size_t i = 0; i < r->n_ips; i++)
 			REQUIRE(r->ips[i].has_iface && r->ips[i].iface == 2);
 		roundtrip_result(r);
@@ -224,6 +306,7 @@ static void fuzz_netavark_result(json_object *o)
 	nd_error_clear(&err);
 	cni_params_done(&p);
 	cni_config_free(cfg);
+	nd_result_free(res);
 }
 
 static void fuzz_result(const uint8_t *data, size_t size, enum cni_version v)
@@ -248,10 +331,10 @@ static void fuzz_result(const uint8_t *data, size_t size, enum cni_version v)
 			cni_result_free(r);
 		}
 		nd_error_clear(&err);
-		fuzz_netavark_result(o);
 		json_object_put(o);
 	}
 	json_tokener_free(tok);
+	fuzz_setup_result(data, size);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -16,9 +16,11 @@
 
 #include "cni-config.h"
 #include "cni-ipam.h"
+#include "cni-store.h"
 #include "cni-request.h"
 #include "cni-result.h"
 #include "request.h"
+#include "result.h"
 #include "shared/cleanup.h"
 #include "tap.h"
 
@@ -32,6 +34,21 @@ static char *json_text(const char *s)
 		if (*c == '\'')
 			*c = '"';
 	return t;
+}
+
+/* Whether @ip (or @p) prints as @want. */
+static bool ip_is(const struct nd_ip *ip, const char *want)
+{
+	char b[ND_ADDRSTRLEN];
+
+	return strcmp(nd_ip_str(ip, b), want) == 0;
+}
+
+static bool prefix_is(const struct nd_prefix *p, const char *want)
+{
+	char b[ND_ADDRSTRLEN];
+
+	return strcmp(nd_prefix_str(p, b), want) == 0;
 }
 
 #define BASE "'cniVersion':'1.0.0','name':'net1','type':'netd'"
@@ -154,14 +171,13 @@ static void test_env_values(void)
 	struct cni_env env = ENV_ADD("c1", "/run/netns/x", "eth0", "K8S_POD_NAME=web;IP=10.88.0.9,fd00::9;MAC=02:00:00:00:00:09");
 	struct cni_params p = {0};
 	struct nd_error err = {0};
-	char b[ND_ADDRSTRLEN];
 
 	tap_check_begin();
 	CHECK(cni_params_parse(&env, &p, &err) == 0);
 	CHECK(p.cmd == CNI_CMD_ADD);
 	CHECK(p.pod_name && strcmp(p.pod_name, "web") == 0);
 	CHECK(p.n_arg_ips == 2);
-	CHECK(p.n_arg_ips == 2 && strcmp(nd_ip_str(&p.arg_ips[1], b), "fd00::9") == 0);
+	CHECK(p.n_arg_ips == 2 && ip_is(&p.arg_ips[1], "fd00::9"));
 	CHECK(p.has_arg_mac && p.arg_mac[5] == 9);
 	CHECK(strcmp(p.netns, "/run/netns/x") == 0);
 	tap_result(tap_check_ok(), NULL, "CNI_ARGS values");
@@ -292,6 +308,30 @@ static const struct conf_case conf_cases[] = {
 	  CNI_ERR_CONFIG, "prevResult.ips[0].interface: 0 is not an index into interfaces (0 entries)" },
 	{ "prevResult not an object", CNI_CMD_CHECK, CONF(",'prevResult':[]"), CNI_ERR_CONFIG,
 	  "prevResult: expected an object" },
+	{ "prevResult interface without name", CNI_CMD_ADD, CONF(",'prevResult':{'interfaces':[{'mac':'x'}]}"),
+	  CNI_ERR_CONFIG, "prevResult.interfaces[0].name: required field is missing" },
+	{ "prevResult interface not an object", CNI_CMD_ADD, CONF(",'prevResult':{'interfaces':['eth0']}"),
+	  CNI_ERR_CONFIG, "prevResult.interfaces[0]: expected an object" },
+	{ "prevResult ip without address", CNI_CMD_ADD, CONF(",'prevResult':{'ips':[{'gateway':'10.1.0.1'}]}"),
+	  CNI_ERR_CONFIG, "prevResult.ips[0].address: required field is missing" },
+	{ "prevResult gateway of the other family", CNI_CMD_ADD,
+	  CONF(",'prevResult':{'ips':[{'address':'10.1.0.2/24','gateway':'fd00::1'}]}"), CNI_ERR_CONFIG,
+	  "prevResult.ips[0].gateway: gateway fd00::1 is not of the address's IP family" },
+	{ "prevResult route without dst", CNI_CMD_ADD, CONF(",'prevResult':{'routes':[{'gw':'10.1.0.1'}]}"),
+	  CNI_ERR_CONFIG, "prevResult.routes[0].dst: required field is missing" },
+	{ "prevResult route gw of the other family", CNI_CMD_ADD,
+	  CONF(",'prevResult':{'routes':[{'dst':'0.0.0.0/0','gw':'fd00::1'}]}"), CNI_ERR_CONFIG,
+	  "prevResult.routes[0].gw: fd00::1 is not of the IP family of dst" },
+	{ "prevResult route mtu out of range", CNI_CMD_ADD,
+	  CONF(",'prevResult':{'routes':[{'dst':'0.0.0.0/0','mtu':-1}]}"), CNI_ERR_CONFIG,
+	  "prevResult.routes[0].mtu" },
+	{ "prevResult ips not an array", CNI_CMD_ADD, CONF(",'prevResult':{'ips':'x'}"), CNI_ERR_CONFIG,
+	  "prevResult.ips: expected an array" },
+	{ "port not an object", CNI_CMD_ADD, CONF(",'runtimeConfig':{'portMappings':[8080]}"),
+	  CNI_ERR_CONFIG, "runtimeConfig.portMappings[0]: expected an object" },
+	{ "valid-attachments entry not an object", CNI_CMD_GC,
+	  "{'cniVersion':'1.1.0','name':'n','type':'netd'," SUB ",'cni.dev/valid-attachments':['a']}",
+	  CNI_ERR_CONFIG, "cni.dev/valid-attachments[0]: expected an object" },
 	{ "GC without valid-attachments", CNI_CMD_GC, "{'cniVersion':'1.1.0','name':'n','type':'netd'," SUB "}",
 	  CNI_ERR_CONFIG, "cni.dev/valid-attachments: required for GC" },
 	{ "GC attachment without ifname", CNI_CMD_GC,
@@ -336,14 +376,25 @@ static void test_config_errors(void)
 	}
 }
 
-static void test_config_defaults(void)
+/* The configuration @sq for @cmd, or NULL (with the reason as a diagnostic). */
+static struct cni_config *config_of(const char *sq, enum cni_cmd cmd)
 {
 	struct cni_config *cfg = NULL;
 	struct nd_error err = {0};
-	char b[ND_ADDRSTRLEN];
+
+	if (parse(sq, cmd, &cfg, &err) < 0)
+		tap_diag("%s", err.msg);
+	nd_error_clear(&err);
+	return cfg;
+}
+
+static void test_config_defaults(void)
+{
+	struct cni_config *cfg;
 
 	tap_check_begin();
-	CHECK(parse(CONF(""), CNI_CMD_ADD, &cfg, &err) == 0);
+	cfg = config_of(CONF(""), CNI_CMD_ADD);
+	CHECK(cfg);
 	if (cfg) {
 		CHECK(cfg->version == CNI_V100);
 		CHECK(strcmp(cfg->bridge, "netd-net1") == 0);
@@ -351,15 +402,14 @@ static void test_config_defaults(void)
 		CHECK(strcmp(cfg->runtime_dir, "/run/netd/cni") == 0);
 		CHECK(strcmp(cfg->fw_driver, "nftables") == 0);
 		CHECK(cfg->n_subnets == 1);
-		CHECK(strcmp(nd_ip_str(&cfg->subnets[0].gateway, b), "10.88.0.1") == 0);
-		CHECK(strcmp(nd_ip_str(&cfg->subnets[0].range_start, b), "10.88.0.1") == 0);
-		CHECK(strcmp(nd_ip_str(&cfg->subnets[0].range_end, b), "10.88.0.254") == 0);
+		CHECK(ip_is(&cfg->subnets[0].gateway, "10.88.0.1"));
+		CHECK(ip_is(&cfg->subnets[0].range_start, "10.88.0.1"));
+		CHECK(ip_is(&cfg->subnets[0].range_end, "10.88.0.254"));
 		CHECK(!cfg->dns_enabled && cfg->dns_port == 53);
 		CHECK(!cfg->internal && !cfg->has_mtu && !cfg->has_isolate && !cfg->prev);
 	}
 	tap_result(tap_check_ok(), NULL, "defaults");
 	cni_config_free(cfg);
-	nd_error_clear(&err);
 }
 
 static void test_config_values(void)
@@ -375,24 +425,21 @@ static void test_config_values(void)
 		"'ips':['10.1.0.15/24'],'mac':'02:00:00:00:00:01','aliases':{'a-rather-long-network-name':['web','www']},"
 		"'dns':{'servers':['9.9.9.9']},'bandwidth':{'ingressRate':1}},"
 		"'args':{'cni':{'ips':['10.1.0.16']}}}";
-	struct cni_config *cfg = NULL;
-	struct nd_error err = {0};
-	char b[ND_ADDRSTRLEN];
+	struct cni_config *cfg;
 
 	tap_check_begin();
-	CHECK(parse(conf, CNI_CMD_ADD, &cfg, &err) == 0);
-	if (err.msg)
-		tap_diag("%s", err.msg);
+	cfg = config_of(conf, CNI_CMD_ADD);
+	CHECK(cfg);
 	if (cfg) {
 		CHECK(cfg->version == CNI_V110);
 		CHECK(strncmp(cfg->bridge, "netd-", 5) == 0 && strlen(cfg->bridge) == 15);
-		CHECK(strcmp(nd_ip_str(&cfg->subnets[0].gateway, b), "10.1.0.254") == 0);
-		CHECK(strcmp(nd_ip_str(&cfg->subnets[0].range_start, b), "10.1.0.10") == 0);
-		CHECK(strcmp(nd_ip_str(&cfg->subnets[1].gateway, b), "fd01::1") == 0);
-		CHECK(strcmp(nd_ip_str(&cfg->subnets[1].range_end, b), "fd01::ffff:ffff:ffff:ffff") == 0);
+		CHECK(ip_is(&cfg->subnets[0].gateway, "10.1.0.254"));
+		CHECK(ip_is(&cfg->subnets[0].range_start, "10.1.0.10"));
+		CHECK(ip_is(&cfg->subnets[1].gateway, "fd01::1"));
+		CHECK(ip_is(&cfg->subnets[1].range_end, "fd01::ffff:ffff:ffff:ffff"));
 		/* the default route via the gateway is netd's anyway: dropped */
 		CHECK(cfg->n_routes == 2);
-		CHECK(cfg->n_routes == 2 && strcmp(nd_ip_str(&cfg->routes[0].gw, b), "10.1.0.254") == 0);
+		CHECK(cfg->n_routes == 2 && ip_is(&cfg->routes[0].gw, "10.1.0.254"));
 		CHECK(cfg->has_mtu && cfg->mtu == 1400);
 		CHECK(cfg->has_isolate && cfg->isolate == ND_ISOLATE_FALSE);
 		CHECK(cfg->has_metric && cfg->metric == 50);
@@ -401,32 +448,37 @@ static void test_config_values(void)
 		CHECK(cfg->n_ports == 1 && cfg->ports[0].proto == ND_PROTO_UDP &&
 		      cfg->ports[0].host_ip_kind == ND_HOSTIP_ONE && cfg->ports[0].host_port == 8080);
 		/* runtimeConfig.ips wins over args.cni.ips */
-		CHECK(cfg->n_req_ips == 1 && strcmp(nd_ip_str(&cfg->req_ips[0], b), "10.1.0.15") == 0);
+		CHECK(cfg->n_req_ips == 1 && ip_is(&cfg->req_ips[0], "10.1.0.15"));
 		CHECK(cfg->has_mac && cfg->mac[5] == 1);
 		CHECK(cfg->n_aliases == 2 && strcmp(cfg->aliases[1], "www") == 0);
 		CHECK(cfg->n_ctr_dns == 1);
 	}
 	tap_result(tap_check_ok(), NULL, "every key with its value");
 	cni_config_free(cfg);
-	nd_error_clear(&err);
 
-	cfg = NULL;
 	tap_check_begin();
-	CHECK(parse(CONF(",'args':{'cni':{'ips':['10.88.0.7']}}"), CNI_CMD_ADD, &cfg, &err) == 0);
-	CHECK(cfg && cfg->n_req_ips == 1 && strcmp(nd_ip_str(&cfg->req_ips[0], b), "10.88.0.7") == 0);
+	cfg = config_of(CONF(",'args':{'cni':{'ips':['10.88.0.7']}}"), CNI_CMD_ADD);
+	CHECK(cfg && cfg->n_req_ips == 1 && ip_is(&cfg->req_ips[0], "10.88.0.7"));
 	tap_result(tap_check_ok(), NULL, "args.cni.ips without runtimeConfig.ips");
 	cni_config_free(cfg);
-	nd_error_clear(&err);
 
-	cfg = NULL;
 	tap_check_begin();
-	CHECK(parse("{'cniVersion':'1.1.0','name':'n','type':'netd'," SUB ",'cni.dev/valid-attachments':"
-		    "[{'containerID':'a','ifname':'eth0'},{'containerID':'b','ifname':'net1'}]}",
-		    CNI_CMD_GC, &cfg, &err) == 0);
+	cfg = config_of("{'cniVersion':'1.1.0','name':'n','type':'netd'," SUB ",'cni.dev/valid-attachments':"
+			"[{'containerID':'a','ifname':'eth0'},{'containerID':'b','ifname':'net1'}]}",
+			CNI_CMD_GC);
 	CHECK(cfg && cfg->has_valid && cfg->n_valid == 2 && strcmp(cfg->valid[1].ifname, "net1") == 0);
 	tap_result(tap_check_ok(), NULL, "cni.dev/valid-attachments");
 	cni_config_free(cfg);
-	nd_error_clear(&err);
+
+	tap_check_begin();
+	cfg = config_of(CONF(",'runtimeConfig':{'portMappings':[{'hostPort':1,'containerPort':2,'protocol':''},"
+			     "{'hostPort':3,'containerPort':4,'protocol':'SCTP'},{'hostPort':5,'containerPort':6,'protocol':'tcp'}]}"),
+			CNI_CMD_ADD);
+	CHECK(cfg && cfg->n_ports == 3 && cfg->ports[0].proto == ND_PROTO_TCP &&
+	      cfg->ports[1].proto == ND_PROTO_SCTP && cfg->ports[2].proto == ND_PROTO_TCP &&
+	      cfg->ports[2].host_port == 5 && cfg->ports[2].container_port == 6);
+	tap_result(tap_check_ok(), NULL, "port protocols: none is tcp, any case");
+	cni_config_free(cfg);
 }
 
 static void test_peek(void)
@@ -538,11 +590,45 @@ static void test_result_append(void)
 	cni_result_free(b);
 }
 
-static void test_from_netavark(void)
+/*
+ * A typed setup result as netd_setup() returns it for network "net1":
+ * eth0 with @n_addrs of 10.88.0.5/24 (gateway .1) and fd88::5/64 (no
+ * gateway), served by 10.88.0.1 with search domain dns.podman.
+ */
+static struct nd_result *setup_result(const char *network, const char *ifname, size_t n_addrs)
 {
-	static const char *nv =
-		"{'net1':{'dns_search_domains':['dns.podman'],'dns_server_ips':['10.88.0.1'],"
-		"'interfaces':{'eth0':{'mac_address':'02:00:00:00:00:05','subnets':[{'gateway':'10.88.0.1','ipnet':'10.88.0.5/24'}]}}}}";
+	static const char *const addrs[] = { "10.88.0.5/24", "fd88::5/64" };
+	struct nd_result *res = calloc(1, sizeof(*res));
+	struct nd_result_net *n;
+	struct nd_result_iface *f;
+
+	if (!res || !(res->nets = n = calloc(1, sizeof(*n))) ||
+	    !(n->ifaces = f = calloc(1, sizeof(*f))) ||
+	    !(f->addrs = calloc(ELEMENTSOF(addrs), sizeof(*f->addrs))) ||
+	    !(n->servers = calloc(1, sizeof(*n->servers))) ||
+	    !(n->domains = calloc(1, sizeof(*n->domains))))
+		abort();
+	res->n_nets = 1;
+	n->n_ifaces = 1;
+	n->has_ifaces = n->has_servers = n->has_domains = true;
+	if (!(n->network = strdup(network)) || !(f->name = strdup(ifname)) ||
+	    !(f->mac = strdup("02:00:00:00:00:05")) || !(n->domains[0] = strdup("dns.podman")))
+		abort();
+	n->n_domains = 1;
+	nd_ip_parse("10.88.0.1", &n->servers[0]);
+	n->n_servers = 1;
+	f->has_addrs = true;
+	for (size_t i = 0; i < n_addrs && i < ELEMENTSOF(addrs); i++) {
+		nd_prefix_parse(addrs[i], &f->addrs[i].ipnet, NULL);
+		f->n_addrs++;
+	}
+	f->addrs[0].has_gateway = true;
+	nd_ip_parse("10.88.0.1", &f->addrs[0].gateway);
+	return res;
+}
+
+static void test_from_setup(void)
+{
 	struct cni_host_info hi = { .bridge = "netd-net1", .bridge_mac = "02:00:00:00:00:01",
 				    .veth = "veth0123456789a", .veth_mac = "02:00:00:00:00:02", .mtu = 1500 };
 	struct cni_env env = { ADD_ENV };
@@ -550,14 +636,13 @@ static void test_from_netavark(void)
 	struct cni_params p = {0};
 	struct nd_error err = {0};
 	struct cni_result *res = NULL;
-	_cleanup_free_ char *t = json_text(nv);
-	json_object *o = json_tokener_parse(t);
+	struct nd_result *nr = setup_result("net1", "eth0", 1);
 
 	tap_check_begin();
 	CHECK(parse(CONF(",'dnsEnabled':true,'dns':{'search':['corp.example'],'options':['ndots:2']}"),
 		    CNI_CMD_ADD, &cfg, &err) == 0);
 	CHECK(cni_params_parse(&env, &p, &err) == 0);
-	CHECK(cfg && o && cni_result_from_netavark(o, cfg, &p, &hi, &res, &err) == 0);
+	CHECK(cfg && cni_result_from_setup(nr, cfg, &p, &hi, &res, &err) == 0);
 	if (res)
 		CHECK(json_is(cni_result_to_json(res, CNI_V110),
 			      "{'cniVersion':'1.1.0','interfaces':[{'name':'netd-net1','mac':'02:00:00:00:00:01'},"
@@ -568,9 +653,32 @@ static void test_from_netavark(void)
 			      "'dns':{'nameservers':['10.88.0.1'],'search':['dns.podman','corp.example'],'options':['ndots:2']}}"));
 	if (err.msg)
 		tap_diag("%s", err.msg);
-	tap_result(tap_check_ok(), NULL, "netavark result to CNI result (dns filled in)");
-	json_object_put(o);
+	tap_result(tap_check_ok(), NULL, "setup result to CNI result (dns filled in)");
 	cni_result_free(res);
+	res = NULL;
+	nd_result_free(nr);
+
+	/* What the result cannot say: an unknown network or interface, a gateway of the other family. */
+	tap_check_begin();
+	nr = setup_result("other", "eth0", 1);
+	CHECK(cfg && cni_result_from_setup(nr, cfg, &p, &hi, &res, &err) < 0 && !res &&
+	      err.proto_code == CNI_ERR_NETD && strstr(err.msg, "no entry for network \"net1\""));
+	nd_result_free(nr);
+	nd_error_clear(&err);
+	nr = setup_result("net1", "eth1", 1);
+	CHECK(cfg && cni_result_from_setup(nr, cfg, &p, &hi, &res, &err) < 0 && !res &&
+	      err.proto_code == CNI_ERR_NETD && strstr(err.msg, "no interface \"eth0\""));
+	nd_result_free(nr);
+	nd_error_clear(&err);
+	nr = setup_result("net1", "eth0", 2);
+	nr->nets[0].ifaces[0].addrs[1].has_gateway = true;
+	nd_ip_parse("10.88.0.1", &nr->nets[0].ifaces[0].addrs[1].gateway);
+	CHECK(cfg && cni_result_from_setup(nr, cfg, &p, &hi, &res, &err) < 0 && !res &&
+	      err.proto_code == CNI_ERR_NETD && strstr(err.msg, "gateway of the other family"));
+	nd_result_free(nr);
+	nd_error_clear(&err);
+	tap_result(tap_check_ok(), NULL, "setup result without the network, the interface, or with a mixed gateway");
+
 	cni_config_free(cfg);
 	cni_params_done(&p);
 	nd_error_clear(&err);
@@ -583,7 +691,7 @@ static void test_ipam(void)
 	struct cni_config *cfg = NULL;
 	struct nd_error err = {0};
 	struct cni_store *s = cni_store_new("net1");
-	char b[ND_ADDRSTRLEN], got[8][ND_ADDRSTRLEN] = {{0}};
+	char got[8][ND_ADDRSTRLEN] = {{0}};
 	struct nd_ip want;
 
 	tap_check_begin();
@@ -622,7 +730,7 @@ static void test_ipam(void)
 		cni_store_remove(s, cni_store_find(s, "d", "eth0"));	/* 10.0.0.5 */
 		CHECK(cni_ipam_has_free(s, &cfg->subnets[0]));
 		CHECK(cni_ipam_allocate(s, cfg, NULL, 0, &ips, &err) == 0);
-		CHECK(ips && strcmp(nd_ip_str(&ips[0], b), "10.0.0.3") == 0);
+		CHECK(ips && ip_is(&ips[0], "10.0.0.3"));
 		free(ips);
 		ips = NULL;
 		/* requested address: taken, outside, the gateway, fine */
@@ -640,7 +748,7 @@ static void test_ipam(void)
 		nd_error_clear(&err);
 		nd_ip_parse("10.0.0.5", &want);
 		CHECK(cni_ipam_allocate(s, cfg, &want, 1, &ips, &err) == 0 &&
-		      strcmp(nd_ip_str(&ips[0], b), "10.0.0.5") == 0);
+		      ip_is(&ips[0], "10.0.0.5"));
 		free(ips);
 	}
 	tap_result(tap_check_ok(), NULL, "round robin and requested addresses");
@@ -771,7 +879,6 @@ static void test_request(void)
 	struct nd_error ne = {0};
 	struct nd_ip *ips = NULL;
 	_cleanup_free_ char *text = NULL;
-	char b[ND_ADDRSTRLEN];
 
 	tap_check_begin();
 	CHECK(parse(conf, CNI_CMD_ADD, &cfg, &err) == 0);
@@ -788,8 +895,8 @@ static void test_request(void)
 		CHECK(strcmp(req->container_id, "c1") == 0 && strcmp(req->container_name, "webpod") == 0);
 		CHECK(req->n_attach == 1 && strcmp(req->attach[0].interface_name, "eth0") == 0);
 		CHECK(req->attach[0].n_addrs == 2);
-		CHECK(strcmp(nd_prefix_str(&req->attach[0].addrs[0].addr, b), "10.5.0.100/24") == 0);
-		CHECK(strcmp(nd_prefix_str(&req->attach[0].addrs[1].addr, b), "fd05::2/64") == 0);
+		CHECK(prefix_is(&req->attach[0].addrs[0].addr, "10.5.0.100/24"));
+		CHECK(prefix_is(&req->attach[0].addrs[1].addr, "fd05::2/64"));
 		CHECK(req->attach[0].has_mac && req->attach[0].mac[5] == 7);
 		CHECK(req->attach[0].n_aliases == 1);
 		CHECK(strcmp(net->network_interface, "cni5") == 0 && net->driver == ND_DRIVER_BRIDGE);
@@ -842,7 +949,7 @@ int main(void)
 	test_peek();
 	test_result_versions();
 	test_result_append();
-	test_from_netavark();
+	test_from_setup();
 	test_ipam();
 	test_store_errors();
 	test_store_netns();
