@@ -2,6 +2,7 @@
 #include "build.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,12 +155,18 @@ int request_add_network(struct nd_request *req, const struct nd_network_def *def
 	return 0;
 }
 
+/* As parse_attach() words it, the address in the text mac_parse() reads. */
 static int mac_check(const char *path, const uint8_t *mac, struct nd_error *err)
 {
+	char t[18];
+
+	snprintf(t, sizeof(t), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
+		 mac[4], mac[5]);
 	if (mac[0] & 1)
-		return nd_error_set(err, -EINVAL, "%s.static_mac: a multicast address", path);
+		return nd_error_set(err, -EINVAL, "%s.static_mac: \"%s\" is a multicast address", path, t);
 	if (!(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
-		return nd_error_set(err, -EINVAL, "%s.static_mac: the all-zero address", path);
+		return nd_error_set(err, -EINVAL, "%s.static_mac: \"%s\" is the all-zero address", path,
+				    t);
 	return 0;
 }
 
