@@ -2,8 +2,9 @@
 /*
  * netd attach: a namespace joins a network the way an engine's container
  * would. attach allocates the addresses and an interface name, builds the
- * netavark request in memory and runs netd_setup(); detach (admin-detach.c)
- * runs netd_teardown() with the very request setup got.
+ * netavark request in memory with the model constructors (admin-attreq.c,
+ * from what it chose and the network) and runs netd_setup(); detach
+ * (admin-detach.c) builds the same request again for netd_teardown().
  *
  * Locking: the addresses are reserved in attachments.json (state
  * "attaching") under the state lock, the lock is released for netd_setup()
@@ -22,7 +23,7 @@
 #include "admin-netstore.h"
 #include "admin-attstore.h"
 #include "admin-cmd.h"
-#include "build.h"
+#include "admin-attreq.h"
 #include "dns-conf.h"
 #include "pipeline.h"
 #include "ipalloc.h"
@@ -31,7 +32,6 @@
 #include "netns.h"
 #include "network.h"
 #include "request.h"
-#include "request-json.h"
 #include "state.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
@@ -209,15 +209,15 @@ static int used_addrs(const struct admin_atts *atts, const char *network, struct
 
 	for (size_t i = 0; i < atts->n; i++)
 		if (strcmp(atts->v[i].network, network) == 0)
-			total += atts->v[i].req->attach[0].n_addrs;
+			total += atts->v[i].n_addrs;
 	*ret = calloc(total + 1, sizeof(**ret));
 	if (!*ret)
 		return -ENOMEM;
 	*n = 0;
 	for (size_t i = 0; i < atts->n; i++)
 		if (strcmp(atts->v[i].network, network) == 0)
-			for (size_t k = 0; k < atts->v[i].req->attach[0].n_addrs; k++)
-				(*ret)[(*n)++] = atts->v[i].req->attach[0].addrs[k].addr.addr;
+			for (size_t k = 0; k < atts->v[i].n_addrs; k++)
+				(*ret)[(*n)++] = atts->v[i].addrs[k];
 	return 0;
 }
 
@@ -225,11 +225,11 @@ static const struct admin_att *owner_of(const struct admin_atts *atts, const cha
 					const struct nd_ip *ip)
 {
 	for (size_t i = 0; i < atts->n; i++) {
-		const struct nd_attach *a = &atts->v[i].req->attach[0];
-		if (strcmp(atts->v[i].network, network) != 0)
+		const struct admin_att *a = &atts->v[i];
+		if (strcmp(a->network, network) != 0)
 			continue;
 		for (size_t k = 0; k < a->n_addrs; k++)
-			if (nd_ip_equal(&a->addrs[k].addr.addr, ip))
+			if (nd_ip_equal(&a->addrs[k], ip))
 				return &atts->v[i];
 	}
 	return NULL;
@@ -308,7 +308,7 @@ static int pick_interface(const struct admin_atts *atts, const char *path,
 			snprintf(out, IFNAMSIZ, "eth%u", k);
 		for (size_t i = 0; i < atts->n && !taken; i++)
 			if (admin_att_same_ns(&atts->v[i], path, nsid) &&
-			    strcmp(atts->v[i].req->attach[0].interface_name, out) == 0) {
+			    strcmp(atts->v[i].interface, out) == 0) {
 				if (given)
 					return nd_error_set(err, -EEXIST,
 							    "--interface %s: namespace %s uses it for network \"%s\" already",
@@ -322,35 +322,6 @@ static int pick_interface(const struct admin_atts *atts, const char *path,
 			return 0;
 	}
 	return nd_error_set(err, -ENOSPC, "no free interface name ethN in the namespace");
-}
-
-/* The request of the attachment, built from the network and the allocation. */
-static int build_request(const char *id, const char *name, const struct nd_network *net,
-			 const char *ifname, const struct nd_ip *ips,
-			 const struct attach_args *args, struct nd_request **ret,
-			 struct nd_error *err)
-{
-	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
-	struct nd_network_def def;
-	uint8_t mac[6];
-	int r;
-
-	if (args->mac && mac_parse(args->mac, mac) < 0)
-		return nd_error_set(err, -EINVAL, "--mac %s: not a MAC address", args->mac);
-	request_network_def(net, &def);
-	if ((r = request_new(id, name, NULL, &req, err)) < 0 ||
-	    (r = request_add_network(req, &def, err)) < 0 ||
-	    (r = request_attach(req, &(struct nd_attach_def){
-		     .network = net->name, .interface_name = ifname,
-		     .static_ips = ips, .n_static_ips = net->n_subnets,
-		     .mac = args->mac ? mac : NULL,
-		     .aliases = args->aliases, .n_aliases = args->n_aliases }, err)) < 0)
-		return r;
-	for (size_t i = 0; i < args->n_ports; i++)
-		if ((r = request_add_port(req, &args->ports[i], err)) < 0)
-			return r;
-	*ret = TAKE_PTR(req);
-	return 0;
 }
 
 static void print_summary(const struct admin_att *a, const struct nd_network *net, bool dns_runs,
@@ -462,28 +433,36 @@ static int reserve(struct admin_ctx *ctx, const char *path, const char *nsname,
 	rec = (struct admin_att){
 		.netns = strdup(path), .network = strdup(args->network), .container_id = strdup(id),
 		.state = ADMIN_ATT_ATTACHING, .pid = (long)getpid(), .ns = nsid,
+		.name = strdup(args->name ? args->name : nsname), .interface = strdup(ifname),
+		.addrs = TAKE_PTR(ips), .n_addrs = net->net.n_subnets,
+		.aliases = calloc(args->n_aliases + 1, sizeof(*rec.aliases)),
+		.ports = args->n_ports ? malloc(args->n_ports * sizeof(*rec.ports)) : NULL,
+		.n_ports = args->n_ports,
 	};
-	if (!rec.netns || !rec.network || !rec.container_id) {
+	if (!rec.netns || !rec.network || !rec.container_id || !rec.name || !rec.interface ||
+	    !rec.aliases || (args->n_ports && !rec.ports)) {
 		r = -ENOMEM;
 		goto out;
 	}
+	for (; rec.n_aliases < args->n_aliases; rec.n_aliases++)
+		if (!(rec.aliases[rec.n_aliases] = strdup(args->aliases[rec.n_aliases]))) {
+			r = -ENOMEM;
+			goto out;
+		}
+	if (args->n_ports)
+		memcpy(rec.ports, args->ports, args->n_ports * sizeof(*rec.ports));
+	snprintf(rec.static_mac, sizeof(rec.static_mac), "%s", args->mac ? args->mac : "");
 	/* The request is built and validated here, before anything is reserved or changed. */
-	if ((r = build_request(id, args->name ? args->name : nsname, &net->net, ifname, ips, args,
-			       &req, err)) < 0 ||
+	if ((r = admin_att_request(&rec, &net->net, &req, err)) < 0 ||
 	    (r = request_validate(req, err)) < 0)
 		goto out;
-	rec.req = TAKE_PTR(req);
-	if (!(rec.request = request_json(rec.req))) {
-		r = -ENOMEM;
-		goto out;
-	}
 	if ((r = attstore_add(&atts, &rec)) < 0) {
 		r = -ENOMEM;
 		goto out;
 	}
 	r = attstore_save(ctx->opts.config_dir, &atts, err);
-	if (r == 0)	/* the store has the record now, with its parsed request */
-		*ret_req = TAKE_PTR(atts.v[atts.n - 1].req);
+	if (r == 0)	/* the store has the record now */
+		*ret_req = TAKE_PTR(req);
 out:
 	admin_att_done(&rec);
 	attstore_done(&atts);
