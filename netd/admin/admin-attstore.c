@@ -382,84 +382,91 @@ bool admin_att_same_ns(const struct admin_att *a, const char *path, const struct
 	return strcmp(a->netns, path) == 0 || (id->ino && netns_id_eq(&a->ns, id));
 }
 
-/* Take the lock (into @lock, the caller's), read the store, find @id in it (@idx -1: absent). */
-static int load_locked(const char *config, const char *id, int *lock, struct admin_atts *atts,
-		       long *idx, struct nd_error *err)
+/*
+ * Under the lock: read the store, hand @fn the attachments and the index of
+ * @id among them (-1: not recorded), and write the store back when @fn
+ * returns 1. Return: what @fn returned (1 as 0), or a negative code.
+ */
+static int with_record(const char *config, const char *id,
+		       int (*fn)(struct admin_atts *atts, const char *id, long idx, void *data,
+				 struct nd_error *err),
+		       void *data, struct nd_error *err)
 {
+	_cleanup_close_ int lock = state_lock(config, err);
+	struct admin_atts atts = {0};
 	int r;
 
-	*lock = state_lock(config, err);
-	if (*lock < 0)
-		return *lock;
-	if ((r = attstore_load(config, atts, err)) < 0)
+	if (lock < 0)
+		return lock;
+	if ((r = attstore_load(config, &atts, err)) < 0)
 		return r;
-	*idx = attstore_find(atts, id);
+	r = fn(&atts, id, attstore_find(&atts, id), data, err);
+	if (r > 0)
+		r = attstore_save(config, &atts, err);
+	attstore_done(&atts);
+	return r;
+}
+
+static int fetch_one(struct admin_atts *atts, const char *id, long idx, void *data,
+		     struct nd_error *err)
+{
+	struct admin_att *out = data;
+
+	if (idx < 0)
+		return nd_error_set(err, -ENOENT, "attachment %s is not recorded (anymore)", id);
+	if (admin_att_in_progress(&atts->v[idx]))
+		return nd_error_set(err, -EBUSY,
+				    "namespace %s: the attach to network \"%s\" is still running (pid %ld)",
+				    admin_att_nsname(&atts->v[idx]), atts->v[idx].network,
+				    atts->v[idx].pid);
+	*out = atts->v[idx];
+	atts->v[idx] = (struct admin_att){0};
 	return 0;
 }
 
 int attstore_fetch(const char *config, const char *id, struct admin_att *out, struct nd_error *err)
 {
-	_cleanup_close_ int lock = -1;
-	struct admin_atts atts = {0};
-	long idx;
-	int r;
+	return with_record(config, id, fetch_one, out, err);
+}
 
-	if ((r = load_locked(config, id, &lock, &atts, &idx, err)) < 0)
-		return r;
-	if (idx < 0) {
-		attstore_done(&atts);
-		return nd_error_set(err, -ENOENT, "attachment %s is not recorded (anymore)", id);
-	}
-	if (admin_att_in_progress(&atts.v[idx])) {
-		r = nd_error_set(err, -EBUSY,
-				 "namespace %s: the attach to network \"%s\" is still running (pid %ld)",
-				 admin_att_nsname(&atts.v[idx]), atts.v[idx].network, atts.v[idx].pid);
-		attstore_done(&atts);
-		return r;
-	}
-	*out = atts.v[idx];
-	atts.v[idx] = (struct admin_att){0};
-	attstore_done(&atts);
-	return 0;
+static int forget_one(struct admin_atts *atts, const char *id, long idx, void *data,
+		      struct nd_error *err)
+{
+	if (idx < 0)
+		return 0;
+	attstore_remove(atts, (size_t)idx);
+	return 1;
 }
 
 int attstore_forget(const char *config, const char *id, struct nd_error *err)
 {
-	_cleanup_close_ int lock = -1;
-	struct admin_atts atts = {0};
-	long idx;
-	int r;
+	return with_record(config, id, forget_one, NULL, err);
+}
 
-	if ((r = load_locked(config, id, &lock, &atts, &idx, err)) < 0)
-		return r;
-	if (idx >= 0) {
-		attstore_remove(&atts, (size_t)idx);
-		r = attstore_save(config, &atts, err);
-	}
-	attstore_done(&atts);
-	return r;
+struct commit_args {
+	const char *static_mac, *mac;
+};
+
+static int commit_one(struct admin_atts *atts, const char *id, long idx, void *data,
+		      struct nd_error *err)
+{
+	const struct commit_args *c = data;
+	struct admin_att *a;
+
+	if (idx < 0)
+		return nd_error_set(err, -ENOENT, "attachment %s vanished meanwhile", id);
+	a = &atts->v[idx];
+	if (c->static_mac)
+		snprintf(a->static_mac, sizeof(a->static_mac), "%s", c->static_mac);
+	a->state = ADMIN_ATT_ATTACHED;
+	a->pid = 0;
+	snprintf(a->mac, sizeof(a->mac), "%s", c->mac ? c->mac : "");
+	return 1;
 }
 
 int attstore_commit(const char *config, const char *id, const char *static_mac, const char *mac,
 		    struct nd_error *err)
 {
-	_cleanup_close_ int lock = -1;
-	struct admin_atts atts = {0};
-	long idx;
-	int r;
-
-	if ((r = load_locked(config, id, &lock, &atts, &idx, err)) < 0)
-		return r;
-	if (idx < 0) {
-		attstore_done(&atts);
-		return nd_error_set(err, -ENOENT, "attachment %s vanished meanwhile", id);
-	}
-	if (static_mac)
-		snprintf(atts.v[idx].static_mac, sizeof(atts.v[idx].static_mac), "%s", static_mac);
-	atts.v[idx].state = ADMIN_ATT_ATTACHED;
-	atts.v[idx].pid = 0;
-	snprintf(atts.v[idx].mac, sizeof(atts.v[idx].mac), "%s", mac ? mac : "");
-	r = attstore_save(config, &atts, err);
-	attstore_done(&atts);
-	return r;
+	return with_record(config, id, commit_one,
+			   &(struct commit_args){ .static_mac = static_mac, .mac = mac }, err);
 }
