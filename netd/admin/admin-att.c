@@ -13,11 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 #include "pipeline.h"
-#include "jsonutil.h"
 #include "netns.h"
 #include "network.h"
 #include "state.h"
 #include "shared/cleanup.h"
+#include "admin-attreq.h"
 #include "admin-attstore.h"
 #include "admin-ctx.h"
 
@@ -34,16 +34,34 @@ static char *teardown_path(const struct admin_att *a)
 	return asprintf(&p, "%s (deleted)", a->netns) < 0 ? NULL : p;
 }
 
+/* attstore_fetch(), and the attachment's request built again (->req). */
+static int fetch(struct admin_ctx *ctx, const char *id, struct admin_att *a, struct nd_error *err)
+{
+	struct admin_nets nets = {0};
+	int r;
+
+	if ((r = attstore_fetch(ctx->opts.config_dir, id, a, err)) < 0)
+		return r;
+	r = netstore_load(ctx->network_dir, &nets, err);
+	if (r == 0)
+		r = admin_atts_build(&(struct admin_atts){ .v = a, .n = 1 }, &nets,
+				     ctx->opts.config_dir, err);
+	netstore_done(&nets);
+	if (r < 0)
+		admin_att_done(a);
+	return r;
+}
+
 int admin_detach_one(struct admin_ctx *ctx, const char *container_id, struct nd_error *err)
 {
 	_cleanup_free_ char *tpath = NULL;
 	struct admin_att a = {0};
 	int r;
 
-	if ((r = attstore_fetch(ctx->opts.config_dir, container_id, &a, err)) < 0)
+	if ((r = fetch(ctx, container_id, &a, err)) < 0)
 		return r;
 	tpath = teardown_path(&a);
-	/* The request as setup got it, parsed when the store was read. */
+	/* The request as setup got it. */
 	r = tpath ? netd_teardown(&ctx->opts, tpath, a.req, err) : -ENOMEM;
 	if (r < 0) {
 		nd_error_prefix(err, "detach %s from network \"%s\"", admin_att_nsname(&a), a.network);
@@ -59,10 +77,9 @@ int admin_reattach_one(struct admin_ctx *ctx, const char *container_id, struct n
 	_cleanup_free_ char *tpath = NULL;
 	_cleanup_(nd_result_freep) struct nd_result *result = NULL;
 	struct admin_att a = {0};
-	json_object *att;
 	int r;
 
-	if ((r = attstore_fetch(ctx->opts.config_dir, container_id, &a, err)) < 0)
+	if ((r = fetch(ctx, container_id, &a, err)) < 0)
 		return r;
 	tpath = teardown_path(&a);
 	if (!tpath || strcmp(tpath, a.netns) != 0 || access(a.netns, F_OK) < 0) {
@@ -73,8 +90,7 @@ int admin_reattach_one(struct admin_ctx *ctx, const char *container_id, struct n
 	if ((r = netd_teardown(&ctx->opts, tpath, a.req, err)) < 0)
 		goto out;
 	/* Keep the MAC the namespace had, so neighbours' caches stay right: in the model and the record. */
-	att = ju_get(ju_get(a.request, "networks"), a.network);
-	if (a.mac[0] && att && !ju_get(att, "static_mac")) {
+	if (a.mac[0] && !a.static_mac[0]) {
 		struct nd_attach *at = &a.req->attach[0];
 		if (mac_parse(a.mac, at->mac) < 0) {
 			r = nd_error_set(err, -EINVAL,
@@ -83,14 +99,15 @@ int admin_reattach_one(struct admin_ctx *ctx, const char *container_id, struct n
 			goto out;
 		}
 		at->has_mac = true;
-		json_object_object_add(att, "static_mac", json_object_new_string(a.mac));
+		snprintf(a.static_mac, sizeof(a.static_mac), "%s", a.mac);
 	}
 	if ((r = netd_setup(&ctx->opts, tpath, a.req, &result, err)) < 0)
 		goto out;
 	{
 		char mac[18];
 		admin_result_mac(result, a.network, mac);
-		r = attstore_commit(ctx->opts.config_dir, container_id, a.request, mac, err);
+		r = attstore_commit(ctx->opts.config_dir, container_id,
+				    a.static_mac[0] ? a.static_mac : NULL, mac, err);
 	}
 out:
 	admin_att_done(&a);

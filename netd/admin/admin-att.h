@@ -5,7 +5,7 @@
 #include "admin-ctx.h"
 
 /**
- * admin_detach_one() - tear down one attachment with its stored request, forget it
+ * admin_detach_one() - tear down one attachment with its request, forget it
  * @container_id: the attachment
  *
  * Takes and releases the state lock itself around netd_teardown(), which
@@ -18,7 +18,7 @@ int admin_detach_one(struct admin_ctx *ctx, const char *container_id, struct nd_
  * admin_reattach_one() - tear down what is left of an attachment, set it up again
  * @container_id: the attachment
  *
- * For repairs: netd_teardown() then netd_setup() with the stored request,
+ * For repairs: netd_teardown() then netd_setup() with its request,
  * the interface keeping its MAC. Locking as admin_detach_one().
  * Return: 0, or a negative code with @err set (-ENOENT: namespace gone).
  */

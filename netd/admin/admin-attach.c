@@ -2,8 +2,9 @@
 /*
  * netd attach: a namespace joins a network the way an engine's container
  * would. attach allocates the addresses and an interface name, builds the
- * netavark request in memory and runs netd_setup(); detach (admin-detach.c)
- * runs netd_teardown() with the very request setup got.
+ * netavark request in memory with the model constructors (admin-attreq.c,
+ * from what it chose and the network) and runs netd_setup(); detach
+ * (admin-detach.c) builds the same request again for netd_teardown().
  *
  * Locking: the addresses are reserved in attachments.json (state
  * "attaching") under the state lock, the lock is released for netd_setup()
@@ -22,6 +23,7 @@
 #include "admin-netstore.h"
 #include "admin-attstore.h"
 #include "admin-cmd.h"
+#include "admin-attreq.h"
 #include "dns-conf.h"
 #include "pipeline.h"
 #include "ipalloc.h"
@@ -29,6 +31,7 @@
 #include "link-veth.h"
 #include "netns.h"
 #include "network.h"
+#include "request.h"
 #include "state.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
@@ -63,7 +66,8 @@ struct attach_args {
 	const char *network, *mac, *iface, *name;
 	const char *ips[MAX_LIST], *aliases[MAX_LIST];
 	size_t n_ips, n_aliases;
-	json_object *ports;		/* array of PortMapping objects */
+	struct nd_port *ports;		/* the --publish mappings */
+	size_t n_ports;
 	bool json;
 };
 
@@ -88,22 +92,26 @@ static int parse_port_range(const char *s, unsigned *lo, unsigned *n)
 	return 0;
 }
 
-/* [HOSTIP:]HOSTPORT[-END]:PORT[-END][/PROTO] → a PortMapping. */
-static int parse_publish(const char *spec, json_object *ports)
+/* [HOSTIP:]HOSTPORT[-END]:PORT[-END][/PROTO] → a port mapping of @a. */
+static int parse_publish(const char *spec, struct attach_args *a)
 {
 	_cleanup_free_ char *s = strdup(spec);
 	const char *proto = "tcp", *host_ip = "";
 	char *slash, *colon, *host;
 	unsigned hp, hn, cp, cn;
-	struct nd_ip ip;
-	json_object *m;
+	struct nd_port pm = { .host_ip_kind = ND_HOSTIP_ALL, .proto = ND_PROTO_TCP };
+	struct nd_port *grown;
 
 	if (!s)
 		return admin_usage_error("attach", "out of memory");
 	if ((slash = strrchr(s, '/'))) {
 		*slash = '\0';
 		proto = slash + 1;
-		if (strcmp(proto, "tcp") != 0 && strcmp(proto, "udp") != 0 && strcmp(proto, "sctp") != 0)
+		if (strcmp(proto, "udp") == 0)
+			pm.proto = ND_PROTO_UDP;
+		else if (strcmp(proto, "sctp") == 0)
+			pm.proto = ND_PROTO_SCTP;
+		else if (strcmp(proto, "tcp") != 0)
 			return admin_usage_error("attach", "--publish %s: unknown protocol \"%s\" (tcp, udp or sctp)",
 						 spec, proto);
 	}
@@ -127,10 +135,17 @@ static int parse_publish(const char *spec, json_object *ports)
 			s[l - 1] = '\0';
 			host_ip++;
 		}
-		if (nd_ip_parse(host_ip, &ip) < 0)
+		if (nd_ip_parse(host_ip, &pm.host_ip) < 0)
 			return admin_usage_error("attach",
 						 "--publish %s: \"%s\" is not an IP address (IPv6 goes in brackets)",
 						 spec, host_ip);
+		/* As netavark reads host_ip: the two wildcards by their text, else one address. */
+		if (strcmp(host_ip, "0.0.0.0") == 0 || strcmp(host_ip, "::") == 0) {
+			pm.host_ip_kind = host_ip[0] == '0' ? ND_HOSTIP_ALL_V4 : ND_HOSTIP_ALL_V6;
+			pm.host_ip = (struct nd_ip){0};
+		} else {
+			pm.host_ip_kind = ND_HOSTIP_ONE;
+		}
 	}
 	if (parse_port_range(host, &hp, &hn) < 0)
 		return admin_usage_error("attach", "--publish %s: \"%s\" is not a port or port range",
@@ -138,13 +153,14 @@ static int parse_publish(const char *spec, json_object *ports)
 	if (hn != cn)
 		return admin_usage_error("attach", "--publish %s: the host and container ranges differ in length",
 					 spec);
-	m = json_object_new_object();
-	json_object_object_add(m, "host_ip", json_object_new_string(host_ip));
-	json_object_object_add(m, "container_port", json_object_new_int((int)cp));
-	json_object_object_add(m, "host_port", json_object_new_int((int)hp));
-	json_object_object_add(m, "range", json_object_new_int((int)hn));
-	json_object_object_add(m, "protocol", json_object_new_string(proto));
-	json_object_array_add(ports, m);
+	pm.container_port = (uint16_t)cp;
+	pm.host_port = (uint16_t)hp;
+	pm.range = (uint16_t)hn;
+	grown = realloc(a->ports, (a->n_ports + 1) * sizeof(*grown));
+	if (!grown)
+		return admin_usage_error("attach", "out of memory");
+	a->ports = grown;
+	a->ports[a->n_ports++] = pm;
 	return 0;
 }
 
@@ -171,7 +187,7 @@ static int attach_opt(int opt, const char *arg, void *data)
 		return 0;
 	case OPT_PUBLISH:
 	case 'p':
-		return parse_publish(arg, a->ports);
+		return parse_publish(arg, a);
 	case OPT_IFACE:
 		a->iface = arg;
 		return 0;
@@ -193,15 +209,15 @@ static int used_addrs(const struct admin_atts *atts, const char *network, struct
 
 	for (size_t i = 0; i < atts->n; i++)
 		if (strcmp(atts->v[i].network, network) == 0)
-			total += atts->v[i].req->attach[0].n_addrs;
+			total += atts->v[i].n_addrs;
 	*ret = calloc(total + 1, sizeof(**ret));
 	if (!*ret)
 		return -ENOMEM;
 	*n = 0;
 	for (size_t i = 0; i < atts->n; i++)
 		if (strcmp(atts->v[i].network, network) == 0)
-			for (size_t k = 0; k < atts->v[i].req->attach[0].n_addrs; k++)
-				(*ret)[(*n)++] = atts->v[i].req->attach[0].addrs[k].addr.addr;
+			for (size_t k = 0; k < atts->v[i].n_addrs; k++)
+				(*ret)[(*n)++] = atts->v[i].addrs[k];
 	return 0;
 }
 
@@ -209,19 +225,19 @@ static const struct admin_att *owner_of(const struct admin_atts *atts, const cha
 					const struct nd_ip *ip)
 {
 	for (size_t i = 0; i < atts->n; i++) {
-		const struct nd_attach *a = &atts->v[i].req->attach[0];
-		if (strcmp(atts->v[i].network, network) != 0)
+		const struct admin_att *a = &atts->v[i];
+		if (strcmp(a->network, network) != 0)
 			continue;
 		for (size_t k = 0; k < a->n_addrs; k++)
-			if (nd_ip_equal(&a->addrs[k].addr.addr, ip))
+			if (nd_ip_equal(&a->addrs[k], ip))
 				return &atts->v[i];
 	}
 	return NULL;
 }
 
-/* One address per subnet: the --ip inside it, else the next free one. */
+/* One address per subnet: the --ip inside it, else the next free one; @ips has n_subnets. */
 static int allocate(const struct nd_network *net, const struct attach_args *args,
-		    const struct admin_atts *atts, json_object *ips, struct nd_error *err)
+		    const struct admin_atts *atts, struct nd_ip *ips, struct nd_error *err)
 {
 	_cleanup_free_ struct nd_ip *used = NULL;
 	struct nd_ip given[MAX_LIST];
@@ -268,7 +284,7 @@ static int allocate(const struct nd_network *net, const struct attach_args *args
 					    net->name, sn->subnet.addr.family == AF_INET ? 4 : 6,
 					    nd_prefix_str(&sn->subnet, b2));
 		}
-		json_object_array_add(ips, json_object_new_string(nd_ip_str(&ip, b)));
+		ips[s] = ip;
 	}
 	for (size_t i = 0; i < args->n_ips; i++)
 		if (!consumed[i])
@@ -292,7 +308,7 @@ static int pick_interface(const struct admin_atts *atts, const char *path,
 			snprintf(out, IFNAMSIZ, "eth%u", k);
 		for (size_t i = 0; i < atts->n && !taken; i++)
 			if (admin_att_same_ns(&atts->v[i], path, nsid) &&
-			    strcmp(atts->v[i].req->attach[0].interface_name, out) == 0) {
+			    strcmp(atts->v[i].interface, out) == 0) {
 				if (given)
 					return nd_error_set(err, -EEXIST,
 							    "--interface %s: namespace %s uses it for network \"%s\" already",
@@ -306,34 +322,6 @@ static int pick_interface(const struct admin_atts *atts, const char *path,
 			return 0;
 	}
 	return nd_error_set(err, -ENOSPC, "no free interface name ethN in the namespace");
-}
-
-static json_object *build_request(const char *id, const char *name, const struct admin_net *net,
-				  const char *ifname, json_object *ips,
-				  const struct attach_args *args)
-{
-	json_object *req = json_object_new_object(), *nets = json_object_new_object();
-	json_object *att = json_object_new_object(), *info = json_object_new_object();
-
-	json_object_object_add(req, "container_id", json_object_new_string(id));
-	json_object_object_add(req, "container_name", json_object_new_string(name));
-	json_object_object_add(att, "interface_name", json_object_new_string(ifname));
-	json_object_object_add(att, "static_ips", json_object_get(ips));
-	if (args->mac)
-		json_object_object_add(att, "static_mac", json_object_new_string(args->mac));
-	if (args->n_aliases) {
-		json_object *al = json_object_new_array();
-		for (size_t i = 0; i < args->n_aliases; i++)
-			json_object_array_add(al, json_object_new_string(args->aliases[i]));
-		json_object_object_add(att, "aliases", al);
-	}
-	json_object_object_add(nets, net->net.name, att);
-	json_object_object_add(req, "networks", nets);
-	json_object_object_add(info, net->net.name, json_object_get(net->json));
-	json_object_object_add(req, "network_info", info);
-	if (json_object_array_length(args->ports))
-		json_object_object_add(req, "port_mappings", json_object_get(args->ports));
-	return req;
 }
 
 static void print_summary(const struct admin_att *a, const struct nd_network *net, bool dns_runs,
@@ -389,15 +377,15 @@ static int reserve(struct admin_ctx *ctx, const char *path, const char *nsname,
 	struct admin_nets nets = {0};
 	struct admin_atts atts = {0};
 	struct admin_att rec = {0};
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
+	_cleanup_free_ struct nd_ip *ips = NULL;
 	const struct admin_net *net;
-	json_object *ips = json_object_new_array();
 	char ifname[IFNAMSIZ];
 	struct netns_id nsid;
 	int r;
 
 	r = admin_netns_ident(path, &nsid);
 	if (r < 0) {
-		json_object_put(ips);
 		if (r == -NETNS_EHOST)
 			return netns_error(err, r, path);
 		return nd_error_set(err, r, "invalid namespace %s: %s", path, netns_strerror(r));
@@ -431,6 +419,10 @@ static int reserve(struct admin_ctx *ctx, const char *path, const char *nsname,
 					 o->state == ADMIN_ATT_ATTACHING ? " (attach in progress or interrupted)" : "");
 		goto out;
 	}
+	if (!(ips = calloc(net->net.n_subnets + 1, sizeof(*ips)))) {
+		r = -ENOMEM;
+		goto out;
+	}
 	if ((r = pick_interface(&atts, path, &nsid, ns, args->iface, ifname, err)) < 0 ||
 	    (r = allocate(&net->net, args, &atts, ips, err)) < 0)
 		goto out;
@@ -441,24 +433,37 @@ static int reserve(struct admin_ctx *ctx, const char *path, const char *nsname,
 	rec = (struct admin_att){
 		.netns = strdup(path), .network = strdup(args->network), .container_id = strdup(id),
 		.state = ADMIN_ATT_ATTACHING, .pid = (long)getpid(), .ns = nsid,
-		.request = build_request(id, args->name ? args->name : nsname, net, ifname, ips, args),
+		.name = strdup(args->name ? args->name : nsname), .interface = strdup(ifname),
+		.addrs = TAKE_PTR(ips), .n_addrs = net->net.n_subnets,
+		.aliases = calloc(args->n_aliases + 1, sizeof(*rec.aliases)),
+		.ports = args->n_ports ? malloc(args->n_ports * sizeof(*rec.ports)) : NULL,
+		.n_ports = args->n_ports,
 	};
-	if (!rec.netns || !rec.network || !rec.container_id) {
+	if (!rec.netns || !rec.network || !rec.container_id || !rec.name || !rec.interface ||
+	    !rec.aliases || (args->n_ports && !rec.ports)) {
 		r = -ENOMEM;
 		goto out;
 	}
-	/* The request is validated here, before anything is reserved or changed. */
-	if ((r = admin_att_parse(&rec, err)) < 0)
+	for (; rec.n_aliases < args->n_aliases; rec.n_aliases++)
+		if (!(rec.aliases[rec.n_aliases] = strdup(args->aliases[rec.n_aliases]))) {
+			r = -ENOMEM;
+			goto out;
+		}
+	if (args->n_ports)
+		memcpy(rec.ports, args->ports, args->n_ports * sizeof(*rec.ports));
+	snprintf(rec.static_mac, sizeof(rec.static_mac), "%s", args->mac ? args->mac : "");
+	/* The request is built and validated here, before anything is reserved or changed. */
+	if ((r = admin_att_request(&rec, &net->net, &req, err)) < 0 ||
+	    (r = request_validate(req, err)) < 0)
 		goto out;
 	if ((r = attstore_add(&atts, &rec)) < 0) {
 		r = -ENOMEM;
 		goto out;
 	}
 	r = attstore_save(ctx->opts.config_dir, &atts, err);
-	if (r == 0)	/* the store has the record now, with its parsed request */
-		*ret_req = TAKE_PTR(atts.v[atts.n - 1].req);
+	if (r == 0)	/* the store has the record now */
+		*ret_req = TAKE_PTR(req);
 out:
-	json_object_put(ips);
 	admin_att_done(&rec);
 	attstore_done(&atts);
 	netstore_done(&nets);
@@ -512,7 +517,7 @@ int admin_cmd_attach(struct admin_ctx *ctx, int argc, char **argv, struct nd_err
 	_cleanup_free_ char *path = NULL, *nsname = NULL;
 	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
 	_cleanup_(nd_result_freep) struct nd_result *result = NULL;
-	struct attach_args a = { .ports = json_object_new_array() };
+	struct attach_args a = {0};
 	char id[65], *pos[1];
 	size_t n_pos;
 	int r;
@@ -524,7 +529,7 @@ int admin_cmd_attach(struct admin_ctx *ctx, int argc, char **argv, struct nd_err
 	if (r == 0 && !a.network)
 		r = admin_usage_error("attach", "--network NAME is required");
 	if (r) {
-		json_object_put(a.ports);
+		free(a.ports);
 		return r == 1 ? 0 : r;
 	}
 	if (a.mac) {
@@ -536,10 +541,10 @@ int admin_cmd_attach(struct admin_ctx *ctx, int argc, char **argv, struct nd_err
 	}
 	if (r < 0 || (r = admin_netns_resolve(pos[0], &path, &nsname, err)) < 0 ||
 	    (r = reserve(ctx, path, nsname, &a, id, &req, err)) < 0) {
-		json_object_put(a.ports);
+		free(a.ports);
 		return r;
 	}
-	json_object_put(a.ports);
+	free(a.ports);
 	r = netd_setup(&ctx->opts, path, req, &result, err);
 	if (r < 0) {
 		struct nd_error e = {0};

@@ -2,7 +2,6 @@
 /* <config>/netd/attachments.json: attachments and their addresses (admin-attstore.c). */
 #pragma once
 
-#include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -25,8 +24,17 @@ enum admin_att_state {
  * @ns:		identity of the namespace when it was attached (netns.h; its
  *		cookie 0 in records from before netd kept it)
  * @mac:	MAC of the container interface from the setup result ("" if unknown)
- * @request:	the netavark request used for setup, and for teardown
- * @req:	@request parsed and validated
+ *
+ * What attach chose, from which the request is built again (admin-attreq.h)
+ * with the network's definition:
+ * @name:	the container name (its DNS name)
+ * @interface:	the interface in the namespace
+ * @addrs:	the addresses reserved, one per subnet of the network
+ * @static_mac:	the MAC asked for (--mac, or kept by a repair); "" for none
+ * @aliases:	further DNS names
+ * @ports:	the published ports
+ *
+ * @req:	the request built from those (admin_atts_build()); never stored
  */
 struct admin_att {
 	char *netns;
@@ -36,7 +44,15 @@ struct admin_att {
 	long pid;
 	struct netns_id ns;
 	char mac[18];
-	json_object *request;
+	char *name;
+	char *interface;
+	struct nd_ip *addrs;
+	size_t n_addrs;
+	char static_mac[18];
+	char **aliases;
+	size_t n_aliases;
+	struct nd_port *ports;
+	size_t n_ports;
 	struct nd_request *req;
 };
 
@@ -47,8 +63,10 @@ struct admin_atts {
 
 /**
  * attstore_load() - read <config>/netd/attachments.json (missing: no attachments)
- * @ret:	the attachments, each with its request parsed (attstore_done())
+ * @ret:	the attachments (attstore_done()), without requests (admin-attreq.h)
  *
+ * A record from before netd kept attach's choices apart carries the whole
+ * request instead; they are read from it (that request is parsed once).
  * Hold state_lock(config) from here to attstore_save() to change it.
  * Return: 0, or a negative code with @err set (a corrupt file is an error).
  */
@@ -65,8 +83,6 @@ void attstore_remove(struct admin_atts *s, size_t i);
 void admin_att_done(struct admin_att *a);
 /* Index of the attachment with @container_id, or -1. */
 long attstore_find(const struct admin_atts *s, const char *container_id);
-/* Parse the request of @a into @a->req (done by attstore_load). */
-int admin_att_parse(struct admin_att *a, struct nd_error *err);
 /* The namespace as people name it: NAME for /run/netns/NAME, else the path. */
 const char *admin_att_nsname(const struct admin_att *a);
 /* Whether the process of an unfinished attach is still running. */
@@ -89,7 +105,7 @@ int attstore_fetch(const char *config, const char *id, struct admin_att *out, st
 int attstore_forget(const char *config, const char *id, struct nd_error *err);
 /*
  * Under the lock: attachment @id is set up: state attached, @mac, and
- * @request (unless NULL) as its new request.
+ * @static_mac (unless NULL) as the MAC to ask for from now on.
  */
-int attstore_commit(const char *config, const char *id, json_object *request, const char *mac,
+int attstore_commit(const char *config, const char *id, const char *static_mac, const char *mac,
 		    struct nd_error *err);

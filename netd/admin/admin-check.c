@@ -10,7 +10,7 @@
  *
  * --repair then fixes what can be fixed, with the pipeline's own steps:
  * links, addresses or records missing → teardown of the remains and setup
- * again from the stored request (admin_reattach_one); firewall elements
+ * again with its request (admin_reattach_one); firewall elements
  * missing → netd firewall-reload; DNS line or server missing → the DNS step
  * of setup (dns_setup) for that attachment. Then it checks again.
  */
@@ -26,6 +26,7 @@
 
 #include "admin-ctx.h"
 #include "admin-netstore.h"
+#include "admin-attreq.h"
 #include "admin-attstore.h"
 #include "admin-att.h"
 #include "admin-cmd.h"
@@ -249,7 +250,7 @@ static void check_all(struct report *rp, const struct admin_ctx *ctx, const stru
 	bool server_checked = false;
 
 	check_fw(rp, ctx);
-	/* Networks of the attachments (the definition in the request: that is what setup used). */
+	/* Networks of the attachments (the definition in their requests: what setup used). */
 	for (size_t i = 0; i < atts->n; i++) {
 		const struct nd_network *n = atts->v[i].req->attach[0].net;
 		const char *br = n->network_interface;
@@ -327,7 +328,9 @@ static int load(struct admin_ctx *ctx, struct admin_nets *nets, struct admin_att
 		return lock;
 	if ((r = netstore_load(ctx->network_dir, nets, err)) < 0)
 		return r;
-	return attstore_load(ctx->opts.config_dir, atts, err);
+	if ((r = attstore_load(ctx->opts.config_dir, atts, err)) < 0)
+		return r;
+	return admin_atts_build(atts, nets, ctx->opts.config_dir, err);
 }
 
 static int run_check(struct admin_ctx *ctx, struct report *rp, struct admin_nets *nets,

@@ -166,9 +166,12 @@ int admin_netns_nlx(const char *path, const struct netns_id *id, struct nlx **re
 	struct netns_id now;
 	int r, res;
 
-	ns = netns_open_container(path, &now);
+	/* The cookie costs a trip into the namespace: read only when there is one to compare. */
+	ns = netns_open_container(path, id->ino && id->cookie ? &now : NULL);
 	if (ns < 0)
 		return ns;
+	if (id->ino && !id->cookie && (r = netns_id_of(ns, &now)) < 0)
+		return r;
 	if (id->ino && !netns_id_eq(id, &now))
 		return -ESTALE;
 	r = netns_call(ns, -1, open_nlx, ret, &res);

@@ -13,6 +13,7 @@
 
 #include "admin-ctx.h"
 #include "admin-netstore.h"
+#include "admin-attreq.h"
 #include "admin-attstore.h"
 #include "admin-live.h"
 #include "admin-dot.h"
@@ -284,7 +285,8 @@ int admin_cmd_status(struct admin_ctx *ctx, int argc, char **argv, struct nd_err
 	if (r)
 		return r == 1 ? 0 : r;
 	if ((r = netstore_load(ctx->network_dir, &nets, err)) < 0 ||
-	    (r = attstore_load(ctx->opts.config_dir, &atts, err)) < 0)
+	    (r = attstore_load(ctx->opts.config_dir, &atts, err)) < 0 ||
+	    (r = admin_atts_build(&atts, &nets, ctx->opts.config_dir, err)) < 0)
 		goto out;
 	if ((r = admin_live_read(&nets, &atts, &live)) < 0)
 		goto out;

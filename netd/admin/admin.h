@@ -19,7 +19,8 @@
  *   admin-live.h/.c     what the kernel has, next to what netd recorded
  *   admin-dot.h/.c      the topology as Graphviz DOT
  *   admin-netstore.h/.c the network directory: one Network JSON file each
- *   admin-attstore.h/.c <config>/netd/attachments.json: attachments, addresses
+ *   admin-attstore.h/.c <config>/netd/attachments.json: attachments, what attach chose
+ *   admin-attreq.h/.c   an attachment's request, built again with the constructors
  *   admin-ctx.h/.c      the admin context, options, namespaces, tables, output
  */
 #pragma once

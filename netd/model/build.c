@@ -2,6 +2,7 @@
 #include "build.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,9 +32,86 @@ int request_new(const char *container_id, const char *container_name, const char
 	return 0;
 }
 
+/* Check the string map @kv of @def (as the parser reads "labels" and "ipam_options"). */
+static int kv_check(const char *path, const char *key, const struct nd_kv *kv, size_t n,
+		    struct nd_error *err)
+{
+	if (n && !kv)
+		return nd_error_set(err, -EINVAL, "%s.%s: no entries given", path, key);
+	for (size_t i = 0; i < n; i++)
+		if (!kv[i].key || !kv[i].value)
+			return nd_error_set(err, -EINVAL, "%s.%s: entry %zu has no %s", path, key, i,
+					    kv[i].key ? "value" : "key");
+	return 0;
+}
+
+static int kv_copy(const struct nd_kv *kv, size_t n, struct nd_kv **dst, size_t *n_dst)
+{
+	int r;
+
+	for (size_t i = 0; i < n; i++)
+		if ((r = nd_kv_set(dst, n_dst, kv[i].key, kv[i].value)) < 0)
+			return r;
+	return 0;
+}
+
+/* The ipam driver of @def: ipam_driver, or the "driver" of ipam_options; they must agree. */
+static int ipam_driver_of(const struct nd_network_def *def, const char *path, const char **ret,
+			  struct nd_error *err)
+{
+	const char *opt = def->n_ipam_options ?
+		nd_kv_get(def->ipam_options, def->n_ipam_options, "driver") : NULL;
+
+	if (def->ipam_driver && opt && strcmp(def->ipam_driver, opt) != 0)
+		return nd_error_set(err, -EINVAL,
+				    "%s.ipam_options.driver: \"%s\", but the ipam driver is \"%s\"",
+				    path, opt, def->ipam_driver);
+	*ret = def->ipam_driver ? def->ipam_driver : opt;
+	return 0;
+}
+
+/* What network_from_def() leaves out: created, labels, ipam_options as given. */
+static int network_extras(const struct nd_network_def *def, struct nd_network *net)
+{
+	int r;
+
+	if (def->created && !(net->created = strdup(def->created)))
+		return -ENOMEM;
+	if ((r = kv_copy(def->labels, def->n_labels, &net->labels, &net->n_labels)) < 0)
+		return r;
+	if (!def->n_ipam_options)
+		return 0;
+	/* The options in their given order; a driver given apart goes last. */
+	nd_kv_free(net->ipam_options, net->n_ipam_options);
+	net->ipam_options = NULL;
+	net->n_ipam_options = 0;
+	if ((r = kv_copy(def->ipam_options, def->n_ipam_options, &net->ipam_options,
+			 &net->n_ipam_options)) < 0)
+		return r;
+	if (def->ipam_driver)
+		return nd_kv_set(&net->ipam_options, &net->n_ipam_options, "driver", def->ipam_driver);
+	return 0;
+}
+
+void request_network_def(const struct nd_network *net, struct nd_network_def *ret)
+{
+	*ret = (struct nd_network_def){
+		.name = net->name, .id = net->id, .driver = net->driver_name,
+		.network_interface = net->network_interface, .dns_enabled = net->dns_enabled,
+		.internal = net->internal, .ipv6_enabled = net->ipv6_enabled,
+		.subnets = net->subnets, .n_subnets = net->n_subnets,
+		.routes = net->routes, .n_routes = net->n_routes,
+		.dns_servers = net->dns_servers, .n_dns_servers = net->n_dns_servers,
+		.options = net->options, .n_options = net->n_options,
+		.created = net->created, .labels = net->labels, .n_labels = net->n_labels,
+		.ipam_options = net->ipam_options, .n_ipam_options = net->n_ipam_options,
+	};
+}
+
 int request_add_network(struct nd_request *req, const struct nd_network_def *def,
 			struct nd_error *err)
 {
+	struct nd_network_def d = *def;
 	_cleanup_free_ char *path = NULL;
 	struct nd_network *nets;
 	char **keys;
@@ -48,7 +126,13 @@ int request_add_network(struct nd_request *req, const struct nd_network_def *def
 		return nd_error_set(err, -EINVAL, "network_info.%s: the network is given twice",
 				    def->name);
 	path = ju_path_key("network_info", def->name);
-	nets = path ? realloc(req->networks, (n + 1) * sizeof(*nets)) : NULL;
+	if (!path)
+		return nd_error_set(err, -ENOMEM, "out of memory");
+	if ((r = kv_check(path, "labels", def->labels, def->n_labels, err)) < 0 ||
+	    (r = kv_check(path, "ipam_options", def->ipam_options, def->n_ipam_options, err)) < 0 ||
+	    (r = ipam_driver_of(def, path, &d.ipam_driver, err)) < 0)
+		return r;
+	nets = realloc(req->networks, (n + 1) * sizeof(*nets));
 	if (nets)
 		req->networks = nets;
 	keys = nets ? realloc(req->network_keys, (n + 1) * sizeof(*keys)) : NULL;
@@ -59,7 +143,9 @@ int request_add_network(struct nd_request *req, const struct nd_network_def *def
 	keys[n] = strdup(def->name);
 	if (!keys[n])
 		return nd_error_set(err, -ENOMEM, "out of memory");
-	r = network_from_def(def, path, &nets[n], err);
+	r = network_from_def(&d, path, &nets[n], err);
+	if (r == 0)
+		r = network_extras(def, &nets[n]);
 	if (r < 0) {
 		network_done(&nets[n]);
 		free(keys[n]);
@@ -69,12 +155,18 @@ int request_add_network(struct nd_request *req, const struct nd_network_def *def
 	return 0;
 }
 
+/* As parse_attach() words it, the address in the text mac_parse() reads. */
 static int mac_check(const char *path, const uint8_t *mac, struct nd_error *err)
 {
+	char t[18];
+
+	snprintf(t, sizeof(t), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
+		 mac[4], mac[5]);
 	if (mac[0] & 1)
-		return nd_error_set(err, -EINVAL, "%s.static_mac: a multicast address", path);
+		return nd_error_set(err, -EINVAL, "%s.static_mac: \"%s\" is a multicast address", path, t);
 	if (!(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
-		return nd_error_set(err, -EINVAL, "%s.static_mac: the all-zero address", path);
+		return nd_error_set(err, -EINVAL, "%s.static_mac: \"%s\" is the all-zero address", path,
+				    t);
 	return 0;
 }
 

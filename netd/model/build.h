@@ -38,7 +38,12 @@ struct nd_network_def {
 	size_t n_dns_servers;
 	const struct nd_kv *options;	/* as "options" gives them: "mtu", "isolate", ... */
 	size_t n_options;
-	const char *ipam_driver;	/* "host-local", "dhcp", "none"; NULL: host-local */
+	const char *ipam_driver;	/* "host-local", "dhcp", "none"; NULL: ipam_options' or host-local */
+	const char *created;		/* as given, not interpreted; NULL: none */
+	const struct nd_kv *labels;	/* as "labels" gives them */
+	size_t n_labels;
+	const struct nd_kv *ipam_options;	/* as "ipam_options" gives them, "driver" among them */
+	size_t n_ipam_options;
 };
 
 /* A container on one network, as netavark's PerNetworkOptions describes it. */
@@ -66,6 +71,13 @@ int request_new(const char *container_id, const char *container_name, const char
 /* Add network @def (its name must be new to @req), before any attachment. */
 int request_add_network(struct nd_request *req, const struct nd_network_def *def,
 			struct nd_error *err);
+
+/*
+ * The definition of network @net (a validated model, e.g. from a network
+ * file), borrowing @net's strings and arrays: request_add_network() with it
+ * adds an equal network. @net must outlive @ret's use.
+ */
+void request_network_def(const struct nd_network *net, struct nd_network_def *ret);
 
 /* Attach the container to a network of @req; host-local addresses are assigned (ipam.h). */
 int request_attach(struct nd_request *req, const struct nd_attach_def *def, struct nd_error *err);

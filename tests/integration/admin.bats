@@ -334,19 +334,18 @@ serve() {
 	ping_ok "$C1" 10.80.0.3
 	ping_ok "$C2" fd80::2
 
-	# persisted: one record per attachment, with the request setup got
+	# persisted: one record per attachment, with what attach chose; the request setup got is in the container record
 	assert_eq "$(records)" 2 records
 	id=$(jq -r --arg ns "/run/netns/$C1" '.attachments[] | select(.netns == $ns) | .container_id' \
 		"$CFG/netd/attachments.json")
 	assert_match "$id" '^[0-9a-f]{64}$' "container id"
 	assert_eq "$(jq -r --arg id "$id" '.attachments[] | select(.container_id == $id) |
-		[.state, .request.container_name, .request.networks.blue.interface_name,
-		 (.request.networks.blue.static_ips | join(","))] | join(" ")' "$CFG/netd/attachments.json")" \
+		[.state, .name, .interface, (.addresses | join(","))] | join(" ")' "$CFG/netd/attachments.json")" \
 		"attached $C1 eth0 10.80.0.2,fd80::2" "record"
 	[[ -f $CFG/netd/containers/$id.json ]] || die "setup's state record missing"
 	# the requests attach built are netavark requests
-	assert_schema netavark-request.schema.json "$(jq -c '.attachments[0].request' "$CFG/netd/attachments.json")"
-	assert_schema netavark-request.schema.json "$(jq -c '.attachments[1].request' "$CFG/netd/attachments.json")"
+	assert_schema netavark-request.schema.json "$(jq -c '.request' "$CFG/netd/containers/$(jq -r '.attachments[0].container_id' "$CFG/netd/attachments.json").json")"
+	assert_schema netavark-request.schema.json "$(jq -c '.request' "$CFG/netd/containers/$(jq -r '.attachments[1].container_id' "$CFG/netd/attachments.json").json")"
 	hnft list set inet netd br_all | grep -q '"netd0"' || die "netd0 not in the firewall"
 
 	# a later invocation sees the same state
@@ -365,6 +364,45 @@ serve() {
 	run hnft list table inet netd
 	[[ $status -ne 0 ]] || die "table inet netd left after the last detach"
 	nd_err "namespace $C2 is not attached to any netd network" -- detach "$C2"
+}
+
+@test "attachments.json from before: a record that keeps the whole request is read, and rewritten without it" {
+	nd_ok network create old --subnet 10.84.0.0/24
+	nd_ok attach "$C1" --network old --alias www --publish 8084:80 --mac 02:00:00:00:00:84
+	nd_ok attach "$C2" --network old
+	nd_ok status --json
+	local before id
+	before=$(jq -c '.attachments' <<<"$output")
+	# the old layout: "request" (the request setup got) instead of name ... ports
+	for id in $(jq -r '.attachments[].container_id' "$CFG/netd/attachments.json"); do
+		jq --arg id "$id" --slurpfile rec "$CFG/netd/containers/$id.json" \
+			'(.attachments[] | select(.container_id == $id)) |=
+			 (del(.name, .interface, .addresses, .static_mac, .aliases, .ports) + {request: $rec[0].request})' \
+			"$CFG/netd/attachments.json" >"$BATS_TEST_TMPDIR/a.json"
+		mv "$BATS_TEST_TMPDIR/a.json" "$CFG/netd/attachments.json"
+	done
+	assert_eq "$(jq '[.attachments[] | select(has("request") and (has("addresses") | not))] | length' \
+		"$CFG/netd/attachments.json")" 2 "old records"
+	nd_ok status --json
+	assert_eq "$(jq -c '.attachments' <<<"$output")" "$before" "status from old records"
+	nd_ok check
+	assert_contains "$output" "ok: 1 network, 2 attachments, all as recorded"
+	# the next write keeps attach's choices, not the request; the allocation goes on
+	nd_ok attach "$C3" --network old
+	assert_addrs "$C3" eth0 10.84.0.4/24
+	assert_eq "$(jq '[.attachments[] | select(has("request"))] | length' "$CFG/netd/attachments.json")" 0 \
+		"requests dropped"
+	assert_eq "$(jq -r --arg ns "/run/netns/$C1" '.attachments[] | select(.netns == $ns) |
+		[.name, .interface, (.addresses | join(",")), .static_mac, (.aliases | join(",")),
+		 (.ports[0] | "\(.host_port):\(.container_port)/\(.protocol)")] | join(" ")' \
+		"$CFG/netd/attachments.json")" "$C1 eth0 10.84.0.2 02:00:00:00:00:84 www 8084:80/tcp" "choices read from the request"
+	nd_ok status --json
+	assert_eq "$(jq -c '[.attachments[] | select(.name != "'"$C3"'")]' <<<"$output")" "$before" "status after the rewrite"
+	nd_ok detach "$C1"
+	assert_no_link "$C1" eth0
+	nd_ok detach "$C2"
+	nd_ok detach "$C3"
+	assert_eq "$(records)" 0 records
 }
 
 @test "attach options: --ip, --mac, --alias, --interface, --name, a path, ethN for a second network" {
@@ -438,7 +476,7 @@ serve() {
 	for ns in "$C1" "$C2" "$C3" "${PFX}c4" "${PFX}c5"; do
 		nd_ok attach "$ns" --network v4
 	done
-	assert_eq "$(jq -r '[.attachments[] | select(.network == "v4") | .request.networks.v4.static_ips[0]] | join(" ")' \
+	assert_eq "$(jq -r '[.attachments[] | select(.network == "v4") | .addresses[0]] | join(" ")' \
 		"$CFG/netd/attachments.json")" "10.78.0.2 10.78.0.3 10.78.0.4 10.78.0.5 10.78.0.6" "allocated in order"
 	nd_err 'network "v4": no free IPv4 address left in 10.78.0.0/29' -- attach "${PFX}c6" --network v4
 	# a failed attach changes nothing

@@ -25,7 +25,9 @@ static const char *const json =
 	"{\"subnet\":\"fd00:1::/64\",\"gateway\":\"fd00:1::1\"}],"
 	"\"routes\":[{\"destination\":\"10.9.0.0/16\",\"gateway\":\"10.1.0.9\",\"metric\":7}],"
 	"\"ipv6_enabled\":true,\"internal\":false,\"dns_enabled\":true,"
-	"\"network_dns_servers\":[\"10.1.0.53\"],\"ipam_options\":{\"driver\":\"host-local\"},"
+	"\"network_dns_servers\":[\"10.1.0.53\"],"
+	"\"ipam_options\":{\"driver\":\"host-local\",\"x\":\"y\"},"
+	"\"created\":\"2026-01-02T03:04:05Z\",\"labels\":{\"team\":\"net\",\"env\":\"prod\"},"
 	"\"options\":{\"mtu\":\"1500\",\"isolate\":\"true\",\"color\":\"blue\"}},"
 	"\"m\":{\"name\":\"m\",\"id\":\"m-id\",\"driver\":\"macvlan\",\"network_interface\":\"eno1\","
 	"\"subnets\":[{\"subnet\":\"192.168.1.0/24\",\"lease_range\":{\"start_ip\":\"192.168.1.100\"}}],"
@@ -73,6 +75,8 @@ static int build(struct nd_request **ret, struct nd_error *err)
 		  .lease_start = ip("192.168.1.100") },
 	};
 	struct nd_kv m_opts[1] = { { "mode", "vepa" } };
+	struct nd_kv a_labels[2] = { { "team", "net" }, { "env", "prod" } };
+	struct nd_kv a_ipam[2] = { { "driver", "host-local" }, { "x", "y" } };
 	struct nd_ip ips[2] = { ip("10.1.0.2"), ip("fd00:1::2") };
 	const uint8_t mac[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
 	const char *const aliases[2] = { "x", "y" };
@@ -88,7 +92,8 @@ static int build(struct nd_request **ret, struct nd_error *err)
 		     .dns_enabled = true, .ipv6_enabled = true,
 		     .subnets = a_subnets, .n_subnets = 2, .routes = a_routes, .n_routes = 1,
 		     .dns_servers = a_dns, .n_dns_servers = 1, .options = a_opts, .n_options = 3,
-		     .ipam_driver = "host-local" }, err)) < 0 ||
+		     .created = "2026-01-02T03:04:05Z", .labels = a_labels, .n_labels = 2,
+		     .ipam_options = a_ipam, .n_ipam_options = 2 }, err)) < 0 ||
 	    (r = request_add_network(req, &(struct nd_network_def){
 		     .name = "m", .id = "m-id", .driver = "macvlan", .network_interface = "eno1",
 		     .subnets = m_subnets, .n_subnets = 1, .options = m_opts, .n_options = 1,
@@ -124,6 +129,28 @@ static void test_same_model(void)
 	nd_error_clear(&err);
 	nd_request_free(parsed);
 	nd_request_free(built);
+}
+
+/* A network of a model, added again through request_network_def(): the same network. */
+static void test_network_def(void)
+{
+	struct nd_request *parsed = unit_request(json), *again = NULL;
+	struct nd_error err = {0};
+	bool ok = parsed && request_new("c0ffee", "web", "h", &again, &err) == 0;
+
+	for (size_t i = 0; ok && i < parsed->n_networks; i++) {
+		struct nd_network_def def;
+
+		request_network_def(&parsed->networks[i], &def);
+		ok = request_add_network(again, &def, &err) == 0 &&
+		     um_network(&parsed->networks[i], &again->networks[i]);
+	}
+	if (err.msg)
+		tap_diag("%s", err.msg);
+	tap_result(ok, NULL, "request_network_def() of a network adds an equal network");
+	nd_error_clear(&err);
+	nd_request_free(parsed);
+	nd_request_free(again);
 }
 
 /* One constructor call on the built request that must fail with @msg in the message. */
@@ -226,9 +253,44 @@ static int bad_mtu(struct nd_request *r, struct nd_error *e)
 	return ret;
 }
 
+/* A network "n" with labels @labels and ipam driver @driver in ipam_options. */
+static int net_with(const struct nd_kv *labels, size_t n_labels, const char *driver,
+		    const char *opt_driver, struct nd_error *e)
+{
+	struct nd_request *other = NULL;
+	struct nd_kv ipam = { "driver", (char *)opt_driver };
+	int ret = request_new("c1", "n", NULL, &other, e);
+
+	if (ret == 0)
+		ret = request_add_network(other, &(struct nd_network_def){
+			.name = "n", .id = "i", .driver = "bridge", .network_interface = "br0",
+			.labels = labels, .n_labels = n_labels, .ipam_driver = driver,
+			.ipam_options = opt_driver ? &ipam : NULL, .n_ipam_options = opt_driver ? 1 : 0 }, e);
+	nd_request_free(other);
+	return ret;
+}
+
+static int label_no_value(struct nd_request *r, struct nd_error *e)
+{
+	struct nd_kv l = { "team", NULL };
+
+	return net_with(&l, 1, NULL, NULL, e);
+}
+
+static int ipam_disagrees(struct nd_request *r, struct nd_error *e)
+{
+	return net_with(NULL, 0, "dhcp", "host-local", e);
+}
+
+static int ipam_unknown(struct nd_request *r, struct nd_error *e)
+{
+	return net_with(NULL, 0, NULL, "static", e);
+}
+
 int main(void)
 {
 	test_same_model();
+	test_network_def();
 	expect_refused("a network after the attachments", net_late, "before the attachments");
 	expect_refused("an invalid interface name", bad_ifname, "interface_name");
 	expect_refused("a network not in the request", unknown_net, "not found in network_info");
@@ -238,5 +300,8 @@ int main(void)
 	expect_refused("a reserved network name", bad_net_name, "not a valid network name");
 	expect_refused("a gateway outside its subnet", gateway_outside, "is not inside subnet");
 	expect_refused("an MTU below 68", bad_mtu, "is not a valid MTU");
+	expect_refused("a label without a value", label_no_value, "labels: entry 0 has no value");
+	expect_refused("two ipam drivers", ipam_disagrees, "ipam_options.driver");
+	expect_refused("an unknown ipam driver", ipam_unknown, "unsupported ipam driver \"static\"");
 	return tap_finish();
 }
