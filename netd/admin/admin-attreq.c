@@ -44,26 +44,19 @@ int admin_att_request(const struct admin_att *a, const struct nd_network *net,
 	return 0;
 }
 
-/* The network as the container's record keeps it: the record's request, parsed. */
+/* The network as the container's record keeps it: the record's request, parsed once by its loader. */
 static int request_from_record(struct admin_att *a, const char *config, struct nd_error *err)
 {
-	_cleanup_(nd_request_freep) struct nd_request *rec = NULL;
-	json_object *st = ctrstate_load(config, a->container_id);
-	const char *text = st ? ctrstate_request_text(st) : NULL;
+	_cleanup_(ctr_record_freep) struct ctr_record *rec = ctrstate_load(config, a->container_id);
 	const struct nd_network *net;
-	int r;
 
-	if (!text) {
-		json_object_put(st);
+	if (rec && !rec->req && rec->req_err.msg)
+		return nd_error_set(err, rec->req_err.code, "%s", rec->req_err.msg);
+	if (!rec || !rec->req)
 		return nd_error_set(err, -ENOENT,
 				    "network \"%s\" is gone from the network directory, and the container record of %s with it",
 				    a->network, a->container_id);
-	}
-	r = request_parse(text, strlen(text), &rec, err);
-	json_object_put(st);
-	if (r < 0)
-		return r;
-	net = request_network(rec, a->network);
+	net = request_network(rec->req, a->network);
 	if (!net)
 		return nd_error_set(err, -ENOENT,
 				    "network \"%s\" is gone from the network directory and from the container record of %s",

@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+/*
+ * The container record's one (de)serializer: file ↔ struct ctr_record. The
+ * file keeps the keys and shape earlier netd versions wrote ("version": 2),
+ * and reads back what they wrote. The request inside it is netavark's, read
+ * with request_parse_object() and written with request_json().
+ */
 #include "ctrstate.h"
 
 #include <errno.h>
@@ -9,212 +15,471 @@
 #include "driver.h"
 #include "fw-nft.h"
 #include "jsonutil.h"
+#include "request.h"
 #include "request-json.h"
 #include "state.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
 
 #define MAX_STATE (16u << 20)
+#define RECORD_VERSION 2
 
-int ctrstate_read(const char *path, json_object **ret)
+static void json_object_putp(json_object **o)
+{
+	json_object_put(*o);
+}
+
+static void link_done(struct ctr_link *l)
+{
+	free(l->network);
+	free(l->interface);
+	free(l->host_interface);
+	free(l->bridge);
+}
+
+void ctr_record_free(struct ctr_record *rec)
+{
+	if (!rec)
+		return;
+	free(rec->container_id);
+	free(rec->container_name);
+	free(rec->netns);
+	free(rec->ports_network);
+	for (size_t i = 0; i < rec->n_links; i++)
+		link_done(&rec->links[i]);
+	free(rec->links);
+	nd_request_free(rec->req);
+	nd_error_clear(&rec->req_err);
+	free(rec);
+}
+
+/* strdup() of @s, NULL staying NULL. Return: 0 or -ENOMEM. */
+static int dup_opt(const char *s, char **ret)
+{
+	*ret = NULL;
+	if (s && !(*ret = strdup(s)))
+		return -ENOMEM;
+	return 0;
+}
+
+/* Member @key of @o when it is a string, else NULL (an older or damaged record). */
+static const char *str_member(json_object *o, const char *key)
+{
+	json_object *v = ju_get(o, key);
+
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+/* The link @l gets a slot in @rec (zeroed); NULL when out of memory. */
+static struct ctr_link *link_add(struct ctr_record *rec)
+{
+	struct ctr_link *v = realloc(rec->links, (rec->n_links + 1) * sizeof(*v));
+
+	if (!v)
+		return NULL;
+	rec->links = v;
+	v[rec->n_links] = (struct ctr_link){0};
+	return &v[rec->n_links++];
+}
+
+static int links_from_json(json_object *links, struct ctr_record *rec)
+{
+	if (!links || !json_object_is_type(links, json_type_object))
+		return 0;
+	json_object_object_foreach(links, net, o) {
+		json_object *x = ju_get(o, "host_ifindex");
+		struct ctr_link *l;
+
+		if (!json_object_is_type(o, json_type_object))
+			continue;
+		if (!(l = link_add(rec)))
+			return -ENOMEM;
+		if (dup_opt(net, &l->network) < 0 ||
+		    dup_opt(str_member(o, "interface"), &l->interface) < 0 ||
+		    dup_opt(str_member(o, "host_interface"), &l->host_interface) < 0 ||
+		    dup_opt(str_member(o, "bridge"), &l->bridge) < 0)
+			return -ENOMEM;
+		if (x && json_object_is_type(x, json_type_int) && json_object_get_int64(x) > 0 &&
+		    json_object_get_int64(x) <= INT32_MAX)
+			l->host_ifindex = (int)json_object_get_int64(x);
+	}
+	return 0;
+}
+
+int ctrstate_from_json(json_object *o, struct ctr_record **ret)
+{
+	_cleanup_(ctr_record_freep) struct ctr_record *rec = NULL;
+	json_object *v;
+	int r;
+
+	if (!o || !json_object_is_type(o, json_type_object))
+		return -EBADMSG;
+	rec = calloc(1, sizeof(*rec));
+	if (!rec)
+		return -ENOMEM;
+	if ((v = ju_get(o, "version")) && json_object_is_type(v, json_type_int))
+		rec->version = json_object_get_int(v);
+	if (dup_opt(str_member(o, "container_id"), &rec->container_id) < 0 ||
+	    dup_opt(str_member(o, "container_name"), &rec->container_name) < 0 ||
+	    dup_opt(str_member(o, "netns"), &rec->netns) < 0 ||
+	    dup_opt(str_member(o, "ports_network"), &rec->ports_network) < 0)
+		return -ENOMEM;
+	if ((v = ju_get(o, "dns_port"))) {
+		/* As json-c reads a number (earlier netd read it so, too). */
+		rec->has_dns_port = true;
+		rec->dns_port = (uint16_t)json_object_get_int(v);
+	}
+	if ((r = links_from_json(ju_get(o, "links"), rec)) < 0)
+		return r;
+	if ((v = ju_get(o, "request"))) {
+		r = request_parse_object(v, &rec->req, &rec->req_err);
+		if (r == -ENOMEM && !rec->req_err.msg)
+			return r;
+		if (r < 0 && !rec->req_err.msg)
+			nd_error_set(&rec->req_err, r, "%s", strerror(-r));
+	}
+	*ret = TAKE_PTR(rec);
+	return 0;
+}
+
+static int add_str(json_object *o, const char *key, const char *s)
+{
+	json_object *v;
+
+	if (!s)
+		return 0;
+	if (!(v = json_object_new_string(s)))
+		return -ENOMEM;
+	return json_object_object_add(o, key, v) < 0 ? -ENOMEM : 0;
+}
+
+static int add_int(json_object *o, const char *key, int64_t n)
+{
+	json_object *v = json_object_new_int64(n);
+
+	if (!v)
+		return -ENOMEM;
+	return json_object_object_add(o, key, v) < 0 ? -ENOMEM : 0;
+}
+
+static int add_obj(json_object *o, const char *key, json_object *v)
+{
+	if (!v)
+		return -ENOMEM;
+	return json_object_object_add(o, key, v) < 0 ? -ENOMEM : 0;
+}
+
+static json_object *link_to_json(const struct ctr_link *l)
+{
+	json_object *o = json_object_new_object();
+
+	if (!o || add_str(o, "interface", l->interface) < 0 ||
+	    add_str(o, "host_interface", l->host_interface) < 0 ||
+	    (l->host_ifindex && add_int(o, "host_ifindex", l->host_ifindex) < 0) ||
+	    add_str(o, "bridge", l->bridge) < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_object *ctrstate_to_json(const struct ctr_record *rec)
+{
+	json_object *o = json_object_new_object(), *links = NULL;
+	int r;
+
+	if (!o)
+		return NULL;
+	r = add_int(o, "version", rec->version);
+	if (r == 0)
+		r = add_str(o, "container_id", rec->container_id);
+	if (r == 0)
+		r = add_str(o, "container_name", rec->container_name);
+	if (r == 0)
+		r = add_str(o, "netns", rec->netns);
+	if (r == 0 && rec->has_dns_port)
+		r = add_int(o, "dns_port", rec->dns_port);
+	if (r == 0)
+		r = add_str(o, "ports_network", rec->ports_network);
+	if (r == 0)
+		r = add_obj(o, "links", links = json_object_new_object());
+	for (size_t i = 0; r == 0 && i < rec->n_links; i++)
+		r = add_obj(links, rec->links[i].network, link_to_json(&rec->links[i]));
+	if (r == 0 && rec->req)
+		r = add_obj(o, "request", request_json(rec->req));
+	if (r < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+int ctrstate_read(const char *path, struct ctr_record **ret)
 {
 	_cleanup_free_ char *buf = NULL;
-	json_object *st;
+	json_object *o;
 	size_t len;
 	int r;
 
 	r = state_read_file(path, MAX_STATE, &buf, &len);
 	if (r < 0)
 		return r;
-	st = json_tokener_parse(buf);
-	if (!st || !json_object_is_type(st, json_type_object)) {
-		json_object_put(st);
-		return -EBADMSG;
-	}
-	*ret = st;
-	return 0;
+	o = json_tokener_parse(buf);
+	r = ctrstate_from_json(o, ret);
+	json_object_put(o);
+	return r;
 }
 
-json_object *ctrstate_load(const char *config_dir, const char *id)
+struct ctr_record *ctrstate_load(const char *config_dir, const char *id)
 {
 	_cleanup_free_ char *path = state_container_path(config_dir, id);
-	json_object *st = NULL;
+	struct ctr_record *rec = NULL;
 
-	if (!path || ctrstate_read(path, &st) == -EBADMSG) {
+	if (!path || ctrstate_read(path, &rec) == -EBADMSG) {
 		/* Teardown still cleans up from the request; say why the record was ignored. */
 		if (path)
 			log_warn("state file %s is corrupt (not a JSON object); ignoring it", path);
 		return NULL;
 	}
-	return st;
+	return rec;
 }
 
-uint16_t ctrstate_dns_port(json_object *st, uint16_t dflt)
+uint16_t ctrstate_dns_port(const struct ctr_record *rec, uint16_t dflt)
 {
-	json_object *v = ju_get(st, "dns_port");
-
-	return v ? (uint16_t)json_object_get_int(v) : dflt;
+	return rec && rec->has_dns_port ? rec->dns_port : dflt;
 }
 
-const char *ctrstate_ports_network(json_object *st)
+const char *ctrstate_ports_network(const struct ctr_record *rec)
 {
-	json_object *v = ju_get(st, "ports_network");
-
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+	return rec ? rec->ports_network : NULL;
 }
 
-static int add_to_map(const char *name, json_object *opts, size_t i, void *map)
+const struct ctr_link *ctrstate_link_of(const struct ctr_record *rec, const char *network)
 {
-	if (name)
-		json_object_object_add(map, name, json_object_get(opts));
+	for (size_t i = 0; rec && i < rec->n_links; i++)
+		if (strcmp(rec->links[i].network, network) == 0)
+			return &rec->links[i];
+	return NULL;
+}
+
+int ctrstate_link(const struct ctr_record *rec, const char *network, char *name, int *ifindex)
+{
+	const struct ctr_link *l = ctrstate_link_of(rec, network);
+
+	if (!l || !l->host_interface || l->host_ifindex <= 0 ||
+	    strlen(l->host_interface) >= IFNAMSIZ)
+		return -ENOENT;
+	snprintf(name, IFNAMSIZ, "%s", l->host_interface);
+	*ifindex = l->host_ifindex;
 	return 0;
 }
 
-/* netavark's "networks" in either form, as a name → options map. */
-static json_object *networks_as_map(json_object *nets)
+static int link_copy(const struct ctr_link *from, struct ctr_link *to)
 {
-	json_object *map = json_object_new_object();
-
-	(void)ju_networks_each(nets, add_to_map, map);
-	return map;
+	to->host_ifindex = from->host_ifindex;
+	if (dup_opt(from->network, &to->network) < 0 || dup_opt(from->interface, &to->interface) < 0 ||
+	    dup_opt(from->host_interface, &to->host_interface) < 0 ||
+	    dup_opt(from->bridge, &to->bridge) < 0)
+		return -ENOMEM;
+	return 0;
 }
 
-static json_object *copy_or_new(json_object *o)
+/* Whether @req attaches the container to network @name. */
+static bool attached(const struct nd_request *req, const char *name)
 {
-	json_object *c = NULL;
-
-	if (o && json_object_deep_copy(o, &c, NULL) == 0)
-		return c;
-	return json_object_new_object();
+	for (size_t i = 0; req && i < req->n_attach; i++)
+		if (strcmp(req->attach[i].net->name, name) == 0)
+			return true;
+	return false;
 }
 
-json_object *ctrstate_merge(json_object *old, const struct exec_ctx *c)
+/* A new record with @old's members but no request; @skip: links of its networks left out. */
+static int record_copy(const struct ctr_record *old, const struct nd_request *skip,
+		       struct ctr_record **ret)
 {
-	const struct nd_request *req = c->req;
-	json_object *in = request_json(req), *st, *request, *nets, *info, *links, *v;
-	const char *ports_net = old ? ctrstate_ports_network(old) : NULL;
-	const struct nd_attach *pa = fwnft_port_attach(req, driver_fw_needs);
+	_cleanup_(ctr_record_freep) struct ctr_record *rec = calloc(1, sizeof(*rec));
 
-	if (!in)
+	if (!rec)
+		return -ENOMEM;
+	rec->version = old->version;
+	rec->has_dns_port = old->has_dns_port;
+	rec->dns_port = old->dns_port;
+	if (dup_opt(old->container_id, &rec->container_id) < 0 ||
+	    dup_opt(old->container_name, &rec->container_name) < 0 ||
+	    dup_opt(old->netns, &rec->netns) < 0 ||
+	    dup_opt(old->ports_network, &rec->ports_network) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < old->n_links; i++) {
+		struct ctr_link *l;
+
+		if (attached(skip, old->links[i].network))
+			continue;
+		if (!(l = link_add(rec)) || link_copy(&old->links[i], l) < 0)
+			return -ENOMEM;
+	}
+	*ret = TAKE_PTR(rec);
+	return 0;
+}
+
+/* Replace string *@p with a copy of @s. */
+static int set_str(char **p, const char *s)
+{
+	char *n = NULL;
+
+	if (dup_opt(s, &n) < 0)
+		return -ENOMEM;
+	free(*p);
+	*p = n;
+	return 0;
+}
+
+/* The link of attachment @i of @c's request, replacing the recorded one of its network. */
+static int merge_link(struct ctr_record *rec, const struct exec_ctx *c, size_t i)
+{
+	const struct nd_attach *a = &c->req->attach[i];
+	struct ctr_link *l = (struct ctr_link *)ctrstate_link_of(rec, a->net->name);
+
+	if (l) {
+		link_done(l);
+		*l = (struct ctr_link){0};
+	} else if (!(l = link_add(rec))) {
+		return -ENOMEM;
+	}
+	l->host_ifindex = c->rt[i].host_ifindex;
+	if (dup_opt(a->net->name, &l->network) < 0 || dup_opt(a->interface_name, &l->interface) < 0 ||
+	    dup_opt(c->rt[i].host_name, &l->host_interface) < 0 ||
+	    dup_opt(a->net->network_interface, &l->bridge) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Add every member of object @from (borrowed) to object @to. */
+static void add_members(json_object *to, json_object *from)
+{
+	if (!from || !json_object_is_type(from, json_type_object))
+		return;
+	json_object_object_foreach(from, k, v)
+		json_object_object_add(to, k, json_object_get(v));
+}
+
+/* The request of @old (its JSON, or an empty object) with @c's networks, names, DNS and ports. */
+static json_object *merged_request(const struct ctr_record *old, const struct exec_ctx *c)
+{
+	_cleanup_(json_object_putp) json_object *in = request_json(c->req);
+	json_object *request = old && old->req ? request_json(old->req) : json_object_new_object();
+	json_object *nets, *info, *v;
+
+	if (!in || !request) {
+		json_object_put(request);
 		return NULL;
-	st = json_object_new_object();
-	request = copy_or_new(ju_get(old, "request"));
-	/* Networks and their definitions: the old ones, then this request's. */
-	nets = networks_as_map(ju_get(request, "networks"));
-	info = copy_or_new(ju_get(request, "network_info"));
-	{
-		json_object *add = networks_as_map(ju_get(in, "networks"));
-		json_object_object_foreach(add, nk, nval)
-			json_object_object_add(nets, nk, json_object_get(nval));
-		json_object_put(add);
 	}
-	if ((v = ju_get(in, "network_info"))) {
-		json_object_object_foreach(v, ik, ival)
-			json_object_object_add(info, ik, json_object_get(ival));
+	nets = ju_get(request, "networks");
+	if (!nets) {
+		nets = json_object_new_object();
+		json_object_object_add(request, "networks", nets);
 	}
-	json_object_object_add(request, "networks", nets);
-	json_object_object_add(request, "network_info", info);
-	json_object_object_add(request, "container_id", json_object_new_string(req->container_id));
-	json_object_object_add(request, "container_name", json_object_new_string(req->container_name));
+	info = ju_get(request, "network_info");
+	if (!info) {
+		info = json_object_new_object();
+		json_object_object_add(request, "network_info", info);
+	}
+	add_members(nets, ju_get(in, "networks"));
+	add_members(info, ju_get(in, "network_info"));
+	json_object_object_add(request, "container_id", json_object_new_string(c->req->container_id));
+	json_object_object_add(request, "container_name",
+			       json_object_new_string(c->req->container_name));
 	if ((v = ju_get(in, "dns_servers")))
 		json_object_object_add(request, "dns_servers", json_object_get(v));
-	/* The ports stay with the network that already has them; else this request's. */
 	if (!c->skip_ports) {
 		v = ju_get(in, "port_mappings");
 		json_object_object_add(request, "port_mappings", v ? json_object_get(v) : NULL);
-		ports_net = pa && req->n_ports ? pa->net->name : NULL;
 	}
-	json_object_object_add(st, "version", json_object_new_int(2));
-	json_object_object_add(st, "container_id", json_object_new_string(req->container_id));
-	json_object_object_add(st, "container_name", json_object_new_string(req->container_name));
-	json_object_object_add(st, "netns", json_object_new_string(c->netns_path));
-	json_object_object_add(st, "dns_port", json_object_new_int(c->opts->dns_port));
-	if (ports_net)
-		json_object_object_add(st, "ports_network", json_object_new_string(ports_net));
-	links = copy_or_new(ju_get(old, "links"));
-	for (size_t i = 0; i < req->n_attach; i++) {
-		json_object *l = json_object_new_object();
-		json_object_object_add(l, "interface",
-				       json_object_new_string(req->attach[i].interface_name));
-		json_object_object_add(l, "host_interface", json_object_new_string(c->rt[i].host_name));
-		if (c->rt[i].host_ifindex)
-			json_object_object_add(l, "host_ifindex",
-					       json_object_new_int(c->rt[i].host_ifindex));
-		if (req->attach[i].net->network_interface)
-			json_object_object_add(l, "bridge",
-					       json_object_new_string(req->attach[i].net->network_interface));
-		json_object_object_add(links, req->attach[i].net->name, l);
-	}
-	json_object_object_add(st, "links", links);
-	json_object_object_add(st, "request", request);
-	json_object_put(in);
-	return st;
+	return request;
 }
 
-json_object *ctrstate_remove(json_object *old, const struct nd_request *req)
+int ctrstate_merge(const struct ctr_record *old, const struct exec_ctx *c,
+		   struct ctr_record **ret, struct nd_error *err)
 {
-	json_object *st = NULL, *request, *nets, *info, *links;
-	const char *ports_net;
+	_cleanup_(ctr_record_freep) struct ctr_record *rec = NULL;
+	_cleanup_(json_object_putp) json_object *request = NULL;
+	const struct nd_request *req = c->req;
+	const struct nd_attach *pa = fwnft_port_attach(req, driver_fw_needs);
+	int r;
 
-	if (!old)
-		return NULL;
-	if (json_object_deep_copy(old, &st, NULL) != 0)
-		return NULL;
-	request = ju_get(st, "request");
-	nets = networks_as_map(ju_get(request, "networks"));
-	json_object_object_add(request, "networks", nets);
-	info = ju_get(request, "network_info");
-	links = ju_get(st, "links");
-	for (size_t i = 0; i < req->n_attach; i++) {
-		const char *name = req->attach[i].net->name;
-		json_object_object_del(nets, name);
-		if (info)
-			json_object_object_del(info, name);
-		if (links)
-			json_object_object_del(links, name);
-	}
-	if (json_object_object_length(nets) == 0) {
-		json_object_put(st);
-		return NULL;
-	}
-	ports_net = ctrstate_ports_network(st);
-	if (ports_net && !ju_get(nets, ports_net))
-		json_object_object_del(st, "ports_network");
-	return st;
-}
-
-int ctrstate_link(json_object *st, const char *network, char *name, int *ifindex)
-{
-	json_object *l = ju_get(ju_get(st, "links"), network);
-	json_object *n = ju_get(l, "host_interface"), *x = ju_get(l, "host_ifindex");
-
-	if (!n || !x || !json_object_is_type(n, json_type_string) ||
-	    !json_object_is_type(x, json_type_int) || json_object_get_int(x) <= 0 ||
-	    json_object_get_string_len(n) >= IFNAMSIZ)
-		return -ENOENT;
-	snprintf(name, IFNAMSIZ, "%s", json_object_get_string(n));
-	*ifindex = json_object_get_int(x);
+	if (old)
+		r = record_copy(old, NULL, &rec);
+	else
+		r = (rec = calloc(1, sizeof(*rec))) ? 0 : -ENOMEM;
+	if (r < 0)
+		return r;
+	rec->version = RECORD_VERSION;
+	rec->has_dns_port = true;
+	rec->dns_port = c->opts->dns_port;
+	if (set_str(&rec->container_id, req->container_id) < 0 ||
+	    set_str(&rec->container_name, req->container_name) < 0 ||
+	    set_str(&rec->netns, c->netns_path) < 0)
+		return -ENOMEM;
+	/* The ports stay with the network that already has them; else this request's. */
+	if (!c->skip_ports && set_str(&rec->ports_network,
+				      pa && req->n_ports ? pa->net->name : NULL) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < req->n_attach; i++)
+		if ((r = merge_link(rec, c, i)) < 0)
+			return r;
+	if (!(request = merged_request(old, c)))
+		return -ENOMEM;
+	r = request_parse_object(request, &rec->req, err);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(rec);
 	return 0;
 }
 
-const char *ctrstate_request_text(json_object *st)
+int ctrstate_remove(const struct ctr_record *old, const struct nd_request *req,
+		    struct ctr_record **ret, struct nd_error *err)
 {
-	json_object *r = ju_get(st, "request");
+	_cleanup_(ctr_record_freep) struct ctr_record *rec = NULL;
+	_cleanup_(json_object_putp) json_object *request = NULL;
+	json_object *nets, *info;
+	int r;
 
-	return r ? json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN) : NULL;
+	*ret = NULL;
+	if (!old || !old->req)
+		return 0;
+	if (!(request = request_json(old->req)))
+		return -ENOMEM;
+	nets = ju_get(request, "networks");
+	info = ju_get(request, "network_info");
+	for (size_t i = 0; i < req->n_attach; i++) {
+		const char *name = req->attach[i].net->name;
+		json_object_object_del(nets, name);
+		json_object_object_del(info, name);
+	}
+	if (!nets || json_object_object_length(nets) == 0)
+		return 0;
+	if ((r = record_copy(old, req, &rec)) < 0)
+		return r;
+	if (rec->ports_network && !ju_get(nets, rec->ports_network))
+		(void)set_str(&rec->ports_network, NULL);
+	r = request_parse_object(request, &rec->req, err);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(rec);
+	return 0;
 }
 
-int ctrstate_write(const char *config_dir, const char *id, json_object *st)
+int ctrstate_write(const char *config_dir, const char *id, const struct ctr_record *rec)
 {
-	_cleanup_free_ char *path = state_container_path(config_dir, id), *dir = NULL;
+	_cleanup_free_ char *path = state_container_path(config_dir, id);
+	_cleanup_(json_object_putp) json_object *o = NULL;
 	const char *s;
 	int r;
 
-	if (!path || asprintf(&dir, "%s/netd/containers", config_dir) < 0)
+	if (!path || !(o = ctrstate_to_json(rec)))
 		return -ENOMEM;
 	r = state_mkdir_under(config_dir, "netd/containers", 0700);
 	if (r < 0)
 		return r;
-	s = json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN);
-	return state_write_atomic(path, s, strlen(s));
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	return s ? state_write_atomic(path, s, strlen(s)) : -ENOMEM;
 }

@@ -6,6 +6,9 @@
  * leaving one, and the record follows both. It keeps, in netavark's request
  * format, every network the container is on, so firewall-reload can rebuild
  * everything, and which network carries the published ports.
+ *
+ * ctrstate.c is the record's only (de)serializer: the rest of netd sees the
+ * typed struct ctr_record (record.h), never its JSON.
  */
 #pragma once
 
@@ -18,25 +21,42 @@
 /**
  * ctrstate_merge() - the record after a setup of @c's request
  * @old:	the record before (may be NULL; not modified)
+ * @ret:	the new record (the caller's), written only on success
  *
- * The request part is written from @c's model (request-json.h).
- * Return: a new record (the caller's); NULL when out of memory.
+ * The networks of @old stay beside @c's; the ports stay with the network
+ * that has them unless @c publishes them (c->skip_ports false).
+ * Return: 0, -ENOMEM, or the parser's code with @err set when the merged
+ * request is not a valid one.
  */
-json_object *ctrstate_merge(json_object *old, const struct exec_ctx *c);
+int ctrstate_merge(const struct ctr_record *old, const struct exec_ctx *c,
+		   struct ctr_record **ret, struct nd_error *err);
+
+/**
+ * ctrstate_remove() - the record after a teardown of @req's networks
+ * @old:	the record before (may be NULL; not modified)
+ * @ret:	the record without those networks' request entries and links,
+ *		and without ports_network when that network left; NULL when
+ *		no network is left (or @old is NULL or has no request)
+ *
+ * Return: 0 (then @ret is written), -ENOMEM, or the parser's code with
+ * @err set.
+ */
+int ctrstate_remove(const struct ctr_record *old, const struct nd_request *req,
+		    struct ctr_record **ret, struct nd_error *err);
 
 /*
- * The record after a teardown of @req's networks: a deep copy of @old (not
- * modified) without those networks' request entries and links, and without
- * "ports_network" when that network left. Return: a new record (the
- * caller's, json_object_put()), or NULL when no network is left, when @old
- * is NULL, or when out of memory.
- */
-json_object *ctrstate_remove(json_object *old, const struct nd_request *req);
-
-/*
- * Write @st (borrowed) as the record of container @id, creating
+ * Write @rec (borrowed) as the record of container @id, creating
  * <config>/netd/containers/ if needed; the file is replaced atomically
  * (state_write_atomic()). Return: 0, -ENOMEM, or the -errno of creating or
  * writing the file; nothing is logged and no nd_error is set.
  */
-int ctrstate_write(const char *config_dir, const char *id, json_object *st);
+int ctrstate_write(const char *config_dir, const char *id, const struct ctr_record *rec);
+
+/* The record as the file holds it (a new object, the caller's), or NULL when out of memory. */
+json_object *ctrstate_to_json(const struct ctr_record *rec);
+
+/*
+ * The record from the file's JSON object @o (borrowed). Return: 0, -EBADMSG
+ * when @o is not an object, or -ENOMEM.
+ */
+int ctrstate_from_json(json_object *o, struct ctr_record **ret);

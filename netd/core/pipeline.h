@@ -61,11 +61,6 @@ int netd_teardown(const struct netd_opts *opts, const char *netns_path,
 int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err);
 
 /*
- * netd validate: parse the request and build its setup plan without running
- * it; prints {"valid": true, "networks": [...]} on stdout.
- */
-int cmd_validate(const struct netd_opts *opts, struct nd_error *err);
-/*
  * netd create: complete the network of the JSON on stdin (create_complete(),
  * or the plugin's create for a driver that is not built in) and print it on
  * stdout.

@@ -10,6 +10,7 @@
 #include "ctrstate.h"
 #include "driver.h"
 #include "exec.h"
+#include "netns-entry.h"
 #include "fw.h"
 #include "plan.h"
 #include "netns.h"
@@ -69,13 +70,18 @@ static void restore_state(struct exec_ctx *c)
 
 int state_step_write(struct exec_ctx *c, size_t i)
 {
-	json_object *st = ctrstate_merge(c->prev_state, c);
+	_cleanup_(ctr_record_freep) struct ctr_record *rec = NULL;
+	struct nd_error e = {0};
 	int r;
 
-	if (!st)
-		return nd_error_set(c->err, -ENOMEM, "failed to build the state record");
-	r = ctrstate_write(c->opts->config_dir, c->req->container_id, st);
-	json_object_put(st);
+	r = ctrstate_merge(c->prev_state, c, &rec, &e);
+	if (r < 0) {
+		nd_error_set(c->err, r, "failed to build the state record%s%s", e.msg ? ": " : "",
+			     e.msg ? e.msg : "");
+		nd_error_clear(&e);
+		return r;
+	}
+	r = ctrstate_write(c->opts->config_dir, c->req->container_id, rec);
 	if (r < 0)
 		return nd_error_set(c->err, r, "failed to write the state of container %s: %s",
 				    c->req->container_id, strerror(-r));
@@ -86,9 +92,11 @@ int state_step_write(struct exec_ctx *c, size_t i)
  * The request of the netavark protocol, parsed once. A namespace netd_setup()
  * or netd_teardown() would refuse is reported before a bad request, as
  * those report it (@gone_ok: a namespace that no longer exists is no error).
+ * @ret_ns: the namespace as netns_open_container() opened it, an fd (the
+ * caller's) or -ENOENT when @gone_ok; written only on success.
  */
 static int cmd_request(const struct netd_opts *opts, const char *netns_path, bool gone_ok,
-		       struct nd_request **ret, struct nd_error *err)
+		       int *ret_ns, struct nd_request **ret, struct nd_error *err)
 {
 	_cleanup_free_ char *raw = NULL;
 	_cleanup_close_ int ns = -1;
@@ -101,29 +109,33 @@ static int cmd_request(const struct netd_opts *opts, const char *netns_path, boo
 	ns = netns_open_container(netns_path, NULL);
 	if (ns < 0 && !(gone_ok && ns == -ENOENT))
 		return netns_error(err, ns, netns_path);
-	return request_parse(raw, len, ret, err);
+	r = request_parse(raw, len, ret, err);
+	if (r < 0)
+		return r;
+	*ret_ns = TAKE_FD(ns);
+	return 0;
 }
 
 int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
 {
 	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
-	int r;
+	int r, ns;
 
-	r = cmd_request(opts, netns_path, false, &req, err);
+	r = cmd_request(opts, netns_path, false, &ns, &req, err);
 	if (r < 0)
 		return r;
-	return netd_setup(opts, netns_path, req, NULL, err);
+	return netd_setup_ns(opts, netns_path, ns, req, NULL, err);
 }
 
 int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
 {
 	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
-	int r;
+	int r, ns;
 
-	r = cmd_request(opts, netns_path, true, &req, err);
+	r = cmd_request(opts, netns_path, true, &ns, &req, err);
 	if (r < 0)
 		return r;
-	return netd_teardown(opts, netns_path, req, err);
+	return netd_teardown_ns(opts, netns_path, ns, req, err);
 }
 
 /* The result on stdout, one line. Return: 0 or -EIO / -ENOMEM. */
@@ -142,12 +154,19 @@ static int print_result(const struct nd_result *res)
 int netd_setup(const struct netd_opts *opts, const char *netns_path, const struct nd_request *req,
 	       struct nd_result **ret, struct nd_error *err)
 {
+	return netd_setup_ns(opts, netns_path, netns_open_container(netns_path, NULL), req, ret,
+			     err);
+}
+
+int netd_setup_ns(const struct netd_opts *opts, const char *netns_path, int ns,
+		  const struct nd_request *req, struct nd_result **ret, struct nd_error *err)
+{
 	_cleanup_(nd_result_freep) struct nd_result *res = NULL;
 	struct plan plan = {0};
 	struct exec_ctx c;
 	int r;
 
-	r = exec_open_netns(&c, opts, netns_path, 0, err);
+	r = exec_open_netns_fd(&c, opts, netns_path, ns, 0, err);
 	if (r < 0)
 		goto out;
 	if ((r = request_validate(req, err)) < 0)
@@ -205,30 +224,5 @@ out:
 		plugin_rt_done(c.rt, req->n_attach);
 	exec_close(&c);
 	plan_done(&plan);
-	return r;
-}
-
-int cmd_validate(const struct netd_opts *opts, struct nd_error *err)
-{
-	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
-	_cleanup_free_ char *raw = NULL;
-	struct plan plan = {0};
-	json_object *o, *nets;
-	size_t len;
-	int r;
-
-	if ((r = cmd_read_input(opts, &raw, &len, err)) < 0 ||
-	    (r = request_parse(raw, len, &req, err)) < 0 ||
-	    (r = plan_setup(req, opts, &plan, err)) < 0)
-		return r;
-	plan_done(&plan);
-	o = json_object_new_object();
-	nets = json_object_new_array();
-	for (size_t i = 0; i < req->n_attach; i++)
-		json_object_array_add(nets, json_object_new_string(req->attach[i].net->name));
-	json_object_object_add(o, "valid", json_object_new_boolean(1));
-	json_object_object_add(o, "networks", nets);
-	r = result_print(o);
-	json_object_put(o);
 	return r;
 }

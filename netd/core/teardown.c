@@ -15,6 +15,8 @@
 #include "driver.h"
 #include "fw-nft.h"
 #include "exec.h"
+#include "netns-entry.h"
+#include "netns.h"
 #include "fw.h"
 #include "plan.h"
 #include "request.h"
@@ -56,10 +58,20 @@ static void teardown_all(struct exec_ctx *c, struct nd_error *list)
 int state_step_update(struct exec_ctx *c, size_t i, struct nd_error *list)
 {
 	_cleanup_free_ char *path = state_container_path(c->opts->config_dir, c->req->container_id);
-	json_object *rest = ctrstate_remove(c->prev_state, c->req);
+	_cleanup_(ctr_record_freep) struct ctr_record *rest = NULL;
 	struct nd_error e = {0};
 	int r;
 
+	r = ctrstate_remove(c->prev_state, c->req, &rest, &e);
+	if (r < 0) {
+		if (e.msg)
+			nd_error_prefix(&e, "failed to update state file %s", path ? path : "");
+		else
+			nd_error_set(&e, r, "failed to update state file %s: %s", path ? path : "",
+				     strerror(-r));
+		collect(list, &e);
+		return list->code;
+	}
 	if (!rest) {
 		if (path && unlink(path) < 0 && errno != ENOENT) {
 			nd_error_set(&e, -errno, "failed to remove state file %s: %s", path,
@@ -68,49 +80,41 @@ int state_step_update(struct exec_ctx *c, size_t i, struct nd_error *list)
 		}
 		return list->msg ? list->code : 0;
 	}
-	if (c->prev_state && ctrstate_ports_network(c->prev_state) &&
-	    !ctrstate_ports_network(rest)) {
-		const char *text = ctrstate_request_text(rest);
-		struct nd_request *remaining = NULL;
-		if (text && request_parse(text, strlen(text), &remaining, &e) == 0) {
-			const struct nd_attach *pa = fwnft_port_attach(remaining, c->fw_needs);
-			if (pa && remaining->n_ports) {
-				if (c->fw->ports_moved(c, remaining, &e) < 0)
-					collect(list, &e);
-				else
-					json_object_object_add(rest, "ports_network",
-							       json_object_new_string(pa->net->name));
-			}
+	if (ctrstate_ports_network(c->prev_state) && !rest->ports_network) {
+		const struct nd_attach *pa = fwnft_port_attach(rest->req, c->fw_needs);
+		if (pa && rest->req->n_ports) {
+			if (c->fw->ports_moved(c, rest->req, &e) < 0)
+				collect(list, &e);
+			else if (!(rest->ports_network = strdup(pa->net->name)))
+				log_warn("container %s: out of memory recording network %s as carrying the ports",
+					 c->req->container_id, pa->net->name);
 		}
 		nd_error_clear(&e);
-		nd_request_free(remaining);
 	}
 	r = ctrstate_write(c->opts->config_dir, c->req->container_id, rest);
 	if (r < 0) {
 		nd_error_set(&e, r, "failed to update state file %s: %s", path ? path : "", strerror(-r));
 		collect(list, &e);
 	}
-	json_object_put(rest);
 	return list->msg ? list->code : 0;
 }
 
 /* The ports setup published, from the record's own request: never the caller's list. */
-static void recorded_ports(struct exec_ctx *c, const char *pn, struct nd_request **ret)
+static void recorded_ports(struct exec_ctx *c, const char *pn)
 {
-	const char *text = ctrstate_request_text(c->prev_state);
-	struct nd_error e = {0};
+	const struct nd_request *rec = c->prev_state->req;
 
-	if (!text || request_parse(text, strlen(text), ret, &e) < 0) {
+	if (!rec) {
 		log_warn("container %s: its state record cannot be read (%s); left its published ports",
-			 c->req->container_id, e.msg ? e.msg : "no request");
-		nd_error_clear(&e);
+			 c->req->container_id,
+			 c->prev_state->req_err.msg ? c->prev_state->req_err.msg : "no request");
 		return;
 	}
-	for (size_t i = 0; i < (*ret)->n_attach; i++)
-		if (strcmp((*ret)->attach[i].net->name, pn) == 0)
-			c->ports_attach = &(*ret)->attach[i];
+	for (size_t i = 0; i < rec->n_attach; i++)
+		if (strcmp(rec->attach[i].net->name, pn) == 0)
+			c->ports_attach = &rec->attach[i];
 	if (c->ports_attach)
-		c->ports_req = *ret;
+		c->ports_req = rec;
 }
 
 /*
@@ -158,12 +162,17 @@ static void warn_no_record(const struct nd_request *req, bool ports)
 int netd_teardown(const struct netd_opts *opts, const char *netns_path,
 		  const struct nd_request *req, struct nd_error *err)
 {
-	_cleanup_(nd_request_freep) struct nd_request *recorded = NULL;
+	return netd_teardown_ns(opts, netns_path, netns_open_container(netns_path, NULL), req, err);
+}
+
+int netd_teardown_ns(const struct netd_opts *opts, const char *netns_path, int ns,
+		     const struct nd_request *req, struct nd_error *err)
+{
 	struct nd_error list = {0};
 	struct exec_ctx c;
 	int r;
 
-	r = exec_open_netns(&c, opts, netns_path, EXEC_CTR_OPTIONAL, err);
+	r = exec_open_netns_fd(&c, opts, netns_path, ns, EXEC_CTR_OPTIONAL, err);
 	if (r < 0)
 		goto out;
 	if ((r = request_validate(req, err)) < 0)
@@ -184,7 +193,7 @@ int netd_teardown(const struct netd_opts *opts, const char *netns_path,
 		const char *pn = ctrstate_ports_network(c.prev_state);
 		c.skip_ports = !pn || !request_network(req, pn);
 		if (!c.skip_ports)
-			recorded_ports(&c, pn, &recorded);
+			recorded_ports(&c, pn);
 	} else {
 		c.skip_ports = !ports_in_namespace(&c);
 		if (!c.skip_ports) {

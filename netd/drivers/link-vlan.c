@@ -119,10 +119,8 @@ static bool vlan_in_use(struct exec_ctx *c, const char *name, const char *defaul
 	while (!used && (de = readdir(d))) {
 		size_t n = strlen(de->d_name);
 		_cleanup_free_ char *id = NULL;
-		struct nd_request *other = NULL;
-		struct nd_error e = {0};
-		const char *text;
-		json_object *st;
+		_cleanup_(ctr_record_freep) struct ctr_record *st = NULL;
+		const struct nd_request *other;
 
 		if (n <= 5 || strcmp(de->d_name + n - 5, ".json") != 0)
 			continue;
@@ -130,8 +128,8 @@ static bool vlan_in_use(struct exec_ctx *c, const char *name, const char *defaul
 		if (!id)
 			continue;
 		st = ctrstate_load(c->opts->config_dir, id);
-		text = st ? ctrstate_request_text(st) : NULL;
-		if (text && request_parse(text, strlen(text), &other, &e) == 0) {
+		other = st ? st->req : NULL;
+		if (other) {
 			bool self = strcmp(id, c->req->container_id) == 0;
 			for (size_t k = 0; k < other->n_attach && !used; k++) {
 				const struct nd_network *net = other->attach[k].net;
@@ -143,9 +141,6 @@ static bool vlan_in_use(struct exec_ctx *c, const char *name, const char *defaul
 				used = strcmp(other_name, name) == 0;
 			}
 		}
-		nd_error_clear(&e);
-		nd_request_free(other);
-		json_object_put(st);
 	}
 	closedir(d);
 	return used;

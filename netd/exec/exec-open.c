@@ -16,23 +16,29 @@
 #include "state.h"
 #include "shared/log.h"
 
-int exec_open_netns(struct exec_ctx *c, const struct netd_opts *opts, const char *netns_path,
-		    unsigned flags, struct nd_error *err)
+int exec_open_netns_fd(struct exec_ctx *c, const struct netd_opts *opts, const char *netns_path,
+		       int ns, unsigned flags, struct nd_error *err)
 {
 	*c = (struct exec_ctx){
 		.opts = opts, .netns_path = netns_path, .err = err, .flags = flags,
-		.host_ns = -1, .ctr_ns = -1, .lock = -1,
+		.host_ns = -1, .ctr_ns = ns >= 0 ? ns : -1, .lock = -1,
 	};
-	/* The host's own namespace is refused here: its links are not the container's. */
-	c->ctr_ns = netns_open_container(netns_path, NULL);
-	if (c->ctr_ns == -ENOENT && (flags & EXEC_CTR_OPTIONAL)) {
+	if (ns == -ENOENT && (flags & EXEC_CTR_OPTIONAL)) {
 		log_warn("container namespace %s is gone; cleaning up the host side only",
 			 netns_path);
 		return 0;
 	}
-	if (c->ctr_ns < 0)
-		return netns_error(err, c->ctr_ns, netns_path);
+	if (ns < 0)
+		return netns_error(err, ns, netns_path);
 	return 0;
+}
+
+int exec_open_netns(struct exec_ctx *c, const struct netd_opts *opts, const char *netns_path,
+		    unsigned flags, struct nd_error *err)
+{
+	/* The host's own namespace is refused here: its links are not the container's. */
+	return exec_open_netns_fd(c, opts, netns_path, netns_open_container(netns_path, NULL),
+				  flags, err);
 }
 
 static int open_ctr_netlink(struct exec_ctx *c, void *arg)
@@ -86,7 +92,7 @@ void exec_close(struct exec_ctx *c)
 	free(c->undo);
 	c->undo = NULL;
 	c->n_undo = c->cap_undo = 0;
-	json_object_put(c->prev_state);
+	ctr_record_free(c->prev_state);
 	c->prev_state = NULL;
 	free(c->rt);
 	c->rt = NULL;

@@ -79,6 +79,7 @@ void exec_signals_hold(struct exec_signals *s);
 void exec_signals_release(struct exec_signals *s);
 
 struct fw_driver;
+struct ctr_record;
 
 /* Does attachment @a get firewall rules? Its network driver answers (driver_fw_needs()). */
 typedef bool exec_fw_needs_fn(const struct nd_attach *a);
@@ -97,7 +98,7 @@ struct exec_ctx {
 	struct nd_error *err;
 	bool fw_table_created;		/* this setup created the firewall table */
 	bool skip_ports;		/* another network of the container carries its ports */
-	struct json_object *prev_state;	/* the container's record before this run (owned) */
+	struct ctr_record *prev_state;	/* the container's record before this run (owned; record.h) */
 	/* Teardown: the recorded request whose published ports go, and their attachment. */
 	const struct nd_request *ports_req;
 	const struct nd_attach *ports_attach;
@@ -134,6 +135,18 @@ enum {
  */
 int exec_open_netns(struct exec_ctx *c, const struct netd_opts *opts, const char *netns_path,
 		    unsigned flags, struct nd_error *err);
+
+/**
+ * exec_open_netns_fd() - exec_open_netns() on a namespace the caller opened
+ * @ns:	what netns_open_container(@netns_path, NULL) returned: an fd, which
+ *	@c takes (exec_close() closes it), or that -errno
+ *
+ * For a front end that opened and checked the namespace already (the
+ * netavark CLI reports a bad namespace before a bad request): the same
+ * checks, warnings and errors as exec_open_netns(), without opening it again.
+ */
+int exec_open_netns_fd(struct exec_ctx *c, const struct netd_opts *opts, const char *netns_path,
+		       int ns, unsigned flags, struct nd_error *err);
 
 /**
  * exec_open() - everything else a run needs, for the validated @req

@@ -1,39 +1,83 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Reading a container's state record (core/ctrstate.h has the whole
- * interface): what the drivers and the firewall need of it, declared below them. Implemented
- * by core/ctrstate.c; see docs/architecture.md, "Where each part lives", for
- * this one link-time exception to the direction of the layers.
+ * A container's state record, typed (core/ctrstate.h has the whole
+ * interface): what the drivers and the firewall need of it, declared below
+ * them. Implemented by core/ctrstate.c, the record's only (de)serializer; see
+ * docs/architecture.md, "Where each part lives", for this one link-time
+ * exception to the direction of the layers.
  */
 #pragma once
 
-#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-/* The record of @id (a new object, the caller's, json_object_put()), or NULL
- * when there is none or it cannot be read (a malformed one is logged). */
-json_object *ctrstate_load(const char *config_dir, const char *id);
+#include "model.h"
+#include "shared/error.h"
+
+/* What setup built for one network of the container ("links" in the file). */
+struct ctr_link {
+	char *network;		/* the network's name */
+	char *interface;	/* in the container; NULL when not recorded */
+	char *host_interface;	/* the host end (veth); NULL when not recorded */
+	int host_ifindex;	/* its ifindex; 0 when not recorded */
+	char *bridge;		/* the network's interface; NULL when none */
+};
+
+/*
+ * The record of one container, one across all its networks. Members a record
+ * on disk lacks (an older netd's, a damaged one's) are NULL / 0 / false.
+ */
+struct ctr_record {
+	int version;		/* 2 for what this netd writes */
+	char *container_id;
+	char *container_name;
+	char *netns;		/* the namespace path setup was given */
+	bool has_dns_port;
+	uint16_t dns_port;	/* the DNS port of the setup */
+	char *ports_network;	/* the network that carries the published ports; NULL: none */
+	struct ctr_link *links;
+	size_t n_links;
+	/*
+	 * Every network the container is on, in netavark's request model. NULL
+	 * when the record has no "request" (req_err empty) or it does not parse
+	 * (req_err says why, as request_parse_object() put it).
+	 */
+	struct nd_request *req;
+	struct nd_error req_err;
+};
+
+void ctr_record_free(struct ctr_record *rec);
+static inline void ctr_record_freep(struct ctr_record **rec)
+{
+	ctr_record_free(*rec);
+}
+
+/* The record of @id (the caller's, ctr_record_free()), or NULL when there is
+ * none or it cannot be read (a malformed one is logged). */
+struct ctr_record *ctrstate_load(const char *config_dir, const char *id);
+
+/**
+ * ctrstate_read() - read and parse the record at @path, the one reader of records
+ * @ret:	the record (the caller's), written only on success
+ *
+ * Return: 0, -errno when it cannot be read, -EBADMSG when it is not a JSON
+ * object, or -ENOMEM. A request that does not parse is no failure here
+ * (struct ctr_record, req_err).
+ */
+int ctrstate_read(const char *path, struct ctr_record **ret);
+
+/* The link recorded for network @network, or NULL (also when @rec is NULL). */
+const struct ctr_link *ctrstate_link_of(const struct ctr_record *rec, const char *network);
 
 /*
  * The host veth setup created for network @network: its name and ifindex
  * (into @name, IFNAMSIZ bytes, and @ifindex). -ENOENT when the record has none.
  */
-int ctrstate_link(json_object *st, const char *network, char *name, int *ifindex);
+int ctrstate_link(const struct ctr_record *rec, const char *network, char *name, int *ifindex);
 
-/* The request text of a record (for request_parse). Borrowed from @st. */
-const char *ctrstate_request_text(json_object *st);
-
-/**
- * ctrstate_read() - read and parse the record at @path, the one reader of records
- * @ret:	the record (a JSON object, the caller's), written only on success
- *
- * Return: 0, -errno when it cannot be read, or -EBADMSG when it is not a
- * JSON object.
- */
-int ctrstate_read(const char *path, json_object **ret);
-
-/* The DNS port recorded in @st (the setup's), or @dflt when none is. */
-uint16_t ctrstate_dns_port(json_object *st, uint16_t dflt);
+/* The DNS port recorded in @rec (the setup's), or @dflt when none is. */
+uint16_t ctrstate_dns_port(const struct ctr_record *rec, uint16_t dflt);
 
 /* The network that carries the container's published ports, or NULL. */
-const char *ctrstate_ports_network(json_object *st);
+const char *ctrstate_ports_network(const struct ctr_record *rec);

@@ -18,7 +18,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,7 +26,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/expr.h>
@@ -38,6 +36,7 @@
 #include "fw-nft.h"
 #include "record.h"
 #include "fw.h"
+#include "netns.h"
 #include "request.h"
 #include "state.h"
 #include "shared/cleanup.h"
@@ -78,31 +77,25 @@ static bool seen_bridge(struct expect *x, const char *br)
 
 static int expect_one(struct expect *x, const char *path, struct nd_error *err)
 {
-	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
-	_cleanup_free_ char *ports_net = NULL;
-	json_object *st = NULL;
-	const char *text = NULL, *pn;
+	_cleanup_(ctr_record_freep) struct ctr_record *rec = NULL;
+	const struct nd_request *req;
+	const char *ports_net;
 	uint16_t dns_port;
 	int r;
 
-	r = ctrstate_read(path, &st);
+	r = ctrstate_read(path, &rec);
 	if (r < 0 && r != -EBADMSG)
 		return nd_error_set(err, r, "cannot read state file %s: %s", path, strerror(-r));
-	if (r == 0)
-		text = ctrstate_request_text(st);
-	if (!text) {
-		json_object_put(st);
+	if (r < 0 || (!rec->req && !rec->req_err.msg))
 		return nd_error_set(err, -EINVAL, "state file %s is corrupt: no request in it", path);
-	}
-	dns_port = ctrstate_dns_port(st, 53);
-	if ((pn = ctrstate_ports_network(st)))
-		ports_net = strdup(pn);
-	r = request_parse(text, strlen(text), &req, err);
-	json_object_put(st);
-	if (r < 0) {
+	if (!rec->req) {
+		nd_error_set(err, rec->req_err.code, "%s", rec->req_err.msg);
 		nd_error_prefix(err, "state file %s", path);
-		return r;
+		return rec->req_err.code;
 	}
+	req = rec->req;
+	dns_port = ctrstate_dns_port(rec, 53);
+	ports_net = ctrstate_ports_network(rec);
 	for (size_t i = 0; i < req->n_attach; i++) {
 		const struct nd_attach *a = &req->attach[i];
 
@@ -547,27 +540,45 @@ out:
 	return r;
 }
 
-/* Commit @b into a fresh network namespace, dump it there, come back. */
-static int dump_scratch(struct nftb *b, struct lines *out, struct nd_error *err)
+struct scratch {
+	struct nftb *b;
+	struct lines *out;
+	struct nd_error *err;
+};
+
+/* In a fresh network namespace of its own: commit the ruleset and dump it. */
+static int in_scratch(void *arg)
 {
-	_cleanup_close_ int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	struct scratch *s = arg;
 	int r;
 
-	if (self < 0)
-		return nd_error_set(err, -errno, "cannot open this network namespace: %s",
-				    strerror(errno));
 	if (unshare(CLONE_NEWNET) < 0)
-		return nd_error_set(err, -errno, "cannot make a scratch network namespace to build the expected ruleset in: %s",
+		return nd_error_set(s->err, -errno, "cannot make a scratch network namespace to build the expected ruleset in: %s",
 				    strerror(errno));
-	r = commit(b, "building the expected ruleset", err);
-	if (r >= 0 && (r = dump_table(out)) < 0)
-		nd_error_set(err, r, "nftables: cannot read the expected ruleset: %s", strerror(-r));
-	if (setns(self, CLONE_NEWNET) < 0) {
-		/* Nothing after this may touch the wrong namespace. */
-		log_error("cannot return to the original network namespace: %s", strerror(errno));
-		abort();
-	}
+	r = commit(s->b, "building the expected ruleset", s->err);
+	if (r >= 0 && (r = dump_table(s->out)) < 0)
+		nd_error_set(s->err, r, "nftables: cannot read the expected ruleset: %s", strerror(-r));
 	return r;
+}
+
+/*
+ * Commit @b into a fresh network namespace, dump it there, come back: through
+ * netns_call(), which enters this namespace (where we are) and returns to it
+ * after in_scratch() moved into the scratch one.
+ */
+static int dump_scratch(struct nftb *b, struct lines *out, struct nd_error *err)
+{
+	_cleanup_close_ int self = netns_open_current();
+	struct scratch s = { .b = b, .out = out, .err = err };
+	int r, ret = 0;
+
+	if (self < 0)
+		return nd_error_set(err, self, "cannot open this network namespace: %s",
+				    strerror(-self));
+	r = netns_call(self, self, in_scratch, &s, &ret);
+	if (r < 0)
+		return nd_error_set(err, r, "cannot enter this network namespace: %s", strerror(-r));
+	return ret;
 }
 
 static int compare(const struct fw_dirs *dirs, void (*diff)(const char *line, void *arg),

@@ -360,20 +360,14 @@ static int parse_ports(json_object *root, struct nd_request *req, struct nd_erro
 	return 0;
 }
 
-int request_parse(const char *buf, size_t len, struct nd_request **ret, struct nd_error *err)
+int request_parse_object(struct json_object *root, struct nd_request **ret, struct nd_error *err)
 {
 	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
-	json_object *root = NULL;
 	int r;
 
-	r = ju_parse(buf, len, &root, err);
-	if (r < 0)
-		return r;
 	req = calloc(1, sizeof(*req));
-	if (!req) {
-		json_object_put(root);
+	if (!req)
 		return -ENOMEM;
-	}
 	r = ju_expect_type(root, json_type_object, "request", err);
 	if (r == 0)
 		r = ju_string(root, "container_id", true, "", &req->container_id, err);
@@ -391,9 +385,21 @@ int request_parse(const char *buf, size_t len, struct nd_request **ret, struct n
 		r = parse_ports(root, req, err);
 	if (r == 0)
 		r = ju_ip_list(root, "dns_servers", "", &req->dns_servers, &req->n_dns_servers, err);
-	json_object_put(root);
 	if (r < 0)
 		return r;
 	*ret = TAKE_PTR(req);
 	return 0;
+}
+
+int request_parse(const char *buf, size_t len, struct nd_request **ret, struct nd_error *err)
+{
+	json_object *root = NULL;
+	int r;
+
+	r = ju_parse(buf, len, &root, err);
+	if (r < 0)
+		return r;
+	r = request_parse_object(root, ret, err);
+	json_object_put(root);
+	return r;
 }

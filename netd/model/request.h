@@ -18,6 +18,15 @@
  */
 int request_parse(const char *buf, size_t len, struct nd_request **ret, struct nd_error *err);
 
+struct json_object;
+
+/*
+ * request_parse_object() - the same from a parsed JSON value (borrowed), for
+ * a request kept inside another document (the container record, ctrstate.h)
+ */
+int request_parse_object(struct json_object *root, struct nd_request **ret,
+			 struct nd_error *err);
+
 /**
  * request_validate() - the rules every request obeys, on the model
  *

@@ -2,8 +2,10 @@
 /*
  * The container record (netd/core/ctrstate.c): merging a setup into it (a first
  * network, a second one beside it), removing a network, the published ports
- * staying with the network that carries them, and a corrupt record on disk
- * being ignored with a warning that names it.
+ * staying with the network that carries them, the typed record's round trip
+ * through the file, a record an older netd wrote, a record whose request does
+ * not parse, and a corrupt record on disk being ignored with a warning that
+ * names it. The shape of the file is checked on ctrstate_to_json().
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -92,112 +94,148 @@ static bool networks_are(json_object *o, const char *want)
 	       keys_are(o, "links", want);
 }
 
-static json_object *merge(json_object *old, const struct nd_request *req, bool skip_ports,
-			  const char *host_if)
+static struct ctr_record *merge(const struct ctr_record *old, const struct nd_request *req,
+				bool skip_ports, const char *host_if)
 {
 	struct netd_opts opts = { .dns_port = 1053 };
 	struct attach_rt rt[1] = {0};
 	struct exec_ctx c = { .opts = &opts, .req = req, .netns_path = "/run/netns/ctr1",
 			      .rt = rt, .skip_ports = skip_ports };
+	struct ctr_record *rec = NULL;
+	struct nd_error err = {0};
 
 	snprintf(rt[0].host_name, sizeof(rt[0].host_name), "%s", host_if);
-	return ctrstate_merge(old, &c);
+	rt[0].host_ifindex = 7;
+	if (ctrstate_merge(old, &c, &rec, &err) < 0)
+		tap_diag("merge: %s", err.msg ? err.msg : "failed");
+	nd_error_clear(&err);
+	return rec;
+}
+
+static struct ctr_record *removed(const struct ctr_record *old, const struct nd_request *req)
+{
+	struct ctr_record *rec = NULL;
+	struct nd_error err = {0};
+
+	if (ctrstate_remove(old, req, &rec, &err) < 0)
+		tap_diag("remove: %s", err.msg ? err.msg : "failed");
+	nd_error_clear(&err);
+	return rec;
+}
+
+/* The JSON objects a test made, freed at its end. */
+struct kept {
+	json_object *v[16];
+	size_t n;
+};
+
+/* The record as the file has it (NULL for no record), kept in @k. */
+static json_object *J(struct kept *k, const struct ctr_record *rec)
+{
+	json_object *o = rec ? ctrstate_to_json(rec) : NULL;
+
+	if (o && k->n < ELEMENTSOF(k->v))
+		k->v[k->n++] = o;
+	else if (o)
+		json_object_put(o), o = NULL;
+	return o;
 }
 
 static void test_merge_remove(void)
 {
 	struct nd_request *podman = unit_request(REQ_PODMAN), *net2 = unit_request(REQ_NET2);
-	json_object *r1, *r2, *r3, *r4;
+	struct ctr_record *r1 = NULL, *r2 = NULL, *r3 = NULL, *r4 = NULL;
+	json_object *j1, *j2, *j3, *j4;
+	struct kept k = {0};
 
 	if (!podman || !net2) {
 		tap_result(false, NULL, "requests parse");
 		goto out;
 	}
 	r1 = merge(NULL, podman, false, "veth0");
+	j1 = J(&k, r1);
 	tap_check_begin();
-	CHECK(r1);
-	CHECK(json_object_get_int(at(r1, "version")) == 2);
-	CHECK(str_is(r1, "container_id", "c0ffee"));
-	CHECK(str_is(r1, "container_name", "web"));
-	CHECK(str_is(r1, "netns", "/run/netns/ctr1"));
-	CHECK(json_object_get_int(at(r1, "dns_port")) == 1053);
-	CHECK(str_is(r1, "ports_network", "podman"));
-	CHECK(networks_are(r1, "podman"));
+	CHECK(r1 && j1);
+	CHECK(json_object_get_int(at(j1, "version")) == 2);
+	CHECK(str_is(j1, "container_id", "c0ffee"));
+	CHECK(str_is(j1, "container_name", "web"));
+	CHECK(str_is(j1, "netns", "/run/netns/ctr1"));
+	CHECK(json_object_get_int(at(j1, "dns_port")) == 1053);
+	CHECK(str_is(j1, "ports_network", "podman"));
+	CHECK(networks_are(j1, "podman"));
 	CHECK(!strcmp(json_object_get_string(json_object_array_get_idx(
-		at(r1, "request.networks.podman.static_ips"), 0)), "10.88.0.2"));
-	CHECK(json_object_array_length(at(r1, "request.port_mappings")) == 1);
-	CHECK(str_is(r1, "links.podman.interface", "eth0"));
-	CHECK(str_is(r1, "links.podman.host_interface", "veth0"));
-	CHECK(str_is(r1, "links.podman.bridge", "podman0"));
+		at(j1, "request.networks.podman.static_ips"), 0)), "10.88.0.2"));
+	CHECK(json_object_array_length(at(j1, "request.port_mappings")) == 1);
+	CHECK(str_is(j1, "links.podman.interface", "eth0"));
+	CHECK(str_is(j1, "links.podman.host_interface", "veth0"));
+	CHECK(json_object_get_int(at(j1, "links.podman.host_ifindex")) == 7);
+	CHECK(str_is(j1, "links.podman.bridge", "podman0"));
+	CHECK(r1 && r1->req && r1->req->n_attach == 1 && r1->req->n_ports == 1);
 	tap_result(tap_check_ok(), NULL, "merge into no record: the first network, its link, its ports");
 
 	/* connect net2: setup runs with skip_ports, as podman already carries them. */
 	r2 = merge(r1, net2, true, "veth1");
+	j2 = J(&k, r2);
 	tap_check_begin();
-	CHECK(r2);
-	CHECK(networks_are(r2, "podman net2"));
-	CHECK(str_is(r2, "links.net2.interface", "eth1"));
-	CHECK(str_is(r2, "links.net2.host_interface", "veth1"));
-	CHECK(str_is(r2, "links.net2.bridge", "podman1"));
-	CHECK(str_is(r2, "links.podman.host_interface", "veth0"));
-	CHECK(str_is(r2, "ports_network", "podman"));
-	CHECK(json_object_array_length(at(r2, "request.port_mappings")) == 1);
-	CHECK(keys_are(r1, "request.networks", "podman"));
+	CHECK(r2 && j2);
+	CHECK(networks_are(j2, "podman net2"));
+	CHECK(str_is(j2, "links.net2.interface", "eth1"));
+	CHECK(str_is(j2, "links.net2.host_interface", "veth1"));
+	CHECK(str_is(j2, "links.net2.bridge", "podman1"));
+	CHECK(str_is(j2, "links.podman.host_interface", "veth0"));
+	CHECK(str_is(j2, "ports_network", "podman"));
+	CHECK(json_object_array_length(at(j2, "request.port_mappings")) == 1);
+	CHECK(keys_are(J(&k, r1), "request.networks", "podman"));
 	tap_result(tap_check_ok(), NULL,
 		   "merge a second network: both kept, ports stay with the first, old record untouched");
 
-	{
-		/* The request text of the merged record parses to both attachments. */
-		struct nd_request *both = NULL;
-		struct nd_error err = {0};
-		const char *text = ctrstate_request_text(r2);
-		bool ok = text && request_parse(text, strlen(text), &both, &err) == 0 &&
-			  both->n_attach == 2 && both->n_ports == 1 &&
-			  strcmp(both->container_id, "c0ffee") == 0;
-		tap_result(ok, NULL, "the merged record's request text parses: 2 attachments, 1 port");
-		if (err.msg)
-			tap_diag("%s", err.msg);
-		nd_error_clear(&err);
-		nd_request_free(both);
-	}
+	tap_result(r2 && r2->req && r2->req->n_attach == 2 && r2->req->n_ports == 1 &&
+		   strcmp(r2->req->container_id, "c0ffee") == 0, NULL,
+		   "the merged record's request is typed: 2 attachments, 1 port");
 
-	r3 = ctrstate_remove(r2, net2);
+	r3 = removed(r2, net2);
+	j3 = J(&k, r3);
 	tap_check_begin();
-	CHECK(r3);
-	CHECK(networks_are(r3, "podman"));
-	CHECK(str_is(r3, "ports_network", "podman"));
+	CHECK(r3 && j3);
+	CHECK(networks_are(j3, "podman"));
+	CHECK(str_is(j3, "ports_network", "podman"));
+	CHECK(r3 && r3->req && r3->req->n_attach == 1);
 	tap_result(tap_check_ok(), NULL, "remove the second network: the ports network stays");
 
-	r4 = ctrstate_remove(r2, podman);
+	r4 = removed(r2, podman);
+	j4 = J(&k, r4);
 	tap_check_begin();
-	CHECK(r4);
-	CHECK(networks_are(r4, "net2"));
-	CHECK(!at(r4, "ports_network"));
-	CHECK(json_object_array_length(at(r4, "request.port_mappings")) == 1);
+	CHECK(r4 && j4);
+	CHECK(networks_are(j4, "net2"));
+	CHECK(!at(j4, "ports_network"));
+	CHECK(json_object_array_length(at(j4, "request.port_mappings")) == 1);
+	CHECK(r4 && !r4->ports_network && r4->req && r4->req->n_ports == 1);
 	tap_result(tap_check_ok(), NULL,
 		   "remove the ports network: ports_network dropped, the mappings kept to move");
 
 	{
-		json_object *none = ctrstate_remove(r3, podman);
+		struct ctr_record *none = removed(r3, podman);
 		tap_result(!none, NULL, "remove the last network: no record left");
-		json_object_put(none);
+		ctr_record_free(none);
 	}
-	tap_result(!ctrstate_remove(NULL, podman), NULL, "remove from no record: none");
-	json_object_put(r1);
-	json_object_put(r2);
-	json_object_put(r3);
-	json_object_put(r4);
+	tap_result(!removed(NULL, podman), NULL, "remove from no record: none");
 out:
+	ctr_record_free(r1);
+	ctr_record_free(r2);
+	ctr_record_free(r3);
+	ctr_record_free(r4);
+	for (size_t i = 0; i < k.n; i++)
+		json_object_put(k.v[i]);
 	nd_request_free(podman);
 	nd_request_free(net2);
 }
 
 /* Run ctrstate_load() with stderr captured into @log. */
-static json_object *load_capturing(const char *dir, const char *id, char *log, size_t size)
+static struct ctr_record *load_capturing(const char *dir, const char *id, char *log, size_t size)
 {
 	char tmpl[] = "/tmp/test-ctrstate-log.XXXXXX";
 	int fd = mkstemp(tmpl), saved = dup(2);
-	json_object *st;
+	struct ctr_record *st;
 	ssize_t n;
 
 	fflush(stderr);
@@ -223,10 +261,107 @@ static void write_file(const char *path, const char *text)
 		close(fd);
 }
 
+/* The record as its file has it, compact text (heap), or NULL. */
+static char *text_of(const struct ctr_record *rec)
+{
+	json_object *o = rec ? ctrstate_to_json(rec) : NULL;
+	char *s = o ? strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN)) : NULL;
+
+	json_object_put(o);
+	return s;
+}
+
+/* Typed → file → typed: the same record, the same file. */
+static void test_round_trip(const char *dir, const char *path)
+{
+	struct nd_request *podman = unit_request(REQ_PODMAN), *net2 = unit_request(REQ_NET2);
+	struct ctr_record *r1 = podman ? merge(NULL, podman, false, "veth0") : NULL;
+	struct ctr_record *r2 = r1 && net2 ? merge(r1, net2, true, "veth1") : NULL, *back = NULL;
+	_cleanup_free_ char *want = text_of(r2), *got = NULL;
+	char name[IFNAMSIZ] = "", log[256];
+	int ifindex = 0;
+
+	tap_check_begin();
+	CHECK(r2 && ctrstate_write(dir, "c0ffee", r2) == 0);
+	back = load_capturing(dir, "c0ffee", log, sizeof(log));
+	got = text_of(back);
+	CHECK(back && want && got && strcmp(want, got) == 0);
+	CHECK(back && back->version == 2 && !strcmp(back->container_id, "c0ffee") &&
+	      !strcmp(back->container_name, "web") && !strcmp(back->netns, "/run/netns/ctr1"));
+	CHECK(ctrstate_dns_port(back, 53) == 1053 && back && !strcmp(back->ports_network, "podman"));
+	CHECK(back && back->n_links == 2 && back->req && back->req->n_attach == 2 &&
+	      back->req->n_ports == 1);
+	CHECK(ctrstate_link(back, "net2", name, &ifindex) == 0 && !strcmp(name, "veth1") &&
+	      ifindex == 7);
+	CHECK(ctrstate_link(back, "nosuch", name, &ifindex) == -ENOENT);
+	CHECK(!log[0]);
+	if (!tap_result(tap_check_ok(), NULL, "round trip: written and read back, the same record"))
+		tap_diag("want %s\ngot  %s", want ? want : "(none)", got ? got : "(none)");
+	unlink(path);
+	ctr_record_free(back);
+	ctr_record_free(r1);
+	ctr_record_free(r2);
+	nd_request_free(podman);
+	nd_request_free(net2);
+}
+
+/* A record of netd's first format ("version": 1, the request as Podman sent it). */
+static void test_old_format(const char *dir, const char *path)
+{
+	struct ctr_record *st;
+	char name[IFNAMSIZ], log[256];
+	int ifindex;
+
+	write_file(path, "{\"version\":1,\"container_id\":\"c0ffee\",\"container_name\":\"web\","
+		   "\"netns\":\"/run/netns/old\",\"links\":{\"podman\":{\"interface\":\"eth0\","
+		   "\"host_interface\":\"veth9\",\"bridge\":\"podman0\"}},\"request\":"
+		   REQ_PODMAN "}");
+	st = load_capturing(dir, "c0ffee", log, sizeof(log));
+	tap_check_begin();
+	CHECK(st && st->version == 1 && !strcmp(st->netns, "/run/netns/old"));
+	CHECK(ctrstate_dns_port(st, 53) == 53 && !ctrstate_ports_network(st));
+	CHECK(st && st->n_links == 1 && !strcmp(st->links[0].interface, "eth0") &&
+	      !strcmp(st->links[0].bridge, "podman0") && st->links[0].host_ifindex == 0);
+	CHECK(ctrstate_link(st, "podman", name, &ifindex) == -ENOENT);
+	CHECK(st && st->req && st->req->n_attach == 1 && st->req->n_ports == 1 && !st->req_err.msg);
+	CHECK(!log[0]);
+	tap_result(tap_check_ok(), NULL,
+		   "a version 1 record: read, no ifindex (no host veth to trust), its request typed");
+	ctr_record_free(st);
+	unlink(path);
+}
+
+/* A record whose request does not parse: the rest is read, the parser's message kept. */
+static void test_bad_request(const char *dir, const char *path)
+{
+	struct nd_request *podman = unit_request(REQ_PODMAN);
+	struct ctr_record *st, *rest = NULL;
+	struct nd_error err = {0};
+	char log[256];
+
+	write_file(path, "{\"version\":2,\"ports_network\":\"podman\",\"links\":{\"podman\":"
+		   "{\"host_interface\":\"veth0\",\"host_ifindex\":12}},"
+		   "\"request\":{\"container_id\":7}}");
+	st = load_capturing(dir, "c0ffee", log, sizeof(log));
+	tap_check_begin();
+	CHECK(st && !st->req && st->req_err.code < 0 && st->req_err.msg);
+	CHECK(st && st->n_links == 1 && st->links[0].host_ifindex == 12);
+	CHECK(!strcmp(ctrstate_ports_network(st), "podman"));
+	CHECK(!log[0]);
+	CHECK(podman && ctrstate_remove(st, podman, &rest, &err) == 0 && !rest);
+	if (!tap_result(tap_check_ok(), NULL,
+			"a record whose request does not parse: read, the reason kept, nothing to keep on teardown"))
+		tap_diag("req_err: %s", st && st->req_err.msg ? st->req_err.msg : "(none)");
+	nd_error_clear(&err);
+	ctr_record_free(st);
+	nd_request_free(podman);
+	unlink(path);
+}
+
 static void test_load(void)
 {
 	char dir[] = "/tmp/test-ctrstate.XXXXXX", sub[300], path[400], log[1024], want[600];
-	json_object *st;
+	struct ctr_record *st;
 
 	if (!mkdtemp(dir)) {
 		tap_result(false, NULL, "mkdtemp");
@@ -243,23 +378,27 @@ static void test_load(void)
 
 	write_file(path, "{\"version\":2,\"ports_network\":\"podman\"}");
 	st = load_capturing(dir, "c0ffee", log, sizeof(log));
-	tap_result(st && str_is(st, "ports_network", "podman") &&
-		   strcmp(ctrstate_ports_network(st), "podman") == 0 && !log[0],
+	tap_result(st && st->version == 2 && strcmp(ctrstate_ports_network(st), "podman") == 0 &&
+		   !st->req && !st->req_err.msg && !log[0],
 		   NULL, "a record is loaded");
-	json_object_put(st);
+	ctr_record_free(st);
+
+	test_round_trip(dir, path);
+	test_old_format(dir, path);
+	test_bad_request(dir, path);
 
 	write_file(path, "[1,2,3]");
 	st = load_capturing(dir, "c0ffee", log, sizeof(log));
 	snprintf(want, sizeof(want), "state file %s is corrupt (not a JSON object); ignoring it", path);
 	if (!tap_result(!st && strstr(log, want), NULL, "a corrupt record (JSON, not an object) is named"))
 		tap_diag("log: %s", log);
-	json_object_put(st);
+	ctr_record_free(st);
 
 	write_file(path, "{\"version\":2,");
 	st = load_capturing(dir, "c0ffee", log, sizeof(log));
 	if (!tap_result(!st && strstr(log, want), NULL, "a corrupt record (truncated JSON) is named"))
 		tap_diag("log: %s", log);
-	json_object_put(st);
+	ctr_record_free(st);
 
 	unlink(path);
 	rmdir(sub);
