@@ -15,3 +15,17 @@
  * without running it; prints {"valid": true, "networks": [...]} on stdout.
  */
 int cmd_validate(const struct netd_opts *opts, struct nd_error *err);
+
+/*
+ * netd setup (request-cmd.c): the request from stdin (or -f), parsed once
+ * (request_parse()); a namespace path the core would refuse is reported
+ * first. Then the core's setup on that namespace, which prints netavark's
+ * result on stdout before it keeps the setup.
+ */
+int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_error *err);
+
+/*
+ * netd teardown: like cmd_setup() (a namespace that no longer exists is no
+ * error), then the core's teardown; nothing is printed on success.
+ */
+int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err);

@@ -21,21 +21,13 @@
  */
 int cmd_read_input(const struct netd_opts *opts, char **ret, size_t *len, struct nd_error *err);
 
-/*
- * netd setup: the request from stdin (or -f), parsed once (request_parse());
- * a namespace path netd_setup() would refuse is reported first. Then
- * netd_setup() with @ret NULL, which prints the result on stdout.
- */
-int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_error *err);
-
 /**
  * netd_setup() - set a container up on the networks of @req
  * @netns_path:	the container's network namespace (the host's own is refused)
  * @req:	the request model, from request_parse() or the constructors of
  *		build.h; borrowed. request_validate() runs on it first.
  * @ret:	the typed result (the caller's, nd_result_free), written on
- *		success; when NULL, netd_setup() prints it on stdout itself
- *		(result_to_json()) and undoes the setup if that fails
+ *		success
  *
  * Everything it changed is undone when a step fails.
  * Return: 0, or a negative code with @err set.
@@ -54,11 +46,6 @@ int netd_setup(const struct netd_opts *opts, const char *netns_path, const struc
 int netd_teardown(const struct netd_opts *opts, const char *netns_path,
 		  const struct nd_request *req, struct nd_error *err);
 
-/*
- * netd teardown: like cmd_setup() (a namespace that no longer exists is no
- * error), then netd_teardown(); nothing is printed on success.
- */
-int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err);
 
 /*
  * netd create: complete the network of the JSON on stdin (create_complete(),

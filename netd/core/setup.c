@@ -8,6 +8,7 @@
 
 #include "pipeline.h"
 #include "ctrstate.h"
+#include "entry.h"
 #include "driver.h"
 #include "exec.h"
 #include "netns-entry.h"
@@ -88,101 +89,25 @@ int state_step_write(struct exec_ctx *c, size_t i)
 	return exec_push_undo(c, &(struct undo){ .kind = UNDO_CALL, .call = restore_state });
 }
 
-/*
- * The request of the netavark protocol, parsed once. A namespace netd_setup()
- * or netd_teardown() would refuse is reported before a bad request, as
- * those report it (@gone_ok: a namespace that no longer exists is no error).
- * @ret_ns: the namespace as netns_open_container() opened it, an fd (the
- * caller's) or -ENOENT when @gone_ok; written only on success.
- */
-static int cmd_request(const struct netd_opts *opts, const char *netns_path, bool gone_ok,
-		       int *ret_ns, struct nd_request **ret, struct nd_error *err)
-{
-	_cleanup_free_ char *raw = NULL;
-	_cleanup_close_ int ns = -1;
-	size_t len;
-	int r;
-
-	r = cmd_read_input(opts, &raw, &len, err);
-	if (r < 0)
-		return r;
-	ns = netns_open_container(netns_path, NULL);
-	if (ns < 0 && !(gone_ok && ns == -ENOENT))
-		return netns_error(err, ns, netns_path);
-	r = request_parse(raw, len, ret, err);
-	if (r < 0)
-		return r;
-	*ret_ns = TAKE_FD(ns);
-	return 0;
-}
-
-int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
-{
-	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
-	int r, ns;
-
-	r = cmd_request(opts, netns_path, false, &ns, &req, err);
-	if (r < 0)
-		return r;
-	return netd_setup_ns(opts, netns_path, ns, req, NULL, err);
-}
-
-int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err)
-{
-	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
-	int r, ns;
-
-	r = cmd_request(opts, netns_path, true, &ns, &req, err);
-	if (r < 0)
-		return r;
-	return netd_teardown_ns(opts, netns_path, ns, req, err);
-}
-
-/* The result on stdout, one line. Return: 0 or -EIO / -ENOMEM. */
-static int print_result(const struct nd_result *res)
-{
-	json_object *o = result_to_json(res);
-	int r;
-
-	if (!o)
-		return -ENOMEM;
-	r = result_print(o);
-	json_object_put(o);
-	return r;
-}
-
 int netd_setup(const struct netd_opts *opts, const char *netns_path, const struct nd_request *req,
 	       struct nd_result **ret, struct nd_error *err)
 {
-	return netd_setup_ns(opts, netns_path, netns_open_container(netns_path, NULL), req, ret,
-			     err);
+	return netd_setup_ns(opts, netns_path, netns_open_container(netns_path, NULL), req, NULL,
+			     ret, err);
 }
 
 int netd_setup_ns(const struct netd_opts *opts, const char *netns_path, int ns,
-		  const struct nd_request *req, struct nd_result **ret, struct nd_error *err)
+		  const struct nd_request *req, netd_emit_fn emit, struct nd_result **ret,
+		  struct nd_error *err)
 {
 	_cleanup_(nd_result_freep) struct nd_result *res = NULL;
 	struct plan plan = {0};
 	struct exec_ctx c;
 	int r;
 
-	r = exec_open_netns_fd(&c, opts, netns_path, ns, 0, err);
+	r = core_enter(&c, opts, netns_path, ns, 0, req, "setup", &plan, err);
 	if (r < 0)
 		goto out;
-	if ((r = request_validate(req, err)) < 0)
-		goto out;
-	if (!opts->config_dir) {
-		r = nd_error_set(err, -EINVAL, "--config not specified but required for netd setup");
-		goto out;
-	}
-	r = plan_setup(req, opts, &plan, err);
-	if (r < 0)
-		goto out;
-	r = exec_open(&c, req);
-	if (r < 0)
-		goto out;
-	c.fw = fw_lookup(opts->fw_driver);
-	c.fw_needs = driver_fw_needs;
 	/* podman network connect: ports already published through another network stay there. */
 	if (c.prev_state) {
 		const char *pn = ctrstate_ports_network(c.prev_state);
@@ -211,7 +136,7 @@ int netd_setup_ns(const struct netd_opts *opts, const char *netns_path, int ns,
 		exec_unwind(&c);
 		goto out;
 	}
-	if (!ret && (r = print_result(res)) < 0) {
+	if (emit && (r = emit(res)) < 0) {
 		nd_error_set(err, r, "failed to write the result to stdout");
 		exec_unwind(&c);
 		goto out;

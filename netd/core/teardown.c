@@ -12,6 +12,7 @@
 
 #include "pipeline.h"
 #include "ctrstate.h"
+#include "entry.h"
 #include "driver.h"
 #include "fw-nft.h"
 #include "exec.h"
@@ -172,21 +173,9 @@ int netd_teardown_ns(const struct netd_opts *opts, const char *netns_path, int n
 	struct exec_ctx c;
 	int r;
 
-	r = exec_open_netns_fd(&c, opts, netns_path, ns, EXEC_CTR_OPTIONAL, err);
+	r = core_enter(&c, opts, netns_path, ns, EXEC_CTR_OPTIONAL, req, "teardown", NULL, err);
 	if (r < 0)
 		goto out;
-	if ((r = request_validate(req, err)) < 0)
-		goto out;
-	if (!opts->config_dir) {
-		r = nd_error_set(err, -EINVAL,
-				 "--config not specified but required for netd teardown");
-		goto out;
-	}
-	r = exec_open(&c, req);
-	if (r < 0)
-		goto out;
-	c.fw = fw_lookup(opts->fw_driver);
-	c.fw_needs = driver_fw_needs;
 
 	/* podman network disconnect: the ports stay if another network carries them. */
 	if (c.prev_state) {
