@@ -170,9 +170,61 @@ static int take_interfaces(json_object *blk, json_object **ret, struct nd_error 
 	return 0;
 }
 
-int plugin_output_status(const char *buf, size_t len, json_object **ret, struct nd_error *err)
+/*
+ * The checked StatusBlock @blk (take_list()/take_interfaces() output: the
+ * lists hold strings and IP addresses, each interface a string MAC and
+ * subnets with a CIDR "ipnet" and an IP or null "gateway") into @n.
+ */
+static int typed_block(json_object *blk, struct nd_result_net *n)
+{
+	json_object *domains = json_object_object_get(blk, "dns_search_domains");
+	json_object *servers = json_object_object_get(blk, "dns_server_ips");
+	json_object *ifaces = json_object_object_get(blk, "interfaces");
+	int r = 0;
+
+	n->has_domains = domains != NULL;
+	for (size_t i = 0; r == 0 && domains && i < json_object_array_length(domains); i++)
+		r = nd_result_add_domain(n, json_object_get_string(json_object_array_get_idx(domains, i)));
+	n->has_servers = servers != NULL;
+	for (size_t i = 0; r == 0 && servers && i < json_object_array_length(servers); i++) {
+		struct nd_ip ip;
+		if (nd_ip_parse(json_object_get_string(json_object_array_get_idx(servers, i)), &ip) == 0)
+			r = nd_result_add_server(n, &ip);
+	}
+	n->has_ifaces = ifaces != NULL;
+	if (r < 0 || !ifaces)
+		return r;
+	n->ifaces = calloc((size_t)json_object_object_length(ifaces) + 1, sizeof(*n->ifaces));
+	if (!n->ifaces)
+		return -ENOMEM;
+	json_object_object_foreach(ifaces, name, iface) {
+		struct nd_result_iface *f = &n->ifaces[n->n_ifaces++];
+		json_object *subnets = json_object_object_get(iface, "subnets");
+
+		if (!(f->name = strdup(name)) ||
+		    !(f->mac = strdup(json_object_get_string(json_object_object_get(iface, "mac_address")))))
+			return -ENOMEM;
+		f->has_addrs = subnets != NULL;
+		for (size_t k = 0; r == 0 && subnets && k < json_object_array_length(subnets); k++) {
+			json_object *sn = json_object_array_get_idx(subnets, k);
+			json_object *gw = json_object_object_get(sn, "gateway");
+			struct nd_prefix p;
+			struct nd_ip g;
+			if (nd_prefix_parse(json_object_get_string(json_object_object_get(sn, "ipnet")), &p, NULL) < 0)
+				continue;
+			r = nd_result_add_addr(f, &p, gw && nd_ip_parse(json_object_get_string(gw), &g) == 0 ? &g : NULL);
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int plugin_output_status(const char *buf, size_t len, struct nd_result_net *ret,
+			 struct nd_error *err)
 {
 	json_object *blk = NULL, *domains = NULL, *servers = NULL, *ifaces = NULL, *out;
+	struct nd_result_net n = {0};
 	int r;
 
 	r = parse_value(buf, len, &blk, err);
@@ -192,7 +244,13 @@ int plugin_output_status(const char *buf, size_t len, json_object **ret, struct 
 	json_object_object_add(out, "dns_search_domains", domains);
 	json_object_object_add(out, "dns_server_ips", servers);
 	json_object_object_add(out, "interfaces", ifaces);
-	*ret = out;
+	r = typed_block(out, &n);
+	json_object_put(out);
+	if (r < 0) {
+		nd_result_net_done(&n);
+		return nd_error_set(err, r, "out of memory");
+	}
+	*ret = n;
 	return 0;
 }
 

@@ -8,6 +8,8 @@
  */
 #pragma once
 
+#include "result-model.h"
+
 #include <json-c/json.h>
 #include <stddef.h>
 
@@ -19,11 +21,12 @@
 /**
  * plugin_output_status() - parse the StatusBlock of a successful setup
  * @buf, @len:	the plugin's stdout (need not be NUL-terminated)
- * @ret:	on success the block as netavark's StatusBlock type carries it:
- *		keys dns_search_domains, dns_server_ips, interfaces (each
- *		interface: mac_address, subnets; each subnet: gateway, ipnet), in
- *		that order, with the plugin's values unchanged; a key it left out
- *		is null and keys the type does not know are dropped
+ * @ret:	on success the block, typed (the caller's, nd_result_net_done();
+ *		its network name left NULL): what netavark's StatusBlock type
+ *		carries (dns_search_domains, dns_server_ips, interfaces, each
+ *		interface's mac_address and subnets with gateway and ipnet), the
+ *		plugin's values unchanged; a key it left out or set to null has
+ *		its has_* flag false, and keys the type does not know are dropped
  *
  * Types are checked as netavark's deserializer does: the lists are arrays
  * of strings / IP addresses or null; interfaces maps names to objects with a
@@ -31,7 +34,8 @@
  * an optional IP "gateway").
  * Return: 0, or -EINVAL with @err saying what is wrong (no "plugin" prefix).
  */
-int plugin_output_status(const char *buf, size_t len, json_object **ret, struct nd_error *err);
+int plugin_output_status(const char *buf, size_t len, struct nd_result_net *ret,
+			 struct nd_error *err);
 
 /**
  * plugin_output_error() - the message of a failed plugin: {"error": "msg"}

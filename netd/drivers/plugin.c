@@ -19,7 +19,8 @@
 struct plugin_attach {
 	char *path;
 	char *input;		/* stdin of setup, reused by the journalled teardown */
-	json_object *status;	/* the StatusBlock for the result */
+	struct nd_result_net status;	/* the StatusBlock for the result, typed */
+	bool has_status;
 	bool set_up;		/* setup succeeded and is not undone yet */
 };
 
@@ -193,7 +194,7 @@ static void attach_free(struct plugin_attach *pa)
 		return;
 	free(pa->path);
 	free(pa->input);
-	json_object_put(pa->status);
+	nd_result_net_done(&pa->status);
 	free(pa);
 }
 
@@ -256,6 +257,7 @@ int plugin_setup(struct exec_ctx *c, size_t i)
 		return r;
 	}
 	r = plugin_output_status(p.out, p.len, &pa->status, &why);
+	pa->has_status = r == 0;
 	pluginx_done(&p);
 	if (r < 0) {
 		nd_error_set(c->err, r, "plugin \"%s\" failed: exit code 0, parse error: %s", name,
@@ -290,9 +292,9 @@ int plugin_teardown(struct exec_ctx *c, size_t i, struct nd_error *err)
 	return r;
 }
 
-json_object *plugin_status(const struct attach_rt *rt)
+const struct nd_result_net *plugin_status(const struct attach_rt *rt)
 {
-	return rt->plugin ? rt->plugin->status : NULL;
+	return rt->plugin && rt->plugin->has_status ? &rt->plugin->status : NULL;
 }
 
 void plugin_rt_done(struct attach_rt *rt, size_t n)

@@ -9,6 +9,8 @@
  */
 #pragma once
 
+#include "result-model.h"
+
 #include <json-c/json.h>
 
 #include "exec.h"
@@ -42,7 +44,7 @@ int plugin_setup(struct exec_ctx *c, size_t i);
 int plugin_teardown(struct exec_ctx *c, size_t i, struct nd_error *err);
 
 /* The StatusBlock plugin_setup() kept for attachment @rt (borrowed), or NULL. */
-json_object *plugin_status(const struct attach_rt *rt);
+const struct nd_result_net *plugin_status(const struct attach_rt *rt);
 
 /* Free what plugin_setup() kept in @rt[0..n). */
 void plugin_rt_done(struct attach_rt *rt, size_t n);

@@ -27,29 +27,39 @@ static void check_failure(int r, const void *ret, const void *untouched, struct 
 	nd_error_clear(err);
 }
 
+/* A typed block reads back to itself through netavark's JSON. */
 static void check_status(const char *buf, size_t size)
 {
-	json_object *blk = UNTOUCHED, *again = NULL;
+	struct nd_result_net blk, again = {0};
 	struct nd_error err = {0};
+	json_object *o, *o2;
 	const char *text;
 	int r;
 
+	memset(&blk, 0xa5, sizeof(blk));
 	r = plugin_output_status(buf, size, &blk, &err);
 	if (r < 0) {
-		check_failure(r, blk, UNTOUCHED, &err);
+		const uint8_t *raw = (const uint8_t *)&blk;
+
+		for (size_t i = 0; i < sizeof(blk); i++)
+			REQUIRE(raw[i] == 0xa5);
+		check_failure(r, NULL, NULL, &err);
 		return;
 	}
-	REQUIRE(r == 0 && !err.msg && json_object_is_type(blk, json_type_object));
-	REQUIRE(json_object_object_length(blk) == 3);
-	REQUIRE(json_object_object_get_ex(blk, "dns_search_domains", NULL));
-	REQUIRE(json_object_object_get_ex(blk, "dns_server_ips", NULL));
-	REQUIRE(json_object_object_get_ex(blk, "interfaces", NULL));
-	text = json_object_to_json_string_ext(blk, JSON_C_TO_STRING_PLAIN);
+	REQUIRE(r == 0 && !err.msg && !blk.network);
+	for (size_t i = 0; i < blk.n_ifaces; i++)
+		REQUIRE(blk.ifaces[i].name && blk.ifaces[i].mac);
+	o = result_net_to_json(&blk);
+	REQUIRE(o && json_object_object_length(o) == 3);
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	r = plugin_output_status(text, strlen(text), &again, &err);
 	REQUIRE(r == 0);
-	REQUIRE(json_object_equal(blk, again));
-	json_object_put(again);
-	json_object_put(blk);
+	o2 = result_net_to_json(&again);
+	REQUIRE(json_object_equal(o, o2));
+	json_object_put(o2);
+	json_object_put(o);
+	nd_result_net_done(&again);
+	nd_result_net_done(&blk);
 }
 
 static void check_error(const char *buf, size_t size)

@@ -71,6 +71,43 @@ out:
 	nd_request_free(req);
 }
 
+/* A deep copy writes the same JSON and shares nothing; a plugin's nulls stay null. */
+static void test_copy(void)
+{
+	struct nd_request *req = unit_request(REQ);
+	struct attach_rt rt[2] = {0};
+	struct nd_result *res = NULL;
+	struct nd_result_net copy = {0}, nulls = { .has_ifaces = true }, ncopy = {0};
+	json_object *a = NULL, *b = NULL, *c = NULL;
+
+	tap_check_begin();
+	CHECK(req != NULL);
+	if (!req || result_setup(req, rt, &res) < 0)
+		goto out;
+	CHECK(nd_result_net_copy(&res->nets[0], &copy) == 0);
+	CHECK(copy.network != res->nets[0].network && strcmp(copy.network, "a") == 0);
+	CHECK(copy.n_ifaces == 1 && copy.ifaces != res->nets[0].ifaces &&
+	      copy.ifaces[0].addrs != res->nets[0].ifaces[0].addrs);
+	a = result_net_to_json(&res->nets[0]);
+	b = result_net_to_json(&copy);
+	CHECK(a && b && json_object_equal(a, b));
+	CHECK(nd_result_net_copy(&nulls, &ncopy) == 0 && !ncopy.network && ncopy.has_ifaces &&
+	      !ncopy.has_domains && !ncopy.has_servers);
+	c = result_net_to_json(&ncopy);
+	CHECK(c && strcmp(json_object_to_json_string_ext(c, JSON_C_TO_STRING_PLAIN),
+			  "{\"dns_search_domains\":null,\"dns_server_ips\":null,\"interfaces\":{}}") == 0);
+	nd_result_net_done(&copy);
+	CHECK(copy.network == NULL && copy.n_ifaces == 0);
+out:
+	tap_result(tap_check_ok(), NULL, "result: a deep copy of a block writes the same JSON");
+	json_object_put(a);
+	json_object_put(b);
+	json_object_put(c);
+	nd_result_net_done(&ncopy);
+	nd_result_free(res);
+	nd_request_free(req);
+}
+
 /* A model changed after parsing is refused by the core's own check. */
 static void expect_invalid(const char *name, void (*spoil)(struct nd_request *), const char *msg)
 {
@@ -109,6 +146,7 @@ static void mcast_mac(struct nd_request *r)
 int main(void)
 {
 	test_result();
+	test_copy();
 	expect_invalid("validate: container id", bad_id, "container_id");
 	expect_invalid("validate: network name", bad_name, "not a valid network name");
 	expect_invalid("validate: interface name", bad_ifname, "interface_name");
