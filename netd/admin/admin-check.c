@@ -180,8 +180,8 @@ static void check_att(struct report *rp, const struct admin_ctx *ctx, struct nlx
 	const struct nd_attach *at = &a->req->attach[0];
 	_cleanup_(nlx_freep) struct nlx *h = NULL;
 	_cleanup_free_ char *state = NULL;
-	struct nlx_link veth, l;
-	char name[IFNAMSIZ], b[ND_ADDRSTRLEN];
+	struct driver_status s = {0};
+	char b[ND_ADDRSTRLEN];
 	int r;
 
 	if (a->state == ADMIN_ATT_ATTACHING) {
@@ -197,33 +197,37 @@ static void check_att(struct report *rp, const struct admin_ctx *ctx, struct nlx
 		       ns);
 		return;
 	}
-	veth_host_name(a->container_id, a->network, name);
-	if (nlx_link_by_name(host, name, &veth) < 0)
-		report(rp, FIX_REATTACH, att, "%s on %s: host veth %s is missing", ns, a->network, name);
-	else if (br_ifindex && veth.master != br_ifindex)
+	/* What the driver cannot read counts as missing. */
+	if (driver_of(at->net)->status(&(const struct driver_probe){
+			.host = host, .ctr = r == 0 ? h : NULL,
+			.container_id = a->container_id, .a = at }, &s) < 0) {
+		s = (struct driver_status){0};
+		veth_host_name(a->container_id, a->network, s.host_name);
+	}
+	if (!s.host_exists)
+		report(rp, FIX_REATTACH, att, "%s on %s: host veth %s is missing", ns, a->network,
+		       s.host_name);
+	else if (br_ifindex && s.host.master != br_ifindex)
 		report(rp, FIX_REATTACH, att, "%s on %s: host veth %s is not on bridge %s", ns, a->network,
-		       name, at->net->network_interface);
-	else if (!veth.up)
-		report(rp, FIX_REATTACH, att, "%s on %s: host veth %s is down", ns, a->network, name);
+		       s.host_name, at->net->network_interface);
+	else if (!s.host.up)
+		report(rp, FIX_REATTACH, att, "%s on %s: host veth %s is down", ns, a->network,
+		       s.host_name);
 	if (r < 0) {
 		report(rp, FIX_NONE, att, "%s on %s: cannot look into namespace %s: %s", ns, a->network,
 		       a->netns, strerror(-r));
-	} else if (nlx_link_by_name(h, at->interface_name, &l) < 0) {
+	} else if (!s.ctr_exists) {
 		report(rp, FIX_REATTACH, att, "%s on %s: interface %s is missing in the namespace", ns,
 		       a->network, at->interface_name);
 	} else {
-		struct nd_prefix have[16];
-		size_t n = 0;
-
-		if (!l.up)
+		if (!s.ctr.up)
 			report(rp, FIX_REATTACH, att, "%s on %s: interface %s is down", ns, a->network,
 			       at->interface_name);
-		(void)nlx_addr_list(h, l.ifindex, have, ELEMENTSOF(have), &n);
 		for (size_t k = 0; k < at->n_addrs; k++) {
 			bool found = false;
-			for (size_t j = 0; j < n && !found; j++)
-				found = nd_prefix_equal(&have[j], &at->addrs[k].addr) &&
-					nd_ip_equal(&have[j].addr, &at->addrs[k].addr.addr);
+			for (size_t j = 0; j < s.n_ctr_addrs && !found; j++)
+				found = nd_prefix_equal(&s.ctr_addrs[j], &at->addrs[k].addr) &&
+					nd_ip_equal(&s.ctr_addrs[j].addr, &at->addrs[k].addr.addr);
 			if (!found)
 				report(rp, FIX_REATTACH, att, "%s on %s: interface %s lacks address %s", ns,
 				       a->network, at->interface_name, nd_prefix_str(&at->addrs[k].addr, b));
@@ -254,44 +258,42 @@ static void check_all(struct report *rp, const struct admin_ctx *ctx, const stru
 	for (size_t i = 0; i < atts->n; i++) {
 		const struct nd_network *n = atts->v[i].req->attach[0].net;
 		const char *br = n->network_interface;
-		struct nlx_link l;
-		struct nd_prefix have[16];
-		size_t k = 0;
+		struct driver_status s = {0};
 		char b[ND_ADDRSTRLEN];
-		int ifindex = 0;
 
+		/* What the driver cannot read counts as missing. */
+		if (driver_net_status(host, n, &s) < 0)
+			s = (struct driver_status){0};
 		if (first_att(atts, n->name) != (long)i) {
 			/* not the first of its network: the network is checked already */
-		} else if (nlx_link_by_name(host, br, &l) < 0) {
+		} else if (!s.bridge_exists) {
 			report(rp, FIX_REATTACH_NET, (long)i, "network %s: bridge %s is missing", n->name, br);
-		} else if (!nlx_link_is_bridge(&l)) {
+		} else if (!nlx_link_is_bridge(&s.bridge)) {
 			report(rp, FIX_NONE, (long)i, "network %s: %s is a %s interface, not a bridge",
-			       n->name, br, l.kind[0] ? l.kind : "plain");
+			       n->name, br, s.bridge.kind[0] ? s.bridge.kind : "plain");
 		} else {
-			if (!l.up)
+			if (!s.bridge.up)
 				report(rp, FIX_REATTACH_NET, (long)i, "network %s: bridge %s is down", n->name,
 				       br);
-			(void)nlx_addr_list(host, l.ifindex, have, ELEMENTSOF(have), &k);
-			for (size_t s = 0; s < n->n_subnets; s++) {
-				struct nd_prefix gw = { .addr = n->subnets[s].gateway,
-							.len = n->subnets[s].subnet.len };
+			for (size_t k = 0; k < n->n_subnets; k++) {
+				struct nd_prefix gw = { .addr = n->subnets[k].gateway,
+							.len = n->subnets[k].subnet.len };
 				bool found = false;
-				if (!n->subnets[s].has_gateway)
+				if (!n->subnets[k].has_gateway)
 					continue;
-				for (size_t j = 0; j < k && !found; j++)
-					found = nd_ip_equal(&have[j].addr, &gw.addr) && have[j].len == gw.len;
+				for (size_t j = 0; j < s.n_bridge_addrs && !found; j++)
+					found = nd_ip_equal(&s.bridge_addrs[j].addr, &gw.addr) &&
+						s.bridge_addrs[j].len == gw.len;
 				if (!found)
 					report(rp, FIX_REATTACH_NET, (long)i,
 					       "network %s: bridge %s lacks gateway address %s", n->name, br,
 					       nd_prefix_str(&gw, b));
 			}
 		}
-		if (nlx_link_by_name(host, br, &l) == 0)
-			ifindex = l.ifindex;
 		if (!netstore_find(nets, atts->v[i].network) && first_att(atts, n->name) == (long)i)
 			report(rp, FIX_NONE, (long)i, "network %s: its definition is gone from the network directory (attachments keep working; detach them)",
 			       n->name);
-		check_att(rp, ctx, host, &atts->v[i], (long)i, ifindex);
+		check_att(rp, ctx, host, &atts->v[i], (long)i, s.bridge_exists ? s.bridge.ifindex : 0);
 		if (atts->v[i].state == ADMIN_ATT_ATTACHED)
 			check_dns(rp, ctx, &atts->v[i], (long)i, &server_checked);
 	}

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * What the kernel has for each stored network and attachment: the bridge,
- * the host veth on it, the interface inside the namespace (admin-live.h).
+ * the host veth on it, the interface inside the namespace (admin-live.h),
+ * as the network's driver finds them (its status op).
  */
 #include "admin-live.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "link-veth.h"
+#include "driver.h"
 #include "shared/cleanup.h"
 #include "admin-ctx.h"
 
@@ -30,18 +31,15 @@ void admin_live_done(struct admin_live *l)
 {
 	free(l->bridge_present);
 	free(l->bridge_up);
-	free(l->bridge_ifindex);
 	free(l->health);
 	*l = (struct admin_live){0};
 }
 
-static enum admin_att_health att_health(struct nlx *host, const struct admin_att *a,
-					const char *bridge)
+static enum admin_att_health att_health(struct nlx *host, const struct admin_att *a)
 {
 	const struct nd_attach *at = &a->req->attach[0];
 	_cleanup_(nlx_freep) struct nlx *ns = NULL;
-	struct nlx_link br, veth, l;
-	char name[IFNAMSIZ];
+	struct driver_status s;
 	int r;
 
 	if (a->state == ADMIN_ATT_ATTACHING)
@@ -49,12 +47,14 @@ static enum admin_att_health att_health(struct nlx *host, const struct admin_att
 	r = admin_netns_nlx(a->netns, &a->ns, &ns);
 	if (r == -ENOENT || r == -ESTALE || r == -EINVAL)
 		return ADMIN_NS_GONE;
-	if (!host || nlx_link_by_name(host, bridge, &br) < 0 || !nlx_link_is_bridge(&br))
+	if (!host || driver_of(at->net)->status(&(const struct driver_probe){
+			.host = host, .ctr = r == 0 ? ns : NULL,
+			.container_id = a->container_id, .a = at }, &s) < 0 ||
+	    !s.bridge_exists || !nlx_link_is_bridge(&s.bridge))
 		return ADMIN_BRIDGE_MISSING;
-	veth_host_name(a->container_id, a->network, name);
-	if (nlx_link_by_name(host, name, &veth) < 0 || veth.master != br.ifindex)
+	if (!s.host_exists || s.host.master != s.bridge.ifindex)
 		return ADMIN_VETH_MISSING;
-	if (r == 0 && nlx_link_by_name(ns, at->interface_name, &l) < 0)
+	if (r == 0 && !s.ctr_exists)
 		return ADMIN_IFACE_MISSING;
 	return ADMIN_OK;
 }
@@ -66,27 +66,24 @@ int admin_live_read(const struct admin_nets *nets, const struct admin_atts *atts
 	struct admin_live l = {
 		.bridge_present = calloc(nets->n + 1, sizeof(bool)),
 		.bridge_up = calloc(nets->n + 1, sizeof(bool)),
-		.bridge_ifindex = calloc(nets->n + 1, sizeof(int)),
 		.health = calloc(atts->n + 1, sizeof(enum admin_att_health)),
 	};
 
-	if (!l.bridge_present || !l.bridge_up || !l.bridge_ifindex || !l.health) {
+	if (!l.bridge_present || !l.bridge_up || !l.health) {
 		admin_live_done(&l);
 		return -ENOMEM;
 	}
 	(void)nlx_open(&host);
 	for (size_t i = 0; i < nets->n; i++) {
-		struct nlx_link br;
-		if (host && nlx_link_by_name(host, nets->v[i].net.network_interface, &br) == 0 &&
-		    nlx_link_is_bridge(&br)) {
+		struct driver_status s;
+		if (host && driver_net_status(host, &nets->v[i].net, &s) == 0 && s.bridge_exists &&
+		    nlx_link_is_bridge(&s.bridge)) {
 			l.bridge_present[i] = true;
-			l.bridge_up[i] = br.up;
-			l.bridge_ifindex[i] = br.ifindex;
+			l.bridge_up[i] = s.bridge.up;
 		}
 	}
 	for (size_t i = 0; i < atts->n; i++)
-		l.health[i] = att_health(host, &atts->v[i],
-					 atts->v[i].req->attach[0].net->network_interface);
+		l.health[i] = att_health(host, &atts->v[i]);
 	*ret = l;
 	return 0;
 }

@@ -20,12 +20,10 @@ enum admin_att_health {
 /**
  * struct admin_live - kernel facts, one entry per network / attachment
  * @bridge_present, @bridge_up:	per network of the store, in its order
- * @bridge_ifindex:		0 when absent
  * @health:			per attachment, in the store's order
  */
 struct admin_live {
 	bool *bridge_present, *bridge_up;
-	int *bridge_ifindex;
 	enum admin_att_health *health;
 };
 

@@ -9,6 +9,7 @@
  * offer, uses libnl-route directly here.
  */
 #include "cni.h"
+#include "cni-request.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +26,6 @@
 #include "dns-conf.h"
 #include "driver.h"
 #include "fw.h"
-#include "link-veth.h"
 #include "netns.h"
 #include "nl.h"
 #include "request.h"
@@ -236,51 +236,60 @@ static int check_in_container(const struct cni_config *cfg, const struct cni_par
 	return res;
 }
 
-static int check_host(const struct cni_config *cfg, const struct cni_params *p, int peer,
-		      struct nd_error *err)
+/* The bridge and the host end of the veth pair, as the bridge driver finds them. */
+static int check_host(const struct cni_config *cfg, const struct cni_params *p,
+		      const struct cni_alloc *rec, int peer, struct nd_error *err)
 {
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
 	_cleanup_(nlx_freep) struct nlx *h = NULL;
-	struct nd_prefix addrs[MAX_ADDRS];
-	struct nlx_link br, veth;
-	char name[IFNAMSIZ], b[ND_ADDRSTRLEN];
-	size_t n = 0;
+	struct cni_config bare = *cfg;
+	struct nd_error ne = {0};
+	struct driver_status s;
+	char b[ND_ADDRSTRLEN];
 	int r;
 
 	r = nlx_open(&h);
 	if (r < 0)
 		return cni_fail(err, CNI_ERR_CHECK, "cannot open netlink: %s", strerror(-r));
-	r = nlx_link_by_name(h, cfg->bridge, &br);
-	if (r < 0)
+	/* The attachment ADD set up; its ports and DNS servers do not matter here. */
+	bare.n_ports = 0;
+	bare.n_ctr_dns = 0;
+	if (cni_request_model(&bare, p, rec->ips, rec->n_ips, &req, &ne) < 0) {
+		r = cni_fail(err, CNI_ERR_CHECK, "%s", ne.msg ? ne.msg : "cannot model the attachment");
+		nd_error_clear(&ne);
+		return r;
+	}
+	r = driver_of(req->attach[0].net)->status(&(const struct driver_probe){
+		.host = h, .container_id = p->container_id, .a = &req->attach[0] }, &s);
+	if (r < 0 || !s.bridge_exists)
 		return cni_fail(err, CNI_ERR_CHECK, "bridge %s of network \"%s\" is missing%s%s",
-				cfg->bridge, cfg->name, r == -ENODEV ? "" : ": ",
-				r == -ENODEV ? "" : strerror(-r));
-	if (!nlx_link_is_bridge(&br))
+				cfg->bridge, cfg->name, r < 0 ? ": " : "", r < 0 ? strerror(-r) : "");
+	if (!nlx_link_is_bridge(&s.bridge))
 		return cni_fail(err, CNI_ERR_CHECK, "%s is a \"%s\" link, not a bridge",
-				cfg->bridge, br.kind);
-	if (!br.up)
+				cfg->bridge, s.bridge.kind);
+	if (!s.bridge.up)
 		return cni_fail(err, CNI_ERR_CHECK, "bridge %s is down", cfg->bridge);
-	if (nlx_addr_list(h, br.ifindex, addrs, MAX_ADDRS, &n) < 0)
+	if (s.bridge_addrs_err < 0)
 		return cni_fail(err, CNI_ERR_CHECK, "cannot list the addresses of %s", cfg->bridge);
 	for (size_t i = 0; i < cfg->n_subnets; i++)
 		if (cfg->subnets[i].has_gateway &&
-		    !has_addr(addrs, n, &cfg->subnets[i].gateway, cfg->subnets[i].subnet.len))
+		    !has_addr(s.bridge_addrs, s.n_bridge_addrs, &cfg->subnets[i].gateway,
+			      cfg->subnets[i].subnet.len))
 			return cni_fail(err, CNI_ERR_CHECK, "gateway %s/%d is missing on bridge %s",
 					nd_ip_str(&cfg->subnets[i].gateway, b),
 					cfg->subnets[i].subnet.len, cfg->bridge);
-	veth_host_name(p->container_id, cfg->name, name);
-	r = nlx_link_by_name(h, name, &veth);
-	if (r < 0)
+	if (!s.host_exists)
 		return cni_fail(err, CNI_ERR_CHECK,
-				"host end %s of the veth pair of %s is missing", name, p->ifname);
-	if (peer && veth.ifindex != peer)
+				"host end %s of the veth pair of %s is missing", s.host_name, p->ifname);
+	if (peer && s.host.ifindex != peer)
 		return cni_fail(err, CNI_ERR_CHECK,
 				"%s in %s is not paired with the host veth %s", p->ifname,
-				p->netns, name);
-	if (veth.master != br.ifindex)
+				p->netns, s.host_name);
+	if (s.host.master != s.bridge.ifindex)
 		return cni_fail(err, CNI_ERR_CHECK, "host veth %s is not a port of bridge %s",
-				name, cfg->bridge);
-	if (!veth.up)
-		return cni_fail(err, CNI_ERR_CHECK, "host veth %s is down", name);
+				s.host_name, cfg->bridge);
+	if (!s.host.up)
+		return cni_fail(err, CNI_ERR_CHECK, "host veth %s is down", s.host_name);
 	return 0;
 }
 
@@ -332,7 +341,7 @@ int cni_check(const struct cni_config *cfg, const struct cni_params *p,
 					nd_ip_str(&rec->ips[i], b), p->ifname);
 	}
 	if ((r = check_in_container(cfg, p, rec, &prev->ifaces[idx], &peer, err)) < 0 ||
-	    (r = check_host(cfg, p, peer, err)) < 0 || (r = check_firewall(cfg, o, rec, err)) < 0)
+	    (r = check_host(cfg, p, rec, peer, err)) < 0 || (r = check_firewall(cfg, o, rec, err)) < 0)
 		return r;
 	if (cfg->dns_enabled && !dns_server_runs(o->config_dir))
 		return cni_fail(err, CNI_ERR_CHECK, "netd-dns is not running for %s/aardvark-dns",

@@ -9,8 +9,6 @@
 #include "link-veth.h"
 #include "shared/ipaddr.h"
 
-#define MAX_ADDRS 32
-
 /* Look @name up: 1 found, 0 absent, or -errno. */
 static int find(struct nlx *h, const char *name, struct nlx_link *ret)
 {
@@ -24,6 +22,15 @@ static int find(struct nlx *h, const char *name, struct nlx_link *ret)
 	return r < 0 ? r : 1;
 }
 
+/* The addresses of a link found: listed, or the -errno listing failed with. */
+static void addrs(struct nlx *h, const struct nlx_link *l, struct nd_prefix *v, size_t *n, int *err)
+{
+	*n = 0;
+	*err = nlx_addr_list(h, l->ifindex, v, DRIVER_STATUS_ADDRS, n);
+	if (*err < 0)
+		*n = 0;
+}
+
 static int ctr_status(const struct driver_probe *p, struct driver_status *s)
 {
 	int r = find(p->ctr, p->a->interface_name, &s->ctr);
@@ -31,6 +38,8 @@ static int ctr_status(const struct driver_probe *p, struct driver_status *s)
 	if (r < 0)
 		return r;
 	s->ctr_exists = r == 1;
+	if (s->ctr_exists)
+		addrs(p->ctr, &s->ctr, s->ctr_addrs, &s->n_ctr_addrs, &s->ctr_addrs_err);
 	return 0;
 }
 
@@ -42,13 +51,15 @@ int bridge_status(const struct driver_probe *p, struct driver_status *ret)
 
 	if (a->host_interface_name)
 		snprintf(s.host_name, sizeof(s.host_name), "%s", a->host_interface_name);
-	else
+	else if (p->container_id)
 		veth_host_name(p->container_id, a->net->name, s.host_name);
 	if (a->net->network_interface)
 		snprintf(s.bridge_name, sizeof(s.bridge_name), "%s", a->net->network_interface);
 	if ((r = find(p->host, s.bridge_name, &s.bridge)) < 0)
 		return r;
 	s.bridge_exists = r == 1;
+	if (s.bridge_exists)
+		addrs(p->host, &s.bridge, s.bridge_addrs, &s.n_bridge_addrs, &s.bridge_addrs_err);
 	if ((r = find(p->host, s.host_name, &s.host)) < 0)
 		return r;
 	s.host_exists = r == 1;
@@ -71,20 +82,18 @@ static int bridge_gateways(const struct driver_probe *p, const struct driver_sta
 			   struct nd_error *err)
 {
 	const struct nd_network *n = p->a->net;
-	struct nd_prefix have[MAX_ADDRS];
+	const int r = s->bridge_addrs_err;
 	char b[ND_ADDRSTRLEN];
-	size_t k = 0;
-	int r;
 
 	if (n->mode != ND_MODE_MANAGED)
 		return 0;
-	r = nlx_addr_list(p->host, s->bridge.ifindex, have, MAX_ADDRS, &k);
 	if (r < 0)
 		return nd_error_set(err, r, "cannot list the addresses of bridge %s: %s",
 				    s->bridge_name, strerror(-r));
 	for (size_t i = 0; i < n->n_subnets; i++)
 		if (n->subnets[i].has_gateway &&
-		    !has_addr(have, k, &n->subnets[i].gateway, n->subnets[i].subnet.len))
+		    !has_addr(s->bridge_addrs, s->n_bridge_addrs, &n->subnets[i].gateway,
+			      n->subnets[i].subnet.len))
 			return nd_error_set(err, -EADDRNOTAVAIL, "bridge %s lacks gateway address %s/%d",
 					    s->bridge_name, nd_ip_str(&n->subnets[i].gateway, b),
 					    n->subnets[i].subnet.len);

@@ -21,9 +21,15 @@
  * @host_exists: @host was found (then @host.ifindex, .up, .master are the kernel's)
  * @host_name:	the name looked for
  * @bridge:	bridge driver: the bridge; @bridge_exists when found
+ * @bridge_addrs: the bridge's addresses (the first DRIVER_STATUS_ADDRS),
+ *		@n_bridge_addrs of them; @bridge_addrs_err 0, or the -errno
+ *		listing them failed with (then none are listed)
  * @ctr:	the container's interface, @ctr_exists when found (needs a
  *		container handle)
+ * @ctr_addrs:	its addresses, as @bridge_addrs
  */
+#define DRIVER_STATUS_ADDRS 32
+
 struct driver_status {
 	char host_name[IFNAMSIZ];
 	struct nlx_link host;
@@ -31,14 +37,23 @@ struct driver_status {
 	char bridge_name[IFNAMSIZ];
 	struct nlx_link bridge;
 	bool bridge_exists;
+	struct nd_prefix bridge_addrs[DRIVER_STATUS_ADDRS];
+	size_t n_bridge_addrs;
+	int bridge_addrs_err;
 	struct nlx_link ctr;
 	bool ctr_exists;
+	struct nd_prefix ctr_addrs[DRIVER_STATUS_ADDRS];
+	size_t n_ctr_addrs;
+	int ctr_addrs_err;
 };
 
 /*
  * The handles and names status and check work with: @host the host's
  * netlink, @ctr the container's (NULL when its namespace is gone or not
  * looked into), @container_id to name a bridge attachment's host veth.
+ * A probe of the network alone (driver_net_status()) has neither
+ * @container_id nor @a's interface names: then only the network's own
+ * objects (the bridge) are looked up.
  */
 struct driver_probe {
 	struct nlx *host;

@@ -212,6 +212,14 @@ const struct driver_ops *driver_of(const struct nd_network *net)
 	return &plugin_ops;
 }
 
+int driver_net_status(struct nlx *host, const struct nd_network *net, struct driver_status *ret)
+{
+	const struct nd_attach none = { .net = net };
+	const struct driver_probe p = { .host = host, .a = &none };
+
+	return driver_of(net)->status(&p, ret);
+}
+
 bool driver_fw_needs(const struct nd_attach *a)
 {
 	const struct driver_ops *d = driver_of(a->net);

@@ -131,6 +131,8 @@ static void plugin_ops(void)
 	tap_result(d->status(&p, &s) == -EOPNOTSUPP && d->check_live(&p, &e) == -EOPNOTSUPP &&
 		   e.msg && strstr(e.msg, "\"tool\" is a plugin"), NULL,
 		   "plugin: status and check are not supported, and the message names the plugin");
+	tap_result(driver_net_status(NULL, &net, &s) == -EOPNOTSUPP, NULL,
+		   "plugin: the network's status is not supported either");
 	nd_error_clear(&e);
 }
 
@@ -162,6 +164,34 @@ static int up(struct nlx *h, const char *name)
 	int r = nlx_link_by_name(h, name, &l);
 
 	return r < 0 ? r : nlx_link_set_up(h, l.ifindex);
+}
+
+static bool has(const struct nd_prefix *v, size_t n, const struct nd_prefix *x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (nd_prefix_equal(&v[i], x) && nd_ip_equal(&v[i].addr, &x->addr))
+			return true;
+	return false;
+}
+
+/* The bridge's addresses and the container end's, as status lists them. */
+static void status_addrs(struct nlx *h, const struct driver_probe *p, const struct nd_prefix *gw)
+{
+	struct nd_prefix ctr;
+	struct driver_status s;
+	struct nlx_link l;
+
+	nd_prefix_parse("10.9.0.2/24", &ctr, NULL);
+	tap_result(driver_of(p->a->net)->status(p, &s) == 0 && s.bridge_addrs_err == 0 &&
+		   has(s.bridge_addrs, s.n_bridge_addrs, gw) && s.ctr_addrs_err == 0 &&
+		   s.n_ctr_addrs == 0, NULL,
+		   "bridge status: the bridge's gateway address; none yet in the container");
+	nlx_link_by_name(h, p->a->interface_name, &l);
+	nlx_addr_add(h, l.ifindex, &ctr);
+	tap_result(driver_of(p->a->net)->status(p, &s) == 0 &&
+		   has(s.ctr_addrs, s.n_ctr_addrs, &ctr) && !has(s.bridge_addrs, s.n_bridge_addrs, &ctr),
+		   NULL, "bridge status: the container end's address, on it alone");
+	nlx_addr_del(h, l.ifindex, &ctr);
 }
 
 /* Bridge: each piece setup makes, from nothing to all there, as the check op sees it. */
@@ -201,6 +231,10 @@ static void bridge_live(struct nlx *h)
 		   s.ctr_exists && s.host.master == br && s.bridge.ifindex == br &&
 		   strcmp(s.host_name, "vh-t0") == 0 && s.host.up, NULL,
 		   "bridge status: bridge, host veth on it and up, container end");
+	status_addrs(h, &p, &gw);
+	tap_result(driver_net_status(h, &net, &s) == 0 && s.bridge_exists && s.bridge.ifindex == br &&
+		   !s.host_exists && !s.host_name[0] && !s.ctr_exists, NULL,
+		   "network status: the bridge alone, no attachment's links looked for");
 	net.mode = ND_MODE_UNMANAGED;
 	nlx_addr_del(h, br, &gw);
 	expect(&p, 0, NULL, "bridge check: an unmanaged bridge's addresses are the admin's");
