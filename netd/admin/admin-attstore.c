@@ -97,7 +97,8 @@ static int facts_from_request(json_object *request, const char *path, struct adm
 	for (; a->n_aliases < at->n_aliases; a->n_aliases++)
 		if (!(a->aliases[a->n_aliases] = strdup(at->aliases[a->n_aliases])))
 			return -ENOMEM;
-	memcpy(a->ports, req->ports, req->n_ports * sizeof(*a->ports));
+	if (req->n_ports)
+		memcpy(a->ports, req->ports, req->n_ports * sizeof(*a->ports));
 	a->n_ports = req->n_ports;
 	if (at->has_mac)
 		mac_text(at->mac, a->static_mac);
