@@ -262,7 +262,7 @@ static void check_all(struct report *rp, const struct admin_ctx *ctx, const stru
 		char b[ND_ADDRSTRLEN];
 
 		/* What the driver cannot read counts as missing. */
-		if (driver_net_status(host, n, &s) < 0)
+		if (driver_net_status(host, n, false, &s) < 0)
 			s = (struct driver_status){0};
 		if (first_att(atts, n->name) != (long)i) {
 			/* not the first of its network: the network is checked already */

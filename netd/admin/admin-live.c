@@ -49,7 +49,7 @@ static enum admin_att_health att_health(struct nlx *host, const struct admin_att
 		return ADMIN_NS_GONE;
 	if (!host || driver_of(at->net)->status(&(const struct driver_probe){
 			.host = host, .ctr = r == 0 ? ns : NULL,
-			.container_id = a->container_id, .a = at }, &s) < 0 ||
+			.container_id = a->container_id, .a = at, .links_only = true }, &s) < 0 ||
 	    !s.bridge_exists || !nlx_link_is_bridge(&s.bridge))
 		return ADMIN_BRIDGE_MISSING;
 	if (!s.host_exists || s.host.master != s.bridge.ifindex)
@@ -76,7 +76,7 @@ int admin_live_read(const struct admin_nets *nets, const struct admin_atts *atts
 	(void)nlx_open(&host);
 	for (size_t i = 0; i < nets->n; i++) {
 		struct driver_status s;
-		if (host && driver_net_status(host, &nets->v[i].net, &s) == 0 && s.bridge_exists &&
+		if (host && driver_net_status(host, &nets->v[i].net, true, &s) == 0 && s.bridge_exists &&
 		    nlx_link_is_bridge(&s.bridge)) {
 			l.bridge_present[i] = true;
 			l.bridge_up[i] = s.bridge.up;

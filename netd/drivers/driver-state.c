@@ -38,7 +38,7 @@ static int ctr_status(const struct driver_probe *p, struct driver_status *s)
 	if (r < 0)
 		return r;
 	s->ctr_exists = r == 1;
-	if (s->ctr_exists)
+	if (s->ctr_exists && !p->links_only)
 		addrs(p->ctr, &s->ctr, s->ctr_addrs, &s->n_ctr_addrs, &s->ctr_addrs_err);
 	return 0;
 }
@@ -58,7 +58,7 @@ int bridge_status(const struct driver_probe *p, struct driver_status *ret)
 	if ((r = find(p->host, s.bridge_name, &s.bridge)) < 0)
 		return r;
 	s.bridge_exists = r == 1;
-	if (s.bridge_exists)
+	if (s.bridge_exists && !p->links_only)
 		addrs(p->host, &s.bridge, s.bridge_addrs, &s.n_bridge_addrs, &s.bridge_addrs_err);
 	if ((r = find(p->host, s.host_name, &s.host)) < 0)
 		return r;

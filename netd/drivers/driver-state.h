@@ -53,13 +53,15 @@ struct driver_status {
  * looked into), @container_id to name a bridge attachment's host veth.
  * A probe of the network alone (driver_net_status()) has neither
  * @container_id nor @a's interface names: then only the network's own
- * objects (the bridge) are looked up.
+ * objects (the bridge) are looked up. @links_only: the links alone, without
+ * listing their addresses (two netlink dumps fewer, for a health table).
  */
 struct driver_probe {
 	struct nlx *host;
 	struct nlx *ctr;
 	const char *container_id;
 	const struct nd_attach *a;
+	bool links_only;
 };
 
 int bridge_status(const struct driver_probe *p, struct driver_status *ret);

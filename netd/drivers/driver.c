@@ -212,10 +212,11 @@ const struct driver_ops *driver_of(const struct nd_network *net)
 	return &plugin_ops;
 }
 
-int driver_net_status(struct nlx *host, const struct nd_network *net, struct driver_status *ret)
+int driver_net_status(struct nlx *host, const struct nd_network *net, bool links_only,
+		      struct driver_status *ret)
 {
 	const struct nd_attach none = { .net = net };
-	const struct driver_probe p = { .host = host, .a = &none };
+	const struct driver_probe p = { .host = host, .a = &none, .links_only = links_only };
 
 	return driver_of(net)->status(&p, ret);
 }

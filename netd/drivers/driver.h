@@ -69,9 +69,11 @@ const struct driver_ops *driver_of(const struct nd_network *net);
 /*
  * The status op of @net's driver asked about the network alone (no
  * attachment): the objects it shares, the bridge of a bridge network, from
- * @host. 0, or -errno (-EOPNOTSUPP: the driver cannot say).
+ * @host; @links_only: without their addresses. 0, or -errno (-EOPNOTSUPP:
+ * the driver cannot say).
  */
-int driver_net_status(struct nlx *host, const struct nd_network *net, struct driver_status *ret);
+int driver_net_status(struct nlx *host, const struct nd_network *net, bool links_only,
+		      struct driver_status *ret);
 
 /*
  * Whether attachment @a gets firewall rules: its driver's @fw_needs. The

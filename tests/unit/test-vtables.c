@@ -131,7 +131,7 @@ static void plugin_ops(void)
 	tap_result(d->status(&p, &s) == -EOPNOTSUPP && d->check_live(&p, &e) == -EOPNOTSUPP &&
 		   e.msg && strstr(e.msg, "\"tool\" is a plugin"), NULL,
 		   "plugin: status and check are not supported, and the message names the plugin");
-	tap_result(driver_net_status(NULL, &net, &s) == -EOPNOTSUPP, NULL,
+	tap_result(driver_net_status(NULL, &net, false, &s) == -EOPNOTSUPP, NULL,
 		   "plugin: the network's status is not supported either");
 	nd_error_clear(&e);
 }
@@ -232,9 +232,12 @@ static void bridge_live(struct nlx *h)
 		   strcmp(s.host_name, "vh-t0") == 0 && s.host.up, NULL,
 		   "bridge status: bridge, host veth on it and up, container end");
 	status_addrs(h, &p, &gw);
-	tap_result(driver_net_status(h, &net, &s) == 0 && s.bridge_exists && s.bridge.ifindex == br &&
+	tap_result(driver_net_status(h, &net, false, &s) == 0 && s.bridge_exists && s.bridge.ifindex == br &&
 		   !s.host_exists && !s.host_name[0] && !s.ctr_exists, NULL,
 		   "network status: the bridge alone, no attachment's links looked for");
+	tap_result(driver_net_status(h, &net, true, &s) == 0 && s.bridge_exists &&
+		   s.n_bridge_addrs == 0 && !s.bridge_addrs_err, NULL,
+		   "network status, links only: the bridge without its addresses");
 	net.mode = ND_MODE_UNMANAGED;
 	nlx_addr_del(h, br, &gw);
 	expect(&p, 0, NULL, "bridge check: an unmanaged bridge's addresses are the admin's");
