@@ -29,3 +29,17 @@ int cmd_setup(const struct netd_opts *opts, const char *netns_path, struct nd_er
  * error), then the core's teardown; nothing is printed on success.
  */
 int cmd_teardown(const struct netd_opts *opts, const char *netns_path, struct nd_error *err);
+
+/*
+ * Read the request from opts->input_file or stdin, at most 16 MiB.
+ * Return: 0 with *@ret a new NUL-terminated buffer (the caller's, free())
+ * of *@len bytes, or a negative code (-EFBIG when too large) with @err set.
+ */
+int cmd_read_input(const struct netd_opts *opts, char **ret, size_t *len, struct nd_error *err);
+
+/*
+ * netd create (create-cmd.c): complete the network of the JSON input
+ * (create_complete(), or the plugin's create for a driver that is not built
+ * in) and print it on stdout.
+ */
+int cmd_create(const struct netd_opts *opts, struct nd_error *err);

@@ -3,9 +3,8 @@
  * The core's entry points, called by every front end (cli/main.c, the CNI
  * plugin, the admin commands). Each returns 0 or a negative code with @err set
  * (-ENOMEM may come without a message; the front end then reports strerror).
- * The cmd_* functions are the netavark protocol's commands: JSON in from
- * stdin (or -f), JSON out on stdout; netd_setup() and netd_teardown() take
- * the typed request every front end builds.
+ * netd_setup() and netd_teardown() take the typed request every front end
+ * builds; no JSON passes this interface.
  */
 #pragma once
 
@@ -13,13 +12,6 @@
 #include "opts.h"
 #include "result.h"
 #include "shared/error.h"
-
-/*
- * Read the request from opts->input_file or stdin, at most 16 MiB.
- * Return: 0 with *@ret a new NUL-terminated buffer (the caller's, free())
- * of *@len bytes, or a negative code (-EFBIG when too large) with @err set.
- */
-int cmd_read_input(const struct netd_opts *opts, char **ret, size_t *len, struct nd_error *err);
 
 /**
  * netd_setup() - set a container up on the networks of @req
@@ -45,11 +37,3 @@ int netd_setup(const struct netd_opts *opts, const char *netns_path, const struc
  */
 int netd_teardown(const struct netd_opts *opts, const char *netns_path,
 		  const struct nd_request *req, struct nd_error *err);
-
-
-/*
- * netd create: complete the network of the JSON on stdin (create_complete(),
- * or the plugin's create for a driver that is not built in) and print it on
- * stdout.
- */
-int cmd_create(const struct netd_opts *opts, struct nd_error *err);

@@ -99,23 +99,3 @@ int result_setup(const struct nd_request *req, const struct attach_rt *rt, struc
 	*ret = TAKE_PTR(res);
 	return 0;
 }
-
-int result_print(json_object *o)
-{
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							  JSON_C_TO_STRING_NOSLASHESCAPE);
-
-	if (printf("%s\n", s) < 0 || fflush(stdout) != 0)
-		return -EIO;
-	return 0;
-}
-
-void result_print_error(const struct nd_error *err)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "error", json_object_new_string(
-				       err && err->msg ? err->msg : "unknown error"));
-	(void)result_print(o);
-	json_object_put(o);
-}

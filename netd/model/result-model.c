@@ -3,6 +3,7 @@
 #include "result-model.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,4 +167,24 @@ json_object *result_to_json(const struct nd_result *r)
 	for (size_t i = 0; o && i < r->n_nets; i++)
 		json_object_object_add(o, r->nets[i].network, result_net_to_json(&r->nets[i]));
 	return o;
+}
+
+int result_print(json_object *o)
+{
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							  JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	if (printf("%s\n", s) < 0 || fflush(stdout) != 0)
+		return -EIO;
+	return 0;
+}
+
+void result_print_error(const struct nd_error *err)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "error", json_object_new_string(
+				       err && err->msg ? err->msg : "unknown error"));
+	(void)result_print(o);
+	json_object_put(o);
 }

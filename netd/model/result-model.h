@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shared/error.h"
 #include "shared/ipaddr.h"
 
 /* One address of an interface: netavark's NetAddress. */
@@ -91,3 +92,10 @@ json_object *result_net_to_json(const struct nd_result_net *n);
  * Return: a new object (the caller's), or NULL when out of memory.
  */
 json_object *result_to_json(const struct nd_result *r);
+
+/* Print @o compactly as one line on stdout. Return: 0 or -EIO. */
+int result_print(json_object *o);
+
+/* {"error": "..."} on stdout, one line (@err->msg, or "unknown error");
+ * a failure to print is ignored. */
+void result_print_error(const struct nd_error *err);
