@@ -4,6 +4,7 @@
 
 #include "exec.h"
 
+/* Bring lo up in the container namespace. Return: 0, or -errno with c->err set. */
 int ctrnet_loopback_up(struct exec_ctx *c);
 /* Addresses of attachment @i, then its interface up. */
 int ctrnet_addresses(struct exec_ctx *c, size_t i);

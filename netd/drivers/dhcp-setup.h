@@ -10,6 +10,7 @@
 
 #include "exec.h"
 
+/* Setup's step "dhcp" for attachment @i (above). Return: 0, or -errno with c->err set. */
 int dhcp_setup_step(struct exec_ctx *c, size_t i);
 /* Before the container link goes: DHCPRELEASE and drop the record. */
 int dhcp_teardown(struct exec_ctx *c, size_t i, struct nd_error *err);

@@ -28,6 +28,10 @@ struct dhcp_record {
 char *dhcp_store_dir(const char *config_dir);
 char *dhcp_store_path(const char *config_dir, const char *container_id, const char *ifname);
 
+/*
+ * Write @rec (borrowed) as its record file, creating the directory; the file
+ * is replaced atomically. Return: 0, -ENOMEM, or the -errno of the write.
+ */
 int dhcp_store_write(const char *config_dir, const struct dhcp_record *rec);
 /* Return: 0, -ENOENT, -EBADMSG (not a record of ours). */
 int dhcp_store_read(const char *path, struct dhcp_record *ret);

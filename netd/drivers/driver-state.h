@@ -64,6 +64,16 @@ struct driver_probe {
 	bool links_only;
 };
 
+/*
+ * The built-in drivers' runtime ops, reached through driver_ops.status and
+ * .check_live (driver.h) rather than called by name. *_status() fills @ret
+ * (the caller's, plain values) with what the kernel has of the attachment
+ * @p describes; it returns 0, or -errno when netlink fails (a missing object
+ * is a field of @ret, not an error). *_check() returns 0 when everything
+ * setup made for the attachment is there as made, else the first drift as a
+ * negative code with @err naming the object and the difference. The lower
+ * (macvlan, ipvlan) ones take the link @kind expected in the container.
+ */
 int bridge_status(const struct driver_probe *p, struct driver_status *ret);
 int bridge_check(const struct driver_probe *p, struct nd_error *err);
 int lower_status(const struct driver_probe *p, struct driver_status *ret);

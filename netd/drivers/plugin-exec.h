@@ -35,4 +35,5 @@ struct plugin_proc {
 int pluginx_run(const char *const argv[], const char *input, unsigned timeout_s,
 		struct plugin_proc *ret);
 
+/* Free the output pluginx_run() collected in @p; @p itself is the caller's. */
 void pluginx_done(struct plugin_proc *p);

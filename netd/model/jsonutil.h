@@ -21,6 +21,7 @@ int ju_parse(const char *buf, size_t len, json_object **ret, struct nd_error *er
 int ju_parse_value(const char *buf, size_t len, const char *noun, json_object **ret,
 		   struct nd_error *err);
 
+/* JSON type of @o in words ("null" for NULL or JSON null), a static string for messages. */
 const char *ju_type_name(json_object *o);
 
 /* Child paths: "a.b", "a[3]". Returns heap string (never NULL on success). */
@@ -30,8 +31,16 @@ char *ju_path_idx(const char *parent, size_t idx);
 /* Member lookup: NULL when missing or JSON null. */
 json_object *ju_get(json_object *obj, const char *key);
 
+/* 0 when @o has type @t, else -EINVAL with @err naming @path and both types. */
 int ju_expect_type(json_object *o, json_type t, const char *path, struct nd_error *err);
 
+/*
+ * Member @key of @obj as a string (ju_string: a new copy in *@ret, the
+ * caller's; NULL when absent) or a boolean (false when absent). Absent or
+ * null: -EINVAL naming "@path.@key" when @required, else 0. A value of
+ * another type, a string with a NUL or longer than ND_STRING_MAX is -EINVAL
+ * naming the member; out of memory, -ENOMEM.
+ */
 int ju_string(json_object *obj, const char *key, bool required, const char *path,
 	      char **ret, struct nd_error *err);
 int ju_bool(json_object *obj, const char *key, bool required, const char *path,

@@ -196,12 +196,14 @@ struct nd_request {
 	size_t n_dns_servers;
 };
 
+/* Free @r and everything it owns; NULL is fine. */
 void nd_request_free(struct nd_request *r);
 static inline void nd_request_freep(struct nd_request **r)
 {
 	nd_request_free(*r);
 }
 
+/* netavark's words for a protocol ("tcp", "udp", "sctp") and an isolate mode; static strings. */
 const char *nd_proto_name(enum nd_proto p);
 const char *nd_isolate_name(enum nd_isolate i);
 /* netavark's word for a route type ("unicast", "blackhole", ...). */

@@ -20,6 +20,7 @@
 int network_parse(json_object *obj, const char *path, struct nd_network *net,
 		  struct nd_error *err);
 
+/* Free what network_parse() put in @net (not @net itself); safe on a zeroed one. */
 void network_done(struct nd_network *net);
 
 /* The option defaults of @net's driver (set net->driver first). */

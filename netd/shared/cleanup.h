@@ -12,6 +12,7 @@ static inline void freep(void *p)
 	free(*(void **)p);
 }
 
+/* _cleanup_ of a descriptor: close it unless negative, keeping errno. */
 static inline void closep(int *fd)
 {
 	if (*fd >= 0) {
@@ -21,6 +22,7 @@ static inline void closep(int *fd)
 	}
 }
 
+/* _cleanup_ of a FILE *: fclose it unless NULL. */
 static inline void fclosep(FILE **f)
 {
 	if (*f)

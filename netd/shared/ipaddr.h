@@ -20,11 +20,13 @@ struct nd_prefix {
 	uint8_t len;
 };
 
+/* Bytes of an address of @family (4 for AF_INET, else 16). */
 static inline unsigned nd_ip_bytes(int family)
 {
 	return family == AF_INET ? 4 : 16;
 }
 
+/* Bits of an address of @family (32 or 128). */
 static inline unsigned nd_ip_bits(int family)
 {
 	return family == AF_INET ? 32 : 128;
@@ -39,9 +41,11 @@ int nd_ip_parse(const char *s, struct nd_ip *ret);
  */
 int nd_prefix_parse(const char *s, struct nd_prefix *ret, const char **why);
 
+/* @ip or @p as text in @buf (inet_ntop form, "/len" for a prefix); return @buf. */
 const char *nd_ip_str(const struct nd_ip *ip, char buf[static ND_ADDRSTRLEN]);
 const char *nd_prefix_str(const struct nd_prefix *p, char buf[static ND_ADDRSTRLEN]);
 
+/* Same family and bytes; the all-zero address; multicast; link-local (169.254/16, fe80::/10). */
 bool nd_ip_equal(const struct nd_ip *a, const struct nd_ip *b);
 bool nd_ip_is_zero(const struct nd_ip *ip);
 bool nd_ip_is_multicast(const struct nd_ip *ip);

@@ -23,6 +23,7 @@ void log_set_level(enum log_level lvl);
 enum log_level log_get_level(void);
 int log_parse_level(const char *s, enum log_level *ret);
 
+/* One line on stderr, "[LEVEL prog] message", when @lvl is within the level set. */
 void log_msg(enum log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
