@@ -1103,9 +1103,9 @@ chain_run() {
 	out=$output
 	assert_eq "$(jq -r '.ips[0].address' <<<"$out")" 10.91.0.42/24 "address through capability ips"
 	assert_eq "$(link_get "$C1" eth0 .mtu)" 1420 "MTU (tuning, after netd)"
-	assert_eq "$(allocations | jq -c '.attachments[0].request.port_mappings')" \
+	assert_eq "$(jq -c '.request.port_mappings' "$RUN/netd/containers/lib1.json")" \
 		'[{"host_ip":"","container_port":80,"host_port":8081,"range":1,"protocol":"tcp"}]' \
-		"port mapping through capability portMappings"
+		"port mapping through capability portMappings (in the container record)"
 	run --separate-stderr ip netns exec "$HOST" env CNI_PATH="$BATS_TEST_TMPDIR/bin:$REF_PLUGINS" \
 		CNI_CACHE_DIR="$cache" "$LIBCNI_RUN" check "$list" lib1 "/run/netns/$C1" eth0
 	[[ $status -eq 0 ]] || { show_run; die "libcni CHECK failed"; }
