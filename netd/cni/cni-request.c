@@ -120,8 +120,9 @@ char *cni_request_build(const struct cni_config *cfg, const struct cni_params *p
 }
 
 /*
- * The record's request of network @net for lease @a: NULL (and 0) when the
- * record has none, or has the network on another interface than the lease's.
+ * The record's request of network @net for lease @a into *@ret (NULL before);
+ * left NULL, and 0 returned, when the record has none, or has the network on
+ * another interface than the lease's.
  */
 static int recorded_request(const struct ctr_record *rec, const char *net,
 			    const struct cni_alloc *a, struct nd_request **ret, struct nd_error *err)
@@ -129,7 +130,6 @@ static int recorded_request(const struct ctr_record *rec, const char *net,
 	const char *pn = ctrstate_ports_network(rec);
 	bool found = false;
 
-	*ret = NULL;
 	for (size_t i = 0; rec && rec->req && i < rec->req->n_attach; i++) {
 		const struct nd_attach *at = &rec->req->attach[i];
 		found |= strcmp(at->net->name, net) == 0 && strcmp(at->interface_name, a->ifname) == 0;
@@ -149,10 +149,15 @@ int cni_lease_request(const struct cni_config *cfg, const struct cni_params *p,
 		.cmd = CNI_CMD_GC, .container_id = a->container_id, .ifname = a->ifname,
 		.netns = (char *)"",
 	};
+	struct nd_request *req = NULL;
 	int r;
 
-	if ((r = recorded_request(rec, cfg->name, a, ret, err)) < 0 || *ret)
+	if ((r = recorded_request(rec, cfg->name, a, &req, err)) < 0)
 		return r;
+	if (req) {
+		*ret = req;
+		return 0;
+	}
 	log_debug("container %s has no record of network %s on %s%s%s; rebuilding its request from the network config and the lease",
 		  a->container_id, cfg->name, a->ifname, rec && rec->req_err.msg ? ": " : "",
 		  rec && rec->req_err.msg ? rec->req_err.msg : "");
