@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * CHECK and STATUS. CHECK compares the system with what ADD built (the
- * prevResult and netd's IPAM record) and names the first thing that is
+ * prevResult, the lease in the address pool and the container record's
+ * request of the network: cni_lease_request()) and names the first thing that is
  * missing or different; it never changes anything. STATUS answers "could an
  * ADD be served now" (free addresses, DNS server, firewall reachable).
  *
@@ -28,7 +29,6 @@
 #include "fw.h"
 #include "netns.h"
 #include "nl.h"
-#include "request.h"
 #include "state.h"
 #include "shared/cleanup.h"
 
@@ -238,12 +238,9 @@ static int check_in_container(const struct cni_config *cfg, const struct cni_par
 
 /* The bridge and the host end of the veth pair, as the bridge driver finds them. */
 static int check_host(const struct cni_config *cfg, const struct cni_params *p,
-		      const struct cni_alloc *rec, int peer, struct nd_error *err)
+		      const struct nd_request *req, int peer, struct nd_error *err)
 {
-	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
 	_cleanup_(nlx_freep) struct nlx *h = NULL;
-	struct cni_config bare = *cfg;
-	struct nd_error ne = {0};
 	struct driver_status s;
 	char b[ND_ADDRSTRLEN];
 	int r;
@@ -251,14 +248,6 @@ static int check_host(const struct cni_config *cfg, const struct cni_params *p,
 	r = nlx_open(&h);
 	if (r < 0)
 		return cni_fail(err, CNI_ERR_CHECK, "cannot open netlink: %s", strerror(-r));
-	/* The attachment ADD set up; its ports and DNS servers do not matter here. */
-	bare.n_ports = 0;
-	bare.n_ctr_dns = 0;
-	if (cni_request_model(&bare, p, rec->ips, rec->n_ips, &req, &ne) < 0) {
-		r = cni_fail(err, CNI_ERR_CHECK, "%s", ne.msg ? ne.msg : "cannot model the attachment");
-		nd_error_clear(&ne);
-		return r;
-	}
 	r = driver_of(req->attach[0].net)->status(&(const struct driver_probe){
 		.host = h, .container_id = p->container_id, .a = &req->attach[0] }, &s);
 	if (r < 0 || !s.bridge_exists)
@@ -295,17 +284,13 @@ static int check_host(const struct cni_config *cfg, const struct cni_params *p,
 
 /* The network's rules and the container's ports, as the firewall driver finds them. */
 static int check_firewall(const struct cni_config *cfg, const struct netd_opts *o,
-			  const struct cni_alloc *rec, struct nd_error *err)
+			  const struct cni_alloc *rec, const struct nd_request *req,
+			  struct nd_error *err)
 {
-	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
-	bool ports = cfg->n_ports && !cfg->internal && rec->request;
+	bool ports = cfg->n_ports && !cfg->internal && req->n_ports;
 	struct nd_error ne = {0};
 	int r;
 
-	/* A record whose request cannot be read: its ports are not found either. */
-	if (ports)
-		(void)request_parse(rec->request, strlen(rec->request), &req, &ne);
-	nd_error_clear(&ne);
 	r = fw_of(o->fw_driver)->check_network(cfg->bridge, rec->container_id, ports, req,
 						    driver_fw_needs, &ne);
 	if (r < 0) {
@@ -319,8 +304,10 @@ static int check_firewall(const struct cni_config *cfg, const struct netd_opts *
 int cni_check(const struct cni_config *cfg, const struct cni_params *p,
 	      const struct netd_opts *o, const struct cni_alloc *rec, struct nd_error *err)
 {
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
 	const struct cni_result *prev = cfg->prev;
 	long idx = cni_result_find_iface(prev, p->ifname, p->netns);
+	struct nd_error ne = {0};
 	char b[ND_ADDRSTRLEN];
 	int peer = 0;
 	int r;
@@ -340,8 +327,16 @@ int cni_check(const struct cni_config *cfg, const struct cni_params *p,
 					"address %s reserved for %s is not in prevResult",
 					nd_ip_str(&rec->ips[i], b), p->ifname);
 	}
-	if ((r = check_in_container(cfg, p, rec, &prev->ifaces[idx], &peer, err)) < 0 ||
-	    (r = check_host(cfg, p, rec, peer, err)) < 0 || (r = check_firewall(cfg, o, rec, err)) < 0)
+	if ((r = check_in_container(cfg, p, rec, &prev->ifaces[idx], &peer, err)) < 0)
+		return r;
+	/* What ADD set up, as the container record keeps it. */
+	if (cni_lease_request(cfg, p, rec, &req, &ne) < 0) {
+		r = cni_fail(err, CNI_ERR_CHECK, "%s", ne.msg ? ne.msg : "cannot model the attachment");
+		nd_error_clear(&ne);
+		return r;
+	}
+	if ((r = check_host(cfg, p, req, peer, err)) < 0 ||
+	    (r = check_firewall(cfg, o, rec, req, err)) < 0)
 		return r;
 	if (cfg->dns_enabled && !dns_server_runs(o->config_dir))
 		return cni_fail(err, CNI_ERR_CHECK, "netd-dns is not running for %s/aardvark-dns",

@@ -23,7 +23,6 @@ void cni_alloc_done(struct cni_alloc *a)
 	free(a->ifname);
 	free(a->netns);
 	free(a->ips);
-	free(a->request);
 	*a = (struct cni_alloc){0};
 }
 

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * netd's CNI IPAM as a typed model: the store of one network (its
- * attachments with their addresses, and the last address given out per
- * subnet) and the allocator policy over it (one address per subnet, round
- * robin, requested addresses honoured when free). No JSON and no files here:
- * cni-store.c reads and writes the store as allocations.json.
+ * netd's CNI IPAM as a typed model: the address pool of one network (its
+ * leases: which attachment holds which addresses, and the last address
+ * given out per subnet) and the allocator policy over it (one address per
+ * subnet, round robin, requested addresses honoured when free). No JSON and
+ * no files here: cni-store.c reads and writes the store as allocations.json.
+ * What netd built for an attachment is the core's container record's
+ * (exec/record.h), not the pool's: cni_lease_request() (cni-request.h)
+ * finds it there.
  *
- * An attachment is recorded ("adding") before netd_setup() runs, so an
- * interrupted ADD leaves a record DEL and GC can clean up. ns_dev/ns_ino are
- * the identity of the namespace ADD worked in: DEL and CHECK act on that
- * namespace only, whatever CNI_NETNS a later call names.
+ * A lease is taken ("adding") before netd_setup() runs, so an interrupted
+ * ADD leaves a lease DEL and GC can clean up. ns_dev/ns_ino are the identity
+ * of the namespace ADD worked in: DEL and CHECK act on that namespace only,
+ * whatever CNI_NETNS a later call names.
  */
 #pragma once
 
@@ -26,7 +29,6 @@ struct cni_alloc {
 	struct nd_ip *ips;
 	size_t n_ips;
 	bool ready;
-	char *request;			/* the request netd_setup() got, as request-json.h text */
 };
 
 struct cni_last {

@@ -2,7 +2,8 @@
 /*
  * A CNI configuration and call as netd's typed request (struct nd_request),
  * built with the model's constructors (build.h), for netd_setup() and
- * netd_teardown(); no JSON is parsed here.
+ * netd_teardown(); or, for an attachment set up before, the container
+ * record's request of its network. No JSON is parsed here.
  */
 #include "cni-request.h"
 
@@ -11,8 +12,10 @@
 #include <string.h>
 
 #include "build.h"
+#include "record.h"
 #include "request-json.h"
 #include "shared/cleanup.h"
+#include "shared/log.h"
 
 /* The network's options: what the CNI config says of mtu, metric, isolate. */
 static size_t network_options(const struct cni_config *cfg, struct nd_kv opts[3],
@@ -114,4 +117,49 @@ char *cni_request_build(const struct cni_config *cfg, const struct cni_params *p
 		text = NULL;
 	nd_error_clear(&err);
 	return text;
+}
+
+/*
+ * The record's request of network @net for lease @a into *@ret (NULL before);
+ * left NULL, and 0 returned, when the record has none, or has the network on
+ * another interface than the lease's.
+ */
+static int recorded_request(const struct ctr_record *rec, const char *net,
+			    const struct cni_alloc *a, struct nd_request **ret, struct nd_error *err)
+{
+	const char *pn = ctrstate_ports_network(rec);
+	bool found = false;
+
+	for (size_t i = 0; rec && rec->req && i < rec->req->n_attach; i++) {
+		const struct nd_attach *at = &rec->req->attach[i];
+		found |= strcmp(at->net->name, net) == 0 && strcmp(at->interface_name, a->ifname) == 0;
+	}
+	if (!found)
+		return 0;
+	return request_network_only(rec->req, net, pn && strcmp(pn, net) == 0, ret, err);
+}
+
+int cni_lease_request(const struct cni_config *cfg, const struct cni_params *p,
+		      const struct cni_alloc *a, struct nd_request **ret, struct nd_error *err)
+{
+	_cleanup_(ctr_record_freep) struct ctr_record *rec = ctrstate_load(cfg->runtime_dir,
+									 a->container_id);
+	/* GC: no CNI_ARGS, no runtimeConfig of the container; the lease names it. */
+	const struct cni_params gc = {
+		.cmd = CNI_CMD_GC, .container_id = a->container_id, .ifname = a->ifname,
+		.netns = (char *)"",
+	};
+	struct nd_request *req = NULL;
+	int r;
+
+	if ((r = recorded_request(rec, cfg->name, a, &req, err)) < 0)
+		return r;
+	if (req) {
+		*ret = req;
+		return 0;
+	}
+	log_debug("container %s has no record of network %s on %s%s%s; rebuilding its request from the network config and the lease",
+		  a->container_id, cfg->name, a->ifname, rec && rec->req_err.msg ? ": " : "",
+		  rec && rec->req_err.msg ? rec->req_err.msg : "");
+	return cni_request_model(cfg, p ? p : &gc, a->ips, a->n_ips, ret, err);
 }

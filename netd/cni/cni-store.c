@@ -91,15 +91,7 @@ static int parse_alloc(json_object *o, const char *path, struct cni_alloc *a,
 	v = ju_get(o, "state");
 	a->ready = v && json_object_is_type(v, json_type_string) &&
 		   strcmp(json_object_get_string(v), "ready") == 0;
-	if ((v = ju_get(o, "request"))) {
-		_cleanup_free_ char *p = ju_path_key(path, "request");
-		if ((r = ju_expect_type(v, json_type_object, p, err)) < 0)
-			return r;
-		a->request = strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-								     JSON_C_TO_STRING_NOSLASHESCAPE));
-		if (!a->request)
-			return cni_oom(err);
-	}
+	/* "request": an older netd's copy of the request; the container record has it. */
 	return 0;
 }
 
@@ -227,11 +219,6 @@ char *cni_store_format(const struct cni_store *s)
 		}
 		json_object_object_add(o, "ips", ips);
 		json_object_object_add(o, "state", json_object_new_string(a->ready ? "ready" : "adding"));
-		if (a->request) {
-			json_object *rq = json_tokener_parse(a->request);
-			if (rq)
-				json_object_object_add(o, "request", rq);
-		}
 		json_object_array_add(atts, o);
 	}
 	json_object_object_add(root, "version", json_object_new_int(STORE_VERSION));

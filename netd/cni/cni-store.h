@@ -2,16 +2,21 @@
 /*
  * The IPAM store (cni-ipam.h) on disk: <dataDir>/<name>/ holds "lock"
  * (flock, held for the whole command) and "allocations.json", the one file
- * format of the CNI front end's state:
+ * format of the CNI front end's state. It is the network's address pool, as
+ * host-local's directory is: the leases and the round-robin position, and
+ * nothing of what netd built (that is the container record's, in
+ * <runtimeDir>/netd/containers/):
  *
  *   {"version": 1, "network": "<name>",
  *    "last": {"<subnet>": "<last address given out>", ...},
  *    "attachments": [{"containerID": "...", "ifname": "eth0",
  *                     "netns": "/run/netns/x", "netnsDev": 4, "netnsIno": 4026532288,
+ *                     "netnsCookie": 4097,
  *                     "ips": ["10.88.0.2", ...],
- *                     "state": "adding" | "ready",
- *                     "request": {<the netavark request netd_setup() got>}}]}
+ *                     "state": "adding" | "ready"}]}
  *
+ * Files of an older netd also have a "request" per attachment (a copy of
+ * the request netd_setup() got); it is read over and not written back.
  * dataDir defaults to /var/lib/netd/cni.
  */
 #pragma once

@@ -26,8 +26,6 @@
 #include "pipeline.h"
 #include "cni-request.h"
 #include "dns-server.h"
-#include "request.h"
-#include "request-json.h"
 #include "fw.h"
 #include "link-veth.h"
 #include "netns.h"
@@ -266,23 +264,23 @@ static const char *recorded_netns(const struct cni_alloc *rec, const struct cni_
 	return p->netns;
 }
 
-/* netd's teardown of the request an IPAM record kept (request-json.h text). */
-static int teardown_recorded(const struct netd_opts *o, const char *netns, const char *text,
-			     struct nd_error *ne)
+/*
+ * Remove the attachment of lease @rec: netd's teardown of @req (NULL: the
+ * request cni_lease_request() finds for it), then the lease. @p: NULL for GC.
+ */
+static int remove_attachment(const struct cni_config *cfg, const struct cni_params *p,
+			     const struct netd_opts *o, struct cni_dir *d, struct cni_alloc *rec,
+			     const struct nd_request *req, const char *netns, struct nd_error *err)
 {
-	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
-	int r = request_parse(text, strlen(text), &req, ne);
-
-	return r < 0 ? r : netd_teardown(o, netns, req, ne);
-}
-
-/* Remove an attachment: netd's teardown, then its IPAM record. */
-static int remove_attachment(const struct netd_opts *o, struct cni_dir *d, struct cni_alloc *rec,
-			     const char *netns, struct nd_error *err)
-{
+	_cleanup_(nd_request_freep) struct nd_request *found = NULL;
 	struct nd_error ne = {0};
+	int r = 0;
 
-	if (rec->request && teardown_recorded(o, netns, rec->request, &ne) < 0) {
+	if (!req && (r = cni_lease_request(cfg, p, rec, &found, &ne)) == 0)
+		req = found;
+	if (r == 0)
+		r = netd_teardown(o, netns, req, &ne);
+	if (r < 0) {
 		char what[400];
 		snprintf(what, sizeof(what), "teardown of container %s interface %s failed",
 			 rec->container_id, rec->ifname);
@@ -371,7 +369,7 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 	if (rec) {
 		/* An ADD that died half way: clean up what it left. */
 		log_warn("cleaning up an interrupted ADD of container %s", p->container_id);
-		r = remove_attachment(o, d, rec, recorded_netns(rec, p, ns), err);
+		r = remove_attachment(cfg, p, o, d, rec, NULL, recorded_netns(rec, p, ns), err);
 		if (r < 0)
 			return r;
 	}
@@ -394,10 +392,8 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 		cni_alloc_done(&new_rec);
 		return from_netd(err, &ne, "netd setup failed");
 	}
-	/* The record keeps the request, for DEL and CHECK. */
-	if (request_json_text(req, &new_rec.request) < 0)
-		new_rec.request = NULL;
-	if (!new_rec.container_id || !new_rec.ifname || !new_rec.netns || !new_rec.request ||
+	/* The lease only: what netd builds, the core records (DEL finds it there). */
+	if (!new_rec.container_id || !new_rec.ifname || !new_rec.netns ||
 	    !(rec = cni_store_add(d->store, &new_rec))) {
 		cni_alloc_done(&new_rec);
 		return cni_fail(err, CNI_ERR_INTERNAL, "out of memory");
@@ -405,7 +401,6 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 	/* Recorded before anything is built: an interrupted ADD can be cleaned up. */
 	if ((r = cni_dir_save(d, err)) < 0)
 		return r;
-	log_debug("netavark request: %s", rec->request);
 
 	r = netd_setup(o, p->netns, req, &nres, &ne);
 	if (r < 0) {
@@ -422,7 +417,7 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 	if (r < 0) {
 		/* Do not leave a network the runtime was told failed. */
 		struct nd_error ignore = {0};
-		(void)remove_attachment(o, d, rec, p->netns, &ignore);
+		(void)remove_attachment(cfg, p, o, d, rec, req, p->netns, &ignore);
 		(void)cni_dir_save(d, &ignore);
 		nd_error_clear(&ignore);
 		return r;
@@ -448,7 +443,7 @@ static int cmd_del(const struct cni_config *cfg, const struct cni_params *p,
 	int r;
 
 	if (rec) {
-		if ((r = remove_attachment(o, d, rec, recorded_netns(rec, p, ns), err)) < 0)
+		if ((r = remove_attachment(cfg, p, o, d, rec, NULL, recorded_netns(rec, p, ns), err)) < 0)
 			return r;
 		return cni_dir_save(d, err);
 	}
@@ -509,7 +504,7 @@ static int cmd_gc(const struct cni_config *cfg, struct cni_dir *d, const struct 
 		log_info("GC: removing stale attachment %s/%s (%s)", a->container_id, a->ifname,
 			 a->n_ips ? "addresses released" : "no addresses");
 		/* The runtime says its namespace is gone: clean up the host side. */
-		if (remove_attachment(o, d, a, "", &e) < 0) {
+		if (remove_attachment(cfg, NULL, o, d, a, NULL, "", &e) < 0) {
 			fprintf(f, "%s%s", n_failed ? "; " : "", e.msg);
 			n_failed++;
 			nd_error_clear(&e);

@@ -17,7 +17,9 @@ int cni_main(int argc, char **argv);
 
 /**
  * cni_check() - CHECK: does the attachment still look as ADD built it?
- * @rec:	the IPAM record of the attachment
+ * @rec:	the attachment's lease in the network's address pool (the
+ *		request ADD set up comes from the container record:
+ *		cni_lease_request())
  *
  * Container interface (exists, veth, up, MAC, addresses, default and
  * configured routes), its host peer on the bridge, the bridge with its

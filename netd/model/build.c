@@ -288,3 +288,62 @@ int request_add_dns_server(struct nd_request *req, const struct nd_ip *ip, struc
 	grown[req->n_dns_servers++] = *ip;
 	return 0;
 }
+
+/* The attachment of @req to network @name, or NULL. */
+static const struct nd_attach *attach_of(const struct nd_request *req, const char *name)
+{
+	for (size_t i = 0; i < req->n_attach; i++)
+		if (strcmp(req->attach[i].net->name, name) == 0)
+			return &req->attach[i];
+	return NULL;
+}
+
+/* Attach the container of @req as @a attaches it, options as given. */
+static int attach_copy(struct nd_request *req, const struct nd_attach *a, struct nd_error *err)
+{
+	struct nd_attach *n;
+	int r;
+
+	r = request_attach(req, &(struct nd_attach_def){
+		.network = a->net->name, .interface_name = a->interface_name,
+		.static_ips = a->static_ips, .n_static_ips = a->n_static_ips,
+		.mac = a->has_mac ? a->mac : NULL,
+		.aliases = (const char *const *)a->aliases, .n_aliases = a->n_aliases,
+		.host_interface_name = a->host_interface_name }, err);
+	if (r < 0)
+		return r;
+	/* Every option in its given order, not only host_interface_name. */
+	n = &req->attach[req->n_attach - 1];
+	nd_kv_free(n->options, n->n_options);
+	n->options = NULL;
+	n->n_options = 0;
+	if (kv_copy(a->options, a->n_options, &n->options, &n->n_options) < 0)
+		return nd_error_set(err, -ENOMEM, "out of memory");
+	return 0;
+}
+
+int request_network_only(const struct nd_request *src, const char *network, bool with_ports,
+			 struct nd_request **ret, struct nd_error *err)
+{
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
+	const struct nd_attach *a = attach_of(src, network);
+	struct nd_network_def def;
+	int r;
+
+	if (!a)
+		return nd_error_set(err, -ENOENT, "networks: container %s is not attached to network \"%s\"",
+				    src->container_id, network);
+	request_network_def(a->net, &def);
+	if ((r = request_new(src->container_id, src->container_name, src->container_hostname, &req,
+			     err)) < 0 ||
+	    (r = request_add_network(req, &def, err)) < 0 || (r = attach_copy(req, a, err)) < 0)
+		return r;
+	for (size_t i = 0; with_ports && i < src->n_ports; i++)
+		if ((r = request_add_port(req, &src->ports[i], err)) < 0)
+			return r;
+	for (size_t i = 0; i < src->n_dns_servers; i++)
+		if ((r = request_add_dns_server(req, &src->dns_servers[i], err)) < 0)
+			return r;
+	*ret = TAKE_PTR(req);
+	return 0;
+}

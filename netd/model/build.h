@@ -87,3 +87,24 @@ int request_add_port(struct nd_request *req, const struct nd_port *pm, struct nd
 
 /* Add a DNS server of the container (the request's dns_servers). */
 int request_add_dns_server(struct nd_request *req, const struct nd_ip *ip, struct nd_error *err);
+
+/**
+ * request_network_only() - a new request holding one network of @src
+ * @src:	a request (borrowed), e.g. a container record's, which holds
+ *		every network the container is on
+ * @network:	the name of a network @src attaches the container to
+ * @with_ports:	copy @src's port mappings too: only when they belong to
+ *		@network (the caller knows; a record says so in ports_network)
+ * @ret:	the new request, the caller's (nd_request_free()); written only
+ *		on success
+ *
+ * The container's id, name and hostname, network @network (keyed by its
+ * name), the container's attachment to it with the attachment's options as
+ * given, and the container's DNS servers, all copied through the
+ * constructors above: @ret is the model request_parse() makes of @src's JSON
+ * with the other networks (and, without @with_ports, the ports) left out.
+ * Return: 0; -ENOENT with @err set when @src does not attach the container
+ * to @network; or another negative code with @err set.
+ */
+int request_network_only(const struct nd_request *src, const char *network, bool with_ports,
+			 struct nd_request **ret, struct nd_error *err);

@@ -514,6 +514,119 @@ mark_adding() {
 	cp "$BATS_TEST_TMPDIR/a" "$DATA/$NETNAME/allocations.json"
 }
 
+# kill_add CTR_NS CID CONF: an ADD killed (SIGKILL) after it took its lease
+# and before netd's core wrote anything: netd's lock is held meanwhile, so
+# the core waits for it with the lease saved as "adding".
+kill_add() {
+	local pid n
+	mkdir -p "$RUN"
+	exec 9>"$RUN/netd.lock"
+	flock 9
+	ip netns exec "$HOST" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin CNI_COMMAND=ADD \
+		CNI_PATH="$REF_PLUGINS" CNI_CONTAINERID="$2" CNI_NETNS="/run/netns/$1" CNI_IFNAME=eth0 \
+		"$NETD" <<<"$3" >/dev/null 2>&1 9>&- &
+	pid=$!
+	for ((n = 0; n < 50; n++)); do
+		[[ $(jq -r --arg c "$2" '.attachments[] | select(.containerID == $c) | .state' \
+			"$DATA/$NETNAME/allocations.json" 2>/dev/null) == adding ]] && break
+		sleep 0.1
+	done
+	kill -KILL "$pid"
+	wait "$pid" || true
+	exec 9>&-
+	assert_eq "$(allocations | jq -c --arg c "$2" '[.attachments[] | select(.containerID == $c) | .state]')" \
+		'["adding"]' "lease of the killed ADD"
+	[[ ! -e $RUN/netd/containers/$2.json ]] || die "the killed ADD wrote a container record"
+}
+
+@test "an ADD killed before netd built anything: the next ADD, or a DEL, cleans up its lease" {
+	local c
+	c=$(conf 1.0.0)
+	kill_add "$C1" c1 "$c"
+	# the runtime retries the ADD: the lease is taken again, the network built
+	add_ok "$C1" c1 eth0 "$c"
+	assert_eq "$(allocations | jq -c '[.attachments[] | {containerID, ips, state}]')" \
+		'[{"containerID":"c1","ips":["10.91.0.3","fd91::3"],"state":"ready"}]' "lease after the retried ADD"
+	ping_ok "$C1" 10.91.0.1
+	del_ok "$C1" c1
+	# or the runtime gives up and DELs: the lease goes
+	kill_add "$C2" c2 "$c"
+	del_ok "$C2" c2
+	assert_eq "$(allocations | jq -c .attachments)" '[]' "leases"
+	assert_no_link "$C2" eth0
+	assert_no_link "$HOST" "$BR"
+	assert_no_cni_state
+}
+
+@test "address pool: allocations.json keeps leases, not the request; DEL without the container record still cleans up" {
+	local c r hv
+	FW=nftables
+	c=$(conf 1.0.0 '.runtimeConfig = {portMappings: [{hostPort: 8080, containerPort: 80}]}')
+	add_ok "$C1" c1 eth0 "$c"
+	r=$RESULT
+	hv=$(host_veth_of "$r")
+	# the pool: leases and the round-robin position; what netd built is in the container record
+	assert_eq "$(allocations | jq -c 'keys')" '["attachments","last","network","version"]' "pool keys"
+	assert_eq "$(allocations | jq -c '.attachments[0] | keys - ["netnsCookie", "netnsDev", "netnsIno"]')" \
+		'["containerID","ifname","ips","netns","state"]' "lease keys"
+	assert_eq "$(jq -c '.request.port_mappings | length' "$RUN/netd/containers/c1.json")" 1 \
+		"the request is the container record's"
+	cnic CHECK "$(with_prev "$c" "$r")" "$C1" c1
+	cni_ok
+
+	# the container record deleted by hand: DEL rebuilds the request from config and lease
+	rm -f "$RUN/netd/containers/c1.json"
+	cnic CHECK "$(with_prev "$c" "$r")" "$C1" c1
+	cni_ok
+	del_ok "$C1" c1 eth0 "$c"
+	assert_no_link "$C1" eth0
+	assert_no_link "$HOST" "$hv"
+	assert_eq "$(allocations | jq -c .attachments)" '[]' "addresses released"
+	if ip netns exec "$HOST" nft list table inet netd 2>/dev/null | grep -q 8080; then
+		die "port 8080 still forwarded after DEL"
+	fi
+	# the address is free again
+	add_ok "$C2" c2 eth0 "$(conf 1.0.0 '.runtimeConfig = {ips: ["10.91.0.2"]}')"
+	del_ok "$C2" c2
+	# an ADD interrupted after building, before the record (simulated): the next ADD cleans up
+	add_ok "$C1" c1 eth0 "$c"
+	rm -f "$RUN/netd/containers/c1.json"
+	mark_adding
+	add_ok "$C1" c1 eth0 "$c"
+	ping_ok "$C1" 10.91.0.1
+	del_ok "$C1" c1 eth0 "$c"
+	assert_no_link "$C1" eth0
+	assert_eq "$(allocations | jq -c .attachments)" '[]' "leases"
+	assert_no_cni_state
+}
+
+@test "allocations.json of an older netd, with the request beside each lease: DEL and GC work" {
+	local c hv1 hv2
+	c=$(conf 1.1.0)
+	add_ok "$C1" c1 eth0 "$c"
+	hv1=$(host_veth_of "$RESULT")
+	add_ok "$C2" c2 eth0 "$c"
+	hv2=$(host_veth_of "$RESULT")
+	# as an older netd wrote it: each lease with a copy of the request
+	jq --slurpfile r1 "$RUN/netd/containers/c1.json" --slurpfile r2 "$RUN/netd/containers/c2.json" \
+		'.attachments[0].request = $r1[0].request | .attachments[1].request = $r2[0].request' \
+		<"$DATA/$NETNAME/allocations.json" >"$BATS_TEST_TMPDIR/a"
+	cp "$BATS_TEST_TMPDIR/a" "$DATA/$NETNAME/allocations.json"
+	assert_eq "$(allocations | jq -c '[.attachments[] | has("request")]')" '[true,true]' "old format"
+	del_ok "$C1" c1 eth0 "$c"
+	assert_no_link "$C1" eth0
+	assert_no_link "$HOST" "$hv1"
+	# written back without the request
+	assert_eq "$(allocations | jq -c '[.attachments[] | {containerID, request}]')" \
+		'[{"containerID":"c2","request":null}]' "lease of c2, written back"
+	cni GC "$(jq -c '."cni.dev/valid-attachments" = []' <<<"$c")"
+	cni_ok
+	assert_no_link "$HOST" "$hv2"
+	assert_no_link "$HOST" "$BR"
+	assert_eq "$(allocations | jq -c .attachments)" '[]' "leases"
+	assert_no_cni_state
+}
+
 # ---------------------------------------------------------------------------
 # CHECK
 
@@ -1103,9 +1216,9 @@ chain_run() {
 	out=$output
 	assert_eq "$(jq -r '.ips[0].address' <<<"$out")" 10.91.0.42/24 "address through capability ips"
 	assert_eq "$(link_get "$C1" eth0 .mtu)" 1420 "MTU (tuning, after netd)"
-	assert_eq "$(allocations | jq -c '.attachments[0].request.port_mappings')" \
+	assert_eq "$(jq -c '.request.port_mappings' "$RUN/netd/containers/lib1.json")" \
 		'[{"host_ip":"","container_port":80,"host_port":8081,"range":1,"protocol":"tcp"}]' \
-		"port mapping through capability portMappings"
+		"port mapping through capability portMappings (in the container record)"
 	run --separate-stderr ip netns exec "$HOST" env CNI_PATH="$BATS_TEST_TMPDIR/bin:$REF_PLUGINS" \
 		CNI_CACHE_DIR="$cache" "$LIBCNI_RUN" check "$list" lib1 "/run/netns/$C1" eth0
 	[[ $status -eq 0 ]] || { show_run; die "libcni CHECK failed"; }

@@ -10,6 +10,7 @@
 
 #include "build.h"
 #include "request.h"
+#include "request-json.h"
 #include "tap.h"
 #include "unit-model.h"
 #include "unit-request.h"
@@ -153,6 +154,57 @@ static void test_network_def(void)
 	nd_request_free(again);
 }
 
+/* The JSON of @text without network @drop (and without the ports when @no_ports), parsed. */
+static struct nd_request *parsed_without(const char *text, const char *drop, bool no_ports)
+{
+	struct nd_request *all = unit_request(text), *req = NULL;
+	json_object *o = all ? request_json(all) : NULL;
+	char *t = NULL;
+
+	if (o) {
+		json_object_object_del(json_object_object_get(o, "networks"), drop);
+		json_object_object_del(json_object_object_get(o, "network_info"), drop);
+		if (no_ports)
+			json_object_object_del(o, "port_mappings");
+		t = strdup(json_object_to_json_string(o));
+		json_object_put(o);
+	}
+	req = t ? unit_request(t) : NULL;
+	free(t);
+	nd_request_free(all);
+	return req;
+}
+
+/* request_network_only(): what request_parse() makes of the request without the other network. */
+static void test_network_only(void)
+{
+	struct nd_request *parsed = unit_request(json), *only_a = NULL, *only_m = NULL;
+	struct nd_request *want_a = parsed_without(json, "m", false);
+	struct nd_request *want_m = parsed_without(json, "a", true);
+	struct nd_request *none = NULL;
+	struct nd_error err = {0};
+	bool ok = parsed && want_a && want_m;
+
+	ok = ok && request_network_only(parsed, "a", true, &only_a, &err) == 0 &&
+	     unit_model_equal(want_a, only_a) && only_a->n_ports == 2 && only_a->n_dns_servers == 1;
+	tap_result(ok, NULL, "request_network_only(a, ports): the request with network a alone");
+	ok = parsed && request_network_only(parsed, "m", false, &only_m, &err) == 0 && want_m &&
+	     unit_model_equal(want_m, only_m) && only_m->n_ports == 0;
+	tap_result(ok, NULL, "request_network_only(m, no ports): network m alone, no ports");
+	if (err.msg)
+		tap_diag("%s", err.msg);
+	nd_error_clear(&err);
+	ok = parsed && request_network_only(parsed, "z", true, &none, &err) == -ENOENT && !none &&
+	     err.msg && strstr(err.msg, "not attached to network \"z\"");
+	tap_result(ok, NULL, "request_network_only() of a network not attached: -ENOENT");
+	nd_error_clear(&err);
+	nd_request_free(parsed);
+	nd_request_free(only_a);
+	nd_request_free(only_m);
+	nd_request_free(want_a);
+	nd_request_free(want_m);
+}
+
 /* One constructor call on the built request that must fail with @msg in the message. */
 static void expect_refused(const char *name, int (*call)(struct nd_request *, struct nd_error *),
 			   const char *msg)
@@ -291,6 +343,7 @@ int main(void)
 {
 	test_same_model();
 	test_network_def();
+	test_network_only();
 	expect_refused("a network after the attachments", net_late, "before the attachments");
 	expect_refused("an invalid interface name", bad_ifname, "interface_name");
 	expect_refused("a network not in the request", unknown_net, "not found in network_info");

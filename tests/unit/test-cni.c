@@ -3,8 +3,9 @@
  * The CNI plugin's parsers: spec versions, the environment (CNI_* and
  * CNI_ARGS), the network configuration with every error code the spec
  * lists, results in the shape of each version, prevResult, the IPAM store
- * and allocator, and the netavark request built from a configuration (which
- * request_parse() must accept).
+ * (also an older netd's, with a request per attachment) and allocator, the
+ * netavark request built from a configuration (which request_parse() must
+ * accept), and the request of a lease: the container record's, or rebuilt.
  *
  * JSON is written with single quotes; json_text() turns them into double
  * quotes before parsing.
@@ -13,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cni-config.h"
 #include "cni-ipam.h"
@@ -860,6 +863,37 @@ static void test_store_netns(void)
 	nd_error_clear(&err);
 }
 
+/* The store in @single_quoted JSON, or NULL with the parser's message as a diagnostic. */
+static struct cni_store *store_of(const char *single_quoted)
+{
+	_cleanup_free_ char *t = json_text(single_quoted);
+	struct cni_store *s = NULL;
+	struct nd_error err = {0};
+
+	if (cni_store_parse(t, strlen(t), &s, &err) < 0)
+		tap_diag("store: %s", err.msg ? err.msg : "?");
+	nd_error_clear(&err);
+	return s;
+}
+
+/* An older netd kept the request beside each lease: read over, not written back. */
+static void test_store_old_format(void)
+{
+	_cleanup_(cni_store_freep) struct cni_store *s = store_of(
+		"{'version':1,'network':'net1','last':{'10.88.0.0/24':'10.88.0.2'},"
+		"'attachments':[{'containerID':'c1','ifname':'eth0','netns':'/run/netns/x',"
+		"'netnsDev':4,'netnsIno':4026532288,'ips':['10.88.0.2'],'state':'ready',"
+		"'request':{'container_id':'c1','container_name':'c1','networks':{'net1':"
+		"{'interface_name':'eth0','static_ips':['10.88.0.2']}},'network_info':{}}}]}");
+	const struct cni_alloc *a = s ? cni_store_find(s, "c1", "eth0") : NULL;
+	_cleanup_free_ char *again = s ? cni_store_format(s) : NULL;
+
+	tap_check_begin();
+	CHECK(a && a->ready && a->n_ips == 1 && ip_is(&a->ips[0], "10.88.0.2") && a->ns_ino);
+	CHECK(again && !strstr(again, "request") && strstr(again, "\"containerID\": \"c1\""));
+	tap_result(tap_check_ok(), NULL, "store: an older netd's file with a request per lease loads; it is not written back");
+}
+
 /* ---- the netavark request ----------------------------------------------- */
 
 static void test_request(void)
@@ -919,6 +953,113 @@ static void test_request(void)
 	nd_error_clear(&err);
 }
 
+/* ---- the request of a lease -------------------------------------------- */
+
+#define REC_INFO(name, br, subnet) \
+	"'" name "':{'name':'" name "','id':'" name "-id','driver':'bridge','network_interface':'" br \
+	"','ipv6_enabled':false,'internal':false,'dns_enabled':false,'subnets':[{'subnet':'" subnet "'}]}"
+/* A container record on net1 (interface @ifn) and "other"; the ports on network @pn. */
+#define RECORD(cid, ifn, pn) \
+	"{'version':2,'container_id':'" cid "','container_name':'from-record','ports_network':'" pn "'," \
+	"'request':{'container_id':'" cid "','container_name':'from-record','networks':{" \
+	"'net1':{'interface_name':'" ifn "','static_ips':['10.88.0.7']}," \
+	"'other':{'interface_name':'eth9','static_ips':['10.99.0.2']}},'network_info':{" \
+	REC_INFO("net1", "rec0", "10.88.0.0/24") "," REC_INFO("other", "rec9", "10.99.0.0/24") "}," \
+	"'port_mappings':[{'host_ip':'','container_port':80,'host_port':8080,'range':1,'protocol':'tcp'}]}}"
+
+static void write_record(const char *dir, const char *cid, const char *single_quoted)
+{
+	_cleanup_free_ char *path = NULL, *t = json_text(single_quoted);
+	FILE *f;
+
+	if (asprintf(&path, "%s/netd/containers/%s.json", dir, cid) < 0 || !(f = fopen(path, "w")))
+		abort();
+	fputs(t, f);
+	fclose(f);
+}
+
+/* cni_lease_request() of (@cid, eth0) on net1: the request, or NULL. */
+static struct nd_request *lease_request(const struct cni_config *cfg, const char *cid, bool gc)
+{
+	struct nd_ip ip = {0};
+	struct cni_alloc a = { .container_id = (char *)cid, .ifname = (char *)"eth0", .ips = &ip,
+			       .n_ips = 1 };
+	struct cni_params p = { .cmd = CNI_CMD_DEL, .container_id = (char *)cid,
+				.ifname = (char *)"eth0", .netns = (char *)"",
+				.pod_name = (char *)"pod" };
+	struct nd_request *req = NULL;
+	struct nd_error err = {0};
+
+	if (nd_ip_parse("10.88.0.7", &ip) < 0 || cni_lease_request(cfg, gc ? NULL : &p, &a, &req, &err) < 0)
+		tap_diag("%s: %s", cid, err.msg ? err.msg : "failed");
+	nd_error_clear(&err);
+	return req;
+}
+
+static void test_lease_request(void)
+{
+	char dir[] = "/tmp/test-cni-XXXXXX", sub[64], conf[512];
+	static const char *const ids[] = { "c1", "c3", "c4" };
+	struct cni_config *cfg = NULL;
+	struct nd_error err = {0};
+	struct nd_request *r1 = NULL, *r2 = NULL, *r3 = NULL, *r4 = NULL, *gc = NULL;
+
+	tap_check_begin();
+	if (!mkdtemp(dir))
+		abort();
+	snprintf(sub, sizeof(sub), "%s/netd", dir);
+	CHECK(mkdir(sub, 0700) == 0);
+	snprintf(sub, sizeof(sub), "%s/netd/containers", dir);
+	CHECK(mkdir(sub, 0700) == 0);
+	write_record(dir, "c1", RECORD("c1", "eth0", "net1"));
+	write_record(dir, "c3", RECORD("c3", "eth1", "net1"));	/* net1 on another interface */
+	write_record(dir, "c4", RECORD("c4", "eth0", "other"));	/* the ports on the other network */
+	snprintf(conf, sizeof(conf), CONF(",'bridge':'cfg0','runtimeDir':'%s','runtimeConfig':"
+					  "{'portMappings':[{'hostPort':9090,'containerPort':90}]}"), dir);
+	CHECK(parse(conf, CNI_CMD_DEL, &cfg, &err) == 0);
+	if (cfg) {
+		r1 = lease_request(cfg, "c1", false);
+		r2 = lease_request(cfg, "c2", false);
+		r3 = lease_request(cfg, "c3", false);
+		r4 = lease_request(cfg, "c4", false);
+		gc = lease_request(cfg, "c2", true);
+	}
+	/* from the record: its network net1 alone, with the ports it carries */
+	CHECK(r1 && strcmp(r1->container_name, "from-record") == 0 && r1->n_networks == 1 &&
+	      r1->n_attach == 1 && strcmp(r1->attach[0].net->network_interface, "rec0") == 0 &&
+	      strcmp(r1->attach[0].interface_name, "eth0") == 0 && r1->n_ports == 1 &&
+	      r1->ports[0].host_port == 8080);
+	/* no record: rebuilt from the config and the lease */
+	CHECK(r2 && strcmp(r2->container_name, "pod") == 0 && r2->n_attach == 1 &&
+	      strcmp(r2->attach[0].net->network_interface, "cfg0") == 0 &&
+	      r2->attach[0].n_addrs == 1 && prefix_is(&r2->attach[0].addrs[0].addr, "10.88.0.7/24") &&
+	      r2->n_ports == 1 && r2->ports[0].host_port == 9090);
+	/* the record has net1 on another interface than the lease: not this lease's */
+	CHECK(r3 && strcmp(r3->container_name, "pod") == 0 &&
+	      strcmp(r3->attach[0].net->network_interface, "cfg0") == 0);
+	/* the record's ports belong to the other network */
+	CHECK(r4 && strcmp(r4->container_name, "from-record") == 0 && r4->n_ports == 0);
+	/* GC: no parameters, the lease names the container and the interface */
+	CHECK(gc && strcmp(gc->container_name, "c2") == 0 &&
+	      strcmp(gc->attach[0].interface_name, "eth0") == 0);
+	tap_result(tap_check_ok(), NULL, "the request of a lease: the container record's network, else rebuilt from config and lease");
+	for (size_t i = 0; i < ELEMENTSOF(ids); i++) {
+		snprintf(conf, sizeof(conf), "%s/%s.json", sub, ids[i]);
+		(void)unlink(conf);
+	}
+	(void)rmdir(sub);
+	snprintf(sub, sizeof(sub), "%s/netd", dir);
+	(void)rmdir(sub);
+	(void)rmdir(dir);
+	nd_request_free(r1);
+	nd_request_free(r2);
+	nd_request_free(r3);
+	nd_request_free(r4);
+	nd_request_free(gc);
+	cni_config_free(cfg);
+	nd_error_clear(&err);
+}
+
 static void test_names(void)
 {
 	char br[IFNAMSIZ], id[65], id2[65];
@@ -953,7 +1094,9 @@ int main(void)
 	test_ipam();
 	test_store_errors();
 	test_store_netns();
+	test_store_old_format();
 	test_request();
+	test_lease_request();
 	test_names();
 	return tap_finish();
 }
