@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ctrstate.h"
+#include "unit-file.h"
 #include "unit-request.h"
 #include "shared/cleanup.h"
 #include "tap.h"
@@ -253,16 +254,6 @@ static struct ctr_record *load_capturing(const char *dir, const char *id, char *
 	return st;
 }
 
-static void write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		tap_diag("cannot write %s", path);
-	if (fd >= 0)
-		close(fd);
-}
-
 /* The record as its file has it, compact text (heap), or NULL. */
 static char *text_of(const struct ctr_record *rec)
 {
@@ -314,7 +305,7 @@ static void test_old_format(const char *dir, const char *path)
 	char name[IFNAMSIZ], log[256];
 	int ifindex;
 
-	write_file(path, "{\"version\":1,\"container_id\":\"c0ffee\",\"container_name\":\"web\","
+	unit_write_file(path, "{\"version\":1,\"container_id\":\"c0ffee\",\"container_name\":\"web\","
 		   "\"netns\":\"/run/netns/old\",\"links\":{\"podman\":{\"interface\":\"eth0\","
 		   "\"host_interface\":\"veth9\",\"bridge\":\"podman0\"}},\"request\":"
 		   REQ_PODMAN "}");
@@ -341,7 +332,7 @@ static void test_bad_request(const char *dir, const char *path)
 	struct nd_error err = {0};
 	char log[256];
 
-	write_file(path, "{\"version\":2,\"ports_network\":\"podman\",\"links\":{\"podman\":"
+	unit_write_file(path, "{\"version\":2,\"ports_network\":\"podman\",\"links\":{\"podman\":"
 		   "{\"host_interface\":\"veth0\",\"host_ifindex\":12}},"
 		   "\"request\":{\"container_id\":7}}");
 	st = load_capturing(dir, "c0ffee", log, sizeof(log));
@@ -421,7 +412,7 @@ static void test_lease(const char *dir, const char *path)
 	tap_result(tap_check_ok(), NULL,
 		   "the lease stays through another setup and teardown, and goes with the last network");
 
-	write_file(path, "{\"version\":2,\"lease\":{\"state\":\"ready\"}}");
+	unit_write_file(path, "{\"version\":2,\"lease\":{\"state\":\"ready\"}}");
 	ctr_record_free(back);
 	back = load_capturing(dir, "c0ffee", log, sizeof(log));
 	tap_result(back && !back->lease && !log[0], NULL, "a lease without owner: none");
@@ -456,7 +447,7 @@ static void test_load(void)
 	st = load_capturing(dir, "c0ffee", log, sizeof(log));
 	tap_result(!st && !log[0], NULL, "no record: NULL, nothing logged");
 
-	write_file(path, "{\"version\":2,\"ports_network\":\"podman\"}");
+	unit_write_file(path, "{\"version\":2,\"ports_network\":\"podman\"}");
 	st = load_capturing(dir, "c0ffee", log, sizeof(log));
 	tap_result(st && st->version == 2 && strcmp(ctrstate_ports_network(st), "podman") == 0 &&
 		   !st->req && !st->req_err.msg && !log[0],
@@ -468,14 +459,14 @@ static void test_load(void)
 	test_bad_request(dir, path);
 	test_lease(dir, path);
 
-	write_file(path, "[1,2,3]");
+	unit_write_file(path, "[1,2,3]");
 	st = load_capturing(dir, "c0ffee", log, sizeof(log));
 	snprintf(want, sizeof(want), "state file %s is corrupt (not a JSON object); ignoring it", path);
 	if (!tap_result(!st && strstr(log, want), NULL, "a corrupt record (JSON, not an object) is named"))
 		tap_diag("log: %s", log);
 	ctr_record_free(st);
 
-	write_file(path, "{\"version\":2,");
+	unit_write_file(path, "{\"version\":2,");
 	st = load_capturing(dir, "c0ffee", log, sizeof(log));
 	if (!tap_result(!st && strstr(log, want), NULL, "a corrupt record (truncated JSON) is named"))
 		tap_diag("log: %s", log);
