@@ -60,7 +60,8 @@ static int reserve_again(struct admin_ctx *ctx, const struct admin_att *a, struc
 
 	if (lock < 0)
 		return lock;
-	return attstore_reserve(ctx->opts.config_dir, a->req, a->netns, &a->lease->ns, err);
+	return attstore_reserve(ctx->opts.config_dir, a->req, a->netns, &a->lease->ns,
+				ctx->opts.dns_port, err);
 }
 
 int admin_reattach_one(struct admin_ctx *ctx, const char *container_id, struct nd_error *err)

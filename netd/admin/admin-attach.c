@@ -439,7 +439,7 @@ static int reserve(struct admin_ctx *ctx, const char *path, const char *nsname,
 			.ports = args->ports, .n_ports = args->n_ports }, &net->net, &req, err)) < 0 ||
 	    (r = request_validate(req, err)) < 0)
 		goto out;
-	r = attstore_reserve(ctx->opts.config_dir, req, path, &nsid, err);
+	r = attstore_reserve(ctx->opts.config_dir, req, path, &nsid, ctx->opts.dns_port, err);
 	if (r == 0)	/* the record holds the addresses now */
 		*ret_req = TAKE_PTR(req);
 out:

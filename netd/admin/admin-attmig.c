@@ -204,8 +204,8 @@ static const struct nd_network *network_of(const struct old_att *a, const struct
 }
 
 /* Entry @a into the record of its container (under the lock). */
-static int migrate_one(const char *config, const struct admin_nets *nets, struct old_att *a,
-		       struct nd_error *err)
+static int migrate_one(const char *config, const struct admin_nets *nets, uint16_t dns_port,
+		       struct old_att *a, struct nd_error *err)
 {
 	_cleanup_(ctr_record_freep) struct ctr_record *rec = NULL;
 	const struct nd_network *net;
@@ -238,7 +238,7 @@ static int migrate_one(const char *config, const struct admin_nets *nets, struct
 	if (!rec || !rec->req || !request_network(rec->req, a->network)) {
 		ctr_record_free(rec);
 		rec = NULL;
-		if ((r = ctrstate_new(a->req, a->netns, &rec, err)) < 0)
+		if ((r = ctrstate_new(a->req, a->netns, dns_port, &rec, err)) < 0)
 			return r;
 	}
 	ctr_lease_free(rec->lease);
@@ -253,8 +253,8 @@ static int migrate_one(const char *config, const struct admin_nets *nets, struct
 }
 
 /* Every entry of @root moved; the first failure stops. */
-static int migrate_all(const char *config, const char *network_dir, json_object *root,
-		       struct nd_error *err)
+static int migrate_all(const char *config, const char *network_dir, uint16_t dns_port,
+		       json_object *root, struct nd_error *err)
 {
 	struct admin_nets nets = {0};
 	json_object *arr;
@@ -272,7 +272,7 @@ static int migrate_all(const char *config, const char *network_dir, json_object 
 			break;
 		}
 		r = parse_one(json_object_array_get_idx(arr, i), p, &a, err);
-		if (r == 0 && (r = migrate_one(config, &nets, &a, err)) < 0)
+		if (r == 0 && (r = migrate_one(config, &nets, dns_port, &a, err)) < 0)
 			nd_error_prefix(err, "attachment of %s to network \"%s\"", a.netns, a.network);
 		old_att_done(&a);
 	}
@@ -280,7 +280,8 @@ static int migrate_all(const char *config, const char *network_dir, json_object 
 	return r;
 }
 
-int attmig_run(const char *config, const char *network_dir, struct nd_error *err)
+int attmig_run(const char *config, const char *network_dir, uint16_t dns_port,
+	       struct nd_error *err)
 {
 	_cleanup_free_ char *path = NULL, *buf = NULL;
 	_cleanup_close_ int lock = -1;
@@ -300,7 +301,7 @@ int attmig_run(const char *config, const char *network_dir, struct nd_error *err
 	if (r < 0)
 		return nd_error_set(err, r, "cannot read %s: %s", path, strerror(-r));
 	if ((r = ju_parse(buf, len, &root, err)) == 0)
-		r = migrate_all(config, network_dir, root, err);
+		r = migrate_all(config, network_dir, dns_port, root, err);
 	json_object_put(root);
 	if (r < 0) {
 		if (r == -ENOMEM && !err->msg)

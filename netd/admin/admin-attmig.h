@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include <stdint.h>
+
 #include "shared/error.h"
 
 /**
@@ -13,6 +15,7 @@
  * @config:	the config directory
  * @network_dir: the network definitions, for entries that kept attach's
  *		choices rather than the whole request
+ * @dns_port:	the DNS port recorded in a record made here (setup never wrote it)
  *
  * Does nothing (and takes no lock) when there is no such file; else under the
  * state lock, each entry becomes the lease (and, when setup never wrote the
@@ -20,4 +23,5 @@
  * removed only when every entry was moved; moving again is harmless.
  * Return: 0, or a negative code with @err set naming the entry.
  */
-int attmig_run(const char *config, const char *network_dir, struct nd_error *err);
+int attmig_run(const char *config, const char *network_dir, uint16_t dns_port,
+	       struct nd_error *err);

@@ -167,7 +167,7 @@ bool admin_att_same_ns(const struct admin_att *a, const char *path, const struct
 }
 
 int attstore_reserve(const char *config, const struct nd_request *req, const char *netns,
-		     const struct netns_id *ns, struct nd_error *err)
+		     const struct netns_id *ns, uint16_t dns_port, struct nd_error *err)
 {
 	_cleanup_(ctr_record_freep) struct ctr_record *rec = NULL;
 	_cleanup_free_ char *path = state_container_path(config, req->container_id);
@@ -175,7 +175,7 @@ int attstore_reserve(const char *config, const struct nd_request *req, const cha
 
 	if (!path)
 		return -ENOMEM;
-	if ((r = ctrstate_new(req, netns, &rec, err)) < 0)
+	if ((r = ctrstate_new(req, netns, dns_port, &rec, err)) < 0)
 		return r;
 	if (!(rec->lease = calloc(1, sizeof(*rec->lease))) ||
 	    !(rec->lease->owner = strdup(ADMIN_LEASE_OWNER)))

@@ -65,13 +65,14 @@ bool admin_att_same_ns(const struct admin_att *a, const char *path, const struct
  * attstore_reserve() - write the record of a new attachment, before its setup
  * @req:	its request (one network; borrowed), which the record keeps
  * @netns, @ns:	the namespace's path and identity
+ * @dns_port:	the DNS port setup will use
  *
  * Under the lock (the caller's): the record has @req and a pending admin
  * lease with this process's pid, so that its addresses count as taken.
  * Return: 0, or a negative code with @err set.
  */
 int attstore_reserve(const char *config, const struct nd_request *req, const char *netns,
-		     const struct netns_id *ns, struct nd_error *err);
+		     const struct netns_id *ns, uint16_t dns_port, struct nd_error *err);
 /**
  * attstore_fetch() - one attachment, read again under the lock
  * @out:	the attachment (the caller's, admin_att_done())

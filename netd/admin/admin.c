@@ -125,7 +125,7 @@ static int cmd_admin_run(const struct netd_opts *opts, const char *cmd, int argc
 	if ((r = dns_port_from_env(&ctx.opts.dns_port, err)) < 0)
 		return r;
 	/* An attachments.json of an earlier netd: into the container records, once. */
-	if ((r = attmig_run(ctx.opts.config_dir, ctx.network_dir, err)) < 0)
+	if ((r = attmig_run(ctx.opts.config_dir, ctx.network_dir, ctx.opts.dns_port, err)) < 0)
 		return r;
 	if (strcmp(cmd, "network") == 0)
 		r = admin_cmd_network(&ctx, argc, argv, err);

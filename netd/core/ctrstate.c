@@ -477,8 +477,8 @@ static json_object *merged_request(const struct ctr_record *old, const struct ex
 	return request;
 }
 
-int ctrstate_new(const struct nd_request *req, const char *netns, struct ctr_record **ret,
-		 struct nd_error *err)
+int ctrstate_new(const struct nd_request *req, const char *netns, uint16_t dns_port,
+		 struct ctr_record **ret, struct nd_error *err)
 {
 	_cleanup_(ctr_record_freep) struct ctr_record *rec = calloc(1, sizeof(*rec));
 	_cleanup_(json_object_putp) json_object *request = request_json(req);
@@ -488,6 +488,8 @@ int ctrstate_new(const struct nd_request *req, const char *netns, struct ctr_rec
 	if (!rec || !request)
 		return -ENOMEM;
 	rec->version = RECORD_VERSION;
+	rec->has_dns_port = true;
+	rec->dns_port = dns_port;
 	if (set_str(&rec->container_id, req->container_id) < 0 ||
 	    set_str(&rec->container_name, req->container_name) < 0 ||
 	    set_str(&rec->netns, netns) < 0 ||

@@ -21,14 +21,15 @@
 /**
  * ctrstate_new() - a record of @req alone, as a holder writes it before setup
  * @netns:	the namespace path setup will be given
- * @ret:	the record (the caller's): version, ids, @netns, a copy of @req,
- *		ports_network as ctrstate_merge() would choose it; no links, no
- *		DNS port, no lease
+ * @dns_port:	the DNS port setup will use (opts->dns_port)
+ * @ret:	the record (the caller's): version, ids, @netns, @dns_port, a
+ *		copy of @req, ports_network as ctrstate_merge() would choose it;
+ *		no links, no lease
  *
  * Return: 0, -ENOMEM, or the parser's code with @err set.
  */
-int ctrstate_new(const struct nd_request *req, const char *netns, struct ctr_record **ret,
-		 struct nd_error *err);
+int ctrstate_new(const struct nd_request *req, const char *netns, uint16_t dns_port,
+		 struct ctr_record **ret, struct nd_error *err);
 
 /**
  * ctrstate_merge() - the record after a setup of @c's request

@@ -61,7 +61,7 @@ static void put_record(const char *text, const char *owner, enum ctr_lease_state
 	struct ctr_record *rec = NULL;
 	struct nd_error err = {0};
 
-	if (!req || ctrstate_new(req, "/run/netns/x", &rec, &err) < 0) {
+	if (!req || ctrstate_new(req, "/run/netns/x", 53, &rec, &err) < 0) {
 		tap_diag("record: %s", err.msg ? err.msg : "?");
 	} else {
 		if (owner) {
@@ -134,7 +134,7 @@ static void test_reserve(void)
 	struct nd_error err = {0};
 
 	tap_check_begin();
-	CHECK(req && attstore_reserve(cfg, req, "/run/netns/y", &ns, &err) == 0);
+	CHECK(req && attstore_reserve(cfg, req, "/run/netns/y", &ns, 53, &err) == 0);
 	CHECK(load(&atts) == 2 && !strcmp(atts.v[1].container_id, "adm3"));
 	CHECK(atts.n == 2 && atts.v[1].lease->state == CTR_LEASE_PENDING &&
 	      atts.v[1].lease->pid == (long)getpid() && atts.v[1].lease->ns.ino == 77 &&
@@ -167,7 +167,7 @@ static void test_migrate(void)
 		   "\"mac\":\"02:00:00:00:00:06\",\"name\":\"web\",\"interface\":\"eth0\","
 		   "\"addresses\":[\"10.80.0.6\"],\"aliases\":[\"www\"],\"ports\":[]}]}");
 	tap_check_begin();
-	CHECK(attmig_run(cfg, nets, &err) == 0);
+	CHECK(attmig_run(cfg, nets, 53, &err) == 0);
 	CHECK(access(old, F_OK) < 0 && errno == ENOENT);
 	CHECK(load(&atts) == 2 && !strcmp(atts.v[1].container_id, "adm4"));
 	CHECK(atts.n == 2 && atts.v[1].lease->state == CTR_LEASE_READY &&
@@ -175,7 +175,7 @@ static void test_migrate(void)
 	      !strcmp(atts.v[1].netns, "/run/netns/z") &&
 	      !strcmp(atts.v[1].req->container_name, "web") &&
 	      atts.v[1].req->attach[0].n_aliases == 1);
-	CHECK(attmig_run(cfg, nets, &err) == 0);
+	CHECK(attmig_run(cfg, nets, 53, &err) == 0);
 	tap_result(tap_check_ok(), NULL, "attachments.json moved into a record with its lease, then removed");
 	if (err.msg)
 		tap_diag("%s", err.msg);
@@ -187,7 +187,7 @@ static void test_migrate(void)
 		   "\"name\":\"web\",\"interface\":\"eth0\",\"addresses\":[\"10.80.0.7\"],"
 		   "\"aliases\":[],\"ports\":[]}]}");
 	tap_check_begin();
-	CHECK(attmig_run(cfg, nets, &err) < 0 && err.msg && strstr(err.msg, "../../evil"));
+	CHECK(attmig_run(cfg, nets, 53, &err) < 0 && err.msg && strstr(err.msg, "../../evil"));
 	CHECK(access(old, F_OK) == 0);
 	snprintf(path, sizeof(path), "%s/../evil.json", cfg);
 	CHECK(access(path, F_OK) < 0);

@@ -362,7 +362,7 @@ static void test_lease(const char *dir, const char *path)
 	char log[256];
 
 	tap_check_begin();
-	CHECK(podman && net2 && ctrstate_new(podman, "/run/netns/ctr1", &r0, &err) == 0);
+	CHECK(podman && net2 && ctrstate_new(podman, "/run/netns/ctr1", 1053, &r0, &err) == 0);
 	if (r0 && (r0->lease = calloc(1, sizeof(*r0->lease))) &&
 	    (r0->lease->owner = strdup("admin"))) {
 		r0->lease->pid = 4242;
@@ -374,7 +374,7 @@ static void test_lease(const char *dir, const char *path)
 	      json_object_get_int64(at(j0, "lease.ns_ino")) == 4026532577 &&
 	      json_object_get_int(at(j0, "lease.ns_cookie")) == 9 && !at(j0, "lease.mac"));
 	CHECK(j0 && str_is(j0, "ports_network", "podman") && str_is(j0, "netns", "/run/netns/ctr1") &&
-	      keys_are(j0, "request.networks", "podman") && !at(j0, "dns_port") &&
+	      keys_are(j0, "request.networks", "podman") && json_object_get_int(at(j0, "dns_port")) == 1053 &&
 	      keys_are(j0, "links", ""));
 	tap_result(tap_check_ok(), NULL, "a new record: the request, its ports network, the lease pending");
 
