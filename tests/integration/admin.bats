@@ -446,6 +446,29 @@ serve() {
 	[[ ! -e $CFG/netd/attachments.json ]] || die "attachments.json written again"
 }
 
+@test "a container record without an admin lease (an engine's) is no attachment: not listed, counted, detached or removed" {
+	local id pod
+	nd_ok network create shared --subnet 10.83.0.0/24
+	nd_ok attach "$C1" --network shared
+	id=$(att_id "$C1")
+	pod=$(printf 'e%.0s' $(seq 64))
+	# what setup of an engine's container in namespace $C2 would have written: no lease
+	jq -c --arg pod "$pod" --arg ns "/run/netns/$C2" \
+		'del(.lease) | .container_id = $pod | .request.container_id = $pod | .netns = $ns' \
+		"$CFG/netd/containers/$id.json" >"$CFG/netd/containers/$pod.json"
+	nd_ok status --json
+	assert_eq "$(jq -r '[.attachments[].name] | join(",")' <<<"$output")" "$C1" "status lists admin's only"
+	nd_ok network ls
+	assert_match "$(grep '^shared ' <<<"$output")" ' 1$' "counted: admin's only"
+	nd_err "namespace $C2 is not attached to any netd network" -- detach "$C2"
+	nd_ok detach "$C1"
+	nd_ok network rm shared
+	[[ -f $CFG/netd/containers/$pod.json ]] || die "the engine's record was removed"
+	assert_eq "$(jq -r '.container_id + " " + (has("lease") | tostring)' "$CFG/netd/containers/$pod.json")" \
+		"$pod false" "the engine's record unchanged"
+	rm -f "$CFG/netd/containers/$pod.json"
+}
+
 @test "attach options: --ip, --mac, --alias, --interface, --name, a path, ethN for a second network" {
 	nd_ok network create blue --subnet 10.81.0.0/24
 	nd_ok network create red --subnet 10.82.0.0/24 --subnet fd82::/64
