@@ -53,15 +53,53 @@ int admin_detach_one(struct admin_ctx *ctx, const char *container_id, struct nd_
 	return attstore_forget(ctx->opts.config_dir, container_id, err);
 }
 
-/* Under the lock: the record written again with @a's request and a pending lease. */
+/* The attachment of @atts, other than @a, that holds one of @a's addresses; NULL if none. */
+static const struct admin_att *holder_of(const struct admin_atts *atts, const struct admin_att *a,
+					 const struct nd_ip **ip)
+{
+	const struct nd_attach *at = &a->req->attach[0];
+
+	for (size_t i = 0; i < atts->n; i++) {
+		const struct nd_attach *o = &atts->v[i].req->attach[0];
+		if (strcmp(atts->v[i].container_id, a->container_id) == 0 ||
+		    strcmp(atts->v[i].network, a->network) != 0)
+			continue;
+		for (size_t k = 0; k < at->n_addrs; k++)
+			for (size_t j = 0; j < o->n_addrs; j++)
+				if (nd_ip_equal(&at->addrs[k].addr.addr, &o->addrs[j].addr.addr)) {
+					*ip = &at->addrs[k].addr.addr;
+					return &atts->v[i];
+				}
+	}
+	return NULL;
+}
+
+/*
+ * Under the lock: the record written again with @a's request and a pending
+ * lease, unless an attach took one of its addresses since teardown removed it.
+ */
 static int reserve_again(struct admin_ctx *ctx, const struct admin_att *a, struct nd_error *err)
 {
 	_cleanup_close_ int lock = state_lock(ctx->opts.config_dir, err);
+	struct admin_atts atts = {0};
+	const struct admin_att *o;
+	const struct nd_ip *ip = NULL;
+	char b[ND_ADDRSTRLEN];
+	int r;
 
 	if (lock < 0)
 		return lock;
-	return attstore_reserve(ctx->opts.config_dir, a->req, a->netns, &a->lease->ns,
-				ctx->opts.dns_port, err);
+	if ((r = attstore_load(ctx->opts.config_dir, &atts, err)) < 0)
+		return r;
+	if ((o = holder_of(&atts, a, &ip)))
+		r = nd_error_set(err, -EADDRINUSE,
+				 "address %s of %s on network \"%s\" was taken by %s meanwhile; detach and attach it again",
+				 nd_ip_str(ip, b), admin_att_nsname(a), a->network, admin_att_nsname(o));
+	else
+		r = attstore_reserve(ctx->opts.config_dir, a->req, a->netns, &a->lease->ns,
+				     ctx->opts.dns_port, err);
+	attstore_done(&atts);
+	return r;
 }
 
 int admin_reattach_one(struct admin_ctx *ctx, const char *container_id, struct nd_error *err)

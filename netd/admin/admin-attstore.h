@@ -49,7 +49,9 @@ struct admin_atts {
  * Return: 0, or a negative code with @err set (the directory cannot be read).
  */
 int attstore_load(const char *config, struct admin_atts *ret, struct nd_error *err);
+/* Free every attachment of @s and its array; @s is left empty. */
 void attstore_done(struct admin_atts *s);
+/* Free @a's record; @a is left zeroed. */
 void admin_att_done(struct admin_att *a);
 /* The namespace as people name it: NAME for /run/netns/NAME, else the path. */
 const char *admin_att_nsname(const struct admin_att *a);
