@@ -4,14 +4,16 @@
  * would. attach allocates the addresses and an interface name, builds the
  * netavark request in memory with the model constructors (admin-attreq.c,
  * from what it chose and the network) and runs netd_setup(); detach
- * (admin-detach.c) builds the same request again for netd_teardown().
+ * (admin-detach.c) tears down with the request the container record keeps.
  *
- * Locking: the addresses are reserved in attachments.json (state
- * "attaching") under the state lock, the lock is released for netd_setup()
- * (which takes it itself), then the record is completed or dropped under
- * the lock again. Concurrent attaches therefore never hand out one address
- * twice, and an interrupted attach leaves a record that check reports and
- * detach removes.
+ * Locking: under the state lock, attach reads every container record of
+ * admin's (the addresses in use are their requests'), and writes the new
+ * container's record with its request and a pending lease
+ * (admin-attstore.c); the lock is released for netd_setup() (which takes it
+ * itself and completes that record), then the lease is marked ready, or the
+ * record removed, under the lock again. Concurrent attaches therefore never
+ * hand out one address twice, and an interrupted attach leaves a pending
+ * record that check reports and detach removes.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -201,7 +203,7 @@ static int attach_opt(int opt, const char *arg, void *data)
 	return admin_usage_error("attach", "unexpected option");
 }
 
-/* The addresses of every attachment to @network (the allocation). */
+/* The addresses every record of admin's holds on @network (the allocation). */
 static int used_addrs(const struct admin_atts *atts, const char *network, struct nd_ip **ret,
 		      size_t *n)
 {
@@ -209,15 +211,15 @@ static int used_addrs(const struct admin_atts *atts, const char *network, struct
 
 	for (size_t i = 0; i < atts->n; i++)
 		if (strcmp(atts->v[i].network, network) == 0)
-			total += atts->v[i].n_addrs;
+			total += atts->v[i].req->attach[0].n_addrs;
 	*ret = calloc(total + 1, sizeof(**ret));
 	if (!*ret)
 		return -ENOMEM;
 	*n = 0;
 	for (size_t i = 0; i < atts->n; i++)
 		if (strcmp(atts->v[i].network, network) == 0)
-			for (size_t k = 0; k < atts->v[i].n_addrs; k++)
-				(*ret)[(*n)++] = atts->v[i].addrs[k];
+			for (size_t k = 0; k < atts->v[i].req->attach[0].n_addrs; k++)
+				(*ret)[(*n)++] = atts->v[i].req->attach[0].addrs[k].addr.addr;
 	return 0;
 }
 
@@ -225,11 +227,11 @@ static const struct admin_att *owner_of(const struct admin_atts *atts, const cha
 					const struct nd_ip *ip)
 {
 	for (size_t i = 0; i < atts->n; i++) {
-		const struct admin_att *a = &atts->v[i];
-		if (strcmp(a->network, network) != 0)
+		const struct nd_attach *at = &atts->v[i].req->attach[0];
+		if (strcmp(atts->v[i].network, network) != 0)
 			continue;
-		for (size_t k = 0; k < a->n_addrs; k++)
-			if (nd_ip_equal(&a->addrs[k], ip))
+		for (size_t k = 0; k < at->n_addrs; k++)
+			if (nd_ip_equal(&at->addrs[k].addr.addr, ip))
 				return &atts->v[i];
 	}
 	return NULL;
@@ -308,7 +310,7 @@ static int pick_interface(const struct admin_atts *atts, const char *path,
 			snprintf(out, IFNAMSIZ, "eth%u", k);
 		for (size_t i = 0; i < atts->n && !taken; i++)
 			if (admin_att_same_ns(&atts->v[i], path, nsid) &&
-			    strcmp(atts->v[i].interface, out) == 0) {
+			    strcmp(atts->v[i].req->attach[0].interface_name, out) == 0) {
 				if (given)
 					return nd_error_set(err, -EEXIST,
 							    "--interface %s: namespace %s uses it for network \"%s\" already",
@@ -324,17 +326,17 @@ static int pick_interface(const struct admin_atts *atts, const char *path,
 	return nd_error_set(err, -ENOSPC, "no free interface name ethN in the namespace");
 }
 
-static void print_summary(const struct admin_att *a, const struct nd_network *net, bool dns_runs,
-			  FILE *f)
+static void print_summary(const char *nsname, const char *mac, const struct nd_request *req,
+			  bool dns_runs, FILE *f)
 {
-	const struct nd_request *req = a->req;
 	const struct nd_attach *at = &req->attach[0];
+	const struct nd_network *net = at->net;
 	char host[IFNAMSIZ], b[ND_ADDRSTRLEN], g[ND_ADDRSTRLEN];
 
 	veth_host_name(req->container_id, net->name, host);
-	fprintf(f, "%s attached to network %s\n", admin_att_nsname(a), net->name);
+	fprintf(f, "%s attached to network %s\n", nsname, net->name);
 	fprintf(f, "  interface  %s (%s), host veth %s on bridge %s\n", at->interface_name,
-		a->mac[0] ? a->mac : "?", host, net->network_interface);
+		mac[0] ? mac : "?", host, net->network_interface);
 	for (size_t k = 0; k < at->n_addrs; k++) {
 		const struct nd_subnet *sn = at->addrs[k].subnet;
 		fprintf(f, "  address    %s%s%s\n", nd_prefix_str(&at->addrs[k].addr, b),
@@ -367,7 +369,7 @@ static void print_summary(const struct admin_att *a, const struct nd_network *ne
 	}
 }
 
-/* Under the lock: checks, allocation, the request, the reservation. */
+/* Under the lock: checks, allocation, the request, the reservation (its record). */
 static int reserve(struct admin_ctx *ctx, const char *path, const char *nsname,
 		   const struct attach_args *args, char id[65], struct nd_request **ret_req,
 		   struct nd_error *err)
@@ -376,7 +378,6 @@ static int reserve(struct admin_ctx *ctx, const char *path, const char *nsname,
 	_cleanup_(nlx_freep) struct nlx *ns = NULL;
 	struct admin_nets nets = {0};
 	struct admin_atts atts = {0};
-	struct admin_att rec = {0};
 	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
 	_cleanup_free_ struct nd_ip *ips = NULL;
 	const struct admin_net *net;
@@ -409,14 +410,14 @@ static int reserve(struct admin_ctx *ctx, const char *path, const char *nsname,
 		const struct admin_att *o = &atts.v[i];
 		if (!admin_att_same_ns(o, path, &nsid) || strcmp(o->network, args->network) != 0)
 			continue;
-		if (!netns_id_eq(&o->ns, &nsid))
+		if (!netns_id_eq(&o->lease->ns, &nsid))
 			r = nd_error_set(err, -EEXIST,
 					 "namespace %s was deleted and created again since it was attached to network \"%s\"; run 'netd detach %s --network %s' first",
 					 nsname, args->network, nsname, args->network);
 		else
 			r = nd_error_set(err, -EEXIST, "namespace %s is already attached to network \"%s\"%s",
 					 nsname, args->network,
-					 o->state == ADMIN_ATT_ATTACHING ? " (attach in progress or interrupted)" : "");
+					 o->lease->state == CTR_LEASE_PENDING ? " (attach in progress or interrupted)" : "");
 		goto out;
 	}
 	if (!(ips = calloc(net->net.n_subnets + 1, sizeof(*ips)))) {
@@ -430,73 +431,41 @@ static int reserve(struct admin_ctx *ctx, const char *path, const char *nsname,
 		nd_error_set(err, r, "cannot read random bytes for the container id");
 		goto out;
 	}
-	rec = (struct admin_att){
-		.netns = strdup(path), .network = strdup(args->network), .container_id = strdup(id),
-		.state = ADMIN_ATT_ATTACHING, .pid = (long)getpid(), .ns = nsid,
-		.name = strdup(args->name ? args->name : nsname), .interface = strdup(ifname),
-		.addrs = TAKE_PTR(ips), .n_addrs = net->net.n_subnets,
-		.aliases = calloc(args->n_aliases + 1, sizeof(*rec.aliases)),
-		.ports = args->n_ports ? malloc(args->n_ports * sizeof(*rec.ports)) : NULL,
-		.n_ports = args->n_ports,
-	};
-	if (!rec.netns || !rec.network || !rec.container_id || !rec.name || !rec.interface ||
-	    !rec.aliases || (args->n_ports && !rec.ports)) {
-		r = -ENOMEM;
-		goto out;
-	}
-	for (; rec.n_aliases < args->n_aliases; rec.n_aliases++)
-		if (!(rec.aliases[rec.n_aliases] = strdup(args->aliases[rec.n_aliases]))) {
-			r = -ENOMEM;
-			goto out;
-		}
-	if (args->n_ports)
-		memcpy(rec.ports, args->ports, args->n_ports * sizeof(*rec.ports));
-	snprintf(rec.static_mac, sizeof(rec.static_mac), "%s", args->mac ? args->mac : "");
 	/* The request is built and validated here, before anything is reserved or changed. */
-	if ((r = admin_att_request(&rec, &net->net, &req, err)) < 0 ||
+	if ((r = admin_att_request(&(const struct admin_choices){
+			.container_id = id, .name = args->name ? args->name : nsname,
+			.interface = ifname, .addrs = ips, .n_addrs = net->net.n_subnets,
+			.static_mac = args->mac, .aliases = args->aliases, .n_aliases = args->n_aliases,
+			.ports = args->ports, .n_ports = args->n_ports }, &net->net, &req, err)) < 0 ||
 	    (r = request_validate(req, err)) < 0)
 		goto out;
-	if ((r = attstore_add(&atts, &rec)) < 0) {
-		r = -ENOMEM;
-		goto out;
-	}
-	r = attstore_save(ctx->opts.config_dir, &atts, err);
-	if (r == 0)	/* the store has the record now */
+	r = attstore_reserve(ctx->opts.config_dir, req, path, &nsid, ctx->opts.dns_port, err);
+	if (r == 0)	/* the record holds the addresses now */
 		*ret_req = TAKE_PTR(req);
 out:
-	admin_att_done(&rec);
 	attstore_done(&atts);
 	netstore_done(&nets);
 	return r;
 }
 
-/* Record the attachment as set up (under the lock), then print it. */
-static int complete(struct admin_ctx *ctx, const char *path, const char *network, const char *id,
+/* Mark the attachment as set up (under the lock), then print it. */
+static int complete(struct admin_ctx *ctx, const char *nsname, const char *id,
 		    const struct nd_request *req, const struct nd_result *result, bool print_json,
 		    struct nd_error *err)
 {
-	struct admin_att a = { .netns = strdup(path), .network = strdup(network),
-			       .container_id = strdup(id), .state = ADMIN_ATT_ATTACHED };
+	char mac[18];
 	int r;
 
-	admin_result_mac(result, network, a.mac);
-	r = attstore_commit(ctx->opts.config_dir, id, NULL, a.mac, err);
+	admin_result_mac(result, req->attach[0].net->name, mac);
+	r = attstore_commit(ctx->opts.config_dir, id, mac, err);
 	if (r == 0 && print_json) {
 		json_object *o = result_to_json(result);
 		r = o ? admin_print_json(o, false) : -ENOMEM;
 		json_object_put(o);
 	} else if (r == 0) {
-		if (!a.netns || !a.network || !a.container_id) {
-			r = -ENOMEM;
-		} else {
-			/* Borrowed for the summary, given back before admin_att_done(). */
-			a.req = (struct nd_request *)req;
-			print_summary(&a, req->attach[0].net, dns_server_runs(ctx->opts.config_dir), stdout);
-			a.req = NULL;
-			r = fflush(stdout) == 0 ? 0 : -EIO;
-		}
+		print_summary(nsname, mac, req, dns_server_runs(ctx->opts.config_dir), stdout);
+		r = fflush(stdout) == 0 ? 0 : -EIO;
 	}
-	admin_att_done(&a);
 	return r;
 }
 
@@ -548,12 +517,14 @@ int admin_cmd_attach(struct admin_ctx *ctx, int argc, char **argv, struct nd_err
 	r = netd_setup(&ctx->opts, path, req, &result, err);
 	if (r < 0) {
 		struct nd_error e = {0};
-		/* setup rolled itself back; the reservation goes too. */
+		/* setup rolled itself back to the reserved record; that goes too. */
 		if (attstore_forget(ctx->opts.config_dir, id, &e) < 0)
 			log_warn("attachment %s stays reserved: %s", id, e.msg ? e.msg : "error");
 		nd_error_clear(&e);
 		return r;
 	}
-	return complete(ctx, path, a.network, id, req, result, a.json, err);
+	/* The summary names the namespace as status lists it. */
+	return complete(ctx, admin_att_nsname(&(struct admin_att){ .netns = path }), id, req, result,
+			a.json, err);
 }
 

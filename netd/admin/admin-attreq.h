@@ -1,30 +1,45 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * An attachment's request, built again from its record (what attach chose)
- * and its network's definition, with the model constructors (admin-attreq.c).
+ * The request of one attachment, built from what attach chose and the
+ * network's definition with the model constructors (admin-attreq.c). attach
+ * builds it once and the container record keeps it; the migration of an old
+ * attachments.json builds it from the choices that file kept.
  */
 #pragma once
 
-#include "admin-attstore.h"
-#include "admin-netstore.h"
+#include <stddef.h>
+
+#include "model.h"
+#include "shared/error.h"
 
 /**
- * admin_att_request() - the request of attachment @a on network @net
- * @ret:	the request (the caller's, nd_request_free()): container @a's id
- *		and name, network @net, @a's interface, addresses, MAC, aliases
- *		and ports. It is the request attach set up with.
+ * struct admin_choices - what attach chose for one attachment (all borrowed)
+ * @container_id: the container id (one per attachment)
+ * @name:	the container name (its DNS name)
+ * @interface:	the interface in the namespace
+ * @addrs:	the addresses, one per subnet of the network
+ * @static_mac:	the MAC asked for; "" or NULL for none
+ * @aliases:	further DNS names
+ * @ports:	the published ports
+ */
+struct admin_choices {
+	const char *container_id, *name, *interface;
+	const struct nd_ip *addrs;
+	size_t n_addrs;
+	const char *static_mac;
+	const char *const *aliases;
+	size_t n_aliases;
+	const struct nd_port *ports;
+	size_t n_ports;
+};
+
+/**
+ * admin_att_request() - the request of attachment @c on network @net
+ * @ret:	the request (the caller's, nd_request_free()): container @c's id
+ *		and name, network @net, @c's interface, addresses, MAC, aliases
+ *		and ports
  *
  * Return: 0, or a negative code with @err set (what the constructors refuse).
  */
-int admin_att_request(const struct admin_att *a, const struct nd_network *net,
+int admin_att_request(const struct admin_choices *c, const struct nd_network *net,
 		      struct nd_request **ret, struct nd_error *err);
-
-/**
- * admin_atts_build() - give every attachment of @atts its request (->req)
- * @nets:	the network directory; an attachment whose network is gone from
- *		it gets the definition its container record keeps (<@config>)
- *
- * Return: 0, or a negative code with @err set naming the attachment.
- */
-int admin_atts_build(struct admin_atts *atts, const struct admin_nets *nets, const char *config,
-		     struct nd_error *err);

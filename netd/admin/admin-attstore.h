@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* <config>/netd/attachments.json: attachments and their addresses (admin-attstore.c). */
+/*
+ * The attachments of `netd attach`: the container records (core/ctrstate.h)
+ * whose lease is admin's, one record per attachment (admin-attstore.c).
+ */
 #pragma once
 
 #include <stdbool.h>
@@ -7,53 +10,27 @@
 
 #include "model.h"
 #include "netns.h"
+#include "record.h"
 #include "shared/error.h"
 
-enum admin_att_state {
-	ADMIN_ATT_ATTACHING,	/* addresses reserved, setup running (or interrupted) */
-	ADMIN_ATT_ATTACHED,	/* setup succeeded */
-};
+/* The owner admin writes into the leases of its records. */
+#define ADMIN_LEASE_OWNER "admin"
 
 /**
- * struct admin_att - one namespace attached to one network
- * @netns:	absolute path of the namespace
- * @network:	network name
- * @container_id: the id in the request (one per attachment)
- * @state:	see enum admin_att_state
- * @pid:	the netd process of an attach in progress
- * @ns:		identity of the namespace when it was attached (netns.h; its
- *		cookie 0 in records from before netd kept it)
- * @mac:	MAC of the container interface from the setup result ("" if unknown)
- *
- * What attach chose, from which the request is built again (admin-attreq.h)
- * with the network's definition:
- * @name:	the container name (its DNS name)
- * @interface:	the interface in the namespace
- * @addrs:	the addresses reserved, one per subnet of the network
- * @static_mac:	the MAC asked for (--mac, or kept by a repair); "" for none
- * @aliases:	further DNS names
- * @ports:	the published ports
- *
- * @req:	the request built from those (admin_atts_build()); never stored
+ * struct admin_att - one namespace attached to one network: a record of admin's
+ * @rec:	the container record (owned); its lease is admin's, its request
+ *		has exactly one network
+ * @lease:	@rec's lease: state (pending while attach runs or after it was
+ *		interrupted), pid of that attach, the namespace's identity, the MAC
+ * @req:	@rec's request, the one attach set up
+ * @netns, @network, @container_id: @rec's namespace path, @req's network,
+ *		the container id (borrowed from @rec)
  */
 struct admin_att {
-	char *netns;
-	char *network;
-	char *container_id;
-	enum admin_att_state state;
-	long pid;
-	struct netns_id ns;
-	char mac[18];
-	char *name;
-	char *interface;
-	struct nd_ip *addrs;
-	size_t n_addrs;
-	char static_mac[18];
-	char **aliases;
-	size_t n_aliases;
-	struct nd_port *ports;
-	size_t n_ports;
+	struct ctr_record *rec;
+	struct ctr_lease *lease;
 	struct nd_request *req;
+	const char *netns, *network, *container_id;
 };
 
 struct admin_atts {
@@ -62,27 +39,20 @@ struct admin_atts {
 };
 
 /**
- * attstore_load() - read <config>/netd/attachments.json (missing: no attachments)
- * @ret:	the attachments (attstore_done()), without requests (admin-attreq.h)
+ * attstore_load() - every attachment: the records of <@config>/netd/containers
+ *		     that hold an admin lease
+ * @ret:	the attachments (attstore_done()), ordered by namespace and network
  *
- * A record from before netd kept attach's choices apart carries the whole
- * request instead; they are read from it (that request is parsed once).
- * Hold state_lock(config) from here to attstore_save() to change it.
- * Return: 0, or a negative code with @err set (a corrupt file is an error).
+ * Records without an admin lease (a Podman or CNI container's) are not
+ * listed; an admin record that cannot be read or has not one network is
+ * skipped with a warning. Hold state_lock(config) to act on what it says.
+ * Return: 0, or a negative code with @err set (the directory cannot be read).
  */
 int attstore_load(const char *config, struct admin_atts *ret, struct nd_error *err);
-/**
- * attstore_save() - write the attachments back (temporary file + rename)
- * Return: 0, or a negative code with @err set.
- */
-int attstore_save(const char *config, const struct admin_atts *s, struct nd_error *err);
+/* Free every attachment of @s and its array; @s is left empty. */
 void attstore_done(struct admin_atts *s);
-/* Append @a (moved in: its pointers belong to the store afterwards). */
-int attstore_add(struct admin_atts *s, struct admin_att *a);
-void attstore_remove(struct admin_atts *s, size_t i);
+/* Free @a's record; @a is left zeroed. */
 void admin_att_done(struct admin_att *a);
-/* Index of the attachment with @container_id, or -1. */
-long attstore_find(const struct admin_atts *s, const char *container_id);
 /* The namespace as people name it: NAME for /run/netns/NAME, else the path. */
 const char *admin_att_nsname(const struct admin_att *a);
 /* Whether the process of an unfinished attach is still running. */
@@ -94,18 +64,35 @@ bool admin_att_in_progress(const struct admin_att *a);
 bool admin_att_same_ns(const struct admin_att *a, const char *path, const struct netns_id *id);
 
 /**
- * attstore_fetch() - take one attachment out of a fresh read of the store
- * @out:	a copy, owned by the caller (admin_att_done())
+ * attstore_reserve() - write the record of a new attachment, before its setup
+ * @req:	its request (one network; borrowed), which the record keeps
+ * @netns, @ns:	the namespace's path and identity
+ * @dns_port:	the DNS port setup will use
  *
- * Under the lock; refuses an attach still in progress (-EBUSY).
- * Return: 0, -ENOENT if not recorded, or a negative code with @err set.
+ * Under the lock (the caller's): the record has @req and a pending admin
+ * lease with this process's pid, so that its addresses count as taken.
+ * Return: 0, or a negative code with @err set.
+ */
+int attstore_reserve(const char *config, const struct nd_request *req, const char *netns,
+		     const struct netns_id *ns, uint16_t dns_port, struct nd_error *err);
+/**
+ * attstore_fetch() - one attachment, read again under the lock
+ * @out:	the attachment (the caller's, admin_att_done())
+ *
+ * Takes the lock itself; refuses an attach still in progress (-EBUSY).
+ * Return: 0, -ENOENT if there is no such admin record, or a negative code
+ * with @err set.
  */
 int attstore_fetch(const char *config, const char *id, struct admin_att *out, struct nd_error *err);
-/* Under the lock: drop attachment @id from the store (absent is fine). */
+/*
+ * Under the lock (taken here): remove attachment @id's record, if it is still
+ * there and admin's (teardown normally removed it). Return: 0, or a negative
+ * code with @err set.
+ */
 int attstore_forget(const char *config, const char *id, struct nd_error *err);
 /*
- * Under the lock: attachment @id is set up: state attached, @mac, and
- * @static_mac (unless NULL) as the MAC to ask for from now on.
+ * Under the lock (taken here): attachment @id is set up: its lease ready, no
+ * pid, @mac. Return: 0, -ENOENT if its record vanished, or a negative code
+ * with @err set.
  */
-int attstore_commit(const char *config, const char *id, const char *static_mac, const char *mac,
-		    struct nd_error *err);
+int attstore_commit(const char *config, const char *id, const char *mac, struct nd_error *err);

@@ -5,12 +5,13 @@
  * plain words. Per network with something attached: the bridge (present, a
  * bridge, up, with the gateways). Per
  * attachment: the namespace, the host veth on the bridge, the interface and
- * addresses inside the namespace, the state record firewall-reload needs,
- * the DNS line and the DNS server. The nftables table as a whole: fw-check.c.
+ * addresses inside the namespace, the DNS line and the DNS server. (The
+ * attachments are the container records themselves, admin-attstore.c.) The nftables table as a whole: fw-check.c.
  *
  * --repair then fixes what can be fixed, with the pipeline's own steps:
- * links, addresses or records missing → teardown of the remains and setup
- * again with its request (admin_reattach_one); firewall elements
+ * links or addresses missing, an attach interrupted → teardown of the
+ * remains and setup again with the request of its container record
+ * (admin_reattach_one); firewall elements
  * missing → netd firewall-reload; DNS line or server missing → the DNS step
  * of setup (dns_setup) for that attachment. Then it checks again.
  */
@@ -26,7 +27,6 @@
 
 #include "admin-ctx.h"
 #include "admin-netstore.h"
-#include "admin-attreq.h"
 #include "admin-attstore.h"
 #include "admin-att.h"
 #include "admin-cmd.h"
@@ -50,9 +50,10 @@ static const char check_help[] =
 	"/run/containers/networks too). Prints every difference; exit status 1 if\n"
 	"there is any.\n"
 	"\n"
-	"  --repair   restore what is missing (re-attach from the stored request,\n"
-	"             the firewall table in one transaction, DNS entries), then\n"
-	"             check again\n"
+	"  --repair   restore what is missing (tear down what is left of a damaged\n"
+	"             or interrupted attachment and set it up again with the request\n"
+	"             its container record keeps, the firewall table in one\n"
+	"             transaction, DNS entries), then check again\n"
 	"\n"
 	"Example:\n"
 	"  netd check || netd check --repair\n";
@@ -179,18 +180,17 @@ static void check_att(struct report *rp, const struct admin_ctx *ctx, struct nlx
 	const char *ns = admin_att_nsname(a);
 	const struct nd_attach *at = &a->req->attach[0];
 	_cleanup_(nlx_freep) struct nlx *h = NULL;
-	_cleanup_free_ char *state = NULL;
 	struct driver_status s = {0};
 	char b[ND_ADDRSTRLEN];
 	int r;
 
-	if (a->state == ADMIN_ATT_ATTACHING) {
+	if (a->lease->state == CTR_LEASE_PENDING) {
 		if (!admin_att_in_progress(a))
 			report(rp, FIX_REATTACH, att,
 			       "%s on %s: the attach was interrupted and never completed", ns, a->network);
 		return;
 	}
-	r = admin_netns_nlx(a->netns, &a->ns, &h);
+	r = admin_netns_nlx(a->netns, &a->lease->ns, &h);
 	if (r == -ENOENT || r == -ESTALE || r == -EINVAL) {
 		report(rp, FIX_NONE, att, "%s on %s: namespace %s %s; 'netd detach %s' cleans up", ns,
 		       a->network, a->netns, r == -ESTALE ? "was deleted and created again" : "is gone",
@@ -233,17 +233,14 @@ static void check_att(struct report *rp, const struct admin_ctx *ctx, struct nlx
 				       a->network, at->interface_name, nd_prefix_str(&at->addrs[k].addr, b));
 		}
 	}
-	state = state_container_path(ctx->opts.config_dir, a->container_id);
-	if (state && access(state, F_OK) < 0)
-		report(rp, FIX_REATTACH, att, "%s on %s: state record %s is missing", ns, a->network,
-		       state);
 }
 
 /* Index of the first attachment to @network in a ready state, or -1. */
 static long first_att(const struct admin_atts *atts, const char *network)
 {
 	for (size_t i = 0; i < atts->n; i++)
-		if (strcmp(atts->v[i].network, network) == 0 && atts->v[i].state == ADMIN_ATT_ATTACHED)
+		if (strcmp(atts->v[i].network, network) == 0 &&
+		    atts->v[i].lease->state == CTR_LEASE_READY)
 			return (long)i;
 	return -1;
 }
@@ -294,7 +291,7 @@ static void check_all(struct report *rp, const struct admin_ctx *ctx, const stru
 			report(rp, FIX_NONE, (long)i, "network %s: its definition is gone from the network directory (attachments keep working; detach them)",
 			       n->name);
 		check_att(rp, ctx, host, &atts->v[i], (long)i, s.bridge_exists ? s.bridge.ifindex : 0);
-		if (atts->v[i].state == ADMIN_ATT_ATTACHED)
+		if (atts->v[i].lease->state == CTR_LEASE_READY)
 			check_dns(rp, ctx, &atts->v[i], (long)i, &server_checked);
 	}
 }
@@ -330,9 +327,7 @@ static int load(struct admin_ctx *ctx, struct admin_nets *nets, struct admin_att
 		return lock;
 	if ((r = netstore_load(ctx->network_dir, nets, err)) < 0)
 		return r;
-	if ((r = attstore_load(ctx->opts.config_dir, atts, err)) < 0)
-		return r;
-	return admin_atts_build(atts, nets, ctx->opts.config_dir, err);
+	return attstore_load(ctx->opts.config_dir, atts, err);
 }
 
 static int run_check(struct admin_ctx *ctx, struct report *rp, struct admin_nets *nets,
@@ -372,7 +367,7 @@ static int repair(struct admin_ctx *ctx, const struct report *rp, const struct a
 		if (rp->v[i].fix == FIX_REATTACH_NET && rp->v[i].att >= 0)
 			for (size_t j = 0; j < atts->n; j++)
 				if (strcmp(atts->v[j].network, atts->v[rp->v[i].att].network) == 0 &&
-				    atts->v[j].state == ADMIN_ATT_ATTACHED)
+				    atts->v[j].lease->state == CTR_LEASE_READY)
 					re[j] = true;
 	for (size_t i = 0; i < atts->n; i++) {
 		struct nd_error e = {0};

@@ -45,7 +45,8 @@ int admin_cmd_detach(struct admin_ctx *ctx, int argc, char **argv, struct nd_err
 	struct admin_atts atts = {0};
 	struct nd_error list = {0};
 	const char *network = NULL;
-	char *pos[1], **ids = NULL, **nets = NULL;
+	char *pos[1];
+	const char **ids = NULL, **nets = NULL;
 	struct netns_id nsid = {0};
 	size_t n_pos, n = 0;
 	int r;

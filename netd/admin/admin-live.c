@@ -42,9 +42,9 @@ static enum admin_att_health att_health(struct nlx *host, const struct admin_att
 	struct driver_status s;
 	int r;
 
-	if (a->state == ADMIN_ATT_ATTACHING)
+	if (a->lease->state == CTR_LEASE_PENDING)
 		return admin_att_in_progress(a) ? ADMIN_ATTACHING : ADMIN_INTERRUPTED;
-	r = admin_netns_nlx(a->netns, &a->ns, &ns);
+	r = admin_netns_nlx(a->netns, &a->lease->ns, &ns);
 	if (r == -ENOENT || r == -ESTALE || r == -EINVAL)
 		return ADMIN_NS_GONE;
 	if (!host || driver_of(at->net)->status(&(const struct driver_probe){

@@ -555,12 +555,16 @@ static int attached_to(struct admin_ctx *ctx, const char *network, char ***ids, 
 		if (strcmp(atts.v[i].network, network) != 0)
 			continue;
 		fprintf(f, "%s%s", *n ? ", " : "", admin_att_nsname(&atts.v[i]));
-		(*ids)[(*n)++] = TAKE_PTR(atts.v[i].container_id);
+		if (!((*ids)[*n] = strdup(atts.v[i].container_id))) {
+			r = -ENOMEM;
+			break;
+		}
+		(*n)++;
 	}
 	fclose(f);
 	*list = buf;
 	attstore_done(&atts);
-	return 0;
+	return r;
 }
 
 static void free_ids(char **ids, size_t n)

@@ -4,7 +4,7 @@
  * the config directory, each next to what the kernel has (bridge, host veth,
  * the interface inside the namespace). A table for people, JSON for
  * programs, Graphviz DOT for pictures (admin-dot.c). Reads only: no lock,
- * the files are replaced atomically.
+ * the records are replaced atomically.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,7 +13,6 @@
 
 #include "admin-ctx.h"
 #include "admin-netstore.h"
-#include "admin-attreq.h"
 #include "admin-attstore.h"
 #include "admin-live.h"
 #include "admin-dot.h"
@@ -241,7 +240,7 @@ static json_object *status_json(bool dns_runs, const struct admin_nets *nets, co
 		json_object_object_add(x, "network", jstr(a->network));
 		json_object_object_add(x, "interface", jstr(at->interface_name));
 		json_object_object_add(x, "host_interface", jstr(veth));
-		json_object_object_add(x, "mac_address", a->mac[0] ? jstr(a->mac) : NULL);
+		json_object_object_add(x, "mac_address", a->lease->mac[0] ? jstr(a->lease->mac) : NULL);
 		json_object_object_add(x, "addresses", ad);
 		json_object_object_add(x, "ports", ports);
 		json_object_object_add(x, "dns_names", names);
@@ -285,8 +284,7 @@ int admin_cmd_status(struct admin_ctx *ctx, int argc, char **argv, struct nd_err
 	if (r)
 		return r == 1 ? 0 : r;
 	if ((r = netstore_load(ctx->network_dir, &nets, err)) < 0 ||
-	    (r = attstore_load(ctx->opts.config_dir, &atts, err)) < 0 ||
-	    (r = admin_atts_build(&atts, &nets, ctx->opts.config_dir, err)) < 0)
+	    (r = attstore_load(ctx->opts.config_dir, &atts, err)) < 0)
 		goto out;
 	if ((r = admin_live_read(&nets, &atts, &live)) < 0)
 		goto out;

@@ -6,6 +6,7 @@
 #include "admin.h"
 #include "admin-cmd.h"
 #include "admin-ctx.h"
+#include "admin-attmig.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -122,6 +123,9 @@ static int cmd_admin_run(const struct netd_opts *opts, const char *cmd, int argc
 				    "Must provide a valid firewall backend, got %s (this netd knows: nftables, none)",
 				    ctx.opts.fw_driver);
 	if ((r = dns_port_from_env(&ctx.opts.dns_port, err)) < 0)
+		return r;
+	/* An attachments.json of an earlier netd: into the container records, once. */
+	if ((r = attmig_run(ctx.opts.config_dir, ctx.network_dir, ctx.opts.dns_port, err)) < 0)
 		return r;
 	if (strcmp(cmd, "network") == 0)
 		r = admin_cmd_network(&ctx, argc, argv, err);

@@ -19,8 +19,9 @@
  *   admin-live.h/.c     what the kernel has, next to what netd recorded
  *   admin-dot.h/.c      the topology as Graphviz DOT
  *   admin-netstore.h/.c the network directory: one Network JSON file each
- *   admin-attstore.h/.c <config>/netd/attachments.json: attachments, what attach chose
- *   admin-attreq.h/.c   an attachment's request, built again with the constructors
+ *   admin-attstore.h/.c the attachments: container records with an admin lease
+ *   admin-attmig.h/.c   an old attachments.json moved into those records
+ *   admin-attreq.h/.c   an attachment's request, built with the constructors
  *   admin-ctx.h/.c      the admin context, options, namespaces, tables, output
  */
 #pragma once

@@ -3,7 +3,9 @@
  * The container record's one (de)serializer: file ↔ struct ctr_record. The
  * file keeps the keys and shape earlier netd versions wrote ("version": 2),
  * and reads back what they wrote. The request inside it is netavark's, read
- * with request_parse_object() and written with request_json().
+ * with request_parse_object() and written with request_json(). A lease
+ * ("lease": owner, state pending/ready, pid, ns_dev/ns_ino/ns_cookie, mac) is
+ * read, written and carried, never interpreted here.
  */
 #include "ctrstate.h"
 
@@ -37,10 +39,19 @@ static void link_done(struct ctr_link *l)
 	free(l->bridge);
 }
 
+void ctr_lease_free(struct ctr_lease *l)
+{
+	if (!l)
+		return;
+	free(l->owner);
+	free(l);
+}
+
 void ctr_record_free(struct ctr_record *rec)
 {
 	if (!rec)
 		return;
+	ctr_lease_free(rec->lease);
 	free(rec->container_id);
 	free(rec->container_name);
 	free(rec->netns);
@@ -106,6 +117,36 @@ static int links_from_json(json_object *links, struct ctr_record *rec)
 	return 0;
 }
 
+/* A non-negative integer member of @o, else 0. */
+static uint64_t uint_member(json_object *o, const char *key)
+{
+	json_object *v = ju_get(o, key);
+	int64_t n = v && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : 0;
+
+	return n > 0 ? (uint64_t)n : 0;
+}
+
+/* "lease": an object with an owner, else none (a damaged one is dropped). */
+static int lease_from_json(json_object *o, struct ctr_record *rec)
+{
+	const char *owner = str_member(o, "owner"), *state = str_member(o, "state");
+	const char *mac = str_member(o, "mac");
+	struct ctr_lease *l;
+
+	if (!o || !json_object_is_type(o, json_type_object) || !owner || !state)
+		return 0;
+	if (!(l = rec->lease = calloc(1, sizeof(*l))) || !(l->owner = strdup(owner)))
+		return -ENOMEM;
+	l->state = strcmp(state, "ready") == 0 ? CTR_LEASE_READY : CTR_LEASE_PENDING;
+	l->pid = (long)uint_member(o, "pid");
+	if (l->pid > INT32_MAX)
+		l->pid = 0;
+	l->ns = (struct netns_id){ .dev = uint_member(o, "ns_dev"), .ino = uint_member(o, "ns_ino"),
+				   .cookie = uint_member(o, "ns_cookie") };
+	snprintf(l->mac, sizeof(l->mac), "%s", mac && strlen(mac) < sizeof(l->mac) ? mac : "");
+	return 0;
+}
+
 int ctrstate_from_json(json_object *o, struct ctr_record **ret)
 {
 	_cleanup_(ctr_record_freep) struct ctr_record *rec = NULL;
@@ -129,7 +170,8 @@ int ctrstate_from_json(json_object *o, struct ctr_record **ret)
 		rec->has_dns_port = true;
 		rec->dns_port = (uint16_t)json_object_get_int(v);
 	}
-	if ((r = links_from_json(ju_get(o, "links"), rec)) < 0)
+	if ((r = links_from_json(ju_get(o, "links"), rec)) < 0 ||
+	    (r = lease_from_json(ju_get(o, "lease"), rec)) < 0)
 		return r;
 	if ((v = ju_get(o, "request"))) {
 		r = request_parse_object(v, &rec->req, &rec->req_err);
@@ -183,6 +225,23 @@ static json_object *link_to_json(const struct ctr_link *l)
 	return o;
 }
 
+static json_object *lease_to_json(const struct ctr_lease *l)
+{
+	json_object *o = json_object_new_object();
+
+	if (!o || add_str(o, "owner", l->owner) < 0 ||
+	    add_str(o, "state", l->state == CTR_LEASE_READY ? "ready" : "pending") < 0 ||
+	    (l->pid && add_int(o, "pid", l->pid) < 0) ||
+	    add_int(o, "ns_dev", (int64_t)l->ns.dev) < 0 ||
+	    add_int(o, "ns_ino", (int64_t)l->ns.ino) < 0 ||
+	    (l->ns.cookie && add_int(o, "ns_cookie", (int64_t)l->ns.cookie) < 0) ||
+	    (l->mac[0] && add_str(o, "mac", l->mac) < 0)) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
 json_object *ctrstate_to_json(const struct ctr_record *rec)
 {
 	json_object *o = json_object_new_object(), *links = NULL;
@@ -207,6 +266,8 @@ json_object *ctrstate_to_json(const struct ctr_record *rec)
 		r = add_obj(links, rec->links[i].network, link_to_json(&rec->links[i]));
 	if (r == 0 && rec->req)
 		r = add_obj(o, "request", request_json(rec->req));
+	if (r == 0 && rec->lease)
+		r = add_obj(o, "lease", lease_to_json(rec->lease));
 	if (r < 0) {
 		json_object_put(o);
 		return NULL;
@@ -284,6 +345,24 @@ static int link_copy(const struct ctr_link *from, struct ctr_link *to)
 	return 0;
 }
 
+int ctr_lease_copy(const struct ctr_lease *from, struct ctr_lease **ret)
+{
+	struct ctr_lease *l;
+
+	*ret = NULL;
+	if (!from)
+		return 0;
+	if (!(l = malloc(sizeof(*l))))
+		return -ENOMEM;
+	*l = *from;
+	if (!(l->owner = strdup(from->owner))) {
+		free(l);
+		return -ENOMEM;
+	}
+	*ret = l;
+	return 0;
+}
+
 /* Whether @req attaches the container to network @name. */
 static bool attached(const struct nd_request *req, const char *name)
 {
@@ -307,7 +386,8 @@ static int record_copy(const struct ctr_record *old, const struct nd_request *sk
 	if (dup_opt(old->container_id, &rec->container_id) < 0 ||
 	    dup_opt(old->container_name, &rec->container_name) < 0 ||
 	    dup_opt(old->netns, &rec->netns) < 0 ||
-	    dup_opt(old->ports_network, &rec->ports_network) < 0)
+	    dup_opt(old->ports_network, &rec->ports_network) < 0 ||
+	    ctr_lease_copy(old->lease, &rec->lease) < 0)
 		return -ENOMEM;
 	for (size_t i = 0; i < old->n_links; i++) {
 		struct ctr_link *l;
@@ -395,6 +475,30 @@ static json_object *merged_request(const struct ctr_record *old, const struct ex
 		json_object_object_add(request, "port_mappings", v ? json_object_get(v) : NULL);
 	}
 	return request;
+}
+
+int ctrstate_new(const struct nd_request *req, const char *netns, uint16_t dns_port,
+		 struct ctr_record **ret, struct nd_error *err)
+{
+	_cleanup_(ctr_record_freep) struct ctr_record *rec = calloc(1, sizeof(*rec));
+	_cleanup_(json_object_putp) json_object *request = request_json(req);
+	const struct nd_attach *pa = fwnft_port_attach(req, driver_fw_needs);
+	int r;
+
+	if (!rec || !request)
+		return -ENOMEM;
+	rec->version = RECORD_VERSION;
+	rec->has_dns_port = true;
+	rec->dns_port = dns_port;
+	if (set_str(&rec->container_id, req->container_id) < 0 ||
+	    set_str(&rec->container_name, req->container_name) < 0 ||
+	    set_str(&rec->netns, netns) < 0 ||
+	    set_str(&rec->ports_network, pa && req->n_ports ? pa->net->name : NULL) < 0)
+		return -ENOMEM;
+	if ((r = request_parse_object(request, &rec->req, err)) < 0)
+		return r;
+	*ret = TAKE_PTR(rec);
+	return 0;
 }
 
 int ctrstate_merge(const struct ctr_record *old, const struct exec_ctx *c,

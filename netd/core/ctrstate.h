@@ -19,12 +19,26 @@
 #include "record.h"
 
 /**
+ * ctrstate_new() - a record of @req alone, as a holder writes it before setup
+ * @netns:	the namespace path setup will be given
+ * @dns_port:	the DNS port setup will use (opts->dns_port)
+ * @ret:	the record (the caller's): version, ids, @netns, @dns_port, a
+ *		copy of @req, ports_network as ctrstate_merge() would choose it;
+ *		no links, no lease
+ *
+ * Return: 0, -ENOMEM, or the parser's code with @err set.
+ */
+int ctrstate_new(const struct nd_request *req, const char *netns, uint16_t dns_port,
+		 struct ctr_record **ret, struct nd_error *err);
+
+/**
  * ctrstate_merge() - the record after a setup of @c's request
  * @old:	the record before (may be NULL; not modified)
  * @ret:	the new record (the caller's), written only on success
  *
  * The networks of @old stay beside @c's; the ports stay with the network
- * that has them unless @c publishes them (c->skip_ports false).
+ * that has them unless @c publishes them (c->skip_ports false). @old's
+ * lease is kept as it is.
  * Return: 0, -ENOMEM, or the parser's code with @err set when the merged
  * request is not a valid one.
  */
@@ -35,8 +49,9 @@ int ctrstate_merge(const struct ctr_record *old, const struct exec_ctx *c,
  * ctrstate_remove() - the record after a teardown of @req's networks
  * @old:	the record before (may be NULL; not modified)
  * @ret:	the record without those networks' request entries and links,
- *		and without ports_network when that network left; NULL when
- *		no network is left (or @old is NULL or has no request)
+ *		and without ports_network when that network left, its lease
+ *		kept; NULL when no network is left (or @old is NULL or has no
+ *		request): the lease goes with the record
  *
  * Return: 0 (then @ret is written), -ENOMEM, or the parser's code with
  * @err set.

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "netns.h"
 #include "shared/error.h"
 
 /* What setup built for one network of the container ("links" in the file). */
@@ -22,6 +23,26 @@ struct ctr_link {
 	char *host_interface;	/* the host end (veth); NULL when not recorded */
 	int host_ifindex;	/* its ifindex; 0 when not recorded */
 	char *bridge;		/* the network's interface; NULL when none */
+};
+
+enum ctr_lease_state {
+	CTR_LEASE_PENDING,	/* the holder's setup is running, or was interrupted */
+	CTR_LEASE_READY,	/* the holder's setup succeeded */
+};
+
+/*
+ * Who holds the container's network, for a front end that keeps no state of
+ * its own ("lease" in the file): `netd attach` writes one (owner "admin")
+ * before its setup, so the record reserves the addresses of its request. The
+ * core only reads, writes and carries it (ctrstate_merge(), ctrstate_remove());
+ * what it means is the holder's business.
+ */
+struct ctr_lease {
+	char *owner;		/* "admin" */
+	enum ctr_lease_state state;
+	long pid;		/* the holder's process while pending; 0 when none */
+	struct netns_id ns;	/* the namespace (record's netns) when it was leased */
+	char mac[18];		/* the container interface's MAC setup reported; "" if unknown */
 };
 
 /*
@@ -45,8 +66,18 @@ struct ctr_record {
 	 */
 	struct nd_request *req;
 	struct nd_error req_err;
+	struct ctr_lease *lease;	/* NULL: nobody holds a lease (a Podman or CNI container) */
 };
 
+/* Free @l (NULL is fine). */
+void ctr_lease_free(struct ctr_lease *l);
+/*
+ * A copy of @from (the caller's, ctr_lease_free()) into @ret; NULL stays NULL.
+ * Return: 0 or -ENOMEM.
+ */
+int ctr_lease_copy(const struct ctr_lease *from, struct ctr_lease **ret);
+
+/* Free @rec with everything it owns, its lease too (NULL is fine). */
 void ctr_record_free(struct ctr_record *rec);
 static inline void ctr_record_freep(struct ctr_record **rec)
 {

@@ -173,8 +173,23 @@ att_field() {
 		jq -r --arg ns "$1" --arg n "$2" ".attachments[] | select(.name == \$ns and .network == \$n) | $3"
 }
 
+# admin_records → the container records admin holds (lease owner "admin"), one JSON array.
+admin_records() {
+	local files=("$CFG"/netd/containers/*.json)
+	if [[ ! -e ${files[0]} ]]; then
+		echo '[]'
+		return
+	fi
+	jq -s '[.[] | select(.lease.owner == "admin")]' "${files[@]}"
+}
+
 records() {
-	jq -r '.attachments | length' "$CFG/netd/attachments.json"
+	admin_records | jq length
+}
+
+# att_id NS → the container id of the attachment of namespace NS (in /run/netns).
+att_id() {
+	admin_records | jq -r --arg ns "/run/netns/$1" '.[] | select(.netns == $ns) | .container_id'
 }
 
 # serve NS PORT TEXT: a TCP server in NS answering every connection with TEXT.
@@ -222,7 +237,7 @@ serve() {
 	assert_eq "$(jq -c '{driver, ipam_options}' <<<"$a")" \
 		"$("$NETD" create <<<'{"network":{"name":"x"}}' | jq -c '{driver, ipam_options}')" "same as netd create"
 	# a netd that only reads: ls and inspect do not need the config directory
-	[[ ! -e $CFG/netd/attachments.json ]] || die "ls wrote attachments.json"
+	[[ ! -e $CFG/netd/containers && ! -e $CFG/netd/attachments.json ]] || die "ls wrote state"
 }
 
 @test "network create: every option" {
@@ -311,7 +326,7 @@ serve() {
 # attach, detach
 
 @test "attach and detach: links, addresses, routes, summary, JSON result, persisted" {
-	local id mac
+	local id id2 mac
 	nd_ok network create blue --subnet 10.80.0.0/24 --subnet fd80::/64
 	nd_ok attach "$C1" --network blue
 	assert_contains "$output" "$C1 attached to network blue"
@@ -334,18 +349,19 @@ serve() {
 	ping_ok "$C1" 10.80.0.3
 	ping_ok "$C2" fd80::2
 
-	# persisted: one record per attachment, with what attach chose; the request setup got is in the container record
+	# persisted: one container record per attachment, with the request setup got and admin's lease
 	assert_eq "$(records)" 2 records
-	id=$(jq -r --arg ns "/run/netns/$C1" '.attachments[] | select(.netns == $ns) | .container_id' \
-		"$CFG/netd/attachments.json")
+	id=$(att_id "$C1")
 	assert_match "$id" '^[0-9a-f]{64}$' "container id"
-	assert_eq "$(jq -r --arg id "$id" '.attachments[] | select(.container_id == $id) |
-		[.state, .name, .interface, (.addresses | join(","))] | join(" ")' "$CFG/netd/attachments.json")" \
-		"attached $C1 eth0 10.80.0.2,fd80::2" "record"
-	[[ -f $CFG/netd/containers/$id.json ]] || die "setup's state record missing"
+	assert_eq "$(jq -r '[.lease.state, .request.container_name, .request.networks.blue.interface_name,
+		(.request.networks.blue.static_ips | join(",")), .links.blue.interface] | join(" ")' \
+		"$CFG/netd/containers/$id.json")" "ready $C1 eth0 10.80.0.2,fd80::2 eth0" "record"
+	assert_eq "$(jq -r .lease.mac "$CFG/netd/containers/$id.json")" "$(mac_of "$C1" eth0)" "MAC in the lease"
+	[[ ! -e $CFG/netd/attachments.json ]] || die "attachments.json written"
 	# the requests attach built are netavark requests
-	assert_schema netavark-request.schema.json "$(jq -c '.request' "$CFG/netd/containers/$(jq -r '.attachments[0].container_id' "$CFG/netd/attachments.json").json")"
-	assert_schema netavark-request.schema.json "$(jq -c '.request' "$CFG/netd/containers/$(jq -r '.attachments[1].container_id' "$CFG/netd/attachments.json").json")"
+	for id2 in $(admin_records | jq -r '.[].container_id'); do
+		assert_schema netavark-request.schema.json "$(jq -c '.request' "$CFG/netd/containers/$id2.json")"
+	done
 	hnft list set inet netd br_all | grep -q '"netd0"' || die "netd0 not in the firewall"
 
 	# a later invocation sees the same state
@@ -366,43 +382,91 @@ serve() {
 	nd_err "namespace $C2 is not attached to any netd network" -- detach "$C2"
 }
 
-@test "attachments.json from before: a record that keeps the whole request is read, and rewritten without it" {
+@test "attachments.json from before (both layouts) is moved into the container records and removed" {
 	nd_ok network create old --subnet 10.84.0.0/24
 	nd_ok attach "$C1" --network old --alias www --publish 8084:80 --mac 02:00:00:00:00:84
 	nd_ok attach "$C2" --network old
-	nd_ok status --json
-	local before id
-	before=$(jq -c '.attachments' <<<"$output")
-	# the old layout: "request" (the request setup got) instead of name ... ports
-	for id in $(jq -r '.attachments[].container_id' "$CFG/netd/attachments.json"); do
-		jq --arg id "$id" --slurpfile rec "$CFG/netd/containers/$id.json" \
-			'(.attachments[] | select(.container_id == $id)) |=
-			 (del(.name, .interface, .addresses, .static_mac, .aliases, .ports) + {request: $rec[0].request})' \
-			"$CFG/netd/attachments.json" >"$BATS_TEST_TMPDIR/a.json"
-		mv "$BATS_TEST_TMPDIR/a.json" "$CFG/netd/attachments.json"
-	done
-	assert_eq "$(jq '[.attachments[] | select(has("request") and (has("addresses") | not))] | length' \
-		"$CFG/netd/attachments.json")" 2 "old records"
-	nd_ok status --json
-	assert_eq "$(jq -c '.attachments' <<<"$output")" "$before" "status from old records"
-	nd_ok check
-	assert_contains "$output" "ok: 1 network, 2 attachments, all as recorded"
-	# the next write keeps attach's choices, not the request; the allocation goes on
 	nd_ok attach "$C3" --network old
-	assert_addrs "$C3" eth0 10.84.0.4/24
-	assert_eq "$(jq '[.attachments[] | select(has("request"))] | length' "$CFG/netd/attachments.json")" 0 \
-		"requests dropped"
-	assert_eq "$(jq -r --arg ns "/run/netns/$C1" '.attachments[] | select(.netns == $ns) |
-		[.name, .interface, (.addresses | join(",")), .static_mac, (.aliases | join(",")),
-		 (.ports[0] | "\(.host_port):\(.container_port)/\(.protocol)")] | join(" ")' \
-		"$CFG/netd/attachments.json")" "$C1 eth0 10.84.0.2 02:00:00:00:00:84 www 8084:80/tcp" "choices read from the request"
 	nd_ok status --json
-	assert_eq "$(jq -c '[.attachments[] | select(.name != "'"$C3"'")]' <<<"$output")" "$before" "status after the rewrite"
+	local before id1 id2 id3 f
+	before=$(jq -c '.attachments' <<<"$output")
+	id1=$(att_id "$C1")
+	id2=$(att_id "$C2")
+	id3=$(att_id "$C3")
+	# What an earlier netd kept: attach's choices ($C1, $C3), or the whole request ($C2,
+	# the oldest layout); $C3's attach was interrupted before setup wrote its record.
+	admin_records | jq --arg c2 "$id2" --arg c3 "$id3" '{version: 1, attachments: [.[] |
+		(.request.networks | keys[0]) as $n | .request.networks[$n] as $a |
+		{netns, network: $n, container_id,
+		 state: (if .container_id == $c3 then "attaching" else "attached" end),
+		 pid: (if .container_id == $c3 then 2147483647 else 0 end),
+		 ns_dev: .lease.ns_dev, ns_ino: .lease.ns_ino, mac: .lease.mac} +
+		(if .lease.ns_cookie then {ns_cookie: .lease.ns_cookie} else {} end) +
+		(if .container_id == $c2 then {request} else
+		 {name: .request.container_name, interface: $a.interface_name, addresses: $a.static_ips,
+		  aliases: ($a.aliases // []), ports: (.request.port_mappings // [])} +
+		 (if $a.static_mac then {static_mac: $a.static_mac} else {} end) end)]}' \
+		>"$CFG/netd/attachments.json"
+	for f in "$CFG"/netd/containers/*.json; do
+		jq -c 'del(.lease)' "$f" >"$BATS_TEST_TMPDIR/r.json"
+		mv "$BATS_TEST_TMPDIR/r.json" "$f"
+	done
+	rm -f "$CFG/netd/containers/$id3.json"
+	assert_eq "$(jq -r '[.attachments[] | if has("request") then "request" else "choices" end] | sort | join(",")' \
+		"$CFG/netd/attachments.json")" "choices,choices,request" "old layouts"
+	assert_eq "$(records)" 0 "no lease before the move"
+
+	nd_ok status --json
+	[[ ! -e $CFG/netd/attachments.json ]] || die "attachments.json left after the move"
+	assert_eq "$(records)" 3 "a record with a lease per attachment"
+	assert_eq "$(jq -c --arg ns "$C3" '[.attachments[] | select(.name != $ns)]' <<<"$output")" \
+		"$(jq -c --arg ns "$C3" '[.[] | select(.name != $ns)]' <<<"$before")" "status from the moved records"
+	assert_eq "$(jq -r --arg ns "$C3" '.attachments[] | select(.name == $ns) | .state' <<<"$output")" \
+		interrupted "the interrupted attach"
+	assert_eq "$(jq -r '[.lease.state, .lease.mac, .request.networks.old.static_mac,
+		(.request.networks.old.aliases | join(",")), (.request.port_mappings[0] | "\(.host_port):\(.container_port)")] |
+		join(" ")' "$CFG/netd/containers/$id1.json")" "ready 02:00:00:00:00:84 02:00:00:00:00:84 www 8084:80" "$C1's record"
+	assert_eq "$(jq -r '[.lease.state, .lease.pid, (.request.networks.old.static_ips | join(","))] | join(" ")' \
+		"$CFG/netd/containers/$id3.json")" "pending 2147483647 10.84.0.4" "$C3's record, made from the choices"
+	nd check
+	assert_status 1
+	assert_contains "$output" "$C3 on old: the attach was interrupted and never completed"
+	# the allocation goes on from the records
+	ns_add "${PFX}c4"
+	nd_ok attach "${PFX}c4" --network old
+	assert_addrs "${PFX}c4" eth0 10.84.0.5/24
+	nd_ok detach "$C3"
+	assert_no_link "$C3" eth0
+	[[ ! -e $CFG/netd/containers/$id3.json ]] || die "record of the interrupted attach left"
 	nd_ok detach "$C1"
 	assert_no_link "$C1" eth0
 	nd_ok detach "$C2"
-	nd_ok detach "$C3"
+	nd_ok detach "${PFX}c4"
 	assert_eq "$(records)" 0 records
+	[[ ! -e $CFG/netd/attachments.json ]] || die "attachments.json written again"
+}
+
+@test "a container record without an admin lease (an engine's) is no attachment: not listed, counted, detached or removed" {
+	local id pod
+	nd_ok network create shared --subnet 10.83.0.0/24
+	nd_ok attach "$C1" --network shared
+	id=$(att_id "$C1")
+	pod=$(printf 'e%.0s' $(seq 64))
+	# what setup of an engine's container in namespace $C2 would have written: no lease
+	jq -c --arg pod "$pod" --arg ns "/run/netns/$C2" \
+		'del(.lease) | .container_id = $pod | .request.container_id = $pod | .netns = $ns' \
+		"$CFG/netd/containers/$id.json" >"$CFG/netd/containers/$pod.json"
+	nd_ok status --json
+	assert_eq "$(jq -r '[.attachments[].name] | join(",")' <<<"$output")" "$C1" "status lists admin's only"
+	nd_ok network ls
+	assert_match "$(grep '^shared ' <<<"$output")" ' 1$' "counted: admin's only"
+	nd_err "namespace $C2 is not attached to any netd network" -- detach "$C2"
+	nd_ok detach "$C1"
+	nd_ok network rm shared
+	[[ -f $CFG/netd/containers/$pod.json ]] || die "the engine's record was removed"
+	assert_eq "$(jq -r '.container_id + " " + (has("lease") | tostring)' "$CFG/netd/containers/$pod.json")" \
+		"$pod false" "the engine's record unchanged"
+	rm -f "$CFG/netd/containers/$pod.json"
 }
 
 @test "attach options: --ip, --mac, --alias, --interface, --name, a path, ethN for a second network" {
@@ -476,12 +540,13 @@ serve() {
 	for ns in "$C1" "$C2" "$C3" "${PFX}c4" "${PFX}c5"; do
 		nd_ok attach "$ns" --network v4
 	done
-	assert_eq "$(jq -r '[.attachments[] | select(.network == "v4") | .addresses[0]] | join(" ")' \
-		"$CFG/netd/attachments.json")" "10.78.0.2 10.78.0.3 10.78.0.4 10.78.0.5 10.78.0.6" "allocated in order"
+	assert_eq "$(admin_records | jq -r '[.[] | select(.request.networks.v4)] | sort_by(.netns) |
+		map(.request.networks.v4.static_ips[0]) | join(" ")')" \
+		"10.78.0.2 10.78.0.3 10.78.0.4 10.78.0.5 10.78.0.6" "allocated in order"
 	nd_err 'network "v4": no free IPv4 address left in 10.78.0.0/29' -- attach "${PFX}c6" --network v4
 	# a failed attach changes nothing
 	assert_no_link "${PFX}c6" eth0
-	assert_eq "$(jq '[.attachments[] | select(.network == "v4")] | length' "$CFG/netd/attachments.json")" 5 records
+	assert_eq "$(admin_records | jq '[.[] | select(.request.networks.v4)] | length')" 5 records
 
 	nd_ok detach "$C3" --network v4
 	nd_ok attach "${PFX}c6" --network v4
@@ -517,7 +582,7 @@ serve() {
 	assert_eq "$(for i in $(seq 1 10); do ipv4_of "${PFX}p$i" eth0; done | sort -t. -k4 -n | tr '\n' ' ')" \
 		"$(for i in $(seq 2 11); do printf '10.90.0.%s ' "$i"; done)" "the first ten addresses"
 	assert_eq "$(records)" 10 records
-	assert_eq "$(jq -r '[.attachments[].state] | unique | join(",")' "$CFG/netd/attachments.json")" attached states
+	assert_eq "$(admin_records | jq -r '[.[].lease.state] | unique | join(",")')" ready states
 	ping_ok "${PFX}p1" 10.90.0.11
 	nd_ok check
 	# and concurrent detaches
@@ -586,7 +651,7 @@ serve() {
 	assert_no_link "$C2" eth0
 	assert_no_link "$HOST" netd0
 	assert_link "$C3" eth0
-	assert_eq "$(jq -r '[.attachments[].network] | join(",")' "$CFG/netd/attachments.json")" stays records
+	assert_eq "$(admin_records | jq -r '[.[].request.networks | keys[]] | join(",")')" stays records
 	nd_err 'network "gone" not found' -- network rm gone
 	nd_err 'network "gone" not found' -- network inspect gone
 	nd_err 'network "gone" not found' -- attach "$C1" --network gone
@@ -623,8 +688,7 @@ serve() {
 	nd_ok attach "$C2" --network dnsa
 	nd_ok attach "$C3" --network quiet
 	local id1
-	id1=$(jq -r --arg ns "/run/netns/$C1" '.attachments[] | select(.netns == $ns) | .container_id' \
-		"$CFG/netd/attachments.json")
+	id1=$(att_id "$C1")
 	assert_eq "$(grep -c . "$CFG/aardvark-dns/dnsa")" 3 "header and two lines"
 	assert_eq "$(grep "^$id1 " "$CFG/aardvark-dns/dnsa")" "$id1 10.87.0.2  web,www" "line of web"
 	[[ ! -e $CFG/aardvark-dns/quiet ]] || die "DNS file for a network without DNS"
@@ -712,8 +776,7 @@ serve() {
 	assert_eq "$output" "ok: 1 network, 2 attachments, all as recorded" "clean check"
 	mac1=$(mac_of "$C1" eth0)
 	veth1=$(att_field "$C1" web .host_interface)
-	id2=$(jq -r --arg ns "/run/netns/$C2" '.attachments[] | select(.netns == $ns) | .container_id' \
-		"$CFG/netd/attachments.json")
+	id2=$(att_id "$C2")
 
 	# damage
 	ip -n "$HOST" link del "$veth1"
@@ -793,6 +856,7 @@ ok: 1 network, 2 attachments, all as recorded" "after repair"
 }
 
 @test "failed and interrupted attaches: the reservation is released, or reported and repaired" {
+	local id
 	nd_ok network create n2 --subnet 10.98.0.0/24
 	run --separate-stderr in_host env NETD_NETWORK_DIR="$NETS" NETD_TEST_FAIL_AFTER=firewall \
 		"$NETD" --config "$CFG" --firewall-driver "$FW" -a "$DNSBIN" attach "$C1" --network n2
@@ -804,9 +868,9 @@ ok: 1 network, 2 attachments, all as recorded" "after repair"
 
 	# an attach that died half-way (a dead pid in the record)
 	nd_ok attach "$C2" --network n2
-	jq --arg ns "/run/netns/$C2" '(.attachments[] | select(.netns == $ns)) |= (.state = "attaching" | .pid = 2147483647)' \
-		"$CFG/netd/attachments.json" >"$BATS_TEST_TMPDIR/a.json"
-	mv "$BATS_TEST_TMPDIR/a.json" "$CFG/netd/attachments.json"
+	id=$(att_id "$C2")
+	jq '.lease |= (.state = "pending" | .pid = 2147483647)' "$CFG/netd/containers/$id.json" >"$BATS_TEST_TMPDIR/r.json"
+	mv "$BATS_TEST_TMPDIR/r.json" "$CFG/netd/containers/$id.json"
 	nd_ok status
 	assert_match "$(grep "^$C2 " <<<"$output")" 'interrupted$' "status"
 	nd check
@@ -816,8 +880,7 @@ ok: 1 network, 2 attachments, all as recorded" "after repair"
 	nd_ok attach "$C3" --network n2
 	assert_addrs "$C3" eth0 10.98.0.4/24
 	nd_ok check --repair
-	assert_eq "$(jq -r --arg ns "/run/netns/$C2" '.attachments[] | select(.netns == $ns) | .state' \
-		"$CFG/netd/attachments.json")" attached "state after repair"
+	assert_eq "$(jq -r .lease.state "$CFG/netd/containers/$id.json")" ready "state after repair"
 	assert_addrs "$C2" eth0 10.98.0.3/24
 }
 

@@ -222,7 +222,7 @@ assert_uplink() {
 	refused_host_admin detach "/run/netns/$HOST"
 	world_assert_same "$before" "$(snap)"
 	assert_uplink
-	assert_eq "$(jq -r '.attachments | length' "$CFG/netd/attachments.json")" 1 "attachments"
+	assert_eq "$(jq -s '[.[] | select(.lease.owner == "admin")] | length' "$CFG"/netd/containers/*.json)" 1 "attachments"
 }
 
 # ---------------------------------------------------------------------------

@@ -5,7 +5,9 @@
  * staying with the network that carries them, the typed record's round trip
  * through the file, a record an older netd wrote, a record whose request does
  * not parse, and a corrupt record on disk being ignored with a warning that
- * names it. The shape of the file is checked on ctrstate_to_json().
+ * names it; a lease (a front end's hold on the container) written with a new
+ * record, carried through merge and remove, read back, and gone with the
+ * last network. The shape of the file is checked on ctrstate_to_json().
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "ctrstate.h"
+#include "unit-file.h"
 #include "unit-request.h"
 #include "shared/cleanup.h"
 #include "tap.h"
@@ -251,16 +254,6 @@ static struct ctr_record *load_capturing(const char *dir, const char *id, char *
 	return st;
 }
 
-static void write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		tap_diag("cannot write %s", path);
-	if (fd >= 0)
-		close(fd);
-}
-
 /* The record as its file has it, compact text (heap), or NULL. */
 static char *text_of(const struct ctr_record *rec)
 {
@@ -312,7 +305,7 @@ static void test_old_format(const char *dir, const char *path)
 	char name[IFNAMSIZ], log[256];
 	int ifindex;
 
-	write_file(path, "{\"version\":1,\"container_id\":\"c0ffee\",\"container_name\":\"web\","
+	unit_write_file(path, "{\"version\":1,\"container_id\":\"c0ffee\",\"container_name\":\"web\","
 		   "\"netns\":\"/run/netns/old\",\"links\":{\"podman\":{\"interface\":\"eth0\","
 		   "\"host_interface\":\"veth9\",\"bridge\":\"podman0\"}},\"request\":"
 		   REQ_PODMAN "}");
@@ -339,7 +332,7 @@ static void test_bad_request(const char *dir, const char *path)
 	struct nd_error err = {0};
 	char log[256];
 
-	write_file(path, "{\"version\":2,\"ports_network\":\"podman\",\"links\":{\"podman\":"
+	unit_write_file(path, "{\"version\":2,\"ports_network\":\"podman\",\"links\":{\"podman\":"
 		   "{\"host_interface\":\"veth0\",\"host_ifindex\":12}},"
 		   "\"request\":{\"container_id\":7}}");
 	st = load_capturing(dir, "c0ffee", log, sizeof(log));
@@ -356,6 +349,84 @@ static void test_bad_request(const char *dir, const char *path)
 	ctr_record_free(st);
 	nd_request_free(podman);
 	unlink(path);
+}
+
+/* A holder's record before setup (ctrstate_new()) with its lease, through setup and teardown. */
+static void test_lease(const char *dir, const char *path)
+{
+	struct nd_request *podman = unit_request(REQ_PODMAN), *net2 = unit_request(REQ_NET2);
+	struct ctr_record *r0 = NULL, *r1 = NULL, *r2 = NULL, *r3 = NULL, *back = NULL;
+	struct nd_error err = {0};
+	struct kept k = {0};
+	json_object *j0, *j1;
+	char log[256];
+
+	tap_check_begin();
+	CHECK(podman && net2 && ctrstate_new(podman, "/run/netns/ctr1", 1053, &r0, &err) == 0);
+	if (r0 && (r0->lease = calloc(1, sizeof(*r0->lease))) &&
+	    (r0->lease->owner = strdup("admin"))) {
+		r0->lease->pid = 4242;
+		r0->lease->ns = (struct netns_id){ .dev = 4, .ino = 4026532577u, .cookie = 9 };
+	}
+	j0 = J(&k, r0);
+	CHECK(j0 && str_is(j0, "lease.owner", "admin") && str_is(j0, "lease.state", "pending"));
+	CHECK(json_object_get_int(at(j0, "lease.pid")) == 4242 &&
+	      json_object_get_int64(at(j0, "lease.ns_ino")) == 4026532577 &&
+	      json_object_get_int(at(j0, "lease.ns_cookie")) == 9 && !at(j0, "lease.mac"));
+	CHECK(j0 && str_is(j0, "ports_network", "podman") && str_is(j0, "netns", "/run/netns/ctr1") &&
+	      keys_are(j0, "request.networks", "podman") && json_object_get_int(at(j0, "dns_port")) == 1053 &&
+	      keys_are(j0, "links", ""));
+	tap_result(tap_check_ok(), NULL, "a new record: the request, its ports network, the lease pending");
+
+	/* The holder's setup then runs with this record as the previous one. */
+	r1 = r0 ? merge(r0, podman, false, "veth0") : NULL;
+	j1 = J(&k, r1);
+	tap_check_begin();
+	CHECK(j1 && networks_are(j1, "podman") && str_is(j1, "ports_network", "podman"));
+	CHECK(json_object_array_length(at(j1, "request.port_mappings")) == 1);
+	CHECK(r1 && r1->lease && !strcmp(r1->lease->owner, "admin") &&
+	      r1->lease->state == CTR_LEASE_PENDING && r1->lease->pid == 4242);
+	tap_result(tap_check_ok(), NULL, "setup over the new record: as a first setup, the lease kept");
+
+	if (r1 && r1->lease) {
+		r1->lease->state = CTR_LEASE_READY;
+		r1->lease->pid = 0;
+		snprintf(r1->lease->mac, sizeof(r1->lease->mac), "02:00:00:00:00:01");
+	}
+	tap_check_begin();
+	CHECK(r1 && ctrstate_write(dir, "c0ffee", r1) == 0);
+	back = load_capturing(dir, "c0ffee", log, sizeof(log));
+	CHECK(back && back->lease && !strcmp(back->lease->owner, "admin") &&
+	      back->lease->state == CTR_LEASE_READY && back->lease->pid == 0 &&
+	      back->lease->ns.dev == 4 && back->lease->ns.ino == 4026532577u &&
+	      back->lease->ns.cookie == 9 && !strcmp(back->lease->mac, "02:00:00:00:00:01"));
+	CHECK(!log[0]);
+	tap_result(tap_check_ok(), NULL, "the lease read back as written");
+
+	r2 = back ? merge(back, net2, true, "veth1") : NULL;
+	r3 = r2 ? removed(r2, net2) : NULL;
+	tap_check_begin();
+	CHECK(r2 && r2->lease && r2->lease->state == CTR_LEASE_READY);
+	CHECK(r3 && r3->lease && !strcmp(r3->lease->mac, "02:00:00:00:00:01"));
+	CHECK(!removed(r3, podman));
+	tap_result(tap_check_ok(), NULL,
+		   "the lease stays through another setup and teardown, and goes with the last network");
+
+	unit_write_file(path, "{\"version\":2,\"lease\":{\"state\":\"ready\"}}");
+	ctr_record_free(back);
+	back = load_capturing(dir, "c0ffee", log, sizeof(log));
+	tap_result(back && !back->lease && !log[0], NULL, "a lease without owner: none");
+	unlink(path);
+	for (size_t i = 0; i < k.n; i++)
+		json_object_put(k.v[i]);
+	nd_error_clear(&err);
+	ctr_record_free(back);
+	ctr_record_free(r0);
+	ctr_record_free(r1);
+	ctr_record_free(r2);
+	ctr_record_free(r3);
+	nd_request_free(podman);
+	nd_request_free(net2);
 }
 
 static void test_load(void)
@@ -376,7 +447,7 @@ static void test_load(void)
 	st = load_capturing(dir, "c0ffee", log, sizeof(log));
 	tap_result(!st && !log[0], NULL, "no record: NULL, nothing logged");
 
-	write_file(path, "{\"version\":2,\"ports_network\":\"podman\"}");
+	unit_write_file(path, "{\"version\":2,\"ports_network\":\"podman\"}");
 	st = load_capturing(dir, "c0ffee", log, sizeof(log));
 	tap_result(st && st->version == 2 && strcmp(ctrstate_ports_network(st), "podman") == 0 &&
 		   !st->req && !st->req_err.msg && !log[0],
@@ -386,15 +457,16 @@ static void test_load(void)
 	test_round_trip(dir, path);
 	test_old_format(dir, path);
 	test_bad_request(dir, path);
+	test_lease(dir, path);
 
-	write_file(path, "[1,2,3]");
+	unit_write_file(path, "[1,2,3]");
 	st = load_capturing(dir, "c0ffee", log, sizeof(log));
 	snprintf(want, sizeof(want), "state file %s is corrupt (not a JSON object); ignoring it", path);
 	if (!tap_result(!st && strstr(log, want), NULL, "a corrupt record (JSON, not an object) is named"))
 		tap_diag("log: %s", log);
 	ctr_record_free(st);
 
-	write_file(path, "{\"version\":2,");
+	unit_write_file(path, "{\"version\":2,");
 	st = load_capturing(dir, "c0ffee", log, sizeof(log));
 	if (!tap_result(!st && strstr(log, want), NULL, "a corrupt record (truncated JSON) is named"))
 		tap_diag("log: %s", log);
