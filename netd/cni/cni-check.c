@@ -236,49 +236,41 @@ static int check_in_container(const struct cni_config *cfg, const struct cni_par
 	return res;
 }
 
-/* The bridge and the host end of the veth pair, as the bridge driver finds them. */
-static int check_host(const struct cni_config *cfg, const struct cni_params *p,
-		      const struct nd_request *req, int peer, struct nd_error *err)
+/*
+ * The bridge and the host end of the veth pair: the driver's check_live op
+ * (the first drift from what setup made), then whether that host end is the
+ * peer of the container's interface (@peer, its ifindex as the container
+ * sees it; 0 when unknown).
+ */
+static int check_host(const struct cni_params *p, const struct nd_request *req, int peer,
+		      struct nd_error *err)
 {
 	_cleanup_(nlx_freep) struct nlx *h = NULL;
+	const struct driver_ops *d = driver_of(req->attach[0].net);
+	struct driver_probe probe = { .container_id = p->container_id, .a = &req->attach[0] };
 	struct driver_status s;
-	char b[ND_ADDRSTRLEN];
+	struct nd_error ne = {0};
 	int r;
 
 	r = nlx_open(&h);
 	if (r < 0)
 		return cni_fail(err, CNI_ERR_CHECK, "cannot open netlink: %s", strerror(-r));
-	r = driver_of(req->attach[0].net)->status(&(const struct driver_probe){
-		.host = h, .container_id = p->container_id, .a = &req->attach[0] }, &s);
-	if (r < 0 || !s.bridge_exists)
-		return cni_fail(err, CNI_ERR_CHECK, "bridge %s of network \"%s\" is missing%s%s",
-				cfg->bridge, cfg->name, r < 0 ? ": " : "", r < 0 ? strerror(-r) : "");
-	if (!nlx_link_is_bridge(&s.bridge))
-		return cni_fail(err, CNI_ERR_CHECK, "%s is a \"%s\" link, not a bridge",
-				cfg->bridge, s.bridge.kind);
-	if (!s.bridge.up)
-		return cni_fail(err, CNI_ERR_CHECK, "bridge %s is down", cfg->bridge);
-	if (s.bridge_addrs_err < 0)
-		return cni_fail(err, CNI_ERR_CHECK, "cannot list the addresses of %s", cfg->bridge);
-	for (size_t i = 0; i < cfg->n_subnets; i++)
-		if (cfg->subnets[i].has_gateway &&
-		    !has_addr(s.bridge_addrs, s.n_bridge_addrs, &cfg->subnets[i].gateway,
-			      cfg->subnets[i].subnet.len))
-			return cni_fail(err, CNI_ERR_CHECK, "gateway %s/%d is missing on bridge %s",
-					nd_ip_str(&cfg->subnets[i].gateway, b),
-					cfg->subnets[i].subnet.len, cfg->bridge);
-	if (!s.host_exists)
-		return cni_fail(err, CNI_ERR_CHECK,
-				"host end %s of the veth pair of %s is missing", s.host_name, p->ifname);
-	if (peer && s.host.ifindex != peer)
+	probe.host = h;
+	if (d->check_live(&probe, &ne) < 0) {
+		r = cni_fail(err, CNI_ERR_CHECK, "%s", ne.msg ? ne.msg : "the host side drifted");
+		nd_error_clear(&ne);
+		return r;
+	}
+	if (!peer)
+		return 0;
+	probe.links_only = true;
+	r = d->status(&probe, &s);
+	if (r < 0)
+		return cni_fail(err, CNI_ERR_CHECK, "cannot read the host veth: %s", strerror(-r));
+	if (s.host.ifindex != peer)
 		return cni_fail(err, CNI_ERR_CHECK,
 				"%s in %s is not paired with the host veth %s", p->ifname,
 				p->netns, s.host_name);
-	if (s.host.master != s.bridge.ifindex)
-		return cni_fail(err, CNI_ERR_CHECK, "host veth %s is not a port of bridge %s",
-				s.host_name, cfg->bridge);
-	if (!s.host.up)
-		return cni_fail(err, CNI_ERR_CHECK, "host veth %s is down", s.host_name);
 	return 0;
 }
 
@@ -335,7 +327,7 @@ int cni_check(const struct cni_config *cfg, const struct cni_params *p,
 		nd_error_clear(&ne);
 		return r;
 	}
-	if ((r = check_host(cfg, p, req, peer, err)) < 0 ||
+	if ((r = check_host(p, req, peer, err)) < 0 ||
 	    (r = check_firewall(cfg, o, rec, req, err)) < 0)
 		return r;
 	if (cfg->dns_enabled && !dns_server_runs(o->config_dir))

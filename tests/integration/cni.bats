@@ -703,6 +703,17 @@ kill_add() {
 	hv=$(host_veth_of "$r")
 	cnic CHECK "$cc" "$C1" c1
 	cni_ok
+	# the host side is the bridge driver's check_live op: its words, first drift first
+	ip -n "$HOST" addr del 10.91.0.1/24 dev "$BR"
+	cnic CHECK "$cc" "$C1" c1
+	assert_cni_error 101 "bridge $BR lacks gateway address 10.91.0.1/24"
+	ip -n "$HOST" addr add 10.91.0.1/24 dev "$BR"
+	ip -n "$HOST" link set "$hv" down
+	cnic CHECK "$cc" "$C1" c1
+	assert_cni_error 101 "host veth $hv is down"
+	ip -n "$HOST" link set "$hv" up
+	cnic CHECK "$cc" "$C1" c1
+	cni_ok
 	ip -n "$HOST" link set "$hv" nomaster
 	cnic CHECK "$cc" "$C1" c1
 	assert_cni_error 101 "host veth $hv is not a port of bridge $BR"
