@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build.h"
 #include "driver.h"
 #include "fw-nft.h"
 #include "jsonutil.h"
@@ -433,59 +434,14 @@ static int merge_link(struct ctr_record *rec, const struct exec_ctx *c, size_t i
 	return 0;
 }
 
-/* Add every member of object @from (borrowed) to object @to. */
-static void add_members(json_object *to, json_object *from)
-{
-	if (!from || !json_object_is_type(from, json_type_object))
-		return;
-	json_object_object_foreach(from, k, v)
-		json_object_object_add(to, k, json_object_get(v));
-}
-
-/* The request of @old (its JSON, or an empty object) with @c's networks, names, DNS and ports. */
-static json_object *merged_request(const struct ctr_record *old, const struct exec_ctx *c)
-{
-	_cleanup_(json_object_putp) json_object *in = request_json(c->req);
-	json_object *request = old && old->req ? request_json(old->req) : json_object_new_object();
-	json_object *nets, *info, *v;
-
-	if (!in || !request) {
-		json_object_put(request);
-		return NULL;
-	}
-	nets = ju_get(request, "networks");
-	if (!nets) {
-		nets = json_object_new_object();
-		json_object_object_add(request, "networks", nets);
-	}
-	info = ju_get(request, "network_info");
-	if (!info) {
-		info = json_object_new_object();
-		json_object_object_add(request, "network_info", info);
-	}
-	add_members(nets, ju_get(in, "networks"));
-	add_members(info, ju_get(in, "network_info"));
-	json_object_object_add(request, "container_id", json_object_new_string(c->req->container_id));
-	json_object_object_add(request, "container_name",
-			       json_object_new_string(c->req->container_name));
-	if ((v = ju_get(in, "dns_servers")))
-		json_object_object_add(request, "dns_servers", json_object_get(v));
-	if (!c->skip_ports) {
-		v = ju_get(in, "port_mappings");
-		json_object_object_add(request, "port_mappings", v ? json_object_get(v) : NULL);
-	}
-	return request;
-}
-
 int ctrstate_new(const struct nd_request *req, const char *netns, uint16_t dns_port,
 		 struct ctr_record **ret, struct nd_error *err)
 {
 	_cleanup_(ctr_record_freep) struct ctr_record *rec = calloc(1, sizeof(*rec));
-	_cleanup_(json_object_putp) json_object *request = request_json(req);
 	const struct nd_attach *pa = fwnft_port_attach(req, driver_fw_needs);
 	int r;
 
-	if (!rec || !request)
+	if (!rec)
 		return -ENOMEM;
 	rec->version = RECORD_VERSION;
 	rec->has_dns_port = true;
@@ -495,7 +451,7 @@ int ctrstate_new(const struct nd_request *req, const char *netns, uint16_t dns_p
 	    set_str(&rec->netns, netns) < 0 ||
 	    set_str(&rec->ports_network, pa && req->n_ports ? pa->net->name : NULL) < 0)
 		return -ENOMEM;
-	if ((r = request_parse_object(request, &rec->req, err)) < 0)
+	if ((r = request_merge(NULL, req, NULL, req, &rec->req, err)) < 0)
 		return r;
 	*ret = TAKE_PTR(rec);
 	return 0;
@@ -505,8 +461,8 @@ int ctrstate_merge(const struct ctr_record *old, const struct exec_ctx *c,
 		   struct ctr_record **ret, struct nd_error *err)
 {
 	_cleanup_(ctr_record_freep) struct ctr_record *rec = NULL;
-	_cleanup_(json_object_putp) json_object *request = NULL;
 	const struct nd_request *req = c->req;
+	const struct nd_request *base = old ? old->req : NULL;
 	const struct nd_attach *pa = fwnft_port_attach(req, driver_fw_needs);
 	int r;
 
@@ -530,9 +486,8 @@ int ctrstate_merge(const struct ctr_record *old, const struct exec_ctx *c,
 	for (size_t i = 0; i < req->n_attach; i++)
 		if ((r = merge_link(rec, c, i)) < 0)
 			return r;
-	if (!(request = merged_request(old, c)))
-		return -ENOMEM;
-	r = request_parse_object(request, &rec->req, err);
+	/* The ports stay as they were when this setup does not publish them. */
+	r = request_merge(base, req, NULL, c->skip_ports ? base : req, &rec->req, err);
 	if (r < 0)
 		return r;
 	*ret = TAKE_PTR(rec);
@@ -543,29 +498,22 @@ int ctrstate_remove(const struct ctr_record *old, const struct nd_request *req,
 		    struct ctr_record **ret, struct nd_error *err)
 {
 	_cleanup_(ctr_record_freep) struct ctr_record *rec = NULL;
-	_cleanup_(json_object_putp) json_object *request = NULL;
-	json_object *nets, *info;
+	size_t left = 0;
 	int r;
 
 	*ret = NULL;
 	if (!old || !old->req)
 		return 0;
-	if (!(request = request_json(old->req)))
-		return -ENOMEM;
-	nets = ju_get(request, "networks");
-	info = ju_get(request, "network_info");
-	for (size_t i = 0; i < req->n_attach; i++) {
-		const char *name = req->attach[i].net->name;
-		json_object_object_del(nets, name);
-		json_object_object_del(info, name);
-	}
-	if (!nets || json_object_object_length(nets) == 0)
+	for (size_t i = 0; i < old->req->n_attach; i++)
+		left += !request_network(req, old->req->attach[i].net->name);
+	if (left == 0)
 		return 0;
 	if ((r = record_copy(old, req, &rec)) < 0)
 		return r;
-	if (rec->ports_network && !ju_get(nets, rec->ports_network))
+	if (rec->ports_network && (!attached(old->req, rec->ports_network) ||
+				   request_network(req, rec->ports_network)))
 		(void)set_str(&rec->ports_network, NULL);
-	r = request_parse_object(request, &rec->req, err);
+	r = request_merge(old->req, NULL, req, old->req, &rec->req, err);
 	if (r < 0)
 		return r;
 	*ret = TAKE_PTR(rec);

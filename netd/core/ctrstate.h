@@ -26,7 +26,9 @@
  *		copy of @req, ports_network as ctrstate_merge() would choose it;
  *		no links, no lease
  *
- * Return: 0, -ENOMEM, or the parser's code with @err set.
+ * The request is copied through the constructors (request_merge()), not
+ * through JSON.
+ * Return: 0, -ENOMEM, or the constructors' code with @err set.
  */
 int ctrstate_new(const struct nd_request *req, const char *netns, uint16_t dns_port,
 		 struct ctr_record **ret, struct nd_error *err);
@@ -38,9 +40,11 @@ int ctrstate_new(const struct nd_request *req, const char *netns, uint16_t dns_p
  *
  * The networks of @old stay beside @c's; the ports stay with the network
  * that has them unless @c publishes them (c->skip_ports false). @old's
- * lease is kept as it is.
- * Return: 0, -ENOMEM, or the parser's code with @err set when the merged
- * request is not a valid one.
+ * lease is kept as it is. The merged request is built with request_merge()
+ * (model/build.h) from the two typed requests: a network of @c's replaces
+ * @old's of the same name in its place, new ones follow.
+ * Return: 0, -ENOMEM, or the constructors' code with @err set when the
+ * merged request is not a valid one.
  */
 int ctrstate_merge(const struct ctr_record *old, const struct exec_ctx *c,
 		   struct ctr_record **ret, struct nd_error *err);
@@ -53,7 +57,8 @@ int ctrstate_merge(const struct ctr_record *old, const struct exec_ctx *c,
  *		kept; NULL when no network is left (or @old is NULL or has no
  *		request): the lease goes with the record
  *
- * Return: 0 (then @ret is written), -ENOMEM, or the parser's code with
+ * The rest of the request is built with request_merge(), not through JSON.
+ * Return: 0 (then @ret is written), -ENOMEM, or the constructors' code with
  * @err set.
  */
 int ctrstate_remove(const struct ctr_record *old, const struct nd_request *req,

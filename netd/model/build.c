@@ -347,3 +347,65 @@ int request_network_only(const struct nd_request *src, const char *network, bool
 	*ret = TAKE_PTR(req);
 	return 0;
 }
+
+/* @name is a network of @req that @drop does not name (@drop may be NULL). */
+static bool kept(const struct nd_request *drop, const char *name)
+{
+	return !drop || !request_network(drop, name);
+}
+
+/* Network @net into @req, unless @req has it already. */
+static int add_network_once(struct nd_request *req, const struct nd_network *net,
+			    struct nd_error *err)
+{
+	struct nd_network_def def;
+
+	if (request_network(req, net->name))
+		return 0;
+	request_network_def(net, &def);
+	return request_add_network(req, &def, err);
+}
+
+int request_merge(const struct nd_request *base, const struct nd_request *over,
+		  const struct nd_request *drop, const struct nd_request *ports_of,
+		  struct nd_request **ret, struct nd_error *err)
+{
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
+	const struct nd_request *id = over ? over : base;
+	const struct nd_request *dns = over && over->n_dns_servers ? over : base;
+	int r = 0;
+
+	if (!id)
+		return nd_error_set(err, -EINVAL, "no request to merge");
+	if ((r = request_new(id->container_id, id->container_name,
+			     base ? base->container_hostname : over->container_hostname, &req,
+			     err)) < 0)
+		return r;
+	/* Networks: @base's in their order (@over's definition where it has one), then @over's. */
+	for (size_t i = 0; base && r == 0 && i < base->n_networks; i++) {
+		const struct nd_network *n = &base->networks[i];
+		const struct nd_network *o = over ? request_network(over, n->name) : NULL;
+		if (kept(drop, n->name))
+			r = add_network_once(req, o ? o : n, err);
+	}
+	for (size_t i = 0; over && r == 0 && i < over->n_networks; i++)
+		r = add_network_once(req, &over->networks[i], err);
+	/* The attachments in the same order. */
+	for (size_t i = 0; base && r == 0 && i < base->n_attach; i++) {
+		const struct nd_attach *a = &base->attach[i];
+		const struct nd_attach *o = over ? attach_of(over, a->net->name) : NULL;
+		if (kept(drop, a->net->name))
+			r = attach_copy(req, o ? o : a, err);
+	}
+	for (size_t i = 0; over && r == 0 && i < over->n_attach; i++)
+		if (!base || !attach_of(base, over->attach[i].net->name))
+			r = attach_copy(req, &over->attach[i], err);
+	for (size_t i = 0; ports_of && r == 0 && i < ports_of->n_ports; i++)
+		r = request_add_port(req, &ports_of->ports[i], err);
+	for (size_t i = 0; dns && r == 0 && i < dns->n_dns_servers; i++)
+		r = request_add_dns_server(req, &dns->dns_servers[i], err);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(req);
+	return 0;
+}

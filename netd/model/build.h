@@ -108,3 +108,27 @@ int request_add_dns_server(struct nd_request *req, const struct nd_ip *ip, struc
  */
 int request_network_only(const struct nd_request *src, const char *network, bool with_ports,
 			 struct nd_request **ret, struct nd_error *err);
+
+/**
+ * request_merge() - a new request made of the networks of two others
+ * @base:	networks kept in their order (may be NULL), e.g. a container
+ *		record's request; borrowed like the others
+ * @over:	networks that replace @base's of the same name, in place, or
+ *		follow them (may be NULL); its container id and name are the
+ *		result's (else @base's), its DNS servers too when it has any
+ * @drop:	networks of @base left out, by name (may be NULL)
+ * @ports_of:	the request whose port mappings the result gets (may be NULL:
+ *		none)
+ * @ret:	the new request, the caller's (nd_request_free()); written only
+ *		on success
+ *
+ * The hostname is @base's, else @over's. Every network and attachment is
+ * copied through the constructors above, options in their given order, so
+ * the container record's merge after a setup and its cut after a teardown
+ * need no JSON.
+ * Return: 0, or a negative code with @err set (-EINVAL when both are NULL or
+ * what is merged is not a valid request).
+ */
+int request_merge(const struct nd_request *base, const struct nd_request *over,
+		  const struct nd_request *drop, const struct nd_request *ports_of,
+		  struct nd_request **ret, struct nd_error *err);

@@ -205,6 +205,39 @@ static void test_network_only(void)
 	nd_request_free(want_m);
 }
 
+/* request_merge(): the container record's merge after a setup and cut after a teardown, typed. */
+static void test_merge(void)
+{
+	struct nd_request *parsed = unit_request(json), *a = NULL, *m = NULL;
+	struct nd_request *both = NULL, *again = NULL, *cut = NULL, *none = NULL;
+	struct nd_request *want_a = parsed_without(json, "m", true);
+	struct nd_error err = {0};
+	bool ok = parsed && want_a && request_network_only(parsed, "a", false, &a, &err) == 0 &&
+		  request_network_only(parsed, "m", false, &m, &err) == 0;
+
+	tap_result(ok && request_merge(a, m, NULL, parsed, &both, &err) == 0 &&
+		   unit_model_equal(parsed, both),
+		   NULL, "request_merge(a, m): the request of both networks, as parsed");
+	tap_result(ok && request_merge(parsed, a, NULL, parsed, &again, &err) == 0 &&
+		   unit_model_equal(parsed, again),
+		   NULL, "request_merge(): a network of @over replaces @base's in its place");
+	tap_result(ok && request_merge(parsed, NULL, m, NULL, &cut, &err) == 0 &&
+		   unit_model_equal(want_a, cut) && cut->n_ports == 0,
+		   NULL, "request_merge(@drop m, no ports): network a alone");
+	tap_result(request_merge(NULL, NULL, NULL, NULL, &none, &err) == -EINVAL && !none,
+		   NULL, "request_merge() of nothing: -EINVAL");
+	if (err.msg)
+		tap_diag("%s", err.msg);
+	nd_error_clear(&err);
+	nd_request_free(parsed);
+	nd_request_free(a);
+	nd_request_free(m);
+	nd_request_free(both);
+	nd_request_free(again);
+	nd_request_free(cut);
+	nd_request_free(want_a);
+}
+
 /* One constructor call on the built request that must fail with @msg in the message. */
 static void expect_refused(const char *name, int (*call)(struct nd_request *, struct nd_error *),
 			   const char *msg)
@@ -344,6 +377,7 @@ int main(void)
 	test_same_model();
 	test_network_def();
 	test_network_only();
+	test_merge();
 	expect_refused("a network after the attachments", net_late, "before the attachments");
 	expect_refused("an invalid interface name", bad_ifname, "interface_name");
 	expect_refused("a network not in the request", unknown_net, "not found in network_info");
