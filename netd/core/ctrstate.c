@@ -10,6 +10,7 @@
 #include "ctrstate.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,12 +279,17 @@ json_object *ctrstate_to_json(const struct ctr_record *rec)
 
 int ctrstate_read(const char *path, struct ctr_record **ret)
 {
+	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
 	json_object *o;
 	size_t len;
 	int r;
 
-	r = state_read_file(path, MAX_STATE, &buf, &len);
+	/* A record is a file netd wrote: a symlink in its place is never followed. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = state_read_fd(fd, MAX_STATE, &buf, &len);
 	if (r < 0)
 		return r;
 	o = json_tokener_parse(buf);
@@ -297,13 +303,15 @@ struct ctr_record *ctrstate_load(const char *config_dir, const char *id)
 	_cleanup_free_ char *path = state_container_path(config_dir, id);
 	struct ctr_record *rec = NULL;
 
-	if (!path || ctrstate_read(path, &rec) == -EBADMSG) {
-		/* Teardown still cleans up from the request; say why the record was ignored. */
-		if (path)
-			log_warn("state file %s is corrupt (not a JSON object); ignoring it", path);
-		return NULL;
-	}
-	return rec;
+	int r = path ? ctrstate_read(path, &rec) : -ENOMEM;
+
+	/* Teardown still cleans up from the request; say why the record was ignored. */
+	if (r == -EBADMSG)
+		log_warn("state file %s is corrupt (not a JSON object); ignoring it", path);
+	else if (r == -ELOOP)
+		log_warn("state file %s is a symbolic link, which netd never writes; ignoring it",
+			 path);
+	return r < 0 ? NULL : rec;
 }
 
 uint16_t ctrstate_dns_port(const struct ctr_record *rec, uint16_t dflt)

@@ -92,6 +92,7 @@ struct ctr_record *ctrstate_load(const char *config_dir, const char *id);
  * ctrstate_read() - read and parse the record at @path, the one reader of records
  * @ret:	the record (the caller's), written only on success
  *
+ * A symbolic link at @path is not followed (-ELOOP).
  * Return: 0, -errno when it cannot be read, -EBADMSG when it is not a JSON
  * object, or -ENOMEM. A request that does not parse is no failure here
  * (struct ctr_record, req_err).

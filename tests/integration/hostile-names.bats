@@ -314,6 +314,37 @@ web_on_a() {
 	assert_eq "$(find "$CFG" -name '.netd.tmp.*' -o -name '.aardvark.pid.tmp.*' | wc -l)" 0 "temporaries"
 }
 
+@test "a symlink planted as a container's record is never followed: not read, not written through" {
+	local out=$BATS_TEST_TMPDIR/outside id req rec
+	id=$(dcid 1)
+	req=$(req_json "$id" "$(net_json plain ndsbr0 10.89.0.0/24)" "$(att_json plain eth0 10.89.0.2)")
+	# a real record of this container, kept outside, then the container gone
+	dnetd setup "/run/netns/$C1" <<<"$req"
+	assert_status 0
+	mkdir -p "$out"
+	cp "$CFG/netd/containers/$id.json" "$out/record.json"
+	rec=$(sha256sum <"$out/record.json")
+	dnetd teardown "/run/netns/$C1" <<<"$req"
+	assert_status 0
+	# planted in its place: setup does not take it for the record, and replaces the link
+	ln -s "$out/record.json" "$CFG/netd/containers/$id.json"
+	dnetd NETD_LOG=warn setup "/run/netns/$C1" <<<"$req"
+	assert_status 0
+	assert_contains "$stderr" "is a symbolic link, which netd never writes; ignoring it"
+	[[ -f $CFG/netd/containers/$id.json && ! -L $CFG/netd/containers/$id.json ]] ||
+		die "the record was not written in place of the link"
+	assert_eq "$(sha256sum <"$out/record.json")" "$rec" "the file the link named"
+	# teardown over a planted link: ignored the same way, the target untouched
+	dnetd teardown "/run/netns/$C1" <<<"$req"
+	assert_status 0
+	ln -s "$out/record.json" "$CFG/netd/containers/$id.json"
+	dnetd NETD_LOG=warn teardown "/run/netns/$C1" <<<"$req"
+	assert_status 0
+	assert_contains "$stderr" "is a symbolic link, which netd never writes; ignoring it"
+	assert_eq "$(sha256sum <"$out/record.json")" "$rec" "the file the link named"
+	assert_eq "$(ls -A "$out")" "record.json" "outside directory"
+}
+
 # ---------------------------------------------------------------------------
 # stale pid file
 
