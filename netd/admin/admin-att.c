@@ -53,25 +53,18 @@ int admin_detach_one(struct admin_ctx *ctx, const char *container_id, struct nd_
 	return attstore_forget(ctx->opts.config_dir, container_id, err);
 }
 
-/* The attachment of @atts, other than @a, that holds one of @a's addresses; NULL if none. */
+/* The attachment of @atts, other than @a, that holds one of @a's addresses (*@ip); NULL if none. */
 static const struct admin_att *holder_of(const struct admin_atts *atts, const struct admin_att *a,
 					 const struct nd_ip **ip)
 {
 	const struct nd_attach *at = &a->req->attach[0];
+	const struct admin_att *o = NULL;
 
-	for (size_t i = 0; i < atts->n; i++) {
-		const struct nd_attach *o = &atts->v[i].req->attach[0];
-		if (strcmp(atts->v[i].container_id, a->container_id) == 0 ||
-		    strcmp(atts->v[i].network, a->network) != 0)
-			continue;
-		for (size_t k = 0; k < at->n_addrs; k++)
-			for (size_t j = 0; j < o->n_addrs; j++)
-				if (nd_ip_equal(&at->addrs[k].addr.addr, &o->addrs[j].addr.addr)) {
-					*ip = &at->addrs[k].addr.addr;
-					return &atts->v[i];
-				}
+	for (size_t k = 0; k < at->n_addrs && !o; k++) {
+		*ip = &at->addrs[k].addr.addr;
+		o = attstore_holder(atts, a->network, *ip, a->container_id);
 	}
-	return NULL;
+	return o;
 }
 
 /*

@@ -223,20 +223,6 @@ static int used_addrs(const struct admin_atts *atts, const char *network, struct
 	return 0;
 }
 
-static const struct admin_att *owner_of(const struct admin_atts *atts, const char *network,
-					const struct nd_ip *ip)
-{
-	for (size_t i = 0; i < atts->n; i++) {
-		const struct nd_attach *at = &atts->v[i].req->attach[0];
-		if (strcmp(atts->v[i].network, network) != 0)
-			continue;
-		for (size_t k = 0; k < at->n_addrs; k++)
-			if (nd_ip_equal(&at->addrs[k].addr.addr, ip))
-				return &atts->v[i];
-	}
-	return NULL;
-}
-
 /* One address per subnet: the --ip inside it, else the next free one; @ips has n_subnets. */
 static int allocate(const struct nd_network *net, const struct attach_args *args,
 		    const struct admin_atts *atts, struct nd_ip *ips, struct nd_error *err)
@@ -273,7 +259,7 @@ static int allocate(const struct nd_network *net, const struct attach_args *args
 			consumed[i] = true;
 		}
 		if (pick) {
-			const struct admin_att *o = owner_of(atts, net->name, pick);
+			const struct admin_att *o = attstore_holder(atts, net->name, pick, NULL);
 			if (o)
 				return nd_error_set(err, -EADDRINUSE,
 						    "network \"%s\": address %s is already used by %s",

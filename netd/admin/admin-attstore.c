@@ -265,3 +265,18 @@ int attstore_commit(const char *config, const char *id, const char *mac, struct 
 		return nd_error_set(err, r, "cannot write %s: %s", path, strerror(-r));
 	return 0;
 }
+
+const struct admin_att *attstore_holder(const struct admin_atts *atts, const char *network,
+					const struct nd_ip *ip, const char *except)
+{
+	for (size_t i = 0; i < atts->n; i++) {
+		const struct nd_attach *at = &atts->v[i].req->attach[0];
+		if (strcmp(atts->v[i].network, network) != 0 ||
+		    (except && strcmp(atts->v[i].container_id, except) == 0))
+			continue;
+		for (size_t k = 0; k < at->n_addrs; k++)
+			if (nd_ip_equal(&at->addrs[k].addr.addr, ip))
+				return &atts->v[i];
+	}
+	return NULL;
+}

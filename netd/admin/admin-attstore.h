@@ -96,3 +96,10 @@ int attstore_forget(const char *config, const char *id, struct nd_error *err);
  * with @err set.
  */
 int attstore_commit(const char *config, const char *id, const char *mac, struct nd_error *err);
+
+/*
+ * The attachment of @atts on @network that holds address @ip, other than
+ * container @except (NULL: any); NULL when none. Borrowed from @atts.
+ */
+const struct admin_att *attstore_holder(const struct admin_atts *atts, const char *network,
+					const struct nd_ip *ip, const char *except);

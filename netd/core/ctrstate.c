@@ -442,6 +442,20 @@ static int merge_link(struct ctr_record *rec, const struct exec_ctx *c, size_t i
 	return 0;
 }
 
+/* What a setup of @req writes into every record: version, ids, namespace path, DNS port. */
+static int record_head(struct ctr_record *rec, const struct nd_request *req, const char *netns,
+		       uint16_t dns_port)
+{
+	rec->version = RECORD_VERSION;
+	rec->has_dns_port = true;
+	rec->dns_port = dns_port;
+	if (set_str(&rec->container_id, req->container_id) < 0 ||
+	    set_str(&rec->container_name, req->container_name) < 0 ||
+	    set_str(&rec->netns, netns) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
 int ctrstate_new(const struct nd_request *req, const char *netns, uint16_t dns_port,
 		 struct ctr_record **ret, struct nd_error *err)
 {
@@ -451,12 +465,7 @@ int ctrstate_new(const struct nd_request *req, const char *netns, uint16_t dns_p
 
 	if (!rec)
 		return -ENOMEM;
-	rec->version = RECORD_VERSION;
-	rec->has_dns_port = true;
-	rec->dns_port = dns_port;
-	if (set_str(&rec->container_id, req->container_id) < 0 ||
-	    set_str(&rec->container_name, req->container_name) < 0 ||
-	    set_str(&rec->netns, netns) < 0 ||
+	if (record_head(rec, req, netns, dns_port) < 0 ||
 	    set_str(&rec->ports_network, pa && req->n_ports ? pa->net->name : NULL) < 0)
 		return -ENOMEM;
 	if ((r = request_merge(NULL, req, NULL, req, &rec->req, err)) < 0)
@@ -480,12 +489,7 @@ int ctrstate_merge(const struct ctr_record *old, const struct exec_ctx *c,
 		r = (rec = calloc(1, sizeof(*rec))) ? 0 : -ENOMEM;
 	if (r < 0)
 		return r;
-	rec->version = RECORD_VERSION;
-	rec->has_dns_port = true;
-	rec->dns_port = c->opts->dns_port;
-	if (set_str(&rec->container_id, req->container_id) < 0 ||
-	    set_str(&rec->container_name, req->container_name) < 0 ||
-	    set_str(&rec->netns, c->netns_path) < 0)
+	if (record_head(rec, req, c->netns_path, c->opts->dns_port) < 0)
 		return -ENOMEM;
 	/* The ports stay with the network that already has them; else this request's. */
 	if (!c->skip_ports && set_str(&rec->ports_network,
