@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "shared/cleanup.h"
+#include "shared/names.h"
 
 int state_mkdir_p(const char *path, unsigned mode)
 {
@@ -266,6 +267,11 @@ char *state_container_path(const char *config_dir, const char *container_id)
 {
 	char *p = NULL;
 
+	/* Every caller validated the id; a path is still never built from one that is not a file name. */
+	if (nd_name_invalid(container_id)) {
+		errno = EINVAL;
+		return NULL;
+	}
 	if (asprintf(&p, "%s/netd/containers/%s.json", config_dir, container_id) < 0)
 		return NULL;
 	return p;

@@ -64,5 +64,6 @@ int state_read_file(const char *path, size_t max, char **ret, size_t *len);
 int state_read_fd(int fd, size_t max, char **ret, size_t *len);
 
 /* "<config>/netd/containers/<id>.json": a new string (the caller's, free()),
- * or NULL when out of memory. @container_id must be a validated id. */
+ * or NULL when out of memory or @container_id is not a valid file name
+ * (nd_name_invalid(); errno EINVAL). Callers validate the id first. */
 char *state_container_path(const char *config_dir, const char *container_id);

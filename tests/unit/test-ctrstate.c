@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ctrstate.h"
+#include "state.h"
 #include "unit-file.h"
 #include "unit-request.h"
 #include "shared/cleanup.h"
@@ -471,6 +472,29 @@ static void test_load(void)
 	if (!tap_result(!st && strstr(log, want), NULL, "a corrupt record (truncated JSON) is named"))
 		tap_diag("log: %s", log);
 	ctr_record_free(st);
+
+	/* No path is built from an id that is no file name: nothing is read outside. */
+	unit_write_file(path, "{\"version\":2,\"ports_network\":\"podman\"}");
+	st = load_capturing(sub, "../containers/c0ffee", log, sizeof(log));
+	tap_result(!st && !state_container_path(dir, "../x") && errno == EINVAL &&
+		   !state_container_path(dir, "a/b") && !state_container_path(dir, ""),
+		   NULL, "an id that is no file name makes no path and loads nothing");
+	ctr_record_free(st);
+
+	/* A symlink in a record's place is not followed, and is named. */
+	unlink(path);
+	snprintf(want, sizeof(want), "%s/elsewhere.json", dir);
+	unit_write_file(want, "{\"version\":2,\"ports_network\":\"podman\"}");
+	if (symlink(want, path) == 0) {
+		st = load_capturing(dir, "c0ffee", log, sizeof(log));
+		if (!tap_result(!st && strstr(log, "is a symbolic link, which netd never writes"), NULL,
+				"a symlink in a record's place is not followed"))
+			tap_diag("log: %s", log);
+		ctr_record_free(st);
+	} else {
+		tap_result(false, NULL, "symlink");
+	}
+	unlink(want);
 
 	unlink(path);
 	rmdir(sub);
