@@ -175,6 +175,13 @@ world_but_netd() {
 
 	# A's namespace goes (its veth pair with it); the admin creates a veth of that name
 	ip netns del "$C1"
+	# the kernel frees a deleted namespace (and the veth pair in it) asynchronously
+	local i
+	for i in $(seq 100); do
+		ip -n "$HOST" link show dev "$va" >/dev/null 2>&1 || break
+		sleep 0.1
+	done
+	! ip -n "$HOST" link show dev "$va" >/dev/null 2>&1 || die "$va still there 10 s after its namespace was deleted"
 	ip -n "$HOST" link add "$va" type veth peer name "${va:0:10}adm"
 	ip -n "$HOST" link set "$va" master htbr0
 	before=$(world_but_netd "$C3")
