@@ -10,7 +10,6 @@
  *
  * A record without an admin lease is never listed, changed or removed here.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -36,6 +35,11 @@ void attstore_done(struct admin_atts *s)
 	free(s->v);
 	*s = (struct admin_atts){0};
 }
+
+/* What attstore_load() gathers while it scans. */
+struct collect {
+	struct admin_atts s;
+};
 
 static bool is_admins(const struct ctr_record *rec)
 {
@@ -68,27 +72,6 @@ static int att_of(struct ctr_record *rec, const char *id, struct admin_att *out,
 	return 1;
 }
 
-/* The record file @name (an entry of the containers directory) as an attachment: att_of(). */
-static int read_entry(const char *dir, const char *name, struct admin_att *out, struct nd_error *err)
-{
-	size_t n = strlen(name);
-	_cleanup_free_ char *path = NULL, *id = NULL;
-	struct ctr_record *rec = NULL;
-	int r;
-
-	/* Temporaries start with '.', as no id does. */
-	if (n <= 5 || name[0] == '.' || strcmp(name + n - 5, ".json") != 0)
-		return 0;
-	if (!(id = strndup(name, n - 5)) || asprintf(&path, "%s/%s", dir, name) < 0)
-		return -ENOMEM;
-	r = ctrstate_read(path, &rec);
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0)
-		return 0;	/* whoever's it is, it is no attachment of admin's */
-	return att_of(rec, id, out, err);
-}
-
 static int by_ns_network(const void *x, const void *y)
 {
 	const struct admin_att *a = x, *b = y;
@@ -97,51 +80,47 @@ static int by_ns_network(const void *x, const void *y)
 	return c ? c : strcmp(a->network, b->network);
 }
 
+/* ctrstate_scan()'s callback: each record of admin's, as an attachment, appended. */
+static int collect(const char *id, const char *path, struct ctr_record *rec, int rr, void *arg)
+{
+	struct collect *c = arg;
+	struct nd_error e = {0};
+	struct admin_att a, *v;
+	int r;
+
+	if (rr < 0)
+		return 0;	/* whoever's it is, it is no attachment of admin's */
+	r = att_of(rec, id, &a, &e);
+
+	if (r == -EBADMSG)
+		log_warn("%s: %s; not listed", path, e.msg);
+	nd_error_clear(&e);
+	if (r <= 0)
+		return 0;
+	if (!(v = realloc(c->s.v, (c->s.n + 1) * sizeof(*v)))) {
+		admin_att_done(&a);
+		return -ENOMEM;
+	}
+	c->s.v = v;
+	c->s.v[c->s.n++] = a;
+	return 0;
+}
+
 int attstore_load(const char *config, struct admin_atts *ret, struct nd_error *err)
 {
-	_cleanup_free_ char *dir = NULL;
-	struct admin_atts s = {0};
-	struct dirent *de;
-	DIR *d;
-	int r = 0;
+	struct collect c = {0};
+	int r = ctrstate_scan(config, collect, &c);
 
-	*ret = s;
-	if (asprintf(&dir, "%s/netd/containers", config) < 0)
-		return -ENOMEM;
-	if (!(d = opendir(dir)))
-		return errno == ENOENT ? 0 :
-		       nd_error_set(err, -errno, "cannot read %s: %s", dir, strerror(errno));
-	while (r >= 0 && (errno = 0, de = readdir(d))) {
-		struct nd_error e = {0};
-		struct admin_att a;
-		struct admin_att *v;
-
-		r = read_entry(dir, de->d_name, &a, &e);
-		if (r == -EBADMSG)
-			log_warn("%s/%s: %s; not listed", dir, de->d_name, e.msg);
-		nd_error_clear(&e);
-		if (r <= 0) {
-			r = r == -ENOMEM ? r : 0;
-			continue;
-		}
-		if (!(v = realloc(s.v, (s.n + 1) * sizeof(*v)))) {
-			admin_att_done(&a);
-			r = -ENOMEM;
-			break;
-		}
-		s.v = v;
-		s.v[s.n++] = a;
-	}
-	if (r == 0 && errno)
-		r = nd_error_set(err, -errno, "cannot read %s: %s", dir, strerror(errno));
-	closedir(d);
+	*ret = (struct admin_atts){0};
 	if (r < 0) {
-		attstore_done(&s);
-		return r;
+		attstore_done(&c.s);
+		return r == -ENOMEM ? r :
+		       nd_error_set(err, r, "cannot read %s/netd/containers: %s", config,
+				    strerror(-r));
 	}
-	if (s.n)
-		qsort(s.v, s.n, sizeof(*s.v), by_ns_network);
-	*ret = s;
+	if (c.s.n)
+		qsort(c.s.v, c.s.n, sizeof(*c.s.v), by_ns_network);
+	*ret = c.s;
 	return 0;
 }
 

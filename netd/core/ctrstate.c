@@ -9,6 +9,7 @@
  */
 #include "ctrstate.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -314,6 +315,45 @@ struct ctr_record *ctrstate_load(const char *config_dir, const char *id)
 	return r < 0 ? NULL : rec;
 }
 
+/* A record's file: "<id>.json"; temporaries start with '.', as no id does. */
+static int record_file(const struct dirent *de)
+{
+	size_t n = strlen(de->d_name);
+
+	return n > 5 && de->d_name[0] != '.' && strcmp(de->d_name + n - 5, ".json") == 0;
+}
+
+int ctrstate_scan(const char *config_dir, ctrstate_scan_fn *fn, void *arg)
+{
+	_cleanup_free_ char *dir = NULL;
+	struct dirent **list = NULL;
+	int n, r = 0;
+
+	if (asprintf(&dir, "%s/netd/containers", config_dir) < 0)
+		return -ENOMEM;
+	n = scandir(dir, &list, record_file, alphasort);
+	if (n < 0)
+		return errno == ENOENT ? 0 : -errno;
+	for (int i = 0; i < n; i++) {
+		_cleanup_free_ char *path = NULL, *id = NULL;
+		struct ctr_record *rec = NULL;
+		int rr;
+
+		if (r == 0 && (asprintf(&path, "%s/%s", dir, list[i]->d_name) < 0 ||
+			       !(id = strndup(list[i]->d_name, strlen(list[i]->d_name) - 5)))) {
+			path = NULL;
+			r = -ENOMEM;
+		}
+		if (r == 0) {
+			rr = ctrstate_read(path, &rec);
+			r = rr == -ENOMEM ? rr : fn(id, path, rr < 0 ? NULL : rec, rr, arg);
+		}
+		free(list[i]);
+	}
+	free(list);
+	return r;
+}
+
 uint16_t ctrstate_dns_port(const struct ctr_record *rec, uint16_t dflt)
 {
 	return rec && rec->has_dns_port ? rec->dns_port : dflt;
@@ -381,7 +421,10 @@ static bool attached(const struct nd_request *req, const char *name)
 	return false;
 }
 
-/* A new record with @old's members but no request; @skip: links of its networks left out. */
+/*
+ * A new record with @old's members but no request (empty when @old is NULL);
+ * @skip: links of its networks left out.
+ */
 static int record_copy(const struct ctr_record *old, const struct nd_request *skip,
 		       struct ctr_record **ret)
 {
@@ -389,6 +432,10 @@ static int record_copy(const struct ctr_record *old, const struct nd_request *sk
 
 	if (!rec)
 		return -ENOMEM;
+	if (!old) {
+		*ret = TAKE_PTR(rec);
+		return 0;
+	}
 	rec->version = old->version;
 	rec->has_dns_port = old->has_dns_port;
 	rec->dns_port = old->dns_port;
@@ -459,16 +506,26 @@ static int record_head(struct ctr_record *rec, const struct nd_request *req, con
 int ctrstate_new(const struct nd_request *req, const char *netns, uint16_t dns_port,
 		 struct ctr_record **ret, struct nd_error *err)
 {
-	_cleanup_(ctr_record_freep) struct ctr_record *rec = calloc(1, sizeof(*rec));
+	return ctrstate_reserve(NULL, req, netns, dns_port, ret, err);
+}
+
+int ctrstate_reserve(const struct ctr_record *old, const struct nd_request *req,
+		     const char *netns, uint16_t dns_port, struct ctr_record **ret,
+		     struct nd_error *err)
+{
+	_cleanup_(ctr_record_freep) struct ctr_record *rec = NULL;
+	const struct nd_request *base = old ? old->req : NULL;
 	const struct nd_attach *pa = fwnft_port_attach(req, driver_fw_needs);
+	const char *pn = old ? old->ports_network : NULL;
 	int r;
 
-	if (!rec)
-		return -ENOMEM;
+	if ((r = record_copy(old, req, &rec)) < 0)
+		return r;
+	/* The ports stay with the network that has them, as a setup would keep them. */
 	if (record_head(rec, req, netns, dns_port) < 0 ||
-	    set_str(&rec->ports_network, pa && req->n_ports ? pa->net->name : NULL) < 0)
+	    (!pn && set_str(&rec->ports_network, pa && req->n_ports ? pa->net->name : NULL) < 0))
 		return -ENOMEM;
-	if ((r = request_merge(NULL, req, NULL, req, &rec->req, err)) < 0)
+	if ((r = request_merge(base, req, NULL, pn ? base : req, &rec->req, err)) < 0)
 		return r;
 	*ret = TAKE_PTR(rec);
 	return 0;
@@ -483,11 +540,7 @@ int ctrstate_merge(const struct ctr_record *old, const struct exec_ctx *c,
 	const struct nd_attach *pa = fwnft_port_attach(req, driver_fw_needs);
 	int r;
 
-	if (old)
-		r = record_copy(old, NULL, &rec);
-	else
-		r = (rec = calloc(1, sizeof(*rec))) ? 0 : -ENOMEM;
-	if (r < 0)
+	if ((r = record_copy(old, NULL, &rec)) < 0)
 		return r;
 	if (record_head(rec, req, c->netns_path, c->opts->dns_port) < 0)
 		return -ENOMEM;

@@ -34,6 +34,26 @@ int ctrstate_new(const struct nd_request *req, const char *netns, uint16_t dns_p
 		 struct ctr_record **ret, struct nd_error *err);
 
 /**
+ * ctrstate_reserve() - @old with @req's networks added, as a holder writes it before setup
+ * @old:	the container's record (may be NULL: ctrstate_new(); not modified)
+ * @req:	the networks about to be set up (borrowed)
+ * @ret:	the record (the caller's): @old's members, its lease among them,
+ *		with @req's networks merged into its request (request_merge())
+ *		and their links dropped, the head (ids, @netns, @dns_port) of
+ *		@req; ports_network stays @old's, else as ctrstate_merge() would
+ *		choose it
+ *
+ * What a front end that keeps no state of its own writes before it calls
+ * netd_setup(), so that an interrupted setup leaves a record naming what it
+ * may have built. A network of the request without a link in the record is
+ * one whose setup has not finished.
+ * Return: 0, -ENOMEM, or the constructors' code with @err set.
+ */
+int ctrstate_reserve(const struct ctr_record *old, const struct nd_request *req,
+		     const char *netns, uint16_t dns_port, struct ctr_record **ret,
+		     struct nd_error *err);
+
+/**
  * ctrstate_merge() - the record after a setup of @c's request
  * @old:	the record before (may be NULL; not modified)
  * @ret:	the new record (the caller's), written only on success

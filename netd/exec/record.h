@@ -32,13 +32,14 @@ enum ctr_lease_state {
 
 /*
  * Who holds the container's network, for a front end that keeps no state of
- * its own ("lease" in the file): `netd attach` writes one (owner "admin")
- * before its setup, so the record reserves the addresses of its request. The
- * core only reads, writes and carries it (ctrstate_merge(), ctrstate_remove());
- * what it means is the holder's business.
+ * its own ("lease" in the file): `netd attach` (owner "admin") and the CNI
+ * plugin (owner "cni") write one before their setup, so the record reserves
+ * the addresses of its request. The core only reads, writes and carries it
+ * (ctrstate_reserve(), ctrstate_merge(), ctrstate_remove()); what it means is
+ * the holder's business.
  */
 struct ctr_lease {
-	char *owner;		/* "admin" */
+	char *owner;		/* "admin" or "cni" */
 	enum ctr_lease_state state;
 	long pid;		/* the holder's process while pending; 0 when none */
 	struct netns_id ns;	/* the namespace (record's netns) when it was leased */
@@ -83,6 +84,29 @@ static inline void ctr_record_freep(struct ctr_record **rec)
 {
 	ctr_record_free(*rec);
 }
+
+/*
+ * What ctrstate_scan() calls for each record: its container id (the file
+ * name without ".json"), its path, and either the record (@rec, the
+ * callee's: it frees it or keeps it; @r 0) or why it could not be read
+ * (@rec NULL, @r the -errno of ctrstate_read(): -ELOOP for a symlink,
+ * -EBADMSG when it is not JSON). A negative return stops the scan.
+ */
+typedef int ctrstate_scan_fn(const char *id, const char *path, struct ctr_record *rec, int r,
+			     void *arg);
+
+/**
+ * ctrstate_scan() - every record of <@config_dir>/netd/containers, in name order
+ * @fn:		called for each "<id>.json" (temporary files, which start
+ *		with '.', are not records), with @arg
+ *
+ * The front ends that keep their leases in the records (admin, CNI) and the
+ * firewall's rebuild and check read them all through it. Hold
+ * state_lock(@config_dir) to act on what it finds.
+ * Return: 0, the first negative return of @fn, -ENOMEM, or the -errno of
+ * reading the directory (a missing one has no records: 0).
+ */
+int ctrstate_scan(const char *config_dir, ctrstate_scan_fn *fn, void *arg);
 
 /* The record of @id (the caller's, ctr_record_free()), or NULL when there is
  * none or it cannot be read (a malformed one is logged). */

@@ -75,15 +75,14 @@ static bool seen_bridge(struct expect *x, const char *br)
 	return false;
 }
 
-static int expect_one(struct expect *x, const char *path, struct nd_error *err)
+/* Record @rec at @path (the scan's; -errno @r when it could not be read) into @x. */
+static int expect_one(struct expect *x, const char *path, struct ctr_record *rec, int r,
+		      struct nd_error *err)
 {
-	_cleanup_(ctr_record_freep) struct ctr_record *rec = NULL;
 	const struct nd_request *req;
 	const char *ports_net;
 	uint16_t dns_port;
-	int r;
 
-	r = ctrstate_read(path, &rec);
 	if (r < 0 && r != -EBADMSG)
 		return nd_error_set(err, r, "cannot read state file %s: %s", path, strerror(-r));
 	if (r < 0 || (!rec->req && !rec->req_err.msg))
@@ -118,39 +117,28 @@ static int expect_one(struct expect *x, const char *path, struct nd_error *err)
 	return 0;
 }
 
-static int json_only(const struct dirent *de)
+/* ctrstate_scan()'s callback: one record; a broken one is skipped (and logged). */
+static int expect_entry(const char *id, const char *path, struct ctr_record *rec, int r, void *arg)
 {
-	size_t n = strlen(de->d_name);
+	_cleanup_(ctr_record_freep) struct ctr_record *owned = rec;
+	struct expect *x = arg;
+	struct nd_error one = {0};
 
-	return n >= 6 && strcmp(de->d_name + n - 5, ".json") == 0;
+	(void)id;
+	/* One broken record must not keep every other container offline. */
+	if (expect_one(x, path, owned, r, &one) < 0 && !x->quiet)
+		log_error("firewall: skipping %s: %s", path, one.msg ? one.msg : "error");
+	nd_error_clear(&one);
+	return 0;
 }
 
-/* Every record of one config dir, in name order; a broken one is skipped. */
+/* Every record of one config dir, in name order. */
 static int expect_dir(struct expect *x, const char *config, struct nd_error *err)
 {
-	_cleanup_free_ char *dir = NULL;
-	struct dirent **list = NULL;
-	int n, r = 0;
+	int r = ctrstate_scan(config, expect_entry, x);
 
-	if (asprintf(&dir, "%s/netd/containers", config) < 0)
-		return -ENOMEM;
-	n = scandir(dir, &list, json_only, alphasort);
-	if (n < 0)
-		return errno == ENOENT ? 0 :
-			nd_error_set(err, -errno, "cannot open %s: %s", dir, strerror(errno));
-	for (int i = 0; i < n; i++) {
-		_cleanup_free_ char *path = NULL;
-		struct nd_error one = {0};
-
-		if (r == 0 && asprintf(&path, "%s/%s", dir, list[i]->d_name) < 0)
-			r = -ENOMEM;
-		/* One broken record must not keep every other container offline. */
-		if (r == 0 && expect_one(x, path, &one) < 0 && !x->quiet)
-			log_error("firewall: skipping %s: %s", path, one.msg ? one.msg : "error");
-		nd_error_clear(&one);
-		free(list[i]);
-	}
-	free(list);
+	if (r < 0 && r != -ENOMEM)
+		return nd_error_set(err, r, "cannot open %s/netd/containers: %s", config, strerror(-r));
 	return r;
 }
 

@@ -116,7 +116,7 @@ int request_add_network(struct nd_request *req, const struct nd_network_def *def
 	struct nd_network *nets;
 	char **keys;
 	size_t n = req->n_networks;
-	int r;
+	int r = 0;
 
 	if (req->n_attach)
 		return nd_error_set(err, -EINVAL, "network_info: networks go in before the attachments");

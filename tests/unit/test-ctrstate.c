@@ -7,7 +7,9 @@
  * not parse, and a corrupt record on disk being ignored with a warning that
  * names it; a lease (a front end's hold on the container) written with a new
  * record, carried through merge and remove, read back, and gone with the
- * last network. The shape of the file is checked on ctrstate_to_json().
+ * last network; a holder's reservation of a network before its setup
+ * (ctrstate_reserve()); the scan of a directory's records (ctrstate_scan()).
+ * The shape of the file is checked on ctrstate_to_json().
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -430,6 +432,117 @@ static void test_lease(const char *dir, const char *path)
 	nd_request_free(net2);
 }
 
+/*
+ * A holder's record before its setup: @old's networks with the new one's
+ * request beside them, the new one's link not there (its setup has not run),
+ * the ports where they were, the lease kept.
+ */
+static void test_reserve(void)
+{
+	struct nd_request *podman = unit_request(REQ_PODMAN), *net2 = unit_request(REQ_NET2);
+	struct ctr_record *n0 = NULL, *r0 = NULL, *r1 = NULL, *r2 = NULL;
+	struct nd_error err = {0};
+	struct kept k = {0};
+	json_object *jn, *j0, *j1, *j2;
+
+	tap_check_begin();
+	CHECK(podman && net2 && ctrstate_reserve(NULL, podman, "/run/netns/ctr1", 1053, &n0, &err) == 0);
+	CHECK(podman && ctrstate_new(podman, "/run/netns/ctr1", 1053, &r0, &err) == 0);
+	jn = J(&k, n0);
+	j0 = J(&k, r0);
+	CHECK(jn && j0 && json_object_equal(jn, j0));
+	tap_result(tap_check_ok(), NULL, "reserve without a record: ctrstate_new()");
+
+	ctr_record_free(r0);
+	r0 = n0 ? merge(n0, podman, false, "veth0") : NULL;
+	if (r0 && (r0->lease = calloc(1, sizeof(*r0->lease))))
+		r0->lease->owner = strdup("cni");
+	tap_check_begin();
+	CHECK(r0 && r0->lease && r0->lease->owner &&
+	      ctrstate_reserve(r0, net2, "/run/netns/ctr1", 1053, &r1, &err) == 0);
+	j1 = J(&k, r1);
+	CHECK(j1 && keys_are(j1, "request.networks", "podman net2") &&
+	      keys_are(j1, "request.network_info", "podman net2") && keys_are(j1, "links", "podman"));
+	CHECK(j1 && str_is(j1, "ports_network", "podman") &&
+	      json_object_array_length(at(j1, "request.port_mappings")) == 1 &&
+	      str_is(j1, "links.podman.host_interface", "veth0"));
+	CHECK(r1 && r1->lease && !strcmp(r1->lease->owner, "cni"));
+	tap_result(tap_check_ok(), NULL,
+		   "reserve beside a network: both requested, only the set-up one linked, ports and lease kept");
+
+	tap_check_begin();
+	CHECK(r1 && ctrstate_reserve(r1, podman, "/run/netns/ctr1", 1053, &r2, &err) == 0);
+	j2 = J(&k, r2);
+	CHECK(j2 && keys_are(j2, "request.networks", "podman net2") && keys_are(j2, "links", ""));
+	tap_result(tap_check_ok(), NULL, "reserve of a network set up before: its link goes (unfinished again)");
+
+	for (size_t i = 0; i < k.n; i++)
+		json_object_put(k.v[i]);
+	nd_error_clear(&err);
+	ctr_record_free(n0);
+	ctr_record_free(r0);
+	ctr_record_free(r1);
+	ctr_record_free(r2);
+	nd_request_free(podman);
+	nd_request_free(net2);
+}
+
+/* What the scan saw: "id:r" for each file, in order. */
+struct seen {
+	char ids[256];
+	size_t off;
+	int stop_at;	/* return -EINTR at this call (1-based); 0: never */
+	int calls;
+};
+
+static int saw(const char *id, const char *path, struct ctr_record *rec, int r, void *arg)
+{
+	struct seen *s = arg;
+
+	(void)path;
+	ctr_record_free(rec);
+	s->off += (size_t)snprintf(s->ids + s->off, sizeof(s->ids) - s->off, "%s%s:%d",
+				   s->off ? " " : "", id, r);
+	return ++s->calls == s->stop_at ? -EINTR : 0;
+}
+
+/* Every record of a directory, in name order; what cannot be read is said, not followed. */
+static void test_scan(const char *dir, const char *sub)
+{
+	char a[400], b[400], tmp[400], other[400], link[400], want[128];
+	struct seen s = {0}, stop = { .stop_at = 1 }, none = {0};
+	int r;
+
+	snprintf(a, sizeof(a), "%s/a.json", sub);
+	snprintf(b, sizeof(b), "%s/b.json", sub);
+	snprintf(tmp, sizeof(tmp), "%s/.a.json.tmp.json", sub);
+	snprintf(other, sizeof(other), "%s/c.txt", sub);
+	snprintf(link, sizeof(link), "%s/d.json", sub);
+	unit_write_file(a, "{\"version\":2,\"container_id\":\"a\"}");
+	unit_write_file(b, "[1]");
+	unit_write_file(tmp, "{\"version\":2}");
+	unit_write_file(other, "{\"version\":2}");
+	if (symlink(a, link) < 0)
+		tap_diag("symlink: %s", strerror(errno));
+	r = ctrstate_scan(dir, saw, &s);
+	snprintf(want, sizeof(want), "a:0 b:%d d:%d", -EBADMSG, -ELOOP);
+	if (!tap_result(r == 0 && strcmp(s.ids, want) == 0, NULL,
+			"scan: records in name order; a corrupt one and a symlink reported, not read; temporaries and other files skipped"))
+		tap_diag("got %d \"%s\", want \"%s\"", r, s.ids, want);
+	r = ctrstate_scan(dir, saw, &stop);
+	tap_result(r == -EINTR && stop.calls == 1, NULL, "scan: the callback's failure stops it");
+	r = ctrstate_scan(a, saw, &none);
+	tap_result(r == -ENOTDIR && none.calls == 0, NULL, "scan: a config dir that is no directory fails");
+	snprintf(want, sizeof(want), "%s/missing", dir);
+	r = ctrstate_scan(want, saw, &none);
+	tap_result(r == 0 && none.calls == 0, NULL, "scan: no records directory, no records");
+	unlink(a);
+	unlink(b);
+	unlink(tmp);
+	unlink(other);
+	unlink(link);
+}
+
 static void test_load(void)
 {
 	char dir[] = "/tmp/test-ctrstate.XXXXXX", sub[300], path[400], log[1024], want[600];
@@ -459,6 +572,7 @@ static void test_load(void)
 	test_old_format(dir, path);
 	test_bad_request(dir, path);
 	test_lease(dir, path);
+	test_scan(dir, sub);
 
 	unit_write_file(path, "[1,2,3]");
 	st = load_capturing(dir, "c0ffee", log, sizeof(log));
@@ -506,6 +620,7 @@ static void test_load(void)
 int main(void)
 {
 	test_merge_remove();
+	test_reserve();
 	test_load();
 	return tap_finish();
 }
