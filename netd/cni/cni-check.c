@@ -17,7 +17,6 @@
 #include <netlink/netlink.h>
 #include <netlink/route/nexthop.h>
 #include <netlink/route/route.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 
 #include "dns-conf.h"
 #include "driver.h"
+#include "exec.h"
 #include "fw.h"
 #include "netns.h"
 #include "nl.h"
@@ -208,8 +208,8 @@ static int check_in_container(const struct cni_config *cfg, const struct cni_par
 			      int *peer, struct nd_error *err)
 {
 	_cleanup_close_ int ctr = -1, host = -1;
+	_cleanup_(exec_signals_release) struct exec_signals sigs = {0};
 	struct netns_id id;
-	sigset_t all, old;
 	int r, res;
 
 	ctr = netns_open_container(p->netns, &id);
@@ -225,11 +225,11 @@ static int check_in_container(const struct cni_config *cfg, const struct cni_par
 	if (host < 0)
 		return cni_fail(err, CNI_ERR_CHECK, "cannot open the host namespace: %s",
 				strerror(-host));
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &old);
+	/* As every caller of the core does while it is in another namespace. */
+	exec_signals_hold(&sigs);
 	r = netns_call(ctr, host, check_container_cb,
 		       &(struct check_args){ cfg, p, rec, want, peer, err }, &res);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	exec_signals_release(&sigs);
 	if (r < 0)
 		return cni_fail(err, CNI_ERR_CHECK, "cannot enter %s: %s", p->netns,
 				strerror(-r));
