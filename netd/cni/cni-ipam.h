@@ -1,17 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * netd's CNI IPAM as a typed model: the address pool of one network (its
- * leases: which attachment holds which addresses, and the last address
- * given out per subnet) and the allocator policy over it (one address per
- * subnet, round robin, requested addresses honoured when free). No JSON and
- * no files here: cni-store.c reads and writes the store as allocations.json.
- * What netd built for an attachment is the core's container record's
- * (exec/record.h), not the pool's: cni_lease_request() (cni-request.h)
- * finds it there.
+ * attachments: which container and interface holds which addresses, and the
+ * last address given out per subnet) and the allocator policy over it (one
+ * address per subnet, round robin, requested addresses honoured when free).
+ * No JSON and no files here: the attachments are read from the container
+ * records (cni-lease.h), the position from allocations.json (cni-store.h).
  *
- * A lease is taken ("adding") before netd_setup() runs, so an interrupted
- * ADD leaves a lease DEL and GC can clean up. ns_dev/ns_ino are the identity
- * of the namespace ADD worked in: DEL and CHECK act on that namespace only,
+ * An attachment's lease is recorded ("adding": its network has no link in
+ * the record yet) before netd_setup() runs, so an interrupted ADD leaves a
+ * lease DEL and GC can clean up. ns_dev/ns_ino/ns_cookie are the identity of
+ * the namespace ADD worked in: DEL and CHECK act on that namespace only,
  * whatever CNI_NETNS a later call names.
  */
 #pragma once
@@ -24,8 +23,8 @@ struct cni_alloc {
 	char *container_id;
 	char *ifname;
 	char *netns;
-	uint64_t ns_dev, ns_ino;	/* identity of @netns at ADD; 0 in older records */
-	uint64_t ns_cookie;		/* its cookie (netns.h); 0 in older records */
+	uint64_t ns_dev, ns_ino;	/* identity of @netns at ADD; 0 in older leases */
+	uint64_t ns_cookie;		/* its cookie (netns.h); 0 in older leases */
 	struct nd_ip *ips;
 	size_t n_ips;
 	bool ready;

@@ -45,8 +45,8 @@ char *cni_request_build(const struct cni_config *cfg, const struct cni_params *p
  * the container record's request (<runtimeDir>/netd/containers/<id>.json)
  * restricted to network cfg->name (request_network_only()), with the
  * published ports when the record says this network carries them. When the
- * record has no entry for the network with the lease's interface (an ADD
- * interrupted before the core wrote it, a record lost or unreadable), the
+ * record has no entry for the network with the lease's interface (it changed
+ * since the store was loaded, or cannot be read any more), the
  * request is rebuilt from @cfg, @p and the lease's addresses with
  * cni_request_model(); the core then takes no host veth and no ports but
  * what it finds in the namespace it is given (none: the host side only).

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The on-disk side of netd's CNI IPAM: allocations.json, the store's one
- * serializer (parse and format, the only JSON of the IPAM), in one directory
- * per network under the configured dataDir, with a lock file held for the
- * whole command (ADD, DEL, GC, CHECK, STATUS of one network never overlap;
- * different networks run in parallel); the file is written atomically.
+ * The on-disk side of netd's CNI IPAM: one directory per network under the
+ * configured dataDir, with a lock file held for the whole command (ADD, DEL,
+ * GC, CHECK, STATUS of one network never overlap; different networks run in
+ * parallel) and allocations.json, the network's round-robin position (parse
+ * and format here, written atomically). The leases are the container
+ * records' (cni-lease.c); an older netd's allocations.json, which held them,
+ * is read here and its leases moved into the records once.
  *
  * Lock order: this lock first, then netd's own state lock (taken inside
  * netd_setup()/netd_teardown()). Nothing takes them the other way round.
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include "cni-json.h"
+#include "cni-lease.h"
 #include "jsonutil.h"
 #include "state.h"
 #include "shared/cleanup.h"
@@ -28,7 +31,7 @@
 
 #define LOCK_TIMEOUT_MS 60000
 #define MAX_STORE (64u << 20)
-#define STORE_VERSION 1
+#define STORE_VERSION 2		/* 1: an older netd's, with the leases */
 
 /* ------------------------------------------------------------------------ */
 /* the file */
@@ -107,8 +110,8 @@ static int parse_store(json_object *root, struct cni_store *s, struct nd_error *
 	v = ju_get(root, "version");
 	if (!v || ju_value_int(v, "version", 0, 1000, &ver, err) < 0)
 		return cni_fail(err, CNI_ERR_CONFIG, "version: missing or invalid");
-	if (ver != STORE_VERSION)
-		return cni_fail(err, CNI_ERR_CONFIG, "version: %lld is not %d (a newer netd?)",
+	if (ver != 1 && ver != STORE_VERSION)
+		return cni_fail(err, CNI_ERR_CONFIG, "version: %lld is not 1 or %d (a newer netd?)",
 				(long long)ver, STORE_VERSION);
 	if ((v = ju_get(root, "network")) && (r = ju_value_strdup(v, "network", &s->network, err)) < 0)
 		return r;
@@ -136,6 +139,9 @@ static int parse_store(json_object *root, struct cni_store *s, struct nd_error *
 	atts = ju_get(root, "attachments");
 	if (!atts)
 		return 0;
+	if (ver != 1)
+		return cni_fail(err, CNI_ERR_CONFIG,
+				"attachments: version %d keeps the leases in the container records", STORE_VERSION);
 	if ((r = ju_value_array(atts, "attachments", CNI_MAX_ATTACHMENTS, &n, err)) < 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {
@@ -194,37 +200,15 @@ int cni_store_parse(const char *buf, size_t len, struct cni_store **ret, struct 
 char *cni_store_format(const struct cni_store *s)
 {
 	json_object *root = json_object_new_object(), *last = json_object_new_object();
-	json_object *atts = json_object_new_array();
 	char b[ND_ADDRSTRLEN], k[ND_ADDRSTRLEN];
 	char *text;
 
 	for (size_t i = 0; i < s->n_last; i++)
 		json_object_object_add(last, nd_prefix_str(&s->last[i].subnet, k),
 				       json_object_new_string(nd_ip_str(&s->last[i].ip, b)));
-	for (size_t i = 0; i < s->n; i++) {
-		const struct cni_alloc *a = &s->v[i];
-		json_object *o = json_object_new_object(), *ips = json_object_new_array();
-
-		for (size_t j = 0; j < a->n_ips; j++)
-			json_object_array_add(ips, json_object_new_string(nd_ip_str(&a->ips[j], b)));
-		json_object_object_add(o, "containerID", json_object_new_string(a->container_id));
-		json_object_object_add(o, "ifname", json_object_new_string(a->ifname));
-		json_object_object_add(o, "netns", json_object_new_string(a->netns ? a->netns : ""));
-		if (a->ns_ino) {
-			json_object_object_add(o, "netnsDev", json_object_new_int64((int64_t)a->ns_dev));
-			json_object_object_add(o, "netnsIno", json_object_new_int64((int64_t)a->ns_ino));
-			if (a->ns_cookie)
-				json_object_object_add(o, "netnsCookie",
-						       json_object_new_int64((int64_t)a->ns_cookie));
-		}
-		json_object_object_add(o, "ips", ips);
-		json_object_object_add(o, "state", json_object_new_string(a->ready ? "ready" : "adding"));
-		json_object_array_add(atts, o);
-	}
 	json_object_object_add(root, "version", json_object_new_int(STORE_VERSION));
 	json_object_object_add(root, "network", json_object_new_string(s->network ? s->network : ""));
 	json_object_object_add(root, "last", last);
-	json_object_object_add(root, "attachments", atts);
 	text = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 							     JSON_C_TO_STRING_SPACED |
 							     JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -269,8 +253,9 @@ int cni_dir_open(const struct cni_config *cfg, struct cni_dir *d, struct nd_erro
 
 	r = state_read_at(dfd, "allocations.json", MAX_STORE, &buf, &len);
 	if (r == -ENOENT || (r == 0 && len == 0)) {
-		d->store = cni_store_new(cfg->name);
-		return d->store ? 0 : cni_fail(err, CNI_ERR_INTERNAL, "out of memory");
+		if (!(d->store = cni_store_new(cfg->name)))
+			return cni_fail(err, CNI_ERR_INTERNAL, "out of memory");
+		return cni_leases_load(cfg, d->store, err);
 	}
 	if (r < 0)
 		return cni_fail(err, CNI_ERR_STATE, "failed to read %s: %s", path,
@@ -280,7 +265,11 @@ int cni_dir_open(const struct cni_config *cfg, struct cni_dir *d, struct nd_erro
 		cni_details(err, "file %s", path);
 		return r;
 	}
-	return 0;
+	/* An older netd's leases: into the records, then the file without them. */
+	if (d->store->n && ((r = cni_leases_migrate(cfg, d->store, err)) < 0 ||
+			    (r = cni_dir_save(d, err)) < 0))
+		return r;
+	return cni_leases_load(cfg, d->store, err);
 }
 
 int cni_dir_save(struct cni_dir *d, struct nd_error *err)

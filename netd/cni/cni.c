@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "pipeline.h"
+#include "cni-lease.h"
 #include "cni-request.h"
 #include "dns-server.h"
 #include "fw.h"
@@ -265,21 +266,29 @@ static const char *recorded_netns(const struct cni_alloc *rec, const struct cni_
 }
 
 /*
- * Remove the attachment of lease @rec: netd's teardown of @req (NULL: the
- * request cni_lease_request() finds for it), then the lease. @p: NULL for GC.
+ * Remove the attachment of lease @rec: netd's teardown of the request
+ * cni_lease_request() finds for it. The core takes the network out of the
+ * container record, the lease with it; when the teardown fails, the network
+ * is put back (without its link: unfinished), so a retried DEL or GC tears
+ * it down again. @p: NULL for GC.
  */
 static int remove_attachment(const struct cni_config *cfg, const struct cni_params *p,
 			     const struct netd_opts *o, struct cni_dir *d, struct cni_alloc *rec,
-			     const struct nd_request *req, const char *netns, struct nd_error *err)
+			     const char *netns, struct nd_error *err)
 {
-	_cleanup_(nd_request_freep) struct nd_request *found = NULL;
+	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
 	struct nd_error ne = {0};
-	int r = 0;
+	int r = cni_lease_request(cfg, p, rec, &req, &ne);
 
-	if (!req && (r = cni_lease_request(cfg, p, rec, &found, &ne)) == 0)
-		req = found;
-	if (r == 0)
-		r = netd_teardown(o, netns, req, &ne);
+	if (r == 0 && (r = netd_teardown(o, netns, req, &ne)) < 0) {
+		const struct netns_id id = { rec->ns_dev, rec->ns_ino, rec->ns_cookie };
+		struct nd_error keep = {0};
+
+		if (cni_lease_reserve(cfg, req, rec->netns, &id, o->dns_port, &keep) < 0)
+			log_warn("the lease of container %s interface %s could not be kept for a retry: %s",
+				 rec->container_id, rec->ifname, keep.msg ? keep.msg : "?");
+		nd_error_clear(&keep);
+	}
 	if (r < 0) {
 		char what[400];
 		snprintf(what, sizeof(what), "teardown of container %s interface %s failed",
@@ -351,7 +360,7 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
 	_cleanup_(nd_result_freep) struct nd_result *nres = NULL;
 	_cleanup_free_ struct nd_ip *ips = NULL;
-	struct cni_alloc new_rec = {0}, *rec;
+	struct cni_alloc *rec;
 	const struct nd_ip *want = cfg->n_req_ips ? cfg->req_ips : p->arg_ips;
 	size_t n_want = cfg->n_req_ips ? cfg->n_req_ips : p->n_arg_ips;
 	struct nd_error ne = {0};
@@ -369,7 +378,7 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 	if (rec) {
 		/* An ADD that died half way: clean up what it left. */
 		log_warn("cleaning up an interrupted ADD of container %s", p->container_id);
-		r = remove_attachment(cfg, p, o, d, rec, NULL, recorded_netns(rec, p, ns), err);
+		r = remove_attachment(cfg, p, o, d, rec, recorded_netns(rec, p, ns), err);
 		if (r < 0)
 			return r;
 	}
@@ -380,45 +389,30 @@ static int cmd_add(const struct cni_config *cfg, const struct cni_params *p,
 
 	if ((r = cni_ipam_allocate(d->store, cfg, want, n_want, &ips, err)) < 0)
 		return r;
-	new_rec.container_id = strdup(p->container_id);
-	new_rec.ifname = strdup(p->ifname);
-	new_rec.netns = strdup(p->netns);
-	new_rec.ns_dev = ns->id.dev;
-	new_rec.ns_ino = ns->id.ino;
-	new_rec.ns_cookie = ns->id.cookie;
-	new_rec.ips = TAKE_PTR(ips);
-	new_rec.n_ips = cfg->n_subnets;
-	if (cni_request_model(cfg, p, new_rec.ips, new_rec.n_ips, &req, &ne) < 0) {
-		cni_alloc_done(&new_rec);
+	if (cni_request_model(cfg, p, ips, cfg->n_subnets, &req, &ne) < 0)
 		return from_netd(err, &ne, "netd setup failed");
-	}
-	/* The lease only: what netd builds, the core records (DEL finds it there). */
-	if (!new_rec.container_id || !new_rec.ifname || !new_rec.netns ||
-	    !(rec = cni_store_add(d->store, &new_rec))) {
-		cni_alloc_done(&new_rec);
-		return cni_fail(err, CNI_ERR_INTERNAL, "out of memory");
-	}
-	/* Recorded before anything is built: an interrupted ADD can be cleaned up. */
-	if ((r = cni_dir_save(d, err)) < 0)
+	/*
+	 * Recorded before anything is built (the round-robin position, then the
+	 * lease in the container record), so an interrupted ADD can be cleaned up.
+	 */
+	if ((r = cni_dir_save(d, err)) < 0 ||
+	    (r = cni_lease_reserve(cfg, req, p->netns, &ns->id, o->dns_port, err)) < 0)
 		return r;
 
 	r = netd_setup(o, p->netns, req, &nres, &ne);
 	if (r < 0) {
 		struct nd_error ignore = {0};
-		cni_store_remove(d->store, rec);
-		(void)cni_dir_save(d, &ignore);
+		(void)cni_lease_forget(cfg, req, &ignore);
 		nd_error_clear(&ignore);
 		return from_netd(err, &ne, "netd setup failed");
 	}
-	rec->ready = true;
-	r = cni_dir_save(d, err);
+	r = cni_lease_commit(cfg, p->container_id, err);
 	if (r == 0)
 		r = reply(cfg, p, nres, err);
 	if (r < 0) {
-		/* Do not leave a network the runtime was told failed. */
+		/* Do not leave a network the runtime was told failed (the record goes with it). */
 		struct nd_error ignore = {0};
-		(void)remove_attachment(cfg, p, o, d, rec, req, p->netns, &ignore);
-		(void)cni_dir_save(d, &ignore);
+		(void)netd_teardown(o, p->netns, req, &ignore);
 		nd_error_clear(&ignore);
 		return r;
 	}
@@ -440,25 +434,23 @@ static int cmd_del(const struct cni_config *cfg, const struct cni_params *p,
 	char veth[IFNAMSIZ];
 	struct nlx_link l;
 	struct nd_error ne = {0};
-	int r;
 
-	if (rec) {
-		if ((r = remove_attachment(cfg, p, o, d, rec, NULL, recorded_netns(rec, p, ns), err)) < 0)
-			return r;
-		return cni_dir_save(d, err);
-	}
+	if (rec)
+		return remove_attachment(cfg, p, o, d, rec, recorded_netns(rec, p, ns), err);
 	/*
-	 * No record: never added, deleted already, or the state was lost. If
-	 * the host veth is still there, tear down what a request rebuilt from
-	 * the config can name (no addresses, no ports: nothing that could
-	 * belong to another container), on the host side only: with no record
-	 * nothing says CNI_NETNS is the namespace this container was added in.
+	 * No lease: never added, deleted already, or the container record was
+	 * lost. If the host veth is still there, tear down what a request
+	 * rebuilt from the config can name (no addresses, no ports: nothing
+	 * that could belong to another container), on the host side only: with
+	 * no record nothing says CNI_NETNS is the namespace this container was
+	 * added in, and the core removes no host interface a record does not
+	 * name.
 	 */
 	veth_host_name(p->container_id, cfg->name, veth);
 	if (nlx_open(&h) < 0 || nlx_link_by_name(h, veth, &l) < 0)
 		return 0;
-	log_warn("no IPAM record for container %s interface %s, but %s exists; removing it",
-		 p->container_id, p->ifname, veth);
+	log_warn("no lease of container %s interface %s on network %s (its container record is gone), but %s exists; netd has no record that it built it and leaves it as it is",
+		 p->container_id, p->ifname, cfg->name, veth);
 	{
 		struct cni_config bare = *cfg;
 		bare.n_ports = 0;
@@ -489,7 +481,6 @@ static int cmd_gc(const struct cni_config *cfg, struct cni_dir *d, const struct 
 	_cleanup_free_ char *failures = NULL;
 	size_t len = 0, n_failed = 0, n_removed = 0;
 	FILE *f = open_memstream(&failures, &len);
-	int r;
 
 	if (!f)
 		return cni_fail(err, CNI_ERR_INTERNAL, "out of memory");
@@ -504,7 +495,7 @@ static int cmd_gc(const struct cni_config *cfg, struct cni_dir *d, const struct 
 		log_info("GC: removing stale attachment %s/%s (%s)", a->container_id, a->ifname,
 			 a->n_ips ? "addresses released" : "no addresses");
 		/* The runtime says its namespace is gone: clean up the host side. */
-		if (remove_attachment(cfg, NULL, o, d, a, NULL, "", &e) < 0) {
+		if (remove_attachment(cfg, NULL, o, d, a, "", &e) < 0) {
 			fprintf(f, "%s%s", n_failed ? "; " : "", e.msg);
 			n_failed++;
 			nd_error_clear(&e);
@@ -514,9 +505,6 @@ static int cmd_gc(const struct cni_config *cfg, struct cni_dir *d, const struct 
 		n_removed++;
 	}
 	(void)fclose(f);
-	r = cni_dir_save(d, err);
-	if (r < 0)
-		return r;
 	if (n_failed)
 		return cni_fail(err, CNI_ERR_GC, "GC removed %zu stale attachment(s), %zu failed: %s",
 				n_removed, n_failed, failures ? failures : "");

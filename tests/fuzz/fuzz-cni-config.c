@@ -6,7 +6,8 @@
  *              config: allocate from an empty store, build the netavark
  *              request and require request_parse() to accept it; print the
  *              prevResult in every version and parse that again
- *   0x40-0x7f  cni_store_parse(), then format → parse must round-trip
+ *   0x40-0x7f  cni_store_parse() (version 1 with leases, or 2), then format
+ *              (version 2, no leases) → parse must round-trip
  *   0x80-0xbf  cni_params_parse() with the input as CNI_ARGS (and the rest of
  *              an ADD environment)
  *   0xc0-0xff  cni_result_parse() of version (byte % 5), and the same bytes
@@ -156,7 +157,8 @@ static void fuzz_store(const uint8_t *data, size_t size)
 
 		REQUIRE(t1);
 		REQUIRE(cni_store_parse(t1, strlen(t1), &s2, &err) == 0);
-		REQUIRE(s2->n == s->n);
+		/* The file keeps the round-robin position; the leases are the records'. */
+		REQUIRE(s2->n == 0 && !strstr(t1, "attachments"));
 		t2 = cni_store_format(s2);
 		REQUIRE(t2 && strcmp(t1, t2) == 0);
 		free(t1);

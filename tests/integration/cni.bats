@@ -169,9 +169,12 @@ ip_of() {
 		head -n 1 | cut -d/ -f1
 }
 
-# allocations: the IPAM store of the network.
+# allocations: the network's address pool as {last, attachments}: the
+# round-robin position of its allocations.json, the leases of the container
+# records (cni_leases).
 allocations() {
-	cat "$DATA/$NETNAME/allocations.json"
+	jq -c --argjson a "$(cni_leases "$RUN" "$NETNAME")" '{last, attachments: $a}' \
+		"$DATA/$NETNAME/allocations.json"
 }
 
 # assert_no_cni_state: netd keeps no container record in the runtime dir.
@@ -509,17 +512,22 @@ host_veth_of() {
 	assert_no_link "$HOST" "$BR"
 }
 
+# mark_adding [CID]: as an ADD that died after building, before the core
+# recorded it: the record without the network's link, its lease pending.
 mark_adding() {
-	jq '.attachments[0].state = "adding"' <"$DATA/$NETNAME/allocations.json" >"$BATS_TEST_TMPDIR/a"
-	cp "$BATS_TEST_TMPDIR/a" "$DATA/$NETNAME/allocations.json"
+	local f=$RUN/netd/containers/${1:-c1}.json
+	jq --arg n "$NETNAME" 'del(.links[$n]) | .lease.state = "pending"' <"$f" >"$BATS_TEST_TMPDIR/a"
+	cp "$BATS_TEST_TMPDIR/a" "$f"
 }
 
-# kill_add CTR_NS CID CONF: an ADD killed (SIGKILL) after it took its lease
-# and before netd's core wrote anything: netd's lock is held meanwhile, so
-# the core waits for it with the lease saved as "adding".
+# kill_add CTR_NS CID CONF: an ADD killed (SIGKILL) after it took its
+# address (the round-robin position is saved) and before it could record its
+# lease: netd's state lock of the runtime dir, which the lease's record
+# needs, is held meanwhile. Nothing may be left but the position.
 kill_add() {
-	local pid n
+	local pid n before
 	mkdir -p "$RUN"
+	before=$(jq -c .last "$DATA/$NETNAME/allocations.json" 2>/dev/null || echo null)
 	exec 9>"$RUN/netd.lock"
 	flock 9
 	ip netns exec "$HOST" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin CNI_COMMAND=ADD \
@@ -527,70 +535,112 @@ kill_add() {
 		"$NETD" <<<"$3" >/dev/null 2>&1 9>&- &
 	pid=$!
 	for ((n = 0; n < 50; n++)); do
-		[[ $(jq -r --arg c "$2" '.attachments[] | select(.containerID == $c) | .state' \
-			"$DATA/$NETNAME/allocations.json" 2>/dev/null) == adding ]] && break
+		[[ $(jq -c .last "$DATA/$NETNAME/allocations.json" 2>/dev/null || echo null) != "$before" ]] &&
+			break
 		sleep 0.1
 	done
+	((n < 50)) || die "the ADD did not take an address"
+	sleep 0.2
 	kill -KILL "$pid"
 	wait "$pid" || true
 	exec 9>&-
-	assert_eq "$(allocations | jq -c --arg c "$2" '[.attachments[] | select(.containerID == $c) | .state]')" \
-		'["adding"]' "lease of the killed ADD"
+	assert_eq "$(allocations | jq -c .attachments)" '[]' "no lease of the killed ADD"
 	[[ ! -e $RUN/netd/containers/$2.json ]] || die "the killed ADD wrote a container record"
+}
+
+# reserved_only CTR_NS CID CONF: the state an ADD leaves when it dies after
+# recording its lease and before netd built anything (simulated: an ADD's
+# record, with its network's link removed and its lease pending, put back
+# after a DEL removed what the ADD built).
+reserved_only() {
+	local f=$RUN/netd/containers/$2.json
+	add_ok "$1" "$2" eth0 "$3"
+	jq --arg n "$NETNAME" 'del(.links[$n]) | .lease.state = "pending"' <"$f" >"$BATS_TEST_TMPDIR/r"
+	del_ok "$1" "$2" eth0 "$3"
+	assert_no_link "$1" eth0
+	cp "$BATS_TEST_TMPDIR/r" "$f"
+	assert_eq "$(allocations | jq -c --arg c "$2" '[.attachments[] | select(.containerID == $c) | .state]')" \
+		'["adding"]' "lease of the interrupted ADD"
 }
 
 @test "an ADD killed before netd built anything: the next ADD, or a DEL, cleans up its lease" {
 	local c
 	c=$(conf 1.0.0)
 	kill_add "$C1" c1 "$c"
-	# the runtime retries the ADD: the lease is taken again, the network built
+	# the runtime retries the ADD: the lease is taken, the network built
 	add_ok "$C1" c1 eth0 "$c"
 	assert_eq "$(allocations | jq -c '[.attachments[] | {containerID, ips, state}]')" \
 		'[{"containerID":"c1","ips":["10.91.0.3","fd91::3"],"state":"ready"}]' "lease after the retried ADD"
+	assert_eq "$(jq -r .lease.state "$RUN/netd/containers/c1.json")" ready "lease state"
 	ping_ok "$C1" 10.91.0.1
 	del_ok "$C1" c1
-	# or the runtime gives up and DELs: the lease goes
+	# or the runtime gives up and DELs
 	kill_add "$C2" c2 "$c"
 	del_ok "$C2" c2
 	assert_eq "$(allocations | jq -c .attachments)" '[]' "leases"
 	assert_no_link "$C2" eth0
 	assert_no_link "$HOST" "$BR"
 	assert_no_cni_state
+
+	# died after recording its lease: the retried ADD cleans it up and builds anew
+	reserved_only "$C1" c1 "$c"
+	add_ok "$C1" c1 eth0 "$c"
+	assert_eq "$(allocations | jq -c '[.attachments[] | {containerID, state}]')" \
+		'[{"containerID":"c1","state":"ready"}]' "lease after the retried ADD"
+	ping_ok "$C1" 10.91.0.1
+	del_ok "$C1" c1
+	# or a DEL removes the lease (and the record with it)
+	reserved_only "$C2" c2 "$c"
+	del_ok "$C2" c2
+	assert_eq "$(allocations | jq -c .attachments)" '[]' "leases"
+	assert_no_link "$HOST" "$BR"
+	assert_no_cni_state
 }
 
-@test "address pool: allocations.json keeps leases, not the request; DEL without the container record still cleans up" {
+@test "address pool: allocations.json keeps the round-robin position; the lease is the container record's; DEL without the record leaves what no record names" {
 	local c r hv
 	FW=nftables
 	c=$(conf 1.0.0 '.runtimeConfig = {portMappings: [{hostPort: 8080, containerPort: 80}]}')
 	add_ok "$C1" c1 eth0 "$c"
 	r=$RESULT
 	hv=$(host_veth_of "$r")
-	# the pool: leases and the round-robin position; what netd built is in the container record
-	assert_eq "$(allocations | jq -c 'keys')" '["attachments","last","network","version"]' "pool keys"
-	assert_eq "$(allocations | jq -c '.attachments[0] | keys - ["netnsCookie", "netnsDev", "netnsIno"]')" \
-		'["containerID","ifname","ips","netns","state"]' "lease keys"
+	# the pool file: the round-robin position only
+	assert_eq "$(jq -c 'keys' "$DATA/$NETNAME/allocations.json")" '["last","network","version"]' "pool keys"
+	assert_eq "$(jq -c '.version' "$DATA/$NETNAME/allocations.json")" 2 "pool version"
+	# the one record of the container: the request, what netd built, CNI's lease
+	assert_eq "$(jq -c '{owner: .lease.owner, state: .lease.state, ns: (.lease.ns_ino > 0), netns}' \
+		"$RUN/netd/containers/c1.json")" \
+		"{\"owner\":\"cni\",\"state\":\"ready\",\"ns\":true,\"netns\":\"/run/netns/$C1\"}" "lease"
 	assert_eq "$(jq -c '.request.port_mappings | length' "$RUN/netd/containers/c1.json")" 1 \
 		"the request is the container record's"
+	assert_eq "$(allocations | jq -c '.attachments')" \
+		'[{"containerID":"c1","ifname":"eth0","ips":["10.91.0.2","fd91::2"],"state":"ready"}]' "the lease"
 	cnic CHECK "$(with_prev "$c" "$r")" "$C1" c1
 	cni_ok
 
-	# the container record deleted by hand: DEL rebuilds the request from config and lease
+	# the container record deleted by hand: the lease went with it
 	rm -f "$RUN/netd/containers/c1.json"
 	cnic CHECK "$(with_prev "$c" "$r")" "$C1" c1
-	cni_ok
+	assert_cni_error 101 "no address reservation for container c1 interface eth0"
+	# DEL succeeds and removes nothing no record names as netd's: the interfaces stay
 	del_ok "$C1" c1 eth0 "$c"
-	assert_no_link "$C1" eth0
-	assert_no_link "$HOST" "$hv"
+	assert_contains "$stderr" "no lease of container c1 interface eth0 on network $NETNAME (its container record is gone), but $hv exists; netd has no record that it built it and leaves it as it is"
+	assert_link "$C1" eth0
+	assert_link "$HOST" "$hv"
 	assert_eq "$(allocations | jq -c .attachments)" '[]' "addresses released"
+	ip -n "$HOST" link del "$hv"
+	# the ports it cannot tell are the container's stay until the firewall is rebuilt from the records
+	ip netns exec "$HOST" nft list table inet netd | grep -q 8080 || die "port 8080 was removed without a record"
+	run --separate-stderr ip netns exec "$HOST" "$NETD" --config "$RUN" firewall-reload
+	assert_status 0
 	if ip netns exec "$HOST" nft list table inet netd 2>/dev/null | grep -q 8080; then
-		die "port 8080 still forwarded after DEL"
+		die "port 8080 still forwarded after firewall-reload"
 	fi
 	# the address is free again
 	add_ok "$C2" c2 eth0 "$(conf 1.0.0 '.runtimeConfig = {ips: ["10.91.0.2"]}')"
 	del_ok "$C2" c2
-	# an ADD interrupted after building, before the record (simulated): the next ADD cleans up
+	# an ADD interrupted after building, before the core recorded it (simulated): the next ADD cleans up
 	add_ok "$C1" c1 eth0 "$c"
-	rm -f "$RUN/netd/containers/c1.json"
 	mark_adding
 	add_ok "$C1" c1 eth0 "$c"
 	ping_ok "$C1" 10.91.0.1
@@ -600,25 +650,61 @@ kill_add() {
 	assert_no_cni_state
 }
 
-@test "allocations.json of an older netd, with the request beside each lease: DEL and GC work" {
-	local c hv1 hv2
+# old_store: allocations.json as an older netd wrote it, from the records of
+# the containers given (each lease with a copy of the request), and those
+# records as it wrote them (no lease).
+old_store() {
+	local cid f leases=()
+	for cid in "$@"; do
+		f=$RUN/netd/containers/$cid.json
+		leases+=("$(jq -c --arg n "$NETNAME" '{containerID: .container_id,
+			ifname: .request.networks[$n].interface_name, netns, netnsDev: .lease.ns_dev,
+			netnsIno: .lease.ns_ino, ips: .request.networks[$n].static_ips, state: "ready",
+			request}' "$f")")
+		jq 'del(.lease)' <"$f" >"$BATS_TEST_TMPDIR/r"
+		cp "$BATS_TEST_TMPDIR/r" "$f"
+	done
+	printf '%s\n' "${leases[@]}" | jq -s --arg n "$NETNAME" --slurpfile p "$DATA/$NETNAME/allocations.json" \
+		'{version: 1, network: $n, last: $p[0].last, attachments: .}' >"$BATS_TEST_TMPDIR/a"
+	cp "$BATS_TEST_TMPDIR/a" "$DATA/$NETNAME/allocations.json"
+}
+
+@test "allocations.json of an older netd (leases, a request beside each): the leases move into the container records; DEL and GC work" {
+	local c hv1 hv2 hv3 r2
 	c=$(conf 1.1.0)
 	add_ok "$C1" c1 eth0 "$c"
 	hv1=$(host_veth_of "$RESULT")
 	add_ok "$C2" c2 eth0 "$c"
 	hv2=$(host_veth_of "$RESULT")
-	# as an older netd wrote it: each lease with a copy of the request
-	jq --slurpfile r1 "$RUN/netd/containers/c1.json" --slurpfile r2 "$RUN/netd/containers/c2.json" \
-		'.attachments[0].request = $r1[0].request | .attachments[1].request = $r2[0].request' \
-		<"$DATA/$NETNAME/allocations.json" >"$BATS_TEST_TMPDIR/a"
-	cp "$BATS_TEST_TMPDIR/a" "$DATA/$NETNAME/allocations.json"
-	assert_eq "$(allocations | jq -c '[.attachments[] | has("request")]')" '[true,true]' "old format"
+	r2=$RESULT
+	ns_add "${PFX}c3"
+	add_ok "${PFX}c3" c3 eth0 "$c"
+	hv3=$(host_veth_of "$RESULT")
+	old_store c1 c2 c3
+	# c3's record was lost: only its lease in allocations.json says it exists
+	rm -f "$RUN/netd/containers/c3.json"
+	assert_eq "$(jq -c '[.version, [.attachments[] | has("request")]]' "$DATA/$NETNAME/allocations.json")" \
+		'[1,[true,true,true]]' "old format"
+	assert_eq "$(cni_leases "$RUN" "$NETNAME")" '[]' "no lease in the records yet"
+
+	# the first command on the network moves the leases
 	del_ok "$C1" c1 eth0 "$c"
 	assert_no_link "$C1" eth0
 	assert_no_link "$HOST" "$hv1"
-	# written back without the request
-	assert_eq "$(allocations | jq -c '[.attachments[] | {containerID, request}]')" \
-		'[{"containerID":"c2","request":null}]' "lease of c2, written back"
+	assert_eq "$(jq -c 'keys' "$DATA/$NETNAME/allocations.json")" '["last","network","version"]' \
+		"written back as version 2"
+	assert_eq "$(allocations | jq -c '[.attachments[] | {containerID, state}]')" \
+		'[{"containerID":"c2","state":"ready"},{"containerID":"c3","state":"adding"}]' \
+		"c2's lease in its record; c3's in a record rebuilt from the lease, as an unfinished ADD"
+	assert_eq "$(jq -c '[.lease.owner, .lease.state, (.lease.ns_ino > 0)]' "$RUN/netd/containers/c2.json")" \
+		'["cni","ready",true]' "c2's lease"
+	cnic CHECK "$(with_prev "$c" "$r2")" "$C2" c2
+	cni_ok
+	# c3: DEL removes what the rebuilt request names, inside its own namespace
+	cnic DEL "$c" "${PFX}c3" c3
+	cni_ok
+	assert_no_link "${PFX}c3" eth0
+	assert_no_link "$HOST" "$hv3"
 	cni GC "$(jq -c '."cni.dev/valid-attachments" = []' <<<"$c")"
 	cni_ok
 	assert_no_link "$HOST" "$hv2"
@@ -738,10 +824,9 @@ kill_add() {
 	add_ok "${PFX}c3" c3 eth0 "$c"
 	# c3's namespace vanishes without a DEL; c2 is forgotten by the runtime
 	ip netns del "${PFX}c3"
-	# and an ADD that died half way left a record of its own
-	jq '.attachments += [{containerID: "ghost", ifname: "eth0", netns: "", ips: ["10.91.0.77"], state: "adding"}]' \
-		<"$DATA/$NETNAME/allocations.json" >"$BATS_TEST_TMPDIR/a"
-	cp "$BATS_TEST_TMPDIR/a" "$DATA/$NETNAME/allocations.json"
+	# and an ADD that died half way left a lease of its own
+	ns_add "${PFX}g"
+	reserved_only "${PFX}g" ghost "$c"
 
 	cni GC "$(jq -c '."cni.dev/valid-attachments" = [{containerID: "c1", ifname: "eth0"}, {containerID: "c9", ifname: "eth0"}]' <<<"$c")"
 	cni_ok
@@ -856,8 +941,8 @@ kill_add() {
 		assert_link "${PFX}q$q" eth0
 		assert_link "${PFX}q$q" net1
 	done
-	assert_eq "$(jq '.attachments | length' "$DATA/other/allocations.json")" 4 "records of other"
-	ping_ok "${PFX}q1" "$(jq -r '.attachments[3].ips[0]' "$DATA/other/allocations.json")"
+	assert_eq "$(cni_leases "$RUN" other | jq length)" 4 "leases of other"
+	ping_ok "${PFX}q1" "$(cni_leases "$RUN" other | jq -r '.[3].ips[0]')"
 	for q in 1 2 3 4; do
 		cnic DEL "$c1" "${PFX}q$q" "q$q" eth0
 		cni_ok
@@ -1106,8 +1191,21 @@ wait_port() {
 	cni_ok
 	run ip netns exec "$C1" dig +short +time=1 +tries=1 @10.91.0.1 db A
 	[[ $output != *10.91.0.3* ]] || die "a deleted pod still resolves: $output"
+	# a teardown that fails (the network's DNS file made a directory): DEL
+	# fails, and the lease stays in the record for a retry
+	mv "$RUN/aardvark-dns/$NETNAME" "$BATS_TEST_TMPDIR/dnsfile"
+	mkdir "$RUN/aardvark-dns/$NETNAME"
+	dns_cni DEL "$c" "$C1" aaaa1
+	assert_cni_error 100 "teardown of container aaaa1 interface eth0 failed" "failed to remove DNS entries"
+	assert_eq "$(cni_leases "$RUN" "$NETNAME" | jq -c '[.[] | {containerID, state}]')" \
+		'[{"containerID":"aaaa1","state":"adding"}]' "the lease after the failed DEL"
+	rmdir "$RUN/aardvark-dns/$NETNAME"
+	mv "$BATS_TEST_TMPDIR/dnsfile" "$RUN/aardvark-dns/$NETNAME"
 	dns_cni DEL "$c" "$C1" aaaa1
 	cni_ok
+	assert_eq "$(cni_leases "$RUN" "$NETNAME")" '[]' "no lease after the retried DEL"
+	[[ ! -e $RUN/netd/containers/aaaa1.json ]] || die "the record outlived the retried DEL"
+	assert_no_link "$C1" eth0
 	assert_no_link "$HOST" "$BR"
 }
 

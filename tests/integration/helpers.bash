@@ -410,3 +410,17 @@ ping_ok() {
 		ip netns exec "$1" ping "$fam" -c 2 -W 3 "$2" >&2 ||
 		die "ping $2 from $1 failed"
 }
+
+# cni_leases RUNDIR NETWORK: CNI's leases on NETWORK, as the container records
+# in RUNDIR/netd/containers hold them (records whose lease is CNI's, in
+# container id order): [{containerID, ifname, ips, state}], state "ready"
+# when the record has the network's link (its setup finished), else "adding".
+cni_leases() {
+	local f
+	for f in "$1"/netd/containers/*.json; do
+		[[ -f $f ]] && cat "$f"
+	done | jq -cs --arg n "$2" '[.[] | select(.lease.owner == "cni" and (.request.networks | has($n)))
+		| {containerID: .container_id, ifname: .request.networks[$n].interface_name,
+		   ips: (.request.networks[$n].static_ips // []),
+		   state: (if (.links | has($n)) then "ready" else "adding" end)}] | sort_by(.containerID)'
+}

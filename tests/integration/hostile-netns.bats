@@ -270,7 +270,7 @@ assert_uplink() {
 	assert_contains "$stderr" "CNI_NETNS /run/netns/$C2 is not the namespace container c1 was added in (/run/netns/$C1); nothing inside it is touched, cleaning up the host side only"
 	world_assert_same "$before" "$(world_snapshot --ns "$C2" --file /etc/resolv.conf)"
 	assert_no_link "$HOST" "$hv"
-	assert_eq "$(jq -c .attachments "$DATA/hostilecni/allocations.json")" "[]" "address released"
+	assert_eq "$(cni_leases "$RUN" hostilecni)" "[]" "address released"
 	assert_uplink
 
 	# a DEL without a record never enters the namespace it names either
