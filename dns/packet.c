@@ -71,9 +71,9 @@ static bool label_char_ok(uint8_t ch)
  *		(no final dot, "" for the root); labels must then be printable
  * @size:	size of @text
  * Return: 0; -EBADMSG for a truncated name, a reserved label type, a
- * pointer into the header, forwards or into the name itself, too many hops,
- * or (with @text) a label we cannot represent; -EMSGSIZE for a name over
- * DNS_MAX_NAME wire bytes.
+ * pointer into the header, forwards or into the name itself, a name pointed
+ * to that runs on past the pointer, too many hops, or (with @text) a label
+ * we cannot represent; -EMSGSIZE for a name over DNS_MAX_NAME wire bytes.
  */
 static int read_name(struct nd_cursor *c, char *text, size_t size)
 {
@@ -100,6 +100,13 @@ static int read_name(struct nd_cursor *c, char *text, size_t size)
 				return -EBADMSG;
 			if (hops == 1)
 				end = r.offset;
+			/*
+			 * The name pointed to is an earlier one: it ends (or jumps
+			 * again) before this pointer. So every name of a record
+			 * lies in the bytes before the record's end, and a message
+			 * cut after any record stays readable (dnspkt_truncate()).
+			 */
+			r.size = r.offset - 2;
 			barrier = ptr;
 			r.offset = ptr;		/* ptr < barrier <= size */
 			continue;

@@ -510,6 +510,22 @@ static void test_parse_pointers(void)
 	m_u32(&m, 0x00010001);
 	tap_result(expect_rc(parse(&m, &q), -EBADMSG, "past end"), NULL,
 		   "parse: pointer past the end rejected");
+
+	/*
+	 * Second question: a pointer back to the class of the first (18: a
+	 * label of 1), whose labels then run on over the pointer itself and
+	 * beyond (18 bytes, ending at 39). A prefix of such a message cut
+	 * after any record could not be read, so it is refused as a whole.
+	 */
+	m_header(&m, 1, 0, 2, 0, 0, 0);
+	m_question(&m, "a", DNS_TYPE_A);		/* 12..18 */
+	m_ptr(&m, 18);					/* 19 */
+	m_u32(&m, 0x00010001);				/* 21..24 */
+	for (int i = 0; i < 14; i++)
+		m_u8(&m, 'x');				/* 25..38 */
+	m_u8(&m, 0);					/* 39 */
+	tap_result(expect_rc(parse(&m, &q), -EBADMSG, "runs past the pointer"), NULL,
+		   "parse: a name pointed to that runs on past the pointer rejected");
 }
 
 /* Question k (k >= 2) is a pointer to question k - 1: k - 1 hops. */
