@@ -71,7 +71,14 @@ static int load_one(const char *id, const char *path, struct ctr_record *rec, in
 	const struct nd_attach *at = attach_of(r, l->cfg->name);
 	struct cni_alloc a;
 
-	if (rr < 0 || !is_cnis(r) || !at)
+	if (rr < 0 || !is_cnis(r))
+		return 0;
+	if (!r->req) {
+		log_warn("%s: a CNI lease whose request cannot be read (%s); its addresses are not known",
+			 path, r->req_err.msg ? r->req_err.msg : "no request");
+		return 0;
+	}
+	if (!at)
 		return 0;
 	if (!cni_container_id_valid(id) || !r->container_id || strcmp(r->container_id, id) != 0 ||
 	    strcmp(r->req->container_id, id) != 0) {

@@ -813,6 +813,33 @@ old_store() {
 # ---------------------------------------------------------------------------
 # GC and STATUS (1.1.0)
 
+@test "a container record of another holder in runtimeDir (an engine's, an attachment's) is never CNI's: ADD refused, DEL and GC leave it" {
+	local c rec before
+	c=$(conf 1.1.0)
+	# a record as Podman's netd setup writes it (no lease), then as netd attach's
+	add_ok "$C1" c1 eth0 "$c"
+	rec=$(jq -c 'del(.lease)' "$RUN/netd/containers/c1.json")
+	del_ok "$C1" c1 eth0 "$c"
+	for owner in "" admin; do
+		if [[ -n $owner ]]; then
+			jq -c --arg o "$owner" '.lease = {owner: $o, state: "ready", ns_dev: 0, ns_ino: 0}' \
+				<<<"$rec" >"$RUN/netd/containers/c1.json"
+		else
+			printf '%s\n' "$rec" >"$RUN/netd/containers/c1.json"
+		fi
+		before=$(sha256sum <"$RUN/netd/containers/c1.json")
+		cnic ADD "$c" "$C1" c1
+		assert_cni_error 100 "container c1 has a record in $RUN/netd/containers that is not CNI's"
+		assert_no_link "$C1" eth0
+		del_ok "$C1" c1 eth0 "$c"
+		cni GC "$(jq -c '."cni.dev/valid-attachments" = []' <<<"$c")"
+		cni_ok
+		assert_eq "$(sha256sum <"$RUN/netd/containers/c1.json")" "$before" "the record (${owner:-engine}) is untouched"
+		assert_eq "$(allocations | jq -c .attachments)" '[]' "no CNI lease"
+	done
+	rm -f "$RUN/netd/containers/c1.json"
+}
+
 @test "GC: stale allocations are torn down and released, valid ones kept" {
 	local c r1 hv2
 	c=$(conf 1.1.0)
