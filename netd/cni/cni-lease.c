@@ -17,6 +17,7 @@
 
 #include "cni-request.h"
 #include "ctrstate.h"
+#include "request.h"
 #include "state.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
@@ -24,15 +25,6 @@
 static bool is_cnis(const struct ctr_record *rec)
 {
 	return rec && rec->lease && strcmp(rec->lease->owner, CNI_LEASE_OWNER) == 0;
-}
-
-/* The attachment of @rec on network @net, or NULL. */
-static const struct nd_attach *attach_of(const struct ctr_record *rec, const char *net)
-{
-	for (size_t i = 0; rec && rec->req && i < rec->req->n_attach; i++)
-		if (strcmp(rec->req->attach[i].net->name, net) == 0)
-			return &rec->req->attach[i];
-	return NULL;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -68,7 +60,7 @@ static int load_one(const char *id, const char *path, struct ctr_record *rec, in
 {
 	_cleanup_(ctr_record_freep) struct ctr_record *r = rec;
 	struct load *l = arg;
-	const struct nd_attach *at = attach_of(r, l->cfg->name);
+	const struct nd_attach *at = request_attach_of(r ? r->req : NULL, l->cfg->name);
 	struct cni_alloc a;
 
 	if (rr < 0 || !is_cnis(r))
@@ -265,7 +257,7 @@ static int migrate_one(const struct cni_config *cfg, const struct cni_alloc *a,
 			 cfg->name, a->container_id, old->lease->owner);
 		return 0;
 	}
-	at = attach_of(old, cfg->name);
+	at = request_attach_of(old ? old->req : NULL, cfg->name);
 	if (at && strcmp(at->interface_name, a->ifname) != 0) {
 		log_warn("allocations.json of network %s: container %s is recorded on it with %s, not %s; its lease is dropped",
 			 cfg->name, a->container_id, at->interface_name, a->ifname);

@@ -14,6 +14,7 @@
 #include "build.h"
 #include "record.h"
 #include "request-json.h"
+#include "request.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
 
@@ -128,13 +129,9 @@ static int recorded_request(const struct ctr_record *rec, const char *net,
 			    const struct cni_alloc *a, struct nd_request **ret, struct nd_error *err)
 {
 	const char *pn = ctrstate_ports_network(rec);
-	bool found = false;
+	const struct nd_attach *at = request_attach_of(rec ? rec->req : NULL, net);
 
-	for (size_t i = 0; rec && rec->req && i < rec->req->n_attach; i++) {
-		const struct nd_attach *at = &rec->req->attach[i];
-		found |= strcmp(at->net->name, net) == 0 && strcmp(at->interface_name, a->ifname) == 0;
-	}
-	if (!found)
+	if (!at || strcmp(at->interface_name, a->ifname) != 0)
 		return 0;
 	return request_network_only(rec->req, net, pn && strcmp(pn, net) == 0, ret, err);
 }

@@ -412,15 +412,6 @@ int ctr_lease_copy(const struct ctr_lease *from, struct ctr_lease **ret)
 	return 0;
 }
 
-/* Whether @req attaches the container to network @name. */
-static bool attached(const struct nd_request *req, const char *name)
-{
-	for (size_t i = 0; req && i < req->n_attach; i++)
-		if (strcmp(req->attach[i].net->name, name) == 0)
-			return true;
-	return false;
-}
-
 /*
  * A new record with @old's members but no request (empty when @old is NULL);
  * @skip: links of its networks left out.
@@ -448,7 +439,7 @@ static int record_copy(const struct ctr_record *old, const struct nd_request *sk
 	for (size_t i = 0; i < old->n_links; i++) {
 		struct ctr_link *l;
 
-		if (attached(skip, old->links[i].network))
+		if (request_attach_of(skip, old->links[i].network))
 			continue;
 		if (!(l = link_add(rec)) || link_copy(&old->links[i], l) < 0)
 			return -ENOMEM;
@@ -575,7 +566,7 @@ int ctrstate_remove(const struct ctr_record *old, const struct nd_request *req,
 		return 0;
 	if ((r = record_copy(old, req, &rec)) < 0)
 		return r;
-	if (rec->ports_network && (!attached(old->req, rec->ports_network) ||
+	if (rec->ports_network && (!request_attach_of(old->req, rec->ports_network) ||
 				   request_network(req, rec->ports_network)))
 		(void)set_str(&rec->ports_network, NULL);
 	r = request_merge(old->req, NULL, req, old->req, &rec->req, err);

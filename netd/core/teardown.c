@@ -111,9 +111,7 @@ static void recorded_ports(struct exec_ctx *c, const char *pn)
 			 c->prev_state->req_err.msg ? c->prev_state->req_err.msg : "no request");
 		return;
 	}
-	for (size_t i = 0; i < rec->n_attach; i++)
-		if (strcmp(rec->attach[i].net->name, pn) == 0)
-			c->ports_attach = &rec->attach[i];
+	c->ports_attach = request_attach_of(rec, pn);
 	if (c->ports_attach)
 		c->ports_req = rec;
 }

@@ -105,11 +105,9 @@ static int expect_one(struct expect *x, const char *path, struct ctr_record *rec
 	}
 	if (req->n_ports) {
 		/* The network recorded as carrying the ports, else the first that can. */
-		const struct nd_attach *pa = fwnft_port_attach(req, x->needs);
+		const struct nd_attach *rec_pa = ports_net ? request_attach_of(req, ports_net) : NULL;
+		const struct nd_attach *pa = rec_pa ? rec_pa : fwnft_port_attach(req, x->needs);
 
-		for (size_t i = 0; ports_net && i < req->n_attach; i++)
-			if (strcmp(req->attach[i].net->name, ports_net) == 0)
-				pa = &req->attach[i];
 		if (pa && (r = fwnft_ports(x->b, true, false, req, pa)) < 0)
 			return r;
 	}

@@ -289,15 +289,6 @@ int request_add_dns_server(struct nd_request *req, const struct nd_ip *ip, struc
 	return 0;
 }
 
-/* The attachment of @req to network @name, or NULL. */
-static const struct nd_attach *attach_of(const struct nd_request *req, const char *name)
-{
-	for (size_t i = 0; i < req->n_attach; i++)
-		if (strcmp(req->attach[i].net->name, name) == 0)
-			return &req->attach[i];
-	return NULL;
-}
-
 /* Attach the container of @req as @a attaches it, options as given. */
 static int attach_copy(struct nd_request *req, const struct nd_attach *a, struct nd_error *err)
 {
@@ -326,7 +317,7 @@ int request_network_only(const struct nd_request *src, const char *network, bool
 			 struct nd_request **ret, struct nd_error *err)
 {
 	_cleanup_(nd_request_freep) struct nd_request *req = NULL;
-	const struct nd_attach *a = attach_of(src, network);
+	const struct nd_attach *a = request_attach_of(src, network);
 	struct nd_network_def def;
 	int r;
 
@@ -393,12 +384,12 @@ int request_merge(const struct nd_request *base, const struct nd_request *over,
 	/* The attachments in the same order. */
 	for (size_t i = 0; base && r == 0 && i < base->n_attach; i++) {
 		const struct nd_attach *a = &base->attach[i];
-		const struct nd_attach *o = over ? attach_of(over, a->net->name) : NULL;
+		const struct nd_attach *o = over ? request_attach_of(over, a->net->name) : NULL;
 		if (kept(drop, a->net->name))
 			r = attach_copy(req, o ? o : a, err);
 	}
 	for (size_t i = 0; over && r == 0 && i < over->n_attach; i++)
-		if (!base || !attach_of(base, over->attach[i].net->name))
+		if (!base || !request_attach_of(base, over->attach[i].net->name))
 			r = attach_copy(req, &over->attach[i], err);
 	for (size_t i = 0; ports_of && r == 0 && i < ports_of->n_ports; i++)
 		r = request_add_port(req, &ports_of->ports[i], err);

@@ -85,6 +85,14 @@ const struct nd_network *request_network(const struct nd_request *r, const char 
 	return NULL;
 }
 
+const struct nd_attach *request_attach_of(const struct nd_request *r, const char *name)
+{
+	for (size_t i = 0; r && i < r->n_attach; i++)
+		if (strcmp(r->attach[i].net->name, name) == 0)
+			return &r->attach[i];
+	return NULL;
+}
+
 static int parse_network_info(json_object *root, struct nd_request *req, struct nd_error *err)
 {
 	json_object *info;

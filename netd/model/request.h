@@ -50,3 +50,5 @@ int request_attach_unique(const struct nd_request *req, size_t i, const char *pa
 
 /* Find a network of the request by name (NULL if absent). */
 const struct nd_network *request_network(const struct nd_request *r, const char *name);
+/* The attachment of @r to network @name (NULL if absent, or @r is NULL). */
+const struct nd_attach *request_attach_of(const struct nd_request *r, const char *name);
