@@ -137,9 +137,7 @@ static void entry_done(struct dnsconf_entry *e)
 {
 	free(e->id);
 	free(e->ips);
-	for (size_t i = 0; i < e->n_names; i++)
-		free(e->names[i]);
-	free(e->names);
+	strv_free(e->names, e->n_names);
 	free(e->servers);
 }
 

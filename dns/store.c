@@ -307,9 +307,7 @@ struct store *store_free(struct store *s)
 		free(s->ptrs[i].names);
 	for (size_t i = 0; i < s->n_ctrs; i++)
 		free(s->ctrs[i].nets);
-	for (size_t i = 0; i < s->n_owned; i++)
-		free(s->owned[i]);
-	free(s->owned);
+	strv_free(s->owned, s->n_owned);
 	for (size_t i = 0; i < s->n_conf; i++)
 		dnsconf_network_done(&s->conf[i]);
 	free(s->conf);

@@ -60,9 +60,7 @@ static void old_att_done(struct old_att *a)
 	free(a->interface);
 	free(a->addrs);
 	free(a->static_mac);
-	for (size_t i = 0; i < a->n_aliases; i++)
-		free(a->aliases[i]);
-	free(a->aliases);
+	strv_free(a->aliases, a->n_aliases);
 	free(a->ports);
 	nd_request_free(a->req);
 	*a = (struct old_att){0};

@@ -45,7 +45,7 @@ void cni_config_free(struct cni_config *c)
 	cni_dns_done(&c->dns);
 	free(c->ports);
 	free(c->req_ips);
-	cni_strv_free(c->aliases, c->n_aliases);
+	strv_free(c->aliases, c->n_aliases);
 	free(c->ctr_dns);
 	cni_result_free(c->prev);
 	for (size_t i = 0; i < c->n_valid; i++) {

@@ -252,4 +252,3 @@ void cni_default_bridge(const char *name, char out[IFNAMSIZ]);
 void cni_network_id(const char *name, char out[65]);
 
 void cni_dns_done(struct cni_dns *d);
-void cni_strv_free(char **v, size_t n);

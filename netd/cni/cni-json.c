@@ -193,19 +193,12 @@ void cni_network_id(const char *name, char out[65])
 		snprintf(out + i * 16, 17, "%016llx", (unsigned long long)fnv1a(name, (uint64_t)i));
 }
 
-void cni_strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void cni_dns_done(struct cni_dns *d)
 {
-	cni_strv_free(d->nameservers, d->n_nameservers);
+	strv_free(d->nameservers, d->n_nameservers);
 	free(d->domain);
-	cni_strv_free(d->search, d->n_search);
-	cni_strv_free(d->options, d->n_options);
+	strv_free(d->search, d->n_search);
+	strv_free(d->options, d->n_options);
 	*d = (struct cni_dns){0};
 }
 

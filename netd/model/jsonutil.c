@@ -520,13 +520,6 @@ int ju_value_strdup(json_object *v, const char *path, char **ret, struct nd_erro
 	return *ret ? 0 : nd_error_set(err, -ENOMEM, "out of memory");
 }
 
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 int ju_value_strv(json_object *v, const char *path, size_t max, char ***ret, size_t *n,
 		  struct nd_error *err)
 {

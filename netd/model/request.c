@@ -49,9 +49,7 @@ static void attach_done(struct nd_attach *a)
 	free(a->interface_name);
 	free(a->host_interface_name);
 	free(a->addrs);
-	for (size_t i = 0; i < a->n_aliases; i++)
-		free(a->aliases[i]);
-	free(a->aliases);
+	strv_free(a->aliases, a->n_aliases);
 	free(a->static_ips);
 	nd_kv_free(a->options, a->n_options);
 }

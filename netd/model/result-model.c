@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shared/cleanup.h"
+
 static void iface_done(struct nd_result_iface *f)
 {
 	free(f->name);
@@ -17,9 +19,7 @@ static void iface_done(struct nd_result_iface *f)
 void nd_result_net_done(struct nd_result_net *n)
 {
 	free(n->network);
-	for (size_t i = 0; i < n->n_domains; i++)
-		free(n->domains[i]);
-	free(n->domains);
+	strv_free(n->domains, n->n_domains);
 	free(n->servers);
 	for (size_t i = 0; i < n->n_ifaces; i++)
 		iface_done(&n->ifaces[i]);

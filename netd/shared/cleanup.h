@@ -29,6 +29,14 @@ static inline void fclosep(FILE **f)
 		(void)fclose(*f);
 }
 
+/* Free the @n strings of array @v, then @v (NULL with @n 0 is fine). */
+static inline void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 #define _cleanup_(f) __attribute__((cleanup(f)))
 #define _cleanup_free_ _cleanup_(freep)
 #define _cleanup_close_ _cleanup_(closep)
